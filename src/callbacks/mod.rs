@@ -1,0 +1,1 @@
+//! Pushed message bodies (callbacks). Being built in issue 3.

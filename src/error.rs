@@ -1,0 +1,362 @@
+//! The crate's error type.
+//!
+//! Every failure of a call is one [`Error`] variant that says exactly what went
+//! wrong: the platform answered with a non-success code ([`Error::Api`]), the
+//! answer was not the JSON envelope ([`Error::Http`]), the JSON did not fit the
+//! expected type ([`Error::Decode`], with the JSON path and the raw body), or
+//! the request never completed ([`Error::Transport`], [`Error::Timeout`]).
+//!
+//! No variant ever contains the access secret.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+
+/// How many bytes of a body an error message quotes.
+const SNIPPET_LEN: usize = 512;
+
+/// Any error returned by this crate.
+///
+/// ```
+/// # async fn demo(client: xportcn::Client) {
+/// use xportcn::Error;
+/// match client.taobao().product_get("672991141190").await {
+///     Ok(product) => println!("{:?}", product.title),
+///     Err(Error::Api(e)) if e.is_signature_problem() => eprintln!("check credentials: {e}"),
+///     Err(Error::Api(e)) => eprintln!("platform said {} ({}): {}", e.code, e.msg, e.request_id.unwrap_or_default()),
+///     Err(e) if e.is_retryable() => eprintln!("try again later: {e}"),
+///     Err(e) => eprintln!("{e}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The platform answered with an envelope whose `code` is not a success
+    /// code (200 or 0).
+    #[error(transparent)]
+    Api(#[from] ApiError),
+
+    /// The server answered with something that is not a JSON envelope: an
+    /// HTML error page, an empty or truncated body, or plain text.
+    #[error(
+        "HTTP {status}: the response is not a JSON envelope ({reason}); body starts: {}",
+        snippet(body)
+    )]
+    Http {
+        /// HTTP status of the response.
+        status: u16,
+        /// Why the body was not accepted (empty, HTML, invalid JSON at line/column ...).
+        reason: String,
+        /// The whole raw body.
+        body: Bytes,
+    },
+
+    /// The envelope was valid but a value did not fit the expected type.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+
+    /// The response body exceeded the configured size limit
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    #[error("HTTP {status}: the response body exceeds the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// HTTP status of the response.
+        status: u16,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
+    /// The request did not complete in time.
+    #[error("timed out after {elapsed:?} ({kind}) after {attempts} attempt(s)")]
+    Timeout {
+        /// Which limit was hit.
+        kind: TimeoutKind,
+        /// Time spent on the call.
+        elapsed: Duration,
+        /// Attempts made.
+        attempts: u32,
+    },
+
+    /// The request could not be sent or its response could not be read:
+    /// connection refused, reset, DNS failure, TLS failure.
+    #[error("transport error ({kind}) after {attempts} attempt(s): {source}")]
+    Transport {
+        /// What kind of transport failure.
+        kind: TransportKind,
+        /// Attempts made.
+        attempts: u32,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// A server status that is not 2xx and whose body is not an envelope
+    /// (429, 5xx after retries ran out, 404 for a wrong path ...). The body
+    /// is kept; see [`Error::Http`] for non-envelope bodies with status 200.
+    #[error("HTTP {status} after {attempts} attempt(s); body starts: {}", snippet(body))]
+    Status {
+        /// HTTP status of the last response.
+        status: u16,
+        /// Attempts made.
+        attempts: u32,
+        /// `Retry-After` of the last response, if any.
+        retry_after: Option<Duration>,
+        /// The raw body of the last response.
+        body: Bytes,
+    },
+
+    /// The request could not be built: a value that cannot be serialized, an
+    /// invalid base URL or path, a header value with forbidden bytes.
+    #[error("invalid request: {0}")]
+    Request(String),
+
+    /// The client or credentials are misconfigured.
+    #[error("configuration error: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// Whether sending the same request again later may succeed (timeouts,
+    /// transport failures, 429 and 5xx). The client already retried idempotent
+    /// calls as configured before returning.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Timeout { .. } | Error::Transport { .. } => true,
+            Error::Status { status, .. } => *status == 429 || *status >= 500,
+            _ => false,
+        }
+    }
+
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.http_status),
+            Error::Http { status, .. }
+            | Error::BodyTooLarge { status, .. }
+            | Error::Status { status, .. } => Some(*status),
+            Error::Decode(e) => Some(e.http_status),
+            _ => None,
+        }
+    }
+
+    /// The raw response body, when the error kept one.
+    pub fn body(&self) -> Option<&Bytes> {
+        match self {
+            Error::Http { body, .. } | Error::Status { body, .. } => Some(body),
+            Error::Decode(e) => Some(&e.body),
+            _ => None,
+        }
+    }
+}
+
+/// Which time limit a [`Error::Timeout`] hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// One attempt took longer than the per-attempt timeout (no headers, or a
+    /// body that stalled).
+    Attempt,
+    /// The whole call, retries included, took longer than the total timeout.
+    Total,
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutKind::Attempt => "per-attempt timeout",
+            TimeoutKind::Total => "total timeout",
+        })
+    }
+}
+
+/// What kind of transport failure a [`Error::Transport`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// The connection could not be established (refused, DNS, TLS handshake).
+    /// Nothing reached the server.
+    Connect,
+    /// The connection failed after the request was sent (reset, closed
+    /// mid-body). The server may have processed the request.
+    Connection,
+    /// Any other failure inside the HTTP client.
+    Other,
+}
+
+impl fmt::Display for TransportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportKind::Connect => "connect",
+            TransportKind::Connection => "connection",
+            TransportKind::Other => "other",
+        })
+    }
+}
+
+/// The platform answered with a non-success `code`.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The envelope's `code`.
+    pub code: i64,
+    /// The envelope's `msg` (often Chinese).
+    pub msg: String,
+    /// The envelope's `requestId`, for the platform's log lookup.
+    pub request_id: Option<String>,
+    /// The envelope's `developId`.
+    pub develop_id: Option<String>,
+    /// HTTP status of the response.
+    pub http_status: u16,
+    /// What to check, when the code or message points at authentication.
+    pub hint: Option<String>,
+    /// The envelope's `data`, if it was not null.
+    pub data: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    /// Whether the message points at the signature, the timestamp or the
+    /// credentials (the platform's error-code table is not public, so this
+    /// reads the message and the usual HTTP codes).
+    pub fn is_signature_problem(&self) -> bool {
+        self.hint.is_some()
+    }
+
+    /// Builds the error and its hint. `signed` is the masked signed string of
+    /// the attempt, quoted in the hint so the user can see what was signed.
+    pub(crate) fn new(
+        code: i64,
+        msg: String,
+        request_id: Option<String>,
+        develop_id: Option<String>,
+        http_status: u16,
+        data: Option<serde_json::Value>,
+        signed: Option<&str>,
+    ) -> Self {
+        let hint = auth_hint(code, &msg, signed);
+        ApiError {
+            code,
+            msg,
+            request_id,
+            develop_id,
+            http_status,
+            hint,
+            data,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "platform error {}: {}", self.code, self.msg)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (requestId {id})")?;
+        }
+        write!(f, " [HTTP {}]", self.http_status)?;
+        if let Some(h) = &self.hint {
+            write!(f, "; {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Words in a message (English or Chinese) that point at authentication.
+const AUTH_WORDS: &[&str] = &[
+    "sign", "timestamp", "time stamp", "expired", "access", "auth", "nonce", "credential",
+    "签名", "时间戳", "过期", "鉴权", "认证", "密钥", "权限",
+];
+
+fn auth_hint(code: i64, msg: &str, signed: Option<&str>) -> Option<String> {
+    let lower = msg.to_lowercase();
+    let by_code = matches!(code, 401 | 403);
+    let by_word = AUTH_WORDS.iter().any(|w| lower.contains(w));
+    if !(by_code || by_word) {
+        return None;
+    }
+    let mut hint = String::from(
+        "this looks like an authentication failure: check that the machine's clock is within \
+         600 s of UTC (clock skew), that the timestamp unit matches what the platform expects \
+         (ClientBuilder::timestamp_unit: milliseconds by default, seconds as the public clients \
+         send), and that the access key, access secret and user id belong together",
+    );
+    if let Some(s) = signed {
+        hint.push_str("; signed string was ");
+        hint.push_str(s);
+    }
+    Some(hint)
+}
+
+/// A value in a successful envelope did not fit the expected type.
+///
+/// Carries the JSON path of the failing value (such as
+/// `data.skuList[3].price`), serde's message, and the whole raw body.
+#[derive(Clone, thiserror::Error)]
+#[non_exhaustive]
+#[error("cannot decode the response at `{path}`: {message} [HTTP {http_status}]")]
+pub struct DecodeError {
+    /// JSON path of the value that failed, from the envelope's root.
+    pub path: String,
+    /// What was wrong.
+    pub message: String,
+    /// The whole raw body.
+    pub body: Bytes,
+    /// HTTP status of the response.
+    pub http_status: u16,
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("path", &self.path)
+            .field("message", &self.message)
+            .field("http_status", &self.http_status)
+            .field("body", &snippet(&self.body))
+            .finish()
+    }
+}
+
+/// The start of a body, as lossy UTF-8, for error messages.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    if body.is_empty() {
+        return "<empty>".to_owned();
+    }
+    let cut = body.len().min(SNIPPET_LEN);
+    let mut s = String::from_utf8_lossy(&body[..cut]).into_owned();
+    if body.len() > cut {
+        s.push_str(&format!("... ({} bytes in all)", body.len()));
+    }
+    s
+}
+
+/// Shorthand for `Result<T, xportcn::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync_static<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn errors_are_send_sync_static() {
+        assert_send_sync_static::<Error>();
+        assert_send_sync_static::<ApiError>();
+        assert_send_sync_static::<DecodeError>();
+    }
+
+    #[test]
+    fn hint_only_for_auth_failures() {
+        let e = ApiError::new(500, "签名错误".into(), None, None, 200, None, Some("k1n<access_secret>"));
+        assert!(e.is_signature_problem());
+        assert!(e.to_string().contains("clock"));
+        let e = ApiError::new(500, "商品不存在".into(), None, None, 200, None, None);
+        assert!(!e.is_signature_problem());
+    }
+
+    #[test]
+    fn snippet_is_bounded() {
+        let long = vec![b'x'; 10_000];
+        assert!(snippet(&long).len() < 600);
+        assert_eq!(snippet(b""), "<empty>");
+    }
+}

@@ -1,0 +1,715 @@
+//! Lenient value types shared by every module.
+//!
+//! The platform is inconsistent about JSON types (see `platform.md` §5 in the
+//! API notes): ids arrive as numbers or strings and often exceed 2^53, numbers
+//! arrive as strings, and times come as epoch milliseconds (number or string),
+//! `yyyy-MM-dd HH:mm:ss` text, or 1688's `20170913231916000-0700`.
+//!
+//! * [`Id`] accepts a JSON number or string and never loses a digit.
+//! * [`Decimal`] keeps a money amount or other decimal exactly as sent.
+//! * [`Timestamp`] accepts every time format seen and keeps the original text.
+//! * [`lenient`] holds `deserialize_with` helpers for plain `Option<i64>`,
+//!   `Option<f64>`, `Option<String>` and `Option<bool>` fields that the server
+//!   sends with either JSON type.
+//! * [`Extra`] is the map every response struct flattens in, so a field the SDK
+//!   does not model is never lost.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// Fields of a response object that the SDK does not model, kept verbatim.
+///
+/// Every response struct has a `#[serde(flatten)] extra: Extra` field, so a
+/// field the platform adds (or one the docs never showed) is still readable:
+///
+/// ```
+/// # use xportcn::types::Extra;
+/// let extra: Extra = serde_json::from_str(r#"{"newField": 1}"#).unwrap();
+/// assert_eq!(extra["newField"], 1);
+/// ```
+pub type Extra = serde_json::Map<String, serde_json::Value>;
+
+// ---------------------------------------------------------------------------
+// Id
+// ---------------------------------------------------------------------------
+
+/// An identifier that the platform sends as a JSON number or a JSON string.
+///
+/// Numeric ids (`itemId`, `orderId`, `developId`, ...) are 16 to 19 digits and
+/// exceed 2^53, so they are kept as their exact decimal text; opaque ids (the
+/// v2 `offerMapId`, refund ids such as `TQ1429...`) are kept as sent. An id
+/// always serializes as a JSON string.
+///
+/// A JSON number that is not an integer, or an integer beyond the 64-bit
+/// range, is rejected with a decode error rather than silently rounded.
+///
+/// ```
+/// # use xportcn::types::Id;
+/// let a: Id = serde_json::from_str("1024285237573584051").unwrap();
+/// let b: Id = serde_json::from_str("\"1024285237573584051\"").unwrap();
+/// assert_eq!(a, b);
+/// assert_eq!(a.as_u64(), Some(1024285237573584051));
+/// assert_eq!(a.to_string(), "1024285237573584051");
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Id(String);
+
+impl Id {
+    /// Wraps an id given as text.
+    pub fn new(id: impl Into<String>) -> Self {
+        Id(id.into())
+    }
+
+    /// The id as text, exactly as sent (numbers in plain decimal).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The id as an unsigned integer, if it is one.
+    pub fn as_u64(&self) -> Option<u64> {
+        self.0.parse().ok()
+    }
+
+    /// Consumes the id and returns its text.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Debug for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Id({:?})", self.0)
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for Id {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Id {
+    fn from(s: &str) -> Self {
+        Id(s.to_owned())
+    }
+}
+
+impl From<String> for Id {
+    fn from(s: String) -> Self {
+        Id(s)
+    }
+}
+
+impl From<u64> for Id {
+    fn from(n: u64) -> Self {
+        Id(n.to_string())
+    }
+}
+
+impl From<i64> for Id {
+    fn from(n: i64) -> Self {
+        Id(n.to_string())
+    }
+}
+
+impl PartialEq<str> for Id {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Id {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl Serialize for Id {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+struct IdVisitor;
+
+impl<'de> Visitor<'de> for IdVisitor {
+    type Value = Id;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an id as a JSON string or integer")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Id, E> {
+        Ok(Id(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Id, E> {
+        Ok(Id(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Id, E> {
+        Ok(Id(v.to_string()))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Id, E> {
+        Ok(Id(v.to_string()))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Id, E> {
+        Ok(Id(v.to_string()))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Id, E> {
+        Ok(Id(v.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Id, E> {
+        Err(E::custom(format_args!(
+            "id {v} is not a 64-bit integer: a JSON number this large (or fractional) \
+             cannot be read without losing digits; the raw body is kept in the error"
+        )))
+    }
+}
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(IdVisitor)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Decimal
+// ---------------------------------------------------------------------------
+
+/// A decimal amount (1688 prices in yuan, weights, rates) kept as its exact
+/// text, accepted from a JSON number or string.
+///
+/// Use [`Decimal::to_f64`] for arithmetic where rounding is acceptable, or
+/// [`Decimal::as_str`] to feed an exact decimal type of your choice.
+///
+/// ```
+/// # use xportcn::types::Decimal;
+/// let d: Decimal = serde_json::from_str("6.15").unwrap();
+/// assert_eq!(d.as_str(), "6.15");
+/// let s: Decimal = serde_json::from_str("\"6.15\"").unwrap();
+/// assert_eq!(d, s);
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct Decimal(String);
+
+impl Decimal {
+    /// Wraps a decimal given as text.
+    pub fn new(text: impl Into<String>) -> Self {
+        Decimal(text.into())
+    }
+
+    /// The amount as sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The amount as a float, if the text is a number.
+    pub fn to_f64(&self) -> Option<f64> {
+        self.0.trim().parse().ok()
+    }
+}
+
+impl fmt::Debug for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Decimal({})", self.0)
+    }
+}
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Decimal {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+struct DecimalVisitor;
+
+impl<'de> Visitor<'de> for DecimalVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal as a JSON number or string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+        Ok(Decimal(v.to_owned()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+        Ok(Decimal(v.to_string()))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+        Ok(Decimal(v.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+        // `{}` on f64 prints the shortest text that reads back to the same
+        // value, which is the text the server sent for any realistic amount.
+        Ok(Decimal(format!("{v}")))
+    }
+}
+
+impl<'de> Deserialize<'de> for Decimal {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DecimalVisitor)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Timestamp
+// ---------------------------------------------------------------------------
+
+/// A point in time in any of the platform's formats, with the original kept.
+///
+/// Accepted: epoch milliseconds as a JSON number or string
+/// (`1704853762000`, `"1779263269913"`), `yyyy-MM-dd HH:mm:ss` text (China
+/// time, UTC+8: INFERRED, the docs do not say), and 1688's
+/// `yyyyMMddHHmmssSSS±hhmm` (`20170913231916000-0700`). Anything else, such
+/// as the malformed `"2018-02-07 15: 27: 58"` seen in the docs, still
+/// deserializes: [`Timestamp::epoch_millis`] then returns `None` and
+/// [`Timestamp::raw`] returns the text.
+///
+/// ```
+/// # use xportcn::types::Timestamp;
+/// let t: Timestamp = serde_json::from_str("\"1779263269913\"").unwrap();
+/// assert_eq!(t.epoch_millis(), Some(1779263269913));
+/// let t: Timestamp = serde_json::from_str("\"2024-01-08 22:10:32\"").unwrap();
+/// assert_eq!(t.epoch_millis(), Some(1704723032000));
+/// let t: Timestamp = serde_json::from_str("\"20170913231916000-0700\"").unwrap();
+/// assert_eq!(t.epoch_millis(), Some(1505369956000));
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Timestamp {
+    raw: String,
+    millis: Option<i64>,
+}
+
+impl Timestamp {
+    /// Parses a timestamp from text in any supported format.
+    pub fn parse(text: &str) -> Self {
+        Timestamp {
+            raw: text.to_owned(),
+            millis: parse_time_millis(text),
+        }
+    }
+
+    /// A timestamp from epoch milliseconds.
+    pub fn from_epoch_millis(ms: i64) -> Self {
+        Timestamp {
+            raw: ms.to_string(),
+            millis: Some(ms),
+        }
+    }
+
+    /// Milliseconds since the Unix epoch, if the value was understood.
+    pub fn epoch_millis(&self) -> Option<i64> {
+        self.millis
+    }
+
+    /// The value as sent (numbers in plain decimal).
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timestamp({:?}", self.raw)?;
+        match self.millis {
+            Some(ms) => write!(f, ", {ms} ms)"),
+            None => f.write_str(", unparsed)"),
+        }
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.raw)
+    }
+}
+
+struct TimestampVisitor;
+
+impl<'de> Visitor<'de> for TimestampVisitor {
+    type Value = Timestamp;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a time as epoch milliseconds or date-time text")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Timestamp, E> {
+        Ok(Timestamp::parse(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Timestamp, E> {
+        Ok(Timestamp {
+            raw: v.to_string(),
+            millis: i64::try_from(v).ok(),
+        })
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Timestamp, E> {
+        Ok(Timestamp::from_epoch_millis(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Timestamp, E> {
+        let millis = (v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15).then_some(v as i64);
+        Ok(Timestamp {
+            raw: format!("{v}"),
+            millis,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TimestampVisitor)
+    }
+}
+
+/// Days from 1970-01-01 to the given civil date (proleptic Gregorian).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn digits(s: &str) -> Option<i64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn civil_millis(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64, ms: i64) -> Option<i64> {
+    let valid = (1..=12).contains(&mo)
+        && (1..=31).contains(&d)
+        && (0..=23).contains(&h)
+        && (0..=59).contains(&mi)
+        && (0..=60).contains(&s);
+    valid.then(|| ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60_000 + s * 1000 + ms)
+}
+
+/// China Standard Time offset, used for `yyyy-MM-dd HH:mm:ss` texts.
+const CHINA_OFFSET_MS: i64 = 8 * 3_600_000;
+
+fn parse_time_millis(text: &str) -> Option<i64> {
+    let t = text.trim();
+    // Epoch milliseconds as text.
+    if let Some(n) = digits(t).filter(|_| t.len() <= 15) {
+        return Some(n);
+    }
+    let b = t.as_bytes();
+    // yyyy-MM-dd HH:mm:ss (China time).
+    if b.len() == 19 && b[4] == b'-' && b[7] == b'-' && b[10] == b' ' && b[13] == b':' && b[16] == b':' {
+        let n = |r: std::ops::Range<usize>| digits(&t[r]);
+        let ms = civil_millis(n(0..4)?, n(5..7)?, n(8..10)?, n(11..13)?, n(14..16)?, n(17..19)?, 0)?;
+        return Some(ms - CHINA_OFFSET_MS);
+    }
+    // yyyyMMddHHmmssSSS±hhmm (1688).
+    if b.len() == 22 && (b[17] == b'-' || b[17] == b'+') {
+        let n = |r: std::ops::Range<usize>| digits(&t[r]);
+        let local = civil_millis(
+            n(0..4)?,
+            n(4..6)?,
+            n(6..8)?,
+            n(8..10)?,
+            n(10..12)?,
+            n(12..14)?,
+            n(14..17)?,
+        )?;
+        let offset = (n(18..20)? * 60 + n(20..22)?) * 60_000;
+        let sign = if b[17] == b'-' { -1 } else { 1 };
+        return Some(local - sign * offset);
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------
+// Lenient scalar helpers
+// ---------------------------------------------------------------------------
+
+/// `deserialize_with` helpers for plain scalar fields that the platform sends
+/// with either JSON type (`"1"` or `1`, `"true"` or `true`).
+///
+/// Each helper reads an `Option`: `null` and an empty string become `None`.
+/// Use them with `#[serde(default, deserialize_with = "...")]`.
+///
+/// ```
+/// use serde::Deserialize;
+/// use xportcn::types::lenient;
+///
+/// #[derive(Deserialize)]
+/// struct Sku {
+///     #[serde(default, deserialize_with = "lenient::opt_i64")]
+///     quantity: Option<i64>,
+///     #[serde(default, deserialize_with = "lenient::opt_string")]
+///     category_id: Option<String>,
+/// }
+/// let s: Sku = serde_json::from_str(r#"{"quantity":"200","category_id":121452038}"#).unwrap();
+/// assert_eq!(s.quantity, Some(200));
+/// assert_eq!(s.category_id.as_deref(), Some("121452038"));
+/// ```
+pub mod lenient {
+    use std::fmt;
+
+    use serde::de::{self, Deserializer, Visitor};
+
+    struct I64V;
+    impl Visitor<'_> for I64V {
+        type Value = Option<i64>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an integer as a JSON number or string")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            i64::try_from(v)
+                .map(Some)
+                .map_err(|_| E::custom(format_args!("integer {v} is out of range for i64")))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            if v.fract() == 0.0 && v.abs() < 9.007_199_254_740_992e15 {
+                Ok(Some(v as i64))
+            } else {
+                Err(E::custom(format_args!("expected an integer, found {v}")))
+            }
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            let t = v.trim();
+            if t.is_empty() {
+                return Ok(None);
+            }
+            t.parse()
+                .map(Some)
+                .map_err(|_| E::custom(format_args!("expected an integer, found the string {v:?}")))
+        }
+    }
+
+    /// Reads an `Option<i64>` from a JSON integer or a string of digits.
+    pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        d.deserialize_any(I64V)
+    }
+
+    struct F64V;
+    impl Visitor<'_> for F64V {
+        type Value = Option<f64>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a number as a JSON number or string")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v as f64))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v as f64))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            let t = v.trim();
+            if t.is_empty() {
+                return Ok(None);
+            }
+            t.parse()
+                .map(Some)
+                .map_err(|_| E::custom(format_args!("expected a number, found the string {v:?}")))
+        }
+    }
+
+    /// Reads an `Option<f64>` from a JSON number or a numeric string.
+    pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        d.deserialize_any(F64V)
+    }
+
+    struct StrV;
+    impl Visitor<'_> for StrV {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string, number or boolean")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(v.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(Some(format!("{v}")))
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+    }
+
+    /// Reads an `Option<String>` from a JSON string, number or boolean.
+    pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        d.deserialize_any(StrV)
+    }
+
+    struct BoolV;
+    impl Visitor<'_> for BoolV {
+        type Value = Option<bool>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a boolean as true/false, 0/1 or their strings")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            match v {
+                0 => Ok(Some(false)),
+                1 => Ok(Some(true)),
+                _ => Err(E::custom(format_args!("expected a boolean, found {v}"))),
+            }
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            u64::try_from(v)
+                .map_err(|_| E::custom(format_args!("expected a boolean, found {v}")))
+                .and_then(|u| self.visit_u64(u))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            match v.trim() {
+                "" => Ok(None),
+                "true" | "1" => Ok(Some(true)),
+                "false" | "0" => Ok(Some(false)),
+                _ => Err(E::custom(format_args!("expected a boolean, found the string {v:?}"))),
+            }
+        }
+    }
+
+    /// Reads an `Option<bool>` from `true`/`false`, `0`/`1` or their strings.
+    pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+        d.deserialize_any(BoolV)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_keeps_every_digit() {
+        for text in ["18446744073709551615", "\"18446744073709551615\"", "9223372036854775807"] {
+            let id: Id = serde_json::from_str(text).unwrap();
+            assert_eq!(id.as_str(), text.trim_matches('"'));
+        }
+        let id: Id = serde_json::from_str("\"WUnUC1cILiBjt-Jv3lDdlQ\"").unwrap();
+        assert_eq!(id.as_u64(), None);
+        assert_eq!(serde_json::to_string(&Id::from(5u64)).unwrap(), "\"5\"");
+    }
+
+    #[test]
+    fn id_rejects_numbers_that_would_lose_digits() {
+        let err = serde_json::from_str::<Id>("123456789012345678901234").unwrap_err();
+        assert!(err.to_string().contains("losing digits"), "{err}");
+        assert!(serde_json::from_str::<Id>("1.5").is_err());
+        assert!(serde_json::from_str::<Id>("true").is_err());
+    }
+
+    #[test]
+    fn timestamps_in_every_format() {
+        let cases = [
+            ("1704853762000", Some(1_704_853_762_000)),
+            ("\"1779263269913\"", Some(1_779_263_269_913)),
+            ("\"2026-05-20 15:40:00\"", Some(1_779_262_800_000)),
+            ("\"20170913231708000-0700\"", Some(1_505_369_828_000)),
+            ("\"2018-02-07 15: 27: 58\"", None),
+            ("\"2018-13-07 15:27:58\"", None),
+        ];
+        for (json, want) in cases {
+            let t: Timestamp = serde_json::from_str(json).unwrap();
+            assert_eq!(t.epoch_millis(), want, "{json}");
+            assert_eq!(t.raw(), json.trim_matches('"'));
+        }
+    }
+
+    #[test]
+    fn lenient_scalars() {
+        #[derive(Deserialize)]
+        struct S {
+            #[serde(default, deserialize_with = "lenient::opt_i64")]
+            a: Option<i64>,
+            #[serde(default, deserialize_with = "lenient::opt_f64")]
+            b: Option<f64>,
+            #[serde(default, deserialize_with = "lenient::opt_string")]
+            c: Option<String>,
+            #[serde(default, deserialize_with = "lenient::opt_bool")]
+            d: Option<bool>,
+        }
+        let s: S = serde_json::from_str(r#"{"a":"12","b":"1.5","c":7,"d":"1"}"#).unwrap();
+        assert_eq!((s.a, s.b, s.c.as_deref(), s.d), (Some(12), Some(1.5), Some("7"), Some(true)));
+        let s: S = serde_json::from_str(r#"{"a":null,"b":"","c":null}"#).unwrap();
+        assert_eq!((s.a, s.b, s.c, s.d), (None, None, None, None));
+        assert!(serde_json::from_str::<S>(r#"{"a":"x"}"#).is_err());
+        assert!(serde_json::from_str::<S>(r#"{"a":18446744073709551615}"#).is_err());
+    }
+
+    #[test]
+    fn decimal_keeps_text() {
+        let d: Decimal = serde_json::from_str("117.00").unwrap();
+        assert_eq!(d.to_f64(), Some(117.0));
+        let d: Decimal = serde_json::from_str("\"117.00\"").unwrap();
+        assert_eq!(d.as_str(), "117.00");
+    }
+}
