@@ -36,10 +36,12 @@ pub enum Error {
     /// The platform answered with an envelope whose `code` is not a success
     /// code (200 or 0).
     #[error(transparent)]
-    Api(#[from] ApiError),
+    Api(Box<ApiError>),
 
     /// The server answered with something that is not a JSON envelope: an
-    /// HTML error page, an empty or truncated body, or plain text.
+    /// HTML error page (a 502 from a proxy, a 404 for a wrong path), an empty
+    /// or truncated body, or plain text. Carries the HTTP status and the whole
+    /// raw body; `Display` quotes its start.
     #[error(
         "HTTP {status}: the response is not a JSON envelope ({reason}); body starts: {}",
         snippet(body)
@@ -55,7 +57,7 @@ pub enum Error {
 
     /// The envelope was valid but a value did not fit the expected type.
     #[error(transparent)]
-    Decode(#[from] DecodeError),
+    Decode(Box<DecodeError>),
 
     /// The response body exceeded the configured size limit
     /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
@@ -91,21 +93,6 @@ pub enum Error {
         source: reqwest::Error,
     },
 
-    /// A server status that is not 2xx and whose body is not an envelope
-    /// (429, 5xx after retries ran out, 404 for a wrong path ...). The body
-    /// is kept; see [`Error::Http`] for non-envelope bodies with status 200.
-    #[error("HTTP {status} after {attempts} attempt(s); body starts: {}", snippet(body))]
-    Status {
-        /// HTTP status of the last response.
-        status: u16,
-        /// Attempts made.
-        attempts: u32,
-        /// `Retry-After` of the last response, if any.
-        retry_after: Option<Duration>,
-        /// The raw body of the last response.
-        body: Bytes,
-    },
-
     /// The request could not be built: a value that cannot be serialized, an
     /// invalid base URL or path, a header value with forbidden bytes.
     #[error("invalid request: {0}")]
@@ -123,7 +110,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout { .. } | Error::Transport { .. } => true,
-            Error::Status { status, .. } => *status == 429 || *status >= 500,
+            Error::Http { status, .. } => *status == 429 || *status >= 500,
             _ => false,
         }
     }
@@ -132,9 +119,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.http_status),
-            Error::Http { status, .. }
-            | Error::BodyTooLarge { status, .. }
-            | Error::Status { status, .. } => Some(*status),
+            Error::Http { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
             Error::Decode(e) => Some(e.http_status),
             _ => None,
         }
@@ -143,10 +128,22 @@ impl Error {
     /// The raw response body, when the error kept one.
     pub fn body(&self) -> Option<&Bytes> {
         match self {
-            Error::Http { body, .. } | Error::Status { body, .. } => Some(body),
+            Error::Http { body, .. } => Some(body),
             Error::Decode(e) => Some(&e.body),
             _ => None,
         }
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(e: DecodeError) -> Self {
+        Error::Decode(Box::new(e))
     }
 }
 

@@ -1,11 +1,52 @@
-//! Typed async client for the Xportcn / PandaPon OpenAPI.
+//! # xportcn
+//!
+//! Typed async client for the Xportcn / PandaPon OpenAPI: buy from Taobao,
+//! 1688, Alibaba International and Poizon on behalf of overseas shops.
+//!
+//! * [`Client`] signs every request ([`signing`]), sends it through one core
+//!   with timeouts and safe retries ([`retry`]), and decodes the response
+//!   envelope into typed structs or a precise [`Error`].
+//! * Endpoints are grouped by platform: [`Client::taobao`],
+//!   [`Client::aftersale`], [`Client::ali1688`]. Any endpoint's path can be
+//!   overridden ([`ClientBuilder::override_path`]) and any path can be called
+//!   through [`Client::raw`].
+//! * [`callbacks`] parses and verifies the messages the platform pushes to
+//!   your webhook.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), xportcn::Error> {
+//! use xportcn::{Client, Credentials, Environment};
+//!
+//! let client = Client::builder()
+//!     .credentials(Credentials::new("access-key", "access-secret", "user-id"))
+//!     .environment(Environment::PandaPon)
+//!     .build()?;
+//! let product = client.taobao().product_get("672991141190").await?;
+//! println!("{:?} costs {:?}", product.title, product.price);
+//! # Ok(()) }
+//! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
+pub mod aftersale;
+pub mod ali1688;
 pub mod callbacks;
+mod client;
 mod credentials;
+pub mod endpoint;
+mod envelope;
 pub mod error;
+pub mod retry;
 pub mod signing;
+pub mod taobao;
 pub mod types;
 
+pub use client::{
+    Call, Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TOTAL_TIMEOUT, Environment, RawCall,
+};
 pub use credentials::{Credentials, ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_USER_ID};
-pub use error::{ApiError, DecodeError, Error, Result};
+pub use envelope::{ApiResponse, SUCCESS_CODES};
+pub use error::{ApiError, DecodeError, Error, Result, TimeoutKind, TransportKind};
+pub use retry::RetryPolicy;
+pub use signing::TimestampUnit;

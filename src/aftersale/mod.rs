@@ -1,0 +1,51 @@
+//! Taobao after-sale ("reverse orders": refunds and returns).
+//!
+//! ```no_run
+//! # async fn demo(client: xportcn::Client) -> Result<(), xportcn::Error> {
+//! use xportcn::aftersale::RefundRenderRequest;
+//! let render = client
+//!     .aftersale()
+//!     .refund_render(RefundRenderRequest::new("1034499579120189839", 1, 1))
+//!     .await?;
+//! if let Some(t) = &render.refund_order_template {
+//!     for reason in &t.refund_reasons {
+//!         println!("{:?}: {:?}", reason.reason_id, reason.reason_desc);
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+
+mod render;
+
+pub use render::{
+    MaxRefundFee, RefundOrder, RefundOrderTemplate, RefundReason, RefundRender, RefundRenderRequest,
+};
+
+use crate::client::{Call, Client};
+
+/// After-sale endpoints; from [`Client::aftersale`].
+#[derive(Debug, Clone, Copy)]
+pub struct Aftersale<'c> {
+    client: &'c Client,
+}
+
+impl Client {
+    /// After-sale (refund and return) endpoints.
+    pub fn aftersale(&self) -> Aftersale<'_> {
+        Aftersale { client: self }
+    }
+}
+
+impl<'c> Aftersale<'c> {
+    /// After-sale order rendering (TB-A2): `POST /open/order/refund/render`.
+    ///
+    /// Returns the refund form template for a sub-order: allowed refund
+    /// types, goods statuses, reasons and the refundable amount. A read: it
+    /// is retried like other idempotent calls.
+    ///
+    /// Verified: the Xportcn API reference page "After-sale order rendering
+    /// interface" (request and response sample).
+    pub fn refund_render(&self, request: RefundRenderRequest) -> Call<'c, RefundRenderRequest> {
+        self.client.call(request)
+    }
+}

@@ -1,0 +1,44 @@
+//! 1688: products (and, as they land, orders, cart and after-sale).
+//!
+//! ```no_run
+//! # async fn demo(client: xportcn::Client) -> Result<(), xportcn::Error> {
+//! let detail = client.ali1688().product_detail(706627393257u64).await?;
+//! println!("{:?}", detail.subject_trans);
+//! # Ok(()) }
+//! ```
+
+mod product;
+
+pub use product::{ProductDetail, ProductDetailRequest};
+
+use crate::client::{Call, Client};
+use crate::types::Id;
+
+/// 1688 endpoints; from [`Client::ali1688`].
+#[derive(Debug, Clone, Copy)]
+pub struct Ali1688<'c> {
+    client: &'c Client,
+}
+
+impl Client {
+    /// 1688 endpoints.
+    pub fn ali1688(&self) -> Ali1688<'_> {
+        Ali1688 { client: self }
+    }
+}
+
+impl<'c> Ali1688<'c> {
+    /// Product details query (AL-P2): `POST /alibaba/product/detail/get`,
+    /// in English (`country = "en"`). Use [`Ali1688::product_detail_with`]
+    /// for another language or an `outMemberId`.
+    ///
+    /// Verified: <https://doc-vnm.pandapon.com/project-4008853/api-147289688>.
+    pub fn product_detail(&self, offer_id: impl Into<Id>) -> Call<'c, ProductDetailRequest> {
+        self.client.call(ProductDetailRequest::new(offer_id))
+    }
+
+    /// Product details query with a full request.
+    pub fn product_detail_with(&self, request: ProductDetailRequest) -> Call<'c, ProductDetailRequest> {
+        self.client.call(request)
+    }
+}

@@ -1,0 +1,804 @@
+//! The client, its builder, and the one core that sends every request.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::{Bytes, BytesMut};
+use http::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::credentials::Credentials;
+use crate::endpoint::{self, Endpoint, EndpointSpec, Method};
+use crate::envelope::{self, ApiResponse};
+use crate::error::{Error, TimeoutKind, TransportKind};
+use crate::retry::{self, Decision, Outcome, RetryPolicy};
+use crate::signing::{SignedHeaders, TimestampUnit};
+
+/// Default per-attempt timeout.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default total timeout of a call, retries and their delays included.
+pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(90);
+/// Default connect timeout (only for the HTTP client this crate builds).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default limit on a response body: 8 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Characters escaped in a path parameter: everything but unreserved ones.
+const PATH_PARAM: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// Where the platform lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Environment {
+    /// Xportcn, `https://www.xportcn.com/api` (the default).
+    Xportcn,
+    /// PandaPon, `https://api.pandapon.com`.
+    PandaPon,
+}
+
+impl Environment {
+    /// The environment's base URL.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Environment::Xportcn => "https://www.xportcn.com/api",
+            Environment::PandaPon => "https://api.pandapon.com",
+        }
+    }
+}
+
+/// Builds a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+/// use xportcn::{Client, Credentials, Environment};
+///
+/// let client = Client::builder()
+///     .credentials(Credentials::new("key", "secret", "2100007341207"))
+///     .environment(Environment::PandaPon)
+///     .attempt_timeout(Duration::from_secs(10))
+///     .override_path("TB-A2", "/v2/taobao/order/refund/render")
+///     .build()?;
+/// # Ok::<(), xportcn::Error>(())
+/// ```
+#[must_use]
+pub struct ClientBuilder {
+    credentials: Option<Credentials>,
+    base_url: String,
+    user_agent: String,
+    attempt_timeout: Duration,
+    total_timeout: Duration,
+    connect_timeout: Duration,
+    http: Option<reqwest::Client>,
+    timestamp_unit: TimestampUnit,
+    retry: RetryPolicy,
+    overrides: Vec<(String, String)>,
+    max_response_bytes: usize,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("credentials", &self.credentials)
+            .field("base_url", &self.base_url)
+            .field("user_agent", &self.user_agent)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("timestamp_unit", &self.timestamp_unit)
+            .field("retry", &self.retry)
+            .field("overrides", &self.overrides)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            credentials: None,
+            base_url: Environment::Xportcn.base_url().to_owned(),
+            user_agent: concat!("xportcn-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
+            attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
+            total_timeout: DEFAULT_TOTAL_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            http: None,
+            timestamp_unit: TimestampUnit::default(),
+            retry: RetryPolicy::default(),
+            overrides: Vec::new(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The developer credentials (required).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Uses an environment preset's base URL. The default is Xportcn.
+    pub fn environment(mut self, env: Environment) -> Self {
+        self.base_url = env.base_url().to_owned();
+        self
+    }
+
+    /// Uses any base URL: a white-label host, a proxy, a test server.
+    /// Paths are appended to it, so include any prefix such as `/api`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The `User-Agent` header. Default `xportcn-rust/<version>`.
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = ua.into();
+        self
+    }
+
+    /// Limit on one attempt, from connecting until the body is read.
+    /// Default 30 s.
+    pub fn attempt_timeout(mut self, d: Duration) -> Self {
+        self.attempt_timeout = d;
+        self
+    }
+
+    /// Limit on a whole call, retries and delays included. Default 90 s.
+    pub fn total_timeout(mut self, d: Duration) -> Self {
+        self.total_timeout = d;
+        self
+    }
+
+    /// Connect timeout of the HTTP client this crate builds. Default 10 s.
+    /// Ignored when [`ClientBuilder::http_client`] is given.
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = d;
+        self
+    }
+
+    /// Uses the caller's `reqwest::Client` (shared pool, proxy, TLS roots).
+    /// Its own default headers and timeouts still apply; per-attempt timeouts
+    /// are set on every request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Unit of the `timestamp` header: milliseconds (default) or seconds.
+    pub fn timestamp_unit(mut self, unit: TimestampUnit) -> Self {
+        self.timestamp_unit = unit;
+        self
+    }
+
+    /// Retry settings for idempotent calls (and writes that opt in).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sends endpoint `id` (as in `docs/endpoints.md`, e.g. `"TB-A2"`) to
+    /// `path` instead of the built-in one. For platform path generations
+    /// (`/v2/...`), white-label hosts, or a path the SDK inferred wrongly.
+    /// `build` fails on an unknown id.
+    pub fn override_path(mut self, id: impl Into<String>, path: impl Into<String>) -> Self {
+        self.overrides.push((id.into(), path.into()));
+        self
+    }
+
+    /// Largest response body accepted, in bytes. Default 8 MiB; a larger body
+    /// ends the call with [`Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when credentials are missing, the base URL is not an
+    /// absolute http(s) URL, a header value has forbidden bytes, or an
+    /// override names an unknown endpoint id.
+    pub fn build(self) -> Result<Client, Error> {
+        let creds = self
+            .credentials
+            .ok_or_else(|| Error::Config("credentials are required: ClientBuilder::credentials".into()))?;
+        let parsed = url::Url::parse(&self.base_url)
+            .map_err(|e| Error::Config(format!("base URL {:?} is invalid: {e}", self.base_url)))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+            return Err(Error::Config(format!(
+                "base URL {:?} must be an absolute http or https URL",
+                self.base_url
+            )));
+        }
+        let header = |name: &str, v: &str| {
+            HeaderValue::from_str(v)
+                .map_err(|_| Error::Config(format!("{name} contains bytes not allowed in an HTTP header")))
+        };
+        let access_key = header("access key", creds.access_key())?;
+        let user_id = header("user id", creds.user_id())?;
+        let mut overrides = HashMap::new();
+        for (id, path) in self.overrides {
+            let spec = endpoint::find(&id).ok_or_else(|| {
+                Error::Config(format!("override_path: no endpoint has the id {id:?}"))
+            })?;
+            if !path.starts_with('/') {
+                return Err(Error::Config(format!(
+                    "override_path({id:?}): the path {path:?} must start with '/'"
+                )));
+            }
+            overrides.insert(spec.id, path);
+        }
+        let http = match self.http {
+            Some(h) => h,
+            None => reqwest::Client::builder()
+                .user_agent(&self.user_agent)
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        let user_agent = header("user agent", &self.user_agent)?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base: self.base_url.trim_end_matches('/').to_owned(),
+                creds,
+                access_key,
+                user_id,
+                user_agent,
+                timestamp_unit: self.timestamp_unit,
+                retry: self.retry,
+                attempt_timeout: self.attempt_timeout,
+                total_timeout: self.total_timeout,
+                overrides,
+                max_response_bytes: self.max_response_bytes,
+            }),
+        })
+    }
+}
+
+/// The API client. Cheap to clone (one `Arc`), `Send + Sync`.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), xportcn::Error> {
+/// use xportcn::{Client, Credentials};
+/// use xportcn::aftersale::RefundRenderRequest;
+///
+/// let client = Client::builder().credentials(Credentials::from_env()?).build()?;
+/// let product = client.taobao().product_get("672991141190").await?;
+/// let render = client
+///     .aftersale()
+///     .refund_render(RefundRenderRequest::new("1034499579120189839", 1, 1))
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: String,
+    creds: Credentials,
+    access_key: HeaderValue,
+    user_id: HeaderValue,
+    user_agent: HeaderValue,
+    timestamp_unit: TimestampUnit,
+    retry: RetryPolicy,
+    attempt_timeout: Duration,
+    total_timeout: Duration,
+    overrides: HashMap<&'static str, String>,
+    max_response_bytes: usize,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base)
+            .field("credentials", &self.inner.creds)
+            .field("timestamp_unit", &self.inner.timestamp_unit)
+            .field("retry", &self.inner.retry)
+            .field("attempt_timeout", &self.inner.attempt_timeout)
+            .field("total_timeout", &self.inner.total_timeout)
+            .field("overrides", &self.inner.overrides)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base
+    }
+
+    /// The path an endpoint is sent to: its override, or its declared path.
+    pub fn path_of(&self, spec: &EndpointSpec) -> &str {
+        self.inner
+            .overrides
+            .get(spec.id)
+            .map_or(spec.path, String::as_str)
+    }
+
+    /// Calls any [`Endpoint`]: the SDK's own request types, or yours.
+    pub fn call<E: Endpoint>(&self, request: E) -> Call<'_, E> {
+        Call {
+            client: self,
+            request,
+            retry_writes: false,
+        }
+    }
+
+    /// The escape hatch: any method and path, any JSON body, signed and
+    /// decoded like every other call.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: xportcn::Client) -> Result<(), xportcn::Error> {
+    /// use xportcn::endpoint::Method;
+    /// let resp = client
+    ///     .raw(Method::Post, "/v2/taobao/product/item/search")
+    ///     .json(&serde_json::json!({"keyword": "电动车", "pageNo": 1, "pageSize": 5}))
+    ///     .idempotent(true)
+    ///     .send_value()
+    ///     .await?;
+    /// println!("{} {}", resp.request_id.unwrap_or_default(), resp.data);
+    /// # Ok(()) }
+    /// ```
+    pub fn raw(&self, method: Method, path: impl Into<String>) -> RawCall<'_> {
+        RawCall {
+            client: self,
+            method,
+            path: path.into(),
+            query: None,
+            body: None,
+            idempotent: method == Method::Get,
+            error: None,
+        }
+    }
+
+    /// Builds the request of an endpoint call.
+    fn prepare<E: Endpoint>(&self, req: &E, retry_writes: bool) -> Result<Prepared, Error> {
+        let spec = &E::SPEC;
+        let template = self.path_of(spec);
+        let path = fill_path(template, &req.path_params())?;
+        let (query, body) = match spec.method {
+            Method::Get => {
+                let q = serde_urlencoded::to_string(req)
+                    .map_err(|e| Error::Request(format!("{}: cannot encode the query: {e}", spec.id)))?;
+                (q, None)
+            }
+            Method::Post => {
+                let b = serde_json::to_vec(req)
+                    .map_err(|e| Error::Request(format!("{}: cannot encode the body: {e}", spec.id)))?;
+                (String::new(), Some(Bytes::from(b)))
+            }
+        };
+        Ok(Prepared {
+            endpoint: spec.id,
+            method: spec.method,
+            url: self.url(&path, &query),
+            path,
+            body,
+            retry_allowed: spec.idempotent || retry_writes,
+        })
+    }
+
+    fn url(&self, path: &str, query: &str) -> String {
+        let mut url = String::with_capacity(self.inner.base.len() + path.len() + query.len() + 1);
+        url.push_str(&self.inner.base);
+        url.push_str(path);
+        if !query.is_empty() {
+            url.push(if path.contains('?') { '&' } else { '?' });
+            url.push_str(query);
+        }
+        url
+    }
+
+    /// The core: sends a prepared request with signing, retries, timeouts
+    /// and size limits, then decodes the envelope.
+    async fn send<T: DeserializeOwned>(&self, p: Prepared) -> Result<ApiResponse<T>, Error> {
+        let span = tracing::info_span!(
+            "xportcn.request",
+            endpoint = p.endpoint,
+            method = p.method.as_str(),
+            path = %p.path,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        async move {
+            let (status, body, signed) = self.execute(&p).await?;
+            let masked = signed.signed_string_masked();
+            let result = envelope::decode::<T>(status, body, Some(&masked));
+            let span = tracing::Span::current();
+            match &result {
+                Ok(r) => {
+                    span.record("request_id", r.request_id.as_deref().unwrap_or(""));
+                }
+                Err(Error::Api(e)) => {
+                    span.record("request_id", e.request_id.as_deref().unwrap_or(""));
+                    tracing::debug!(code = e.code, msg = %e.msg, "platform error");
+                }
+                Err(e) => tracing::debug!(error = %e, "response not decoded"),
+            }
+            result
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Sends attempts until one produces a response that is not retried.
+    async fn execute(&self, p: &Prepared) -> Result<(u16, Bytes, SignedHeaders), Error> {
+        let inner = &*self.inner;
+        let started = Instant::now();
+        let deadline = started + inner.total_timeout;
+        let method = p.method.to_reqwest();
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            tracing::Span::current().record("attempt", attempt);
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let timeout = inner.attempt_timeout.min(remaining);
+            let clipped = timeout < inner.attempt_timeout;
+            let signed = SignedHeaders::new(&inner.creds, inner.timestamp_unit);
+            let mut headers = HeaderMap::with_capacity(8);
+            signed.apply(&mut headers, &inner.access_key, &inner.user_id);
+            headers.insert(http::header::USER_AGENT, inner.user_agent.clone());
+            let mut rb = inner.http.request(method.clone(), &p.url).timeout(timeout);
+            if let Some(body) = &p.body {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                rb = rb.body(body.clone());
+            }
+            let rb = rb.headers(headers);
+            tracing::trace!(signed = %signed.signed_string_masked(), "sending attempt");
+
+            let failure = match rb.send().await {
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    let retry_after = resp
+                        .headers()
+                        .get(RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+                    match read_body(resp, inner.max_response_bytes).await {
+                        Ok(body) => {
+                            tracing::Span::current().record("status", status);
+                            let outcome = Outcome::Status(status, retry_after);
+                            match self.next_delay(p, attempt, outcome, deadline) {
+                                Some(delay) => {
+                                    tracing::debug!(status, ?delay, "retrying after status");
+                                    tokio::time::sleep(delay).await;
+                                    continue;
+                                }
+                                None => return Ok((status, body, signed)),
+                            }
+                        }
+                        Err(BodyError::TooLarge) => {
+                            return Err(Error::BodyTooLarge {
+                                status,
+                                limit: inner.max_response_bytes,
+                            });
+                        }
+                        Err(BodyError::Read(e)) => e,
+                    }
+                }
+                Err(e) => e,
+            };
+
+            let (outcome, err) = classify(failure, attempt, clipped, started, deadline);
+            match self.next_delay(p, attempt, outcome, deadline) {
+                Some(delay) => {
+                    tracing::debug!(error = %err, ?delay, "retrying after failure");
+                    tokio::time::sleep(delay).await;
+                }
+                None => return Err(err),
+            }
+        }
+    }
+
+    fn next_delay(&self, p: &Prepared, attempt: u32, outcome: Outcome, deadline: Instant) -> Option<Duration> {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let jitter: f64 = rand::random();
+        match retry::decide(&self.inner.retry, p.retry_allowed, attempt, outcome, remaining, jitter) {
+            Decision::Retry(d) => Some(d),
+            Decision::Stop => None,
+        }
+    }
+}
+
+/// Maps a transport failure to its retry outcome and its error.
+fn classify(
+    e: reqwest::Error,
+    attempts: u32,
+    clipped: bool,
+    started: Instant,
+    deadline: Instant,
+) -> (Outcome, Error) {
+    if e.is_timeout() {
+        let kind = if clipped || Instant::now() >= deadline {
+            TimeoutKind::Total
+        } else {
+            TimeoutKind::Attempt
+        };
+        let err = Error::Timeout {
+            kind,
+            elapsed: started.elapsed(),
+            attempts,
+        };
+        return (Outcome::Timeout, err);
+    }
+    let (outcome, kind) = if e.is_connect() {
+        (Outcome::Connect, TransportKind::Connect)
+    } else if e.is_request() || e.is_body() || e.is_decode() {
+        (Outcome::Connection, TransportKind::Connection)
+    } else {
+        (Outcome::Connection, TransportKind::Other)
+    };
+    // reqwest's errors carry the URL, never headers, so no secret can leak;
+    // the URL itself holds nothing secret either.
+    (
+        outcome,
+        Error::Transport {
+            kind,
+            attempts,
+            source: e,
+        },
+    )
+}
+
+enum BodyError {
+    TooLarge,
+    Read(reqwest::Error),
+}
+
+/// Reads a body up to `limit` bytes, without copying a single-chunk body.
+async fn read_body(mut resp: reqwest::Response, limit: usize) -> Result<Bytes, BodyError> {
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut first: Option<Bytes> = None;
+    let mut buf: Option<BytesMut> = None;
+    let mut total = 0usize;
+    while let Some(chunk) = resp.chunk().await.map_err(BodyError::Read)? {
+        total = total.saturating_add(chunk.len());
+        if total > limit {
+            return Err(BodyError::TooLarge);
+        }
+        match (&mut buf, first.take()) {
+            (Some(b), _) => b.extend_from_slice(&chunk),
+            (None, None) => first = Some(chunk),
+            (None, Some(f)) => {
+                let hint = resp.content_length().map_or(0, |n| n as usize).max(total);
+                let mut b = BytesMut::with_capacity(hint);
+                b.extend_from_slice(&f);
+                b.extend_from_slice(&chunk);
+                buf = Some(b);
+            }
+        }
+    }
+    Ok(match (buf, first) {
+        (Some(b), _) => b.freeze(),
+        (None, Some(f)) => f,
+        (None, None) => Bytes::new(),
+    })
+}
+
+/// Replaces `{name}` placeholders with percent-encoded values.
+fn fill_path(template: &str, params: &[(&'static str, String)]) -> Result<String, Error> {
+    if !template.contains('{') {
+        return Ok(template.to_owned());
+    }
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after
+            .find('}')
+            .ok_or_else(|| Error::Request(format!("path {template:?} has an unclosed '{{'")))?;
+        let name = &after[..close];
+        let value = params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+            .ok_or_else(|| Error::Request(format!("path {template:?} needs the parameter {name:?}")))?;
+        if value.is_empty() {
+            return Err(Error::Request(format!("path parameter {name:?} is empty")));
+        }
+        out.extend(utf8_percent_encode(value, PATH_PARAM));
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// A request ready to send.
+struct Prepared {
+    endpoint: &'static str,
+    method: Method,
+    path: String,
+    url: String,
+    body: Option<Bytes>,
+    retry_allowed: bool,
+}
+
+/// A pending endpoint call. Await it for the typed `data`, or use
+/// [`Call::send_full`] for the envelope too.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<'c, E> {
+    client: &'c Client,
+    request: E,
+    retry_writes: bool,
+}
+
+impl<E: fmt::Debug> fmt::Debug for Call<'_, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("request", &self.request)
+            .field("retry_writes", &self.retry_writes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'c, E: Endpoint + 'c> Call<'c, E> {
+    /// Allows this call to be retried although its endpoint is a write
+    /// (create, pay, cancel, submit). Only do this when the platform
+    /// deduplicates the request (for example by your own order number), as a
+    /// retried write may be executed twice.
+    pub fn retry_writes(mut self) -> Self {
+        self.retry_writes = true;
+        self
+    }
+
+    /// The request this call sends.
+    pub fn request(&self) -> &E {
+        &self.request
+    }
+
+    /// Sends the call and returns `data` with the envelope and raw body.
+    pub async fn send_full(self) -> Result<ApiResponse<E::Response>, Error> {
+        let prepared = self.client.prepare(&self.request, self.retry_writes)?;
+        self.client.send(prepared).await
+    }
+
+    /// Sends the call and returns the typed `data`.
+    pub async fn send(self) -> Result<E::Response, Error> {
+        self.send_full().await.map(|r| r.data)
+    }
+}
+
+impl<'c, E: Endpoint + 'c> IntoFuture for Call<'c, E> {
+    type Output = Result<E::Response, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'c>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call to any path, built by [`Client::raw`].
+#[must_use = "a call does nothing until it is sent"]
+pub struct RawCall<'c> {
+    client: &'c Client,
+    method: Method,
+    path: String,
+    query: Option<String>,
+    body: Option<Bytes>,
+    idempotent: bool,
+    error: Option<Error>,
+}
+
+impl fmt::Debug for RawCall<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawCall")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("idempotent", &self.idempotent)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RawCall<'_> {
+    /// Sets the query string from any serializable value (a struct, a map,
+    /// or a slice of pairs).
+    pub fn query<Q: Serialize + ?Sized>(mut self, query: &Q) -> Self {
+        match serde_urlencoded::to_string(query) {
+            Ok(q) => self.query = Some(q),
+            Err(e) => self.error = Some(Error::Request(format!("cannot encode the query: {e}"))),
+        }
+        self
+    }
+
+    /// Sets the JSON body.
+    pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(b) => self.body = Some(Bytes::from(b)),
+            Err(e) => self.error = Some(Error::Request(format!("cannot encode the body: {e}"))),
+        }
+        self
+    }
+
+    /// Whether the call may be retried. Defaults to true for GET and false
+    /// for POST.
+    pub fn idempotent(mut self, yes: bool) -> Self {
+        self.idempotent = yes;
+        self
+    }
+
+    /// Sends the call and decodes `data` into `T`.
+    pub async fn send<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        if !self.path.starts_with('/') {
+            return Err(Error::Request(format!("path {:?} must start with '/'", self.path)));
+        }
+        let prepared = Prepared {
+            endpoint: "raw",
+            method: self.method,
+            url: self.client.url(&self.path, self.query.as_deref().unwrap_or("")),
+            path: self.path,
+            body: self.body,
+            retry_allowed: self.idempotent,
+        };
+        self.client.send(prepared).await
+    }
+
+    /// Sends the call and returns `data` as a `serde_json::Value`.
+    pub async fn send_value(self) -> Result<ApiResponse<serde_json::Value>, Error> {
+        self.send().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_parameters_are_encoded() {
+        let p = [("refundId", "a b/c".to_owned())];
+        assert_eq!(
+            fill_path("/open/order/refund/cancel/{refundId}", &p).unwrap(),
+            "/open/order/refund/cancel/a%20b%2Fc"
+        );
+        assert!(fill_path("/x/{missing}", &p).is_err());
+        assert!(fill_path("/x/{refundId", &p).is_err());
+        assert_eq!(fill_path("/plain", &[]).unwrap(), "/plain");
+    }
+
+    #[test]
+    fn builder_validates() {
+        let creds = || Credentials::new("k", "s", "u");
+        assert!(matches!(Client::builder().build(), Err(Error::Config(_))));
+        let e = Client::builder().credentials(creds()).base_url("ftp://x").build();
+        assert!(matches!(e, Err(Error::Config(_))));
+        let e = Client::builder().credentials(creds()).override_path("NOPE", "/x").build();
+        assert!(matches!(e, Err(Error::Config(m)) if m.contains("NOPE")));
+        let c = Client::builder()
+            .credentials(creds())
+            .base_url("http://127.0.0.1:1/api/")
+            .override_path("TB-A2", "/v2/taobao/order/refund/render")
+            .build()
+            .unwrap();
+        assert_eq!(c.base_url(), "http://127.0.0.1:1/api");
+        let spec = endpoint::find("TB-A2").unwrap();
+        assert_eq!(c.path_of(spec), "/v2/taobao/order/refund/render");
+        assert!(!format!("{c:?}").contains("\"s\""));
+    }
+
+    #[test]
+    fn client_is_send_sync_clone() {
+        fn check<T: Send + Sync + Clone + 'static>() {}
+        check::<Client>();
+    }
+}

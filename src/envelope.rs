@@ -1,0 +1,196 @@
+//! The response envelope `{requestId, code, developId, msg, data}` (platform.md §3).
+
+use bytes::Bytes;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+use crate::error::{ApiError, DecodeError, Error};
+use crate::types::lenient;
+
+/// `code` values that mean success: 200 in every real sample, 0 in the docs'
+/// schema-generated placeholders.
+pub const SUCCESS_CODES: [i64; 2] = [200, 0];
+
+/// A decoded successful response: the typed `data` plus the envelope.
+///
+/// Returned by [`Call::send_full`](crate::Call::send_full) and the raw
+/// escape hatch.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiResponse<T> {
+    /// The decoded `data`.
+    pub data: T,
+    /// The envelope's `code` (200 or 0).
+    pub code: i64,
+    /// The envelope's `msg`.
+    pub msg: String,
+    /// The envelope's `requestId`.
+    pub request_id: Option<String>,
+    /// The envelope's `developId`, as text (it exceeds 2^53).
+    pub develop_id: Option<String>,
+    /// HTTP status of the response.
+    pub http_status: u16,
+    /// The raw response body, byte for byte.
+    pub body: Bytes,
+}
+
+#[derive(Deserialize)]
+struct RawEnvelope<'a> {
+    #[serde(rename = "requestId", default, deserialize_with = "lenient::opt_string")]
+    request_id: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_i64")]
+    code: Option<i64>,
+    #[serde(rename = "developId", default, deserialize_with = "lenient::opt_string")]
+    develop_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    msg: Option<String>,
+    #[serde(borrow, default)]
+    data: Option<&'a RawValue>,
+}
+
+/// Why a body is not an envelope, in words.
+fn not_an_envelope(body: &[u8], err: Option<&serde_json::Error>) -> String {
+    let trimmed = body.trim_ascii_start();
+    if trimmed.is_empty() {
+        return "empty body".to_owned();
+    }
+    if trimmed.first() == Some(&b'<') {
+        return "HTML or XML page, not JSON".to_owned();
+    }
+    match err {
+        Some(e) if e.is_eof() => format!(
+            "truncated JSON: input ends at line {} column {}",
+            e.line(),
+            e.column()
+        ),
+        Some(e) if e.is_syntax() => format!("invalid JSON: {e}"),
+        Some(e) => format!("JSON without the envelope's fields: {e}"),
+        None => "JSON without a `code` field".to_owned(),
+    }
+}
+
+/// Decodes a response body.
+///
+/// `signed` is the masked signed string of the attempt, quoted in the hint of
+/// an authentication failure.
+pub(crate) fn decode<T: DeserializeOwned>(
+    status: u16,
+    body: Bytes,
+    signed: Option<&str>,
+) -> Result<ApiResponse<T>, Error> {
+    let env: RawEnvelope<'_> = match serde_json::from_slice(&body) {
+        Ok(env) => env,
+        Err(e) => {
+            let reason = not_an_envelope(&body, Some(&e));
+            return Err(Error::Http {
+                status,
+                reason,
+                body,
+            });
+        }
+    };
+    let Some(code) = env.code else {
+        let reason = not_an_envelope(&body, None);
+        return Err(Error::Http {
+            status,
+            reason,
+            body,
+        });
+    };
+    let msg = env.msg.unwrap_or_default();
+    if !SUCCESS_CODES.contains(&code) {
+        let data = env
+            .data
+            .and_then(|raw| serde_json::from_str(raw.get()).ok());
+        return Err(ApiError::new(
+            code,
+            msg,
+            env.request_id,
+            env.develop_id,
+            status,
+            data,
+            signed,
+        )
+        .into());
+    }
+    let raw = env.data.map_or("null", RawValue::get);
+    let mut de = serde_json::Deserializer::from_str(raw);
+    let data = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(d) => d,
+        Err(e) => {
+            let inner = e.path().to_string();
+            let path = if inner == "." {
+                "data".to_owned()
+            } else {
+                format!("data.{inner}")
+            };
+            let mut message = e.into_inner().to_string();
+            if raw == "null" {
+                message = format!("`data` is missing or null: {message}");
+            }
+            return Err(DecodeError {
+                path,
+                message,
+                body: body.clone(),
+                http_status: status,
+            }
+            .into());
+        }
+    };
+    Ok(ApiResponse {
+        data,
+        code,
+        msg,
+        request_id: env.request_id,
+        develop_id: env.develop_id,
+        http_status: status,
+        body,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Item {
+        #[allow(dead_code)]
+        price: i64,
+    }
+
+    fn dec<T: DeserializeOwned>(body: &str) -> Result<ApiResponse<T>, Error> {
+        decode(200, Bytes::copy_from_slice(body.as_bytes()), None)
+    }
+
+    #[test]
+    fn success_codes_and_meta() {
+        let r: ApiResponse<serde_json::Value> = dec(
+            r#"{"requestId":"r1","code":200,"developId":1014533973088404335,"msg":"成功","data":{"a":1}}"#,
+        )
+        .unwrap();
+        assert_eq!(r.request_id.as_deref(), Some("r1"));
+        assert_eq!(r.develop_id.as_deref(), Some("1014533973088404335"));
+        assert_eq!(r.data["a"], 1);
+        let r: ApiResponse<Option<Item>> = dec(r#"{"code":"0","data":null}"#).unwrap();
+        assert!(r.data.is_none());
+    }
+
+    #[test]
+    fn error_kinds() {
+        let e = dec::<Item>(r#"{"requestId":null,"code":500,"msg":"系统异常","data":null}"#).unwrap_err();
+        assert!(matches!(&e, Error::Api(a) if a.code == 500 && a.msg == "系统异常"));
+        let e = dec::<Item>("<html><body>502 Bad Gateway</body></html>").unwrap_err();
+        assert!(matches!(&e, Error::Http { reason, .. } if reason.contains("HTML")), "{e}");
+        let e = dec::<Item>("").unwrap_err();
+        assert!(matches!(&e, Error::Http { reason, .. } if reason == "empty body"));
+        let e = dec::<Item>(r#"{"code":200,"data":{"pri"#).unwrap_err();
+        assert!(matches!(&e, Error::Http { reason, .. } if reason.contains("truncated")), "{e}");
+        let e = dec::<Item>(r#"{"code":200,"data":{"price":"x"}}"#).unwrap_err();
+        assert!(matches!(&e, Error::Decode(d) if d.path == "data.price"), "{e}");
+        let e = dec::<Item>(r#"{"code":200}"#).unwrap_err();
+        assert!(matches!(&e, Error::Decode(d) if d.message.contains("missing")), "{e}");
+        let e = dec::<Item>(r#"{"status":"ok"}"#).unwrap_err();
+        assert!(matches!(&e, Error::Http { .. }), "{e}");
+    }
+}

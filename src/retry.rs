@@ -1,0 +1,243 @@
+//! When a failed attempt is sent again.
+//!
+//! The rules, all in the pure function [`decide`]:
+//!
+//! * Only calls that are safe to repeat are retried: endpoints declared
+//!   idempotent (reads, previews, renders), or a write whose caller opted in
+//!   for that call ([`Call::retry_writes`](crate::Call::retry_writes)).
+//!   Create, pay, cancel, submit and other writes are otherwise sent once.
+//! * Retried outcomes: connect errors, timeouts, connections that broke while
+//!   the response was read, and HTTP 429, 502, 503 and 504. Everything else
+//!   (500, 4xx, a platform error code, a decode error) is returned at once.
+//! * Delay: the server's `Retry-After` when present (seconds or HTTP date),
+//!   else exponential backoff `base * 2^(attempt-1)` capped at `max_delay`,
+//!   with "equal jitter" (a random point in the upper half of the interval).
+//! * Stop when `max_attempts` is reached, when `Retry-After` asks for more than
+//!   `max_retry_after`, or when the delay would outlast the total timeout.
+//! * Every attempt is signed afresh: a retry has a new nonce and timestamp.
+
+use std::time::{Duration, SystemTime};
+
+/// Retry settings. The defaults: 3 attempts, 200 ms base delay, 5 s maximum
+/// delay, and `Retry-After` honoured up to 30 s.
+///
+/// ```
+/// use std::time::Duration;
+/// let policy = xportcn::RetryPolicy::default().max_attempts(5).base_delay(Duration::from_millis(50));
+/// assert_eq!(policy.attempts(), 5);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    base_delay: Duration,
+    max_delay: Duration,
+    max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// Total attempts, the first included (at least 1).
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n.max(1);
+        self
+    }
+
+    /// Delay before the first retry; doubles for each further retry.
+    pub fn base_delay(mut self, d: Duration) -> Self {
+        self.base_delay = d;
+        self
+    }
+
+    /// Upper bound of the backoff delay.
+    pub fn max_delay(mut self, d: Duration) -> Self {
+        self.max_delay = d;
+        self
+    }
+
+    /// Longest `Retry-After` that is waited out; a longer one ends the call.
+    pub fn max_retry_after(mut self, d: Duration) -> Self {
+        self.max_retry_after = d;
+        self
+    }
+
+    /// Total attempts allowed.
+    pub fn attempts(&self) -> u32 {
+        self.max_attempts
+    }
+}
+
+/// What one attempt ended with, as far as retrying is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The connection could not be made; nothing reached the server.
+    Connect,
+    /// The attempt timed out (no headers, or a stalled body).
+    Timeout,
+    /// The connection broke after the request was sent.
+    Connection,
+    /// A response with this status and optional `Retry-After`.
+    Status(u16, Option<Duration>),
+}
+
+/// The decision after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Wait this long, then send a new attempt.
+    Retry(Duration),
+    /// Return the outcome to the caller.
+    Stop,
+}
+
+/// Decides whether to retry after attempt number `attempt` (1-based).
+///
+/// `retry_allowed` is whether the call may be repeated at all (idempotent, or
+/// opted in); `remaining` is what is left of the total timeout; `jitter` is a
+/// random number in `[0, 1)`.
+pub fn decide(
+    policy: &RetryPolicy,
+    retry_allowed: bool,
+    attempt: u32,
+    outcome: Outcome,
+    remaining: Duration,
+    jitter: f64,
+) -> Decision {
+    if !retry_allowed || attempt >= policy.max_attempts {
+        return Decision::Stop;
+    }
+    let retry_after = match outcome {
+        Outcome::Connect | Outcome::Timeout | Outcome::Connection => None,
+        Outcome::Status(429 | 502 | 503 | 504, ra) => ra,
+        Outcome::Status(..) => return Decision::Stop,
+    };
+    let delay = match retry_after {
+        Some(ra) if ra > policy.max_retry_after => return Decision::Stop,
+        Some(ra) => ra,
+        None => {
+            let exp = attempt.saturating_sub(1).min(20);
+            let backoff = policy
+                .base_delay
+                .saturating_mul(1u32 << exp)
+                .min(policy.max_delay);
+            let jitter = jitter.clamp(0.0, 1.0);
+            backoff.mul_f64(0.5 + 0.5 * jitter)
+        }
+    };
+    if delay >= remaining {
+        return Decision::Stop;
+    }
+    Decision::Retry(delay)
+}
+
+/// Parses a `Retry-After` value: delay seconds or an HTTP date.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(v).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LONG: Duration = Duration::from_secs(3600);
+    const MS: fn(u64) -> Duration = Duration::from_millis;
+
+    #[test]
+    fn retry_matrix() {
+        let p = RetryPolicy::default();
+        // (retry_allowed, attempt, outcome, expected)
+        let cases: &[(bool, u32, Outcome, Decision)] = &[
+            // Reads are retried on transient failures.
+            (true, 1, Outcome::Connect, Decision::Retry(MS(100))),
+            (true, 1, Outcome::Timeout, Decision::Retry(MS(100))),
+            (true, 1, Outcome::Connection, Decision::Retry(MS(100))),
+            (true, 1, Outcome::Status(429, None), Decision::Retry(MS(100))),
+            (true, 1, Outcome::Status(502, None), Decision::Retry(MS(100))),
+            (true, 1, Outcome::Status(503, None), Decision::Retry(MS(100))),
+            (true, 1, Outcome::Status(504, None), Decision::Retry(MS(100))),
+            (true, 2, Outcome::Status(503, None), Decision::Retry(MS(200))),
+            // Not on other statuses.
+            (true, 1, Outcome::Status(500, None), Decision::Stop),
+            (true, 1, Outcome::Status(501, None), Decision::Stop),
+            (true, 1, Outcome::Status(200, None), Decision::Stop),
+            (true, 1, Outcome::Status(400, None), Decision::Stop),
+            (true, 1, Outcome::Status(404, None), Decision::Stop),
+            // Retry-After wins over backoff, within the cap.
+            (true, 1, Outcome::Status(429, Some(MS(2000))), Decision::Retry(MS(2000))),
+            (true, 1, Outcome::Status(503, Some(MS(0))), Decision::Retry(MS(0))),
+            (true, 1, Outcome::Status(503, Some(MS(60_000))), Decision::Stop),
+            // Attempts run out.
+            (true, 3, Outcome::Status(503, None), Decision::Stop),
+            (true, 3, Outcome::Connect, Decision::Stop),
+            // Writes are never retried without opt-in, whatever happened.
+            (false, 1, Outcome::Connect, Decision::Stop),
+            (false, 1, Outcome::Timeout, Decision::Stop),
+            (false, 1, Outcome::Connection, Decision::Stop),
+            (false, 1, Outcome::Status(429, None), Decision::Stop),
+            (false, 1, Outcome::Status(503, Some(MS(1))), Decision::Stop),
+        ];
+        for &(allowed, attempt, outcome, want) in cases {
+            let got = decide(&p, allowed, attempt, outcome, LONG, 0.0);
+            assert_eq!(got, want, "allowed={allowed} attempt={attempt} {outcome:?}");
+        }
+    }
+
+    #[test]
+    fn backoff_grows_is_capped_and_jittered() {
+        let p = RetryPolicy::default().max_attempts(30);
+        let d = |attempt, jitter| match decide(&p, true, attempt, Outcome::Timeout, LONG, jitter) {
+            Decision::Retry(d) => d,
+            Decision::Stop => panic!("stopped"),
+        };
+        assert_eq!(d(1, 0.0), MS(100));
+        assert_eq!(d(1, 1.0), MS(200));
+        assert_eq!(d(3, 1.0), MS(800));
+        assert_eq!(d(10, 1.0), Duration::from_secs(5));
+        assert_eq!(d(29, 1.0), Duration::from_secs(5));
+        assert!(d(2, 0.5) > d(2, 0.0) && d(2, 0.5) < d(2, 1.0));
+    }
+
+    #[test]
+    fn stops_when_the_delay_outlasts_the_deadline() {
+        let p = RetryPolicy::default();
+        assert_eq!(decide(&p, true, 1, Outcome::Timeout, MS(50), 0.0), Decision::Stop);
+        assert_eq!(
+            decide(&p, true, 1, Outcome::Status(429, Some(MS(500))), MS(400), 0.0),
+            Decision::Stop
+        );
+        assert_eq!(RetryPolicy::none().attempts(), 1);
+        assert_eq!(decide(&RetryPolicy::none(), true, 1, Outcome::Timeout, LONG, 0.0), Decision::Stop);
+    }
+
+    #[test]
+    fn retry_after_formats() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(30)));
+        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(30));
+        assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+}

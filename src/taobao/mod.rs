@@ -1,0 +1,39 @@
+//! Taobao: products (and, as they land, orders and cart).
+//!
+//! ```no_run
+//! # async fn demo(client: xportcn::Client) -> Result<(), xportcn::Error> {
+//! let product = client.taobao().product_get("672991141190").await?;
+//! for sku in &product.sku_list {
+//!     println!("{:?} {:?}", sku.sku_id, sku.price);
+//! }
+//! # Ok(()) }
+//! ```
+
+mod product;
+
+pub use product::{Product, ProductGetRequest, Sku, SkuProperty};
+
+use crate::client::{Call, Client};
+use crate::types::Id;
+
+/// Taobao endpoints; from [`Client::taobao`].
+#[derive(Debug, Clone, Copy)]
+pub struct Taobao<'c> {
+    client: &'c Client,
+}
+
+impl Client {
+    /// Taobao endpoints.
+    pub fn taobao(&self) -> Taobao<'_> {
+        Taobao { client: self }
+    }
+}
+
+impl<'c> Taobao<'c> {
+    /// Query product by Taobao product ID (TB-P8): `GET /open/product/get?itemId=`.
+    ///
+    /// Verified: <https://doc-vnm.pandapon.com/api-250496531>.
+    pub fn product_get(&self, item_id: impl Into<Id>) -> Call<'c, ProductGetRequest> {
+        self.client.call(ProductGetRequest::new(item_id))
+    }
+}
