@@ -31,7 +31,11 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
 /// Characters escaped in a path parameter: everything but unreserved ones.
-const PATH_PARAM: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const PATH_PARAM: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// Where the platform lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,9 +208,9 @@ impl ClientBuilder {
     /// absolute http(s) URL, a header value has forbidden bytes, or an
     /// override names an unknown endpoint id.
     pub fn build(self) -> Result<Client, Error> {
-        let creds = self
-            .credentials
-            .ok_or_else(|| Error::Config("credentials are required: ClientBuilder::credentials".into()))?;
+        let creds = self.credentials.ok_or_else(|| {
+            Error::Config("credentials are required: ClientBuilder::credentials".into())
+        })?;
         let parsed = url::Url::parse(&self.base_url)
             .map_err(|e| Error::Config(format!("base URL {:?} is invalid: {e}", self.base_url)))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
@@ -216,8 +220,11 @@ impl ClientBuilder {
             )));
         }
         let header = |name: &str, v: &str| {
-            HeaderValue::from_str(v)
-                .map_err(|_| Error::Config(format!("{name} contains bytes not allowed in an HTTP header")))
+            HeaderValue::from_str(v).map_err(|_| {
+                Error::Config(format!(
+                    "{name} contains bytes not allowed in an HTTP header"
+                ))
+            })
         };
         let access_key = header("access key", creds.access_key())?;
         let user_id = header("user id", creds.user_id())?;
@@ -372,13 +379,15 @@ impl Client {
         let path = fill_path(template, &req.path_params())?;
         let (query, body) = match spec.method {
             Method::Get => {
-                let q = serde_urlencoded::to_string(req)
-                    .map_err(|e| Error::Request(format!("{}: cannot encode the query: {e}", spec.id)))?;
+                let q = serde_urlencoded::to_string(req).map_err(|e| {
+                    Error::Request(format!("{}: cannot encode the query: {e}", spec.id))
+                })?;
                 (q, None)
             }
             Method::Post => {
-                let b = serde_json::to_vec(req)
-                    .map_err(|e| Error::Request(format!("{}: cannot encode the body: {e}", spec.id)))?;
+                let b = serde_json::to_vec(req).map_err(|e| {
+                    Error::Request(format!("{}: cannot encode the body: {e}", spec.id))
+                })?;
                 (String::new(), Some(Bytes::from(b)))
             }
         };
@@ -505,10 +514,23 @@ impl Client {
         }
     }
 
-    fn next_delay(&self, p: &Prepared, attempt: u32, outcome: Outcome, deadline: Instant) -> Option<Duration> {
+    fn next_delay(
+        &self,
+        p: &Prepared,
+        attempt: u32,
+        outcome: Outcome,
+        deadline: Instant,
+    ) -> Option<Duration> {
         let remaining = deadline.saturating_duration_since(Instant::now());
         let jitter: f64 = rand::random();
-        match retry::decide(&self.inner.retry, p.retry_allowed, attempt, outcome, remaining, jitter) {
+        match retry::decide(
+            &self.inner.retry,
+            p.retry_allowed,
+            attempt,
+            outcome,
+            remaining,
+            jitter,
+        ) {
             Decision::Retry(d) => Some(d),
             Decision::Stop => None,
         }
@@ -610,7 +632,9 @@ fn fill_path(template: &str, params: &[(&'static str, String)]) -> Result<String
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v)
-            .ok_or_else(|| Error::Request(format!("path {template:?} needs the parameter {name:?}")))?;
+            .ok_or_else(|| {
+                Error::Request(format!("path {template:?} needs the parameter {name:?}"))
+            })?;
         if value.is_empty() {
             return Err(Error::Request(format!("path parameter {name:?} is empty")));
         }
@@ -741,12 +765,17 @@ impl RawCall<'_> {
             return Err(e);
         }
         if !self.path.starts_with('/') {
-            return Err(Error::Request(format!("path {:?} must start with '/'", self.path)));
+            return Err(Error::Request(format!(
+                "path {:?} must start with '/'",
+                self.path
+            )));
         }
         let prepared = Prepared {
             endpoint: "raw",
             method: self.method,
-            url: self.client.url(&self.path, self.query.as_deref().unwrap_or("")),
+            url: self
+                .client
+                .url(&self.path, self.query.as_deref().unwrap_or("")),
             path: self.path,
             body: self.body,
             retry_allowed: self.idempotent,
@@ -780,9 +809,15 @@ mod tests {
     fn builder_validates() {
         let creds = || Credentials::new("k", "s", "u");
         assert!(matches!(Client::builder().build(), Err(Error::Config(_))));
-        let e = Client::builder().credentials(creds()).base_url("ftp://x").build();
+        let e = Client::builder()
+            .credentials(creds())
+            .base_url("ftp://x")
+            .build();
         assert!(matches!(e, Err(Error::Config(_))));
-        let e = Client::builder().credentials(creds()).override_path("NOPE", "/x").build();
+        let e = Client::builder()
+            .credentials(creds())
+            .override_path("NOPE", "/x")
+            .build();
         assert!(matches!(e, Err(Error::Config(m)) if m.contains("NOPE")));
         let c = Client::builder()
             .credentials(creds())

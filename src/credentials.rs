@@ -60,10 +60,12 @@ impl Credentials {
         fn var(name: &str) -> Result<String, Error> {
             match std::env::var(name) {
                 Ok(v) if !v.trim().is_empty() => Ok(v.trim().to_owned()),
-                Ok(_) => Err(Error::Config(format!("environment variable {name} is empty"))),
-                Err(std::env::VarError::NotPresent) => {
-                    Err(Error::Config(format!("environment variable {name} is not set")))
-                }
+                Ok(_) => Err(Error::Config(format!(
+                    "environment variable {name} is empty"
+                ))),
+                Err(std::env::VarError::NotPresent) => Err(Error::Config(format!(
+                    "environment variable {name} is not set"
+                ))),
                 Err(std::env::VarError::NotUnicode(_)) => Err(Error::Config(format!(
                     "environment variable {name} is not valid Unicode"
                 ))),

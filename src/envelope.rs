@@ -37,11 +37,19 @@ pub struct ApiResponse<T> {
 
 #[derive(Deserialize)]
 struct RawEnvelope<'a> {
-    #[serde(rename = "requestId", default, deserialize_with = "lenient::opt_string")]
+    #[serde(
+        rename = "requestId",
+        default,
+        deserialize_with = "lenient::opt_string"
+    )]
     request_id: Option<String>,
     #[serde(deserialize_with = "lenient::opt_i64")]
     code: Option<i64>,
-    #[serde(rename = "developId", default, deserialize_with = "lenient::opt_string")]
+    #[serde(
+        rename = "developId",
+        default,
+        deserialize_with = "lenient::opt_string"
+    )]
     develop_id: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     msg: Option<String>,
@@ -178,18 +186,31 @@ mod tests {
 
     #[test]
     fn error_kinds() {
-        let e = dec::<Item>(r#"{"requestId":null,"code":500,"msg":"系统异常","data":null}"#).unwrap_err();
+        let e = dec::<Item>(r#"{"requestId":null,"code":500,"msg":"系统异常","data":null}"#)
+            .unwrap_err();
         assert!(matches!(&e, Error::Api(a) if a.code == 500 && a.msg == "系统异常"));
         let e = dec::<Item>("<html><body>502 Bad Gateway</body></html>").unwrap_err();
-        assert!(matches!(&e, Error::Http { reason, .. } if reason.contains("HTML")), "{e}");
+        assert!(
+            matches!(&e, Error::Http { reason, .. } if reason.contains("HTML")),
+            "{e}"
+        );
         let e = dec::<Item>("").unwrap_err();
         assert!(matches!(&e, Error::Http { reason, .. } if reason == "empty body"));
         let e = dec::<Item>(r#"{"code":200,"data":{"pri"#).unwrap_err();
-        assert!(matches!(&e, Error::Http { reason, .. } if reason.contains("truncated")), "{e}");
+        assert!(
+            matches!(&e, Error::Http { reason, .. } if reason.contains("truncated")),
+            "{e}"
+        );
         let e = dec::<Item>(r#"{"code":200,"data":{"price":"x"}}"#).unwrap_err();
-        assert!(matches!(&e, Error::Decode(d) if d.path == "data.price"), "{e}");
+        assert!(
+            matches!(&e, Error::Decode(d) if d.path == "data.price"),
+            "{e}"
+        );
         let e = dec::<Item>(r#"{"code":200}"#).unwrap_err();
-        assert!(matches!(&e, Error::Decode(d) if d.message.contains("missing")), "{e}");
+        assert!(
+            matches!(&e, Error::Decode(d) if d.message.contains("missing")),
+            "{e}"
+        );
         let e = dec::<Item>(r#"{"status":"ok"}"#).unwrap_err();
         assert!(matches!(&e, Error::Http { .. }), "{e}");
     }

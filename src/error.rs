@@ -259,8 +259,21 @@ impl fmt::Display for ApiError {
 
 /// Words in a message (English or Chinese) that point at authentication.
 const AUTH_WORDS: &[&str] = &[
-    "sign", "timestamp", "time stamp", "expired", "access", "auth", "nonce", "credential",
-    "签名", "时间戳", "过期", "鉴权", "认证", "密钥", "权限",
+    "sign",
+    "timestamp",
+    "time stamp",
+    "expired",
+    "access",
+    "auth",
+    "nonce",
+    "credential",
+    "签名",
+    "时间戳",
+    "过期",
+    "鉴权",
+    "认证",
+    "密钥",
+    "权限",
 ];
 
 fn auth_hint(code: i64, msg: &str, signed: Option<&str>) -> Option<String> {
@@ -343,7 +356,15 @@ mod tests {
 
     #[test]
     fn hint_only_for_auth_failures() {
-        let e = ApiError::new(500, "签名错误".into(), None, None, 200, None, Some("k1n<access_secret>"));
+        let e = ApiError::new(
+            500,
+            "签名错误".into(),
+            None,
+            None,
+            200,
+            None,
+            Some("k1n<access_secret>"),
+        );
         assert!(e.is_signature_problem());
         assert!(e.to_string().contains("clock"));
         let e = ApiError::new(500, "商品不存在".into(), None, None, 200, None, None);

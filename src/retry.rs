@@ -172,11 +172,36 @@ mod tests {
             (true, 1, Outcome::Connect, Decision::Retry(MS(100))),
             (true, 1, Outcome::Timeout, Decision::Retry(MS(100))),
             (true, 1, Outcome::Connection, Decision::Retry(MS(100))),
-            (true, 1, Outcome::Status(429, None), Decision::Retry(MS(100))),
-            (true, 1, Outcome::Status(502, None), Decision::Retry(MS(100))),
-            (true, 1, Outcome::Status(503, None), Decision::Retry(MS(100))),
-            (true, 1, Outcome::Status(504, None), Decision::Retry(MS(100))),
-            (true, 2, Outcome::Status(503, None), Decision::Retry(MS(200))),
+            (
+                true,
+                1,
+                Outcome::Status(429, None),
+                Decision::Retry(MS(100)),
+            ),
+            (
+                true,
+                1,
+                Outcome::Status(502, None),
+                Decision::Retry(MS(100)),
+            ),
+            (
+                true,
+                1,
+                Outcome::Status(503, None),
+                Decision::Retry(MS(100)),
+            ),
+            (
+                true,
+                1,
+                Outcome::Status(504, None),
+                Decision::Retry(MS(100)),
+            ),
+            (
+                true,
+                2,
+                Outcome::Status(503, None),
+                Decision::Retry(MS(200)),
+            ),
             // Not on other statuses.
             (true, 1, Outcome::Status(500, None), Decision::Stop),
             (true, 1, Outcome::Status(501, None), Decision::Stop),
@@ -184,9 +209,24 @@ mod tests {
             (true, 1, Outcome::Status(400, None), Decision::Stop),
             (true, 1, Outcome::Status(404, None), Decision::Stop),
             // Retry-After wins over backoff, within the cap.
-            (true, 1, Outcome::Status(429, Some(MS(2000))), Decision::Retry(MS(2000))),
-            (true, 1, Outcome::Status(503, Some(MS(0))), Decision::Retry(MS(0))),
-            (true, 1, Outcome::Status(503, Some(MS(60_000))), Decision::Stop),
+            (
+                true,
+                1,
+                Outcome::Status(429, Some(MS(2000))),
+                Decision::Retry(MS(2000)),
+            ),
+            (
+                true,
+                1,
+                Outcome::Status(503, Some(MS(0))),
+                Decision::Retry(MS(0)),
+            ),
+            (
+                true,
+                1,
+                Outcome::Status(503, Some(MS(60_000))),
+                Decision::Stop,
+            ),
             // Attempts run out.
             (true, 3, Outcome::Status(503, None), Decision::Stop),
             (true, 3, Outcome::Connect, Decision::Stop),
@@ -221,13 +261,26 @@ mod tests {
     #[test]
     fn stops_when_the_delay_outlasts_the_deadline() {
         let p = RetryPolicy::default();
-        assert_eq!(decide(&p, true, 1, Outcome::Timeout, MS(50), 0.0), Decision::Stop);
         assert_eq!(
-            decide(&p, true, 1, Outcome::Status(429, Some(MS(500))), MS(400), 0.0),
+            decide(&p, true, 1, Outcome::Timeout, MS(50), 0.0),
+            Decision::Stop
+        );
+        assert_eq!(
+            decide(
+                &p,
+                true,
+                1,
+                Outcome::Status(429, Some(MS(500))),
+                MS(400),
+                0.0
+            ),
             Decision::Stop
         );
         assert_eq!(RetryPolicy::none().attempts(), 1);
-        assert_eq!(decide(&RetryPolicy::none(), true, 1, Outcome::Timeout, LONG, 0.0), Decision::Stop);
+        assert_eq!(
+            decide(&RetryPolicy::none(), true, 1, Outcome::Timeout, LONG, 0.0),
+            Decision::Stop
+        );
     }
 
     #[test]
@@ -235,7 +288,10 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
         assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
         let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
-        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(30)));
+        assert_eq!(
+            parse_retry_after(&later, now),
+            Some(Duration::from_secs(30))
+        );
         let earlier = httpdate::fmt_http_date(now - Duration::from_secs(30));
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);

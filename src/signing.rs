@@ -55,7 +55,12 @@ pub fn sign(access_key: &str, timestamp: &str, nonce_str: &str, access_secret: &
 }
 
 /// [`sign`] into a stack buffer of 32 upper-case ASCII hex digits.
-pub fn sign_hex(access_key: &str, timestamp: &str, nonce_str: &str, access_secret: &str) -> [u8; 32] {
+pub fn sign_hex(
+    access_key: &str,
+    timestamp: &str,
+    nonce_str: &str,
+    access_secret: &str,
+) -> [u8; 32] {
     let mut md5 = Md5::new();
     md5.update(access_key.as_bytes());
     md5.update(timestamp.as_bytes());
@@ -185,7 +190,12 @@ impl SignedHeaders {
     /// Signs with a given timestamp and nonce (tests, replays of a known case).
     pub fn at(creds: &Credentials, timestamp: &str, nonce: [u8; NONCE_LEN]) -> Self {
         let nonce_str = std::str::from_utf8(&nonce).unwrap_or_default();
-        let signature = sign_hex(creds.access_key(), timestamp, nonce_str, creds.access_secret());
+        let signature = sign_hex(
+            creds.access_key(),
+            timestamp,
+            nonce_str,
+            creds.access_secret(),
+        );
         SignedHeaders {
             timestamp: timestamp.to_owned(),
             nonce,
@@ -218,7 +228,12 @@ impl SignedHeaders {
     ///
     /// `access_key` and `user_id` are passed pre-encoded because the client
     /// builds them once.
-    pub(crate) fn apply(&self, headers: &mut HeaderMap, access_key: &HeaderValue, user_id: &HeaderValue) {
+    pub(crate) fn apply(
+        &self,
+        headers: &mut HeaderMap,
+        access_key: &HeaderValue,
+        user_id: &HeaderValue,
+    ) {
         headers.insert(HEADER_ACCESS_KEY, access_key.clone());
         headers.insert(HEADER_USER_ID, user_id.clone());
         // Digits, ASCII alphanumerics and hex digits are always valid header bytes.

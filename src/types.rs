@@ -430,9 +430,23 @@ fn parse_time_millis(text: &str) -> Option<i64> {
     }
     let b = t.as_bytes();
     // yyyy-MM-dd HH:mm:ss (China time).
-    if b.len() == 19 && b[4] == b'-' && b[7] == b'-' && b[10] == b' ' && b[13] == b':' && b[16] == b':' {
+    if b.len() == 19
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b' '
+        && b[13] == b':'
+        && b[16] == b':'
+    {
         let n = |r: std::ops::Range<usize>| digits(&t[r]);
-        let ms = civil_millis(n(0..4)?, n(5..7)?, n(8..10)?, n(11..13)?, n(14..16)?, n(17..19)?, 0)?;
+        let ms = civil_millis(
+            n(0..4)?,
+            n(5..7)?,
+            n(8..10)?,
+            n(11..13)?,
+            n(14..16)?,
+            n(17..19)?,
+            0,
+        )?;
         return Some(ms - CHINA_OFFSET_MS);
     }
     // yyyyMMddHHmmssSSS±hhmm (1688).
@@ -633,7 +647,9 @@ pub mod lenient {
                 "" => Ok(None),
                 "true" | "1" => Ok(Some(true)),
                 "false" | "0" => Ok(Some(false)),
-                _ => Err(E::custom(format_args!("expected a boolean, found the string {v:?}"))),
+                _ => Err(E::custom(format_args!(
+                    "expected a boolean, found the string {v:?}"
+                ))),
             }
         }
     }
@@ -669,7 +685,10 @@ pub mod lenient {
     /// Serializes an id as a JSON number when it is all digits and fits in
     /// `u64`, else as a string. For request fields the docs type as integer
     /// (1688 `offerId`).
-    pub fn id_as_number<S: serde::Serializer>(id: &crate::types::Id, s: S) -> Result<S::Ok, S::Error> {
+    pub fn id_as_number<S: serde::Serializer>(
+        id: &crate::types::Id,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         match id.as_u64() {
             Some(n) => s.serialize_u64(n),
             None => s.serialize_str(id.as_str()),
@@ -683,7 +702,11 @@ mod tests {
 
     #[test]
     fn id_keeps_every_digit() {
-        for text in ["18446744073709551615", "\"18446744073709551615\"", "9223372036854775807"] {
+        for text in [
+            "18446744073709551615",
+            "\"18446744073709551615\"",
+            "9223372036854775807",
+        ] {
             let id: Id = serde_json::from_str(text).unwrap();
             assert_eq!(id.as_str(), text.trim_matches('"'));
         }
@@ -731,7 +754,10 @@ mod tests {
             d: Option<bool>,
         }
         let s: S = serde_json::from_str(r#"{"a":"12","b":"1.5","c":7,"d":"1"}"#).unwrap();
-        assert_eq!((s.a, s.b, s.c.as_deref(), s.d), (Some(12), Some(1.5), Some("7"), Some(true)));
+        assert_eq!(
+            (s.a, s.b, s.c.as_deref(), s.d),
+            (Some(12), Some(1.5), Some("7"), Some(true))
+        );
         let s: S = serde_json::from_str(r#"{"a":null,"b":"","c":null}"#).unwrap();
         assert_eq!((s.a, s.b, s.c, s.d), (None, None, None, None));
         assert!(serde_json::from_str::<S>(r#"{"a":"x"}"#).is_err());

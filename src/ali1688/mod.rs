@@ -38,7 +38,10 @@ impl<'c> Ali1688<'c> {
     }
 
     /// Product details query with a full request.
-    pub fn product_detail_with(&self, request: ProductDetailRequest) -> Call<'c, ProductDetailRequest> {
+    pub fn product_detail_with(
+        &self,
+        request: ProductDetailRequest,
+    ) -> Call<'c, ProductDetailRequest> {
         self.client.call(request)
     }
 }
