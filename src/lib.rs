@@ -50,3 +50,8 @@ pub use envelope::{ApiResponse, SUCCESS_CODES};
 pub use error::{ApiError, DecodeError, Error, Result, TimeoutKind, TransportKind};
 pub use retry::RetryPolicy;
 pub use signing::TimestampUnit;
+
+/// The README's examples, compiled as doctests so they stay correct.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
