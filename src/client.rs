@@ -432,6 +432,7 @@ impl Client {
             match &result {
                 Ok(r) => {
                     span.record("request_id", r.request_id.as_deref().unwrap_or(""));
+                    tracing::debug!(bytes = r.body.len(), "response decoded");
                 }
                 Err(Error::Api(e)) => {
                     span.record("request_id", e.request_id.as_deref().unwrap_or(""));

@@ -1,0 +1,72 @@
+//! One `xportcn.request` span per call, with method, path, attempt, status and
+//! the platform's request id; never the secret.
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use common::*;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[derive(Clone, Default)]
+struct Buf(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn request_span_carries_method_path_attempt_and_request_id() {
+    let buf = Buf::default();
+    let writer = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(envelope(serde_json::json!({"itemId": 1}))),
+        )
+        .mount(&server)
+        .await;
+    client(&server).taobao().product_get("1").await.unwrap();
+
+    let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    let done = out
+        .lines()
+        .find(|l| l.contains("response decoded"))
+        .unwrap_or_else(|| panic!("no completion event in:\n{out}"));
+    for field in [
+        "xportcn.request",
+        "endpoint=\"TB-P8\"",
+        "method=\"GET\"",
+        "path=/open/product/get",
+        "attempt=2",
+        "status=200",
+        "request_id=\"4cfda0b725184ab8a1e3ee3b9051ec35\"",
+    ] {
+        assert!(done.contains(field), "missing {field} in {done}");
+    }
+    assert!(out.contains("retrying after status"), "{out}");
+    assert!(
+        out.contains("<access_secret>"),
+        "the masked signed string is traced"
+    );
+    assert!(!out.contains(SECRET), "secret leaked into logs");
+}
