@@ -47,7 +47,7 @@ mod bigmajor;
 mod message;
 mod order;
 mod taobao;
-// mod verify;
+mod verify;
 
 pub use ali1688::{
     Ali1688Contact, Ali1688LogisticsItem, Ali1688NativeLogistics, Ali1688Order,
@@ -59,10 +59,10 @@ pub use bigmajor::{ParcelInbound, QualityInspection};
 pub use message::{Envelope, Message};
 pub use order::{OrderEvent, OrderStatus, OrderSummary};
 pub use taobao::{PurchaseOrderPrice, TaobaoPriceModify, TaobaoRefund, TaobaoSubOrder};
-/* pub use verify::{
-    DEFAULT_TIMESTAMP_WINDOW, HEADER_AUTHORIZATION, Rejection, SignatureScheme, Verifier, authorization_base,
-    sign_push, sign_push_with,
-}; */
+pub use verify::{
+    DEFAULT_REPLAY_CAPACITY, DEFAULT_TIMESTAMP_WINDOW, HEADER_AUTHORIZATION, Rejection,
+    SignatureScheme, Verifier, authorization_base, sign_push, sign_push_with,
+};
 
 /// The platform a message is about (`messagePlatform`).
 ///
