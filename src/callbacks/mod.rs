@@ -41,8 +41,8 @@ use std::collections::{HashSet, VecDeque};
 use std::fmt;
 
 mod ali1688;
-// #[cfg(feature = "axum")]
-// pub mod axum;
+#[cfg(feature = "axum")]
+pub mod axum;
 mod bigmajor;
 mod message;
 mod order;
