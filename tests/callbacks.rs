@@ -276,3 +276,197 @@ fn taobao_price_modify() {
         Some("1995-01-13 21:09:51")
     );
 }
+
+#[test]
+fn unknown_type_survives_with_raw_body() {
+    let push = r#"{"messageType":"ITEM_OFFLINE","messagePlatform":1,"timestamp":1779263269913,
+        "messageBody":{"itemId":672991141190,"why":["gone"]},"traceId":"abc"}"#;
+    let msg = Message::from_json(push).expect("parses");
+    assert_eq!(msg.message_type(), "ITEM_OFFLINE");
+    assert!(msg.is_unknown());
+    let Message::Unknown { envelope, raw } = &msg else {
+        panic!("{msg:?}")
+    };
+    assert_eq!(envelope.platform_code, Some(1));
+    assert_eq!(envelope.extra["traceId"], "abc");
+    assert_eq!(raw["itemId"], 672991141190u64);
+    assert_eq!(raw["why"][0], "gone");
+    assert_eq!(
+        msg.pushed_at().and_then(|t| t.epoch_millis()),
+        Some(1779263269913)
+    );
+
+    // A string body that is not JSON is kept as the string.
+    let msg =
+        Message::from_json(r#"{"messageType":"PING","messageBody":"hello"}"#).expect("parses");
+    assert_eq!(msg.platform(), Platform::Unspecified);
+    let Message::Unknown { raw, .. } = &msg else {
+        panic!("{msg:?}")
+    };
+    assert_eq!(raw, "hello");
+
+    // Unknown platform code on a known type: kept, not guessed.
+    let msg = Message::from_json(
+        r#"{"messageType":"ORDER_CREATE","messagePlatform":7,"messageBody":{}}"#,
+    )
+    .expect("parses");
+    assert_eq!(msg.platform(), Platform::Unknown(7));
+    assert!(msg.is_unknown());
+}
+
+#[test]
+fn dedup_key_ignores_retry_count_and_push_time() {
+    let first = r#"{"messageType":"ORDER_PAY_SUCCESS","messagePlatform":1,"timestamp":"1779263269913","retryCount":0,
+        "messageBody":"{\"orderId\":\"3305075341149134260\",\"orderStatus\":\"WAITING_FOR_SENT\",\"payStatus\":2}"}"#;
+    let retry = first
+        .replace("1779263269913", "1779265069913")
+        .replace("\"retryCount\":0", "\"retryCount\":1");
+    let a = Message::from_json(first).expect("first");
+    let b = Message::from_json(&retry).expect("retry");
+    assert_eq!(b.retry_count(), Some(1));
+    assert_eq!(a.dedup_key(), b.dedup_key());
+    assert!(a.dedup_key().starts_with("h:"));
+    // A different event for the same order is a different key.
+    let cancel = first
+        .replace("ORDER_PAY_SUCCESS", "ORDER_CANCEL")
+        .replace("WAITING_FOR_SENT", "CANCEL");
+    assert_ne!(
+        a.dedup_key(),
+        Message::from_json(&cancel).expect("cancel").dedup_key()
+    );
+    // The same body as an object instead of a string: same key.
+    let object = r#"{"messageType":"ORDER_PAY_SUCCESS","messagePlatform":1,
+        "messageBody":{"orderId":3305075341149134260,"orderStatus":"WAITING_FOR_SENT","payStatus":"2"}}"#;
+    assert_eq!(
+        a.dedup_key(),
+        Message::from_json(object).expect("object").dedup_key()
+    );
+}
+
+#[test]
+fn order_events_and_prefixes() {
+    let body = r#"{\"orderId\":\"3305075341149134260\",\"orderStatus\":\"CANCEL\",\"closeReason\":\"buyer_cancel\",\"payTime\":\"2026-05-20 15:41:00\"}"#;
+    for (mtype, platform, want) in [
+        ("ORDER_CANCEL", "1", "ali"),
+        ("ORDER_CANCEL", "0", "taobao"),
+        ("TAOBAO_ORDER_CANCEL", "null", "taobao"),
+        ("1688_ORDER_CANCEL", "null", "ali"),
+    ] {
+        let push = format!(
+            r#"{{"messageType":"{mtype}","messagePlatform":{platform},"messageBody":"{body}"}}"#
+        );
+        let msg = Message::from_json(&push).unwrap_or_else(|e| panic!("{mtype}: {e}"));
+        assert_eq!(msg.message_type(), mtype);
+        let (event, body) = match (&msg, want) {
+            (Message::Ali1688OrderStatus { event, body, .. }, "ali") => (event, body),
+            (Message::TaobaoOrderStatus { event, body, .. }, "taobao") => (event, body),
+            _ => panic!("{mtype}/{platform}: {msg:?}"),
+        };
+        assert_eq!(*event, OrderEvent::Cancel);
+        assert_eq!(body.order_status, Some(OrderStatus::Cancel));
+        assert_eq!(body.close_reason.as_deref(), Some("buyer_cancel"));
+    }
+    // An unlisted type with the order-status shape keeps its name.
+    let push = r#"{"messageType":"ORDER_SEND_GOODS","messagePlatform":1,"messageBody":{"orderId":1,"orderStatus":"WAITING_FOR_RECEIVE"}}"#;
+    let Message::Ali1688OrderStatus { event, body, .. } = Message::from_json(push).expect("parses")
+    else {
+        panic!()
+    };
+    assert_eq!(event, OrderEvent::Other("ORDER_SEND_GOODS".into()));
+    assert_eq!(
+        body.order_status,
+        Some(OrderStatus::Unknown("WAITING_FOR_RECEIVE".into()))
+    );
+}
+
+#[test]
+fn ali1688_price_modify_summary_body() {
+    // The Xportcn KA manual's variant: a compact summary in a string.
+    let push = r#"{"messageType":"ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY","messageBody":"{\"orderId\":\"3305075341149134260\",\"orderNo\":\"PO202605200001\",\"orderStatus\":\"WAITING_FOR_PAYMENT\",\"payStatus\":1,\"totalAmount\":9800,\"shippingFee\":500,\"productAmount\":9300}","messagePlatform":1,"timestamp":"1779263269913"}"#;
+    let msg = Message::from_json(push).expect("parses");
+    let Message::Ali1688PriceModify {
+        body: Ali1688PriceModify::Summary(s),
+        ..
+    } = &msg
+    else {
+        panic!("{msg:?}")
+    };
+    assert_eq!(s.total_amount, Some(9800));
+    assert_eq!(s.product_amount, Some(9300));
+}
+
+#[test]
+fn inferred_taobao_refund_and_parcel_inbound() {
+    let push = r#"{"messageType":"ORDER_BUYER_VIEW_ORDER_BUYER_REFUND","messagePlatform":0,"messageBody":"{\"refundId\":\"TQ1\",\"orderId\":\"3296711100591134260\",\"refundFee\":100}"}"#;
+    let Message::TaobaoRefund { body, .. } = Message::from_json(push).expect("parses") else {
+        panic!()
+    };
+    assert_eq!(body.refund_id.as_ref().map(|i| i.as_str()), Some("TQ1"));
+    assert_eq!(
+        body.order_id.as_ref().map(|i| i.as_str()),
+        Some("3296711100591134260")
+    );
+    assert_eq!(body.extra["refundFee"], 100);
+
+    let push = r#"{"messageType":"PACKAGE_INBOUND","messageBody":{"out_order_id":"205569999","alibaba_order_id":"2887421737338134260",
+        "logistics_tracking_number":"YT7565691026776","quality_inspection_info":{"status":"质检通过","weight":0.4,"width":"34","images":["https://x/1.jpg"]}}}"#;
+    let Message::ParcelInbound { body, .. } = Message::from_json(push).expect("parses") else {
+        panic!()
+    };
+    assert_eq!(
+        body.logistics_tracking_number.as_deref(),
+        Some("YT7565691026776")
+    );
+    assert_eq!(
+        body.alibaba_order_id.as_ref().map(|i| i.as_str()),
+        Some("2887421737338134260")
+    );
+    let q = body.quality_inspection_info.as_ref().expect("inspection");
+    assert_eq!(q.weight.as_ref().map(|d| d.as_str()), Some("0.4"));
+    assert_eq!(q.width.as_ref().map(|d| d.as_str()), Some("34"));
+    // Recognised by shape under another name, camelCase keys.
+    let push = r#"{"messageType":"WMS_CALLBACK","messageBody":{"logisticsTrackingNumber":"YT1","qualityInspectionInfo":{"status":"ok"}}}"#;
+    assert!(matches!(
+        Message::from_json(push),
+        Ok(Message::ParcelInbound { .. })
+    ));
+}
+
+#[test]
+fn errors_are_typed() {
+    // Not an envelope.
+    let err = Message::from_json("[1,2]").unwrap_err();
+    assert!(matches!(err, CallbackError::Envelope { .. }), "{err:?}");
+    let err = Message::from_json(r#"{"messageBody":{}}"#).unwrap_err();
+    assert!(
+        matches!(&err, CallbackError::Envelope { message, .. } if message.contains("messageType")),
+        "{err:?}"
+    );
+    // Trailing garbage.
+    let err = Message::from_json(r#"{"messageType":"X"} x"#).unwrap_err();
+    assert!(
+        matches!(err, CallbackError::Json { line: 1, .. }),
+        "{err:?}"
+    );
+    // A known type whose string body is not JSON.
+    let err = Message::from_json(
+        r#"{"messageType":"ORDER_CREATE","messagePlatform":1,"messageBody":"{\"orderId\":"}"#,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, CallbackError::BodyJson { message_type, line: 1, .. } if message_type == "ORDER_CREATE"),
+        "{err:?}"
+    );
+    // A known type whose body does not fit: the JSON path is given.
+    let push = r#"{"messageType":"ORDER_BUYER_VIEW_ORDER_BUYER_REFUND","messagePlatform":1,"messageBody":{"refundOperationList":[{"id":1},{"id":1.5}]}}"#;
+    let err = Message::from_json(push).unwrap_err();
+    match &err {
+        CallbackError::Body { path, .. } => {
+            assert_eq!(path, "messageBody.refundOperationList[1].id")
+        }
+        other => panic!("{other:?}"),
+    }
+    fn send_sync_static<T: Send + Sync + 'static + std::error::Error>() {}
+    send_sync_static::<CallbackError>();
+    send_sync_static::<xportcn::callbacks::Rejection>();
+}
