@@ -68,7 +68,7 @@ pub enum Ali1688PriceModify {
     /// The full 1688 order (VERIFIED, `docs-pages/000`).
     Order(Box<Ali1688Order>),
     /// The compact order summary (VERIFIED, Xportcn KA message manual).
-    Summary(OrderSummary),
+    Summary(Box<OrderSummary>),
 }
 
 impl Ali1688PriceModify {

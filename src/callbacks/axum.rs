@@ -1,9 +1,9 @@
-//! A ready push receiver for [`axum`](::axum) (feature `axum`).
+//! A ready push receiver for [`axum`] (feature `axum`).
 //!
 //! The platform wants HTTP 200 within 1000 ms, while your processing of a
 //! message may take much longer. The receiver therefore only verifies,
 //! de-duplicates and queues: it reads the raw body as
-//! [`Bytes`](::axum::body::Bytes) (never re-serialised), runs the
+//! [`Bytes`] (never re-serialised), runs the
 //! [`Verifier`], and hands the message to your code through a bounded
 //! [`tokio::sync::mpsc`] channel of [`Delivery`] values, then answers at once.
 //!

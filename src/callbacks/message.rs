@@ -429,7 +429,7 @@ impl Message {
                 let body = if full || !has(value.as_object(), "orderId") {
                     Ali1688PriceModify::Order(Box::new(typed::<Ali1688Order>(mt, &value)?))
                 } else {
-                    Ali1688PriceModify::Summary(typed(mt, &value)?)
+                    Ali1688PriceModify::Summary(Box::new(typed(mt, &value)?))
                 };
                 Message::Ali1688PriceModify { envelope, body }
             }

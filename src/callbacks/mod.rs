@@ -20,7 +20,7 @@
 //! * [`Verifier`]: authenticate a push (the `Authorization` HMAC and the
 //!   request-style `signature` headers, timestamp window, nonce replay) and
 //!   parse it, from any HTTP framework: hand it the headers and the raw body.
-//! * `callbacks::axum` (feature `axum`): a ready [`axum`](::axum) router that
+//! * `callbacks::axum` (feature `axum`): a ready axum router that
 //!   verifies, de-duplicates, hands the message to your code through a bounded
 //!   channel and acknowledges at once.
 //!

@@ -391,10 +391,16 @@ fn header<'a>(
 /// (milliseconds), `nonce-str`, `user-id`, `signature`, and
 /// `content-type: application/json`.
 pub fn sign_push(credentials: &Credentials, body: &[u8]) -> HeaderMap {
-    let timestamp = signing::TimestampUnit::Millis.now().to_string();
-    let nonce = signing::generate_nonce();
-    let nonce = std::str::from_utf8(&nonce).unwrap_or_default();
-    sign_push_with(credentials, body, &timestamp, nonce)
+    let signed = signing::SignedHeaders::new(credentials, signing::TimestampUnit::Millis);
+    let mut headers = authorization_headers(credentials, body);
+    // The same code path the client uses to sign its requests.
+    if let (Ok(ak), Ok(uid)) = (
+        HeaderValue::from_str(credentials.access_key()),
+        HeaderValue::from_str(credentials.user_id()),
+    ) {
+        signed.apply(&mut headers, &ak, &uid);
+    }
+    headers
 }
 
 /// [`sign_push`] with a given `timestamp` header value and nonce (tests of
@@ -406,14 +412,13 @@ pub fn sign_push_with(
     timestamp: &str,
     nonce: &str,
 ) -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    let secret = credentials.access_secret();
-    if let Some(tag) = hmac_sha256(secret.as_bytes(), authorization_base(body))
-        && let Ok(v) = HeaderValue::from_str(&hex::encode_upper(tag))
-    {
-        headers.insert(HEADER_AUTHORIZATION, v);
-    }
-    let signature = signing::sign(credentials.access_key(), timestamp, nonce, secret);
+    let mut headers = authorization_headers(credentials, body);
+    let signature = signing::sign(
+        credentials.access_key(),
+        timestamp,
+        nonce,
+        credentials.access_secret(),
+    );
     for (name, value) in [
         (HEADER_ACCESS_KEY, credentials.access_key()),
         (HEADER_TIMESTAMP, timestamp),
@@ -424,6 +429,19 @@ pub fn sign_push_with(
         if let Ok(v) = HeaderValue::from_str(value) {
             headers.insert(name, v);
         }
+    }
+    headers
+}
+
+/// `Authorization` and `content-type` for a push body.
+fn authorization_headers(credentials: &Credentials, body: &[u8]) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    if let Some(tag) = hmac_sha256(
+        credentials.access_secret().as_bytes(),
+        authorization_base(body),
+    ) && let Ok(v) = HeaderValue::from_str(&hex::encode_upper(tag))
+    {
+        headers.insert(HEADER_AUTHORIZATION, v);
     }
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers
