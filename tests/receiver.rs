@@ -200,3 +200,45 @@ async fn loopback_with_slow_consumer() {
     assert_eq!(finished.load(Ordering::SeqCst), 0);
     server.abort();
 }
+
+#[tokio::test]
+async fn same_request_again_after_200_is_duplicate_and_after_503_is_accepted() {
+    let (router, mut rx) = Receiver::new(Verifier::new(creds()))
+        .queue_capacity(1)
+        .ack_budget(Duration::from_millis(20))
+        .build();
+    let first = fixture("order-create.string-body.json");
+    let headers = sign_push(&creds(), &first);
+    let request = |body: &[u8], headers: &http::HeaderMap| {
+        let mut req = Request::post("/")
+            .body(Body::from(body.to_vec()))
+            .expect("request");
+        *req.headers_mut() = headers.clone();
+        req
+    };
+    assert_eq!(
+        send(&router, request(&first, &headers)).await.0,
+        StatusCode::OK
+    );
+    // Byte-for-byte the same request (same nonce): acknowledged, not queued again.
+    assert_eq!(
+        send(&router, request(&first, &headers)).await,
+        (StatusCode::OK, "duplicate".into())
+    );
+    // Queue full: 503, then the identical retry succeeds once there is room.
+    let second = fixture("1688-order-buyer-refund.json");
+    let headers2 = sign_push(&creds(), &second);
+    assert_eq!(
+        send(&router, request(&second, &headers2)).await.0,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert!(rx.recv().await.is_some());
+    assert_eq!(
+        send(&router, request(&second, &headers2)).await.0,
+        StatusCode::OK
+    );
+    assert!(matches!(
+        rx.recv().await.map(|d| d.message),
+        Some(Message::Ali1688Refund { .. })
+    ));
+}

@@ -11,8 +11,10 @@
 //! |---|---|
 //! | verified, queued | 200 `success` |
 //! | verified, already seen ([`Message::dedup_key`]) | 200 `duplicate`, not queued again |
+//! | replayed nonce ([`Rejection::Replay`]) of a message already queued | 200 `duplicate` |
 //! | queue still full after the ack budget (default 800 ms) | 503, so the platform retries later |
 //! | consumer gone (receiver dropped) | 503 |
+//! | replayed nonce of anything else | 401 |
 //! | authentication failed ([`Rejection::status`]) | 401 |
 //! | body not a message | 400 |
 //! | body over the size limit (default 1 MiB) | 413 |
@@ -34,6 +36,9 @@
 //! ::axum::serve(listener, app).await
 //! # }
 //! ```
+//!
+//! After a 503 the push's nonce and de-duplication key are forgotten, so
+//! the platform's retry (even byte-for-byte the same request) is accepted.
 //!
 //! Without axum, do the same with [`Verifier::verify`] and
 //! [`Message::dedup_key`] in your framework's handler.
@@ -183,6 +188,14 @@ impl Shared {
         }
     }
 
+    /// Whether `key` was claimed by a queued delivery.
+    fn seen(&self, key: &str) -> bool {
+        match &self.dedup {
+            Some(set) => set.lock().unwrap_or_else(|p| p.into_inner()).contains(key),
+            None => false,
+        }
+    }
+
     /// Releases a claim whose delivery could not be queued.
     fn release(&self, key: &str) {
         if let Some(set) = &self.dedup {
@@ -198,6 +211,12 @@ async fn handle(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Byt
     }
     let message = match shared.verifier.verify(&headers, &body) {
         Ok(m) => m,
+        // An authentic request sent again: fine if its message was queued.
+        Err(Rejection::Replay)
+            if Message::from_slice(&body).is_ok_and(|m| shared.seen(&m.dedup_key())) =>
+        {
+            return (StatusCode::OK, "duplicate").into_response();
+        }
         Err(rejection) => return reject(&rejection),
     };
     let dedup_key = message.dedup_key();
@@ -227,6 +246,7 @@ async fn handle(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Byt
         Ok(()) => (StatusCode::OK, "success").into_response(),
         Err(key) => {
             shared.release(&key);
+            shared.verifier.forget_nonce(&headers);
             tracing::warn!(key = %key, "delivery queue full or closed: answering 503 so the platform retries");
             (StatusCode::SERVICE_UNAVAILABLE, "busy, retry later").into_response()
         }

@@ -324,6 +324,12 @@ impl BoundedSet {
         true
     }
 
+    /// Whether `key` is present.
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
+    pub(crate) fn contains(&self, key: &str) -> bool {
+        self.set.contains(key)
+    }
+
     /// Removes `key` (a claim that could not be completed).
     #[cfg_attr(not(feature = "axum"), allow(dead_code))]
     pub(crate) fn remove(&mut self, key: &str) {

@@ -315,6 +315,18 @@ impl Verifier {
         Ok(Message::from_slice(body)?)
     }
 
+    /// Forgets the nonce of a push whose delivery could not be completed
+    /// (the receiver answered 503), so that a retry of the very same request
+    /// is not taken for a replay.
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
+    pub(crate) fn forget_nonce(&self, headers: &HeaderMap) {
+        if let (Ok(Some(nonce)), Some(seen)) =
+            (header(headers, &HEADER_NONCE, "nonce-str"), &self.nonces)
+        {
+            seen.lock().unwrap_or_else(|p| p.into_inner()).remove(nonce);
+        }
+    }
+
     fn authorization_matches(&self, value: &str, body: &[u8]) -> bool {
         let mut hex_part = value.trim();
         if let Some((_, last)) = hex_part.rsplit_once(char::is_whitespace) {
