@@ -1,1 +1,366 @@
-//! Pushed message bodies (callbacks). Being built in issue 3.
+//! Message pushes (callbacks / webhooks) sent by the platform to your server.
+//!
+//! The platform POSTs a JSON envelope to the callback URL configured in the
+//! console (Message Service). The receiver must answer **HTTP 200 within
+//! 1000 ms**; a failed push is retried every 30 minutes, at most 5 times, and
+//! the order of messages is not guaranteed (platform.md §4).
+//!
+//! ```text
+//! { "messageType": "ORDER_CREATE",            // what happened
+//!   "messageBody": {...} or "{...}",           // object, or JSON-encoded string
+//!   "messagePlatform": 1,                      // 0 = Taobao, 1 = 1688
+//!   "timestamp": "1779263269913",              // push time
+//!   "retryCount": 0, "developId": ..., "id": 224 }   // seen in some samples
+//! ```
+//!
+//! This module gives you three layers, use the one that fits:
+//!
+//! * [`Message::from_json`] / [`Message::from_slice`]: parse a push body into
+//!   a typed [`Message`] (no authentication).
+//! * [`Verifier`]: authenticate a push (the `Authorization` HMAC and the
+//!   request-style `signature` headers, timestamp window, nonce replay) and
+//!   parse it, from any HTTP framework: hand it the headers and the raw body.
+//! * `callbacks::axum` (feature `axum`): a ready axum router that
+//!   verifies, de-duplicates, hands the message to your code through a bounded
+//!   channel and acknowledges at once.
+//!
+//! ```
+//! use xportcn::callbacks::{Message, Platform};
+//! let push = r#"{"messageType":"ORDER_CANCEL","messagePlatform":1,"timestamp":"1779263269913",
+//!   "messageBody":"{\"orderId\":\"3305075341149134260\",\"orderStatus\":\"CANCEL\",\"closeReason\":\"buyer_cancel\"}"}"#;
+//! let msg = Message::from_json(push)?;
+//! assert_eq!(msg.platform(), Platform::Ali1688);
+//! if let Message::Ali1688OrderStatus { body, .. } = &msg {
+//!     assert_eq!(body.close_reason.as_deref(), Some("buyer_cancel"));
+//! }
+//! # Ok::<(), xportcn::callbacks::CallbackError>(())
+//! ```
+#![warn(missing_docs)]
+
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
+
+mod ali1688;
+#[cfg(feature = "axum")]
+pub mod axum;
+mod bigmajor;
+mod message;
+mod order;
+mod taobao;
+mod verify;
+
+pub use ali1688::{
+    Ali1688Contact, Ali1688LogisticsItem, Ali1688NativeLogistics, Ali1688Order,
+    Ali1688OrderBaseInfo, Ali1688OrderStatus, Ali1688PriceModify, Ali1688ProductItem,
+    Ali1688ReceiverInfo, Ali1688Refund, Ali1688RefundOperation, Ali1688RefundStatus,
+    Ali1688SkuInfo, Ali1688TradeTerm,
+};
+pub use bigmajor::{ParcelInbound, QualityInspection};
+pub use message::{Envelope, Message};
+pub use order::{OrderEvent, OrderStatus, OrderSummary};
+pub use taobao::{PurchaseOrderPrice, TaobaoPriceModify, TaobaoRefund, TaobaoSubOrder};
+pub use verify::{
+    DEFAULT_REPLAY_CAPACITY, DEFAULT_TIMESTAMP_WINDOW, HEADER_AUTHORIZATION, Rejection,
+    SignatureScheme, Verifier, authorization_base, sign_push, sign_push_with,
+};
+
+/// The platform a message is about (`messagePlatform`).
+///
+/// When `messagePlatform` is absent, the SDK falls back to the platform prefix
+/// of the message type (`TAOBAO_...` / `1688_...`), else
+/// [`Platform::Unspecified`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Platform {
+    /// `messagePlatform: 0`: Taobao.
+    Taobao,
+    /// `messagePlatform: 1`: 1688.
+    Ali1688,
+    /// A `messagePlatform` value this SDK does not know.
+    Unknown(i64),
+    /// No `messagePlatform` and no platform prefix on the message type.
+    Unspecified,
+}
+
+impl Platform {
+    /// The platform for a `messagePlatform` wire value.
+    pub fn from_code(code: i64) -> Self {
+        match code {
+            0 => Platform::Taobao,
+            1 => Platform::Ali1688,
+            n => Platform::Unknown(n),
+        }
+    }
+
+    /// The `messagePlatform` wire value, if there is one.
+    pub fn code(self) -> Option<i64> {
+        match self {
+            Platform::Taobao => Some(0),
+            Platform::Ali1688 => Some(1),
+            Platform::Unknown(n) => Some(n),
+            Platform::Unspecified => None,
+        }
+    }
+}
+
+impl fmt::Display for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Platform::Taobao => f.write_str("Taobao (0)"),
+            Platform::Ali1688 => f.write_str("1688 (1)"),
+            Platform::Unknown(n) => write!(f, "unknown platform ({n})"),
+            Platform::Unspecified => f.write_str("unspecified platform"),
+        }
+    }
+}
+
+/// Why a push body could not be read as a [`Message`].
+///
+/// `Send + Sync + 'static`; never contains credentials.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallbackError {
+    /// The push is not valid JSON (syntax error or truncated), with the
+    /// position serde_json reports: 1-based line; column 1-based, or 0 when
+    /// the error is found just after a line break (such as a raw line break
+    /// inside a string, as in the 1688 price change sample of the docs).
+    #[error("the push is not valid JSON at line {line}, column {column}: {message}")]
+    Json {
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// What was wrong.
+        message: String,
+    },
+
+    /// The push is JSON but not a message envelope (not an object, no
+    /// `messageType`, an envelope field of the wrong type).
+    #[error(
+        "the push is not a message envelope at `{path}` (line {line}, column {column}): {message}"
+    )]
+    Envelope {
+        /// JSON path of the offending value (`.` for the root).
+        path: String,
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// What was wrong.
+        message: String,
+    },
+
+    /// `messageBody` is a string that should hold JSON but does not; the
+    /// position is inside the decoded string.
+    #[error(
+        "messageBody of {message_type} is a string that is not valid JSON at line {line}, column {column}: {message}"
+    )]
+    BodyJson {
+        /// The envelope's `messageType`.
+        message_type: String,
+        /// 1-based line inside the body string.
+        line: usize,
+        /// 1-based column inside the body string.
+        column: usize,
+        /// What was wrong.
+        message: String,
+    },
+
+    /// `messageBody` does not fit the type of its message.
+    #[error("messageBody of {message_type} does not fit at `{path}`: {message}")]
+    Body {
+        /// The envelope's `messageType`.
+        message_type: String,
+        /// JSON path of the offending value, from the body (`messageBody.…`).
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+impl CallbackError {
+    /// The error for a failed top-level parse.
+    pub(crate) fn from_envelope(err: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        let (line, column) = (inner.line(), inner.column());
+        if inner.is_data() {
+            CallbackError::Envelope {
+                path,
+                line,
+                column,
+                message: json_message(&inner),
+            }
+        } else {
+            CallbackError::Json {
+                line,
+                column,
+                message: json_message(&inner),
+            }
+        }
+    }
+
+    /// A syntax error of serde_json, with its position.
+    pub(crate) fn from_json(err: &serde_json::Error) -> Self {
+        CallbackError::Json {
+            line: err.line(),
+            column: err.column(),
+            message: json_message(err),
+        }
+    }
+}
+
+/// serde_json's message without its trailing ` at line L column C`.
+pub(crate) fn json_message(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    let suffix = format!(" at line {} column {}", err.line(), err.column());
+    match text.strip_suffix(&suffix) {
+        Some(head) => head.to_owned(),
+        None => text,
+    }
+}
+
+/// Declares a string-valued status enum with an `Unknown(String)` fallback.
+///
+/// Matching ignores ASCII case, `_`, `-` and spaces, so 1688's
+/// `waitselleragree` and `WAIT_SELLER_AGREE` are the same variant. Numbers
+/// are read as their decimal text.
+macro_rules! wire_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )*
+            /// A value this SDK does not know, kept as sent.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// Reads a wire value; unknown values become `Unknown`.
+            pub fn from_wire(text: &str) -> Self {
+                let norm = $crate::callbacks::normalize_wire(text);
+                $( if norm == $crate::callbacks::normalize_wire($wire) { return $name::$variant; } )*
+                $name::Unknown(text.to_owned())
+            }
+
+            /// The canonical wire value (the value as sent for `Unknown`).
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $wire, )*
+                    $name::Unknown(s) => s,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text: Option<String> = $crate::types::lenient::opt_string(d)?;
+                Ok($name::from_wire(text.as_deref().unwrap_or("")))
+            }
+        }
+    };
+}
+pub(crate) use wire_enum;
+
+/// Lower-cases and drops `_`, `-` and spaces, for tolerant enum matching.
+pub(crate) fn normalize_wire(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// A bounded set of recently seen keys: when full, the oldest key is
+/// forgotten. Used for nonces (replay protection) and de-duplication keys.
+#[derive(Debug)]
+pub(crate) struct BoundedSet {
+    set: HashSet<String>,
+    order: VecDeque<String>,
+    capacity: usize,
+}
+
+impl BoundedSet {
+    pub(crate) fn new(capacity: usize) -> Self {
+        BoundedSet {
+            set: HashSet::new(),
+            order: VecDeque::new(),
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// Inserts `key`; returns `false` if it was already present.
+    pub(crate) fn insert(&mut self, key: &str) -> bool {
+        if self.set.contains(key) {
+            return false;
+        }
+        while self.order.len() >= self.capacity {
+            match self.order.pop_front() {
+                Some(old) => {
+                    self.set.remove(&old);
+                }
+                None => break,
+            }
+        }
+        self.set.insert(key.to_owned());
+        self.order.push_back(key.to_owned());
+        true
+    }
+
+    /// Whether `key` is present.
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
+    pub(crate) fn contains(&self, key: &str) -> bool {
+        self.set.contains(key)
+    }
+
+    /// Removes `key` (a claim that could not be completed).
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
+    pub(crate) fn remove(&mut self, key: &str) {
+        if self.set.remove(key) {
+            self.order.retain(|k| k != key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_set_forgets_oldest() {
+        let mut s = BoundedSet::new(2);
+        assert!(s.insert("a"));
+        assert!(!s.insert("a"));
+        assert!(s.insert("b"));
+        assert!(s.insert("c"));
+        assert!(s.insert("a"));
+        assert!(!s.insert("c"));
+        s.remove("c");
+        assert!(s.insert("c"));
+    }
+
+    #[test]
+    fn normalize() {
+        assert_eq!(
+            normalize_wire("WAIT_SELLER_AGREE"),
+            normalize_wire("waitselleragree")
+        );
+    }
+}

@@ -1,0 +1,79 @@
+//! A push receiver on 127.0.0.1 that logs every verified message.
+//!
+//! ```text
+//! XPORTCN_ACCESS_KEY=... XPORTCN_ACCESS_SECRET=... XPORTCN_USER_ID=... \
+//!   cargo run --example webhook_receiver --features axum
+//! ```
+//!
+//! It listens on `127.0.0.1:8080` (or `$PORT`) at `/xportcn/push`. Put a TLS
+//! reverse proxy in front of it: the platform pushes over HTTPS. Without
+//! credentials in the environment it uses demo credentials and prints a
+//! signed `curl` command you can try.
+
+use xportcn::Credentials;
+use xportcn::callbacks::axum::Receiver;
+use xportcn::callbacks::{Message, Verifier, sign_push};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let creds = Credentials::from_env().unwrap_or_else(|e| {
+        eprintln!("{e}; using demo credentials");
+        Credentials::new("demo-access-key", "demo-secret", "2100007341207")
+    });
+    let verifier = Verifier::new(creds.clone());
+    let (router, mut deliveries) = Receiver::new(verifier).build();
+
+    // Your processing: may be slow, the receiver has already answered 200.
+    tokio::spawn(async move {
+        while let Some(delivery) = deliveries.recv().await {
+            let msg = &delivery.message;
+            match msg {
+                Message::Ali1688OrderStatus { event, body, .. }
+                | Message::TaobaoOrderStatus { event, body, .. } => {
+                    println!(
+                        "order {:?}: {event:?} -> {:?}",
+                        body.order_id, body.order_status
+                    );
+                }
+                Message::Ali1688Refund { body, .. } => {
+                    println!(
+                        "1688 refund {:?} of order {:?}: {:?}",
+                        body.refund_id, body.order_id, body.status
+                    );
+                }
+                other => println!(
+                    "{} on {} (key {}): {:?}",
+                    other.message_type(),
+                    other.platform(),
+                    delivery.dedup_key,
+                    other
+                ),
+            }
+        }
+    });
+
+    let port: u16 = std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(8080);
+    let app = axum::Router::new().nest("/xportcn/push", router);
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    let addr = listener.local_addr()?;
+    println!("listening on http://{addr}/xportcn/push");
+
+    let sample = br#"{"messageType":"ORDER_CREATE","messagePlatform":1,"timestamp":"1779263269913","messageBody":{"orderId":"3305075341149134260","orderStatus":"WAITING_FOR_PAYMENT"}}"#;
+    let headers = sign_push(&creds, sample);
+    let mut curl = format!("curl -i http://{addr}/xportcn/push");
+    for (name, value) in &headers {
+        curl.push_str(&format!(
+            " -H '{}: {}'",
+            name,
+            value.to_str().unwrap_or_default()
+        ));
+    }
+    curl.push_str(&format!(" --data '{}'", String::from_utf8_lossy(sample)));
+    println!("try (valid for 10 minutes, once):\n{curl}");
+
+    axum::serve(listener, app).await?;
+    Ok(())
+}

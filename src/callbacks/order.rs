@@ -1,0 +1,134 @@
+//! The compact order body shared by the order status messages.
+
+use serde::{Deserialize, Serialize};
+
+use super::wire_enum;
+use crate::types::{Extra, Id, Timestamp, lenient};
+
+wire_enum! {
+    /// `orderStatus` of an order status message.
+    ///
+    /// Values seen in the Xportcn message manual: `WAITING_FOR_PAYMENT`,
+    /// `CANCEL`, `WAITING_FOR_SENT`; anything else is kept in `Unknown`.
+    pub enum OrderStatus {
+        /// `WAITING_FOR_PAYMENT`: created, not paid.
+        WaitingForPayment = "WAITING_FOR_PAYMENT",
+        /// `CANCEL`: cancelled (see `closeReason`).
+        Cancel = "CANCEL",
+        /// `WAITING_FOR_SENT`: paid, waiting for the seller to ship.
+        WaitingForSent = "WAITING_FOR_SENT",
+    }
+}
+
+/// Which order event an order status message reports (from `messageType`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderEvent {
+    /// `ORDER_CREATE`.
+    Create,
+    /// `ORDER_CANCEL`.
+    Cancel,
+    /// `ORDER_PAY_SUCCESS`.
+    PaySuccess,
+    /// Another message type whose body has the order-status shape
+    /// (`orderId` + `orderStatus`); the type without platform prefix.
+    Other(String),
+}
+
+impl OrderEvent {
+    /// The event for a message type (without platform prefix), if it is one
+    /// of the known order status types.
+    pub fn from_known_type(core_type: &str) -> Option<Self> {
+        match core_type {
+            "ORDER_CREATE" => Some(OrderEvent::Create),
+            "ORDER_CANCEL" => Some(OrderEvent::Cancel),
+            "ORDER_PAY_SUCCESS" => Some(OrderEvent::PaySuccess),
+            _ => None,
+        }
+    }
+
+    /// The message type without platform prefix.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OrderEvent::Create => "ORDER_CREATE",
+            OrderEvent::Cancel => "ORDER_CANCEL",
+            OrderEvent::PaySuccess => "ORDER_PAY_SUCCESS",
+            OrderEvent::Other(s) => s,
+        }
+    }
+}
+
+/// The compact order body of the order status messages (`ORDER_CREATE`,
+/// `ORDER_CANCEL`, `ORDER_PAY_SUCCESS`, ...), and of the Xportcn KA variant
+/// of the price-change message.
+///
+/// VERIFIED for 1688 (`messagePlatform: 1`) from the Xportcn message manual
+/// (<https://doc-en-ka.xportcn.com/doc-7259275>); for Taobao the same shape
+/// is INFERRED. Amounts are integer fen (分).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OrderSummary {
+    /// Platform order id (`orderId`), e.g. `3305075341149134260`.
+    #[serde(default)]
+    pub order_id: Option<Id>,
+    /// Purchase order number (`orderNo`), e.g. `PO202605200001`.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub order_no: Option<String>,
+    /// `orderStatus`.
+    #[serde(default)]
+    pub order_status: Option<OrderStatus>,
+    /// `payStatus` (seen: 1 = unpaid, 2 = paid).
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub pay_status: Option<i64>,
+    /// `totalAmount` in fen.
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub total_amount: Option<i64>,
+    /// `shippingFee` in fen.
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub shipping_fee: Option<i64>,
+    /// `productAmount` in fen.
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub product_amount: Option<i64>,
+    /// `refundAmount` in fen.
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub refund_amount: Option<i64>,
+    /// `refundStatus` (only `null` seen).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub refund_status: Option<String>,
+    /// `closeReason` (seen: `buyer_cancel`).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub close_reason: Option<String>,
+    /// `tbCreateTime`, `yyyy-MM-dd HH:mm:ss`.
+    #[serde(default)]
+    pub tb_create_time: Option<Timestamp>,
+    /// `payTime`, `yyyy-MM-dd HH:mm:ss`.
+    #[serde(default)]
+    pub pay_time: Option<Timestamp>,
+    /// Every other field, as sent.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl OrderSummary {
+    /// Natural id and status fields for the de-duplication key.
+    pub(crate) fn key_parts(&self, out: &mut Vec<String>) {
+        out.push(opt(&self.order_id));
+        out.push(
+            self.order_status
+                .as_ref()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+        );
+        out.push(opt(&self.pay_status));
+        out.push(opt(&self.total_amount));
+        out.push(opt(&self.refund_amount));
+        out.push(self.refund_status.clone().unwrap_or_default());
+        out.push(self.close_reason.clone().unwrap_or_default());
+    }
+}
+
+/// `Some(x)` as its text, `None` as the empty string.
+pub(crate) fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
+    v.as_ref().map(|x| x.to_string()).unwrap_or_default()
+}
