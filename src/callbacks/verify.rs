@@ -156,6 +156,12 @@ impl Rejection {
 ///    memory of [`DEFAULT_REPLAY_CAPACITY`] nonces by default).
 /// 6. The body must parse as a [`Message`].
 ///
+/// The request-style `signature` covers the access key, timestamp and nonce
+/// but not the body (that is the platform's request signing rule, §2 of the
+/// API notes): a push carrying only `signature` proves that the sender knows
+/// the secret, not that the body is intact. Only `Authorization` binds the
+/// body.
+///
 /// A push signed only by `Authorization` has no nonce: a redelivery of the
 /// same body cannot be told from a replay here. Use [`Message::dedup_key`]
 /// (the axum receiver does) to process it once.
