@@ -610,7 +610,7 @@ pub mod lenient {
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
             // Integers within 64 bits arrive as u64/i64; an integral float
             // this large came from a longer integer, already rounded.
-            if self.strict && v.fract() == 0.0 && v.abs() >= 9.223_372_036_854_775_807e18 {
+            if self.strict && v.fract() == 0.0 && v.abs() >= 9.223_372_036_854_776e18 {
                 return Err(E::custom(format_args!(
                     "the number {v} is an integer beyond 64 bits: it cannot be read without \
                      losing digits (the server should send it as a string); the raw body is \
