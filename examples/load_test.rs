@@ -3,7 +3,10 @@
 //! is dropped and its pool has closed.
 //!
 //! Run it with `scripts/load-test` (release build). Knobs (environment):
-//! `LOAD_REQUESTS` (default 10000), `LOAD_CONCURRENCY` (default 256).
+//! `LOAD_REQUESTS` (default 10000), `LOAD_CONCURRENCY` (default 256),
+//! `LOAD_ROUNDS` (default 1: rounds of `LOAD_REQUESTS`, each with a new
+//! client dropped at its end; with 2 or more, stderr shows whether memory
+//! keeps growing round after round or only once, as the allocator's cache).
 //! Bounded: the run gives up after 120 s, the settle wait after 10 s.
 //!
 //! Details go to stderr; the last line on stdout is exactly
@@ -47,28 +50,24 @@ fn rss_kb() -> i64 {
         .unwrap_or(0)
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
-    let requests = env_usize("LOAD_REQUESTS", 10_000);
-    let concurrency = env_usize("LOAD_CONCURRENCY", 256).max(1);
+struct Round {
+    errors: usize,
+    wall: Duration,
+    fd_peak: usize,
+    fd_after: usize,
+    settle_ms: u128,
+    rss_peak: i64,
+    rss_after: i64,
+}
 
-    // The server: loopback only.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind 127.0.0.1");
-    let addr = listener.local_addr().expect("local addr");
-    let app = Router::new().route(
-        "/api/open/product/get",
-        get(|| async { ([(header::CONTENT_TYPE, "application/json")], BODY) }),
-    );
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    tokio::time::sleep(Duration::from_millis(50)).await;
-
-    let fd_before = open_fds();
-    let rss_before = rss_kb();
-
+/// One round: a fresh client, `requests` reads at `concurrency`, then the
+/// client is dropped and the fd count is awaited back down to `fd_before`.
+async fn one_round(
+    addr: std::net::SocketAddr,
+    requests: usize,
+    concurrency: usize,
+    fd_before: usize,
+) -> Round {
     let client = Client::builder()
         .credentials(Credentials::new(
             "58c0201dfdf148eca63cbf6bb5e7cf03",
@@ -136,18 +135,64 @@ async fn main() {
     // A little longer for memory to be returned.
     tokio::time::sleep(Duration::from_millis(200)).await;
     let rss_after = rss_kb();
-    server.abort();
+    Round {
+        errors,
+        wall,
+        fd_peak,
+        fd_after,
+        settle_ms: settle_start.elapsed().as_millis(),
+        rss_peak,
+        rss_after,
+    }
+}
 
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let requests = env_usize("LOAD_REQUESTS", 10_000);
+    let concurrency = env_usize("LOAD_CONCURRENCY", 256).max(1);
+
+    // The server: loopback only.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1");
+    let addr = listener.local_addr().expect("local addr");
+    let app = Router::new().route(
+        "/api/open/product/get",
+        get(|| async { ([(header::CONTENT_TYPE, "application/json")], BODY) }),
+    );
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+
+    let rounds = env_usize("LOAD_ROUNDS", 1).max(1);
+    let fd_before = open_fds();
+    let rss_before = rss_kb();
+    let (mut errors, mut fd_after, mut rss_after) = (0, fd_before, rss_before);
+    for round in 1..=rounds {
+        let r = one_round(addr, requests, concurrency, fd_before).await;
+        errors += r.errors;
+        fd_after = r.fd_after;
+        eprintln!(
+            "round {round}/{rounds}: {requests} requests at concurrency {concurrency} in {:.2} s \
+             ({:.0} req/s), {} errors; fds before={fd_before} peak={} after={} (settled in {} ms); \
+             rss before={rss_before} kB peak={} kB after round={} kB (+{} kB this round)",
+            r.wall.as_secs_f64(),
+            requests as f64 / r.wall.as_secs_f64(),
+            r.errors,
+            r.fd_peak,
+            r.fd_after,
+            r.settle_ms,
+            r.rss_peak,
+            r.rss_after,
+            r.rss_after - rss_after,
+        );
+        rss_after = r.rss_after;
+    }
+    server.abort();
+    let requests = requests * rounds;
     let fd_leaked = fd_after.saturating_sub(fd_before);
     let rss_growth = rss_after - rss_before;
-    eprintln!(
-        "load: {requests} requests at concurrency {concurrency} in {:.2} s ({:.0} req/s); \
-         fds before={fd_before} peak={fd_peak} after={fd_after} (settled in {} ms); \
-         rss before={rss_before} kB peak={rss_peak} kB after={rss_after} kB",
-        wall.as_secs_f64(),
-        completed as f64 / wall.as_secs_f64(),
-        settle_start.elapsed().as_millis(),
-    );
     println!(
         "requests={requests} errors={errors} fd_leaked={fd_leaked} rss_growth_kb={rss_growth}"
     );

@@ -57,7 +57,9 @@ fn pay() -> PayOrder {
     }
 }
 
-/// Fast retries (1-5 ms backoff), 3 attempts, short per-attempt timeout.
+/// Fast retries (1-5 ms backoff), 3 attempts. The per-attempt timeout is
+/// generous so a loaded CI machine cannot turn a fault into a timeout; the
+/// timeout tests shorten it with [`impatient`].
 fn fast(base_url: String) -> ClientBuilder {
     Client::builder()
         .credentials(credentials())
@@ -67,8 +69,16 @@ fn fast(base_url: String) -> ClientBuilder {
                 .base_delay(Duration::from_millis(1))
                 .max_delay(Duration::from_millis(5)),
         )
+        .attempt_timeout(Duration::from_secs(5))
+        .total_timeout(Duration::from_secs(20))
+}
+
+/// A client whose attempts time out after 300 ms.
+fn impatient(server: &RawServer) -> Client {
+    fast(server.base_url())
         .attempt_timeout(Duration::from_millis(300))
-        .total_timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
 }
 
 fn raw_client(server: &RawServer) -> Client {
@@ -271,7 +281,7 @@ async fn silent_server() -> RawServer {
 async fn headers_never_arrive_read_times_out_per_attempt_and_retries() {
     let server = silent_server().await;
     let started = Instant::now();
-    let err = raw_client(&server)
+    let err = impatient(&server)
         .taobao()
         .product_get("1")
         .await
@@ -284,7 +294,7 @@ async fn headers_never_arrive_read_times_out_per_attempt_and_retries() {
 #[tokio::test]
 async fn headers_never_arrive_write_is_sent_once() {
     let server = silent_server().await;
-    let err = raw_client(&server).call(pay()).await.unwrap_err();
+    let err = impatient(&server).call(pay()).await.unwrap_err();
     assert_timeout(&err, TimeoutKind::Attempt, 1);
     assert_eq!(server.requests(), 1);
 }
@@ -320,7 +330,7 @@ async fn stalled_body_server() -> RawServer {
 #[tokio::test]
 async fn stalled_body_read_times_out_per_attempt_and_retries() {
     let server = stalled_body_server().await;
-    let err = raw_client(&server)
+    let err = impatient(&server)
         .taobao()
         .product_get("1")
         .await
@@ -332,7 +342,7 @@ async fn stalled_body_read_times_out_per_attempt_and_retries() {
 #[tokio::test]
 async fn stalled_body_write_is_sent_once() {
     let server = stalled_body_server().await;
-    let err = raw_client(&server).call(pay()).await.unwrap_err();
+    let err = impatient(&server).call(pay()).await.unwrap_err();
     assert_timeout(&err, TimeoutKind::Attempt, 1);
     assert_eq!(server.requests(), 1);
 }

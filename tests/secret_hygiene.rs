@@ -35,8 +35,8 @@ fn builder(base: String) -> ClientBuilder {
                 .base_delay(Duration::from_millis(1))
                 .max_delay(Duration::from_millis(5)),
         )
-        .attempt_timeout(Duration::from_millis(300))
-        .total_timeout(Duration::from_secs(10))
+        .attempt_timeout(Duration::from_secs(5))
+        .total_timeout(Duration::from_secs(20))
 }
 
 #[derive(Debug, Serialize)]
@@ -229,7 +229,10 @@ async fn secret_never_appears_in_logs_errors_or_on_the_wire() {
         }
     })
     .await;
-    let c = builder(server.base_url()).build().unwrap();
+    let c = builder(server.base_url())
+        .attempt_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
     errors.push(("reset", c.taobao().product_get("reset").await.unwrap_err()));
     errors.push(("timeout", c.taobao().product_get("slow").await.unwrap_err()));
     errors.push((
