@@ -898,3 +898,47 @@ async fn non_success_envelope_code() {
         "{err:?}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Pooled connections the server closed while idle
+// ---------------------------------------------------------------------------
+
+/// Answers with keep-alive, then closes the idle connection after 50 ms (as a
+/// server whose idle timeout is shorter than the client pool's): with a FIN,
+/// or with an RST.
+async fn idle_closing_server(rst: bool) -> RawServer {
+    RawServer::start(move |mut s, req| async move {
+        let body = if req.method == "POST" {
+            envelope(serde_json::json!({"ok": true})).to_string()
+        } else {
+            ok_body()
+        };
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        );
+        write(&mut s, head.as_bytes()).await;
+        write(&mut s, body.as_bytes()).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        if rst {
+            reset(s);
+        } else {
+            let _ = s.shutdown().await;
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn write_on_a_pool_whose_connection_the_server_closed_is_delivered_once() {
+    for rst in [false, true] {
+        let server = idle_closing_server(rst).await;
+        let c = raw_client(&server);
+        c.taobao().product_get("1").await.unwrap();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        // The pooled connection is dead; the write must still go out exactly once.
+        c.call(pay()).await.unwrap();
+        assert_eq!(server.requests(), 2, "rst={rst}");
+        assert_eq!(server.connections(), 2, "rst={rst}");
+    }
+}
