@@ -30,6 +30,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default limit on a response body: 8 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
+/// Stand-in deadline for a total timeout too large to add to an `Instant`.
+const FAR_FUTURE: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
 /// Characters escaped in a path parameter: everything but unreserved ones.
 const PATH_PARAM: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
@@ -450,7 +453,11 @@ impl Client {
     async fn execute(&self, p: &Prepared) -> Result<(u16, Bytes, SignedHeaders), Error> {
         let inner = &*self.inner;
         let started = Instant::now();
-        let deadline = started + inner.total_timeout;
+        // A total timeout of `Duration::MAX` means "no limit": clamp it
+        // instead of overflowing `Instant` (which panics).
+        let deadline = started
+            .checked_add(inner.total_timeout)
+            .unwrap_or_else(|| started + FAR_FUTURE);
         let method = p.method.to_reqwest();
         let mut attempt: u32 = 0;
         loop {

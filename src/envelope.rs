@@ -40,7 +40,7 @@ struct RawEnvelope<'a> {
     #[serde(
         rename = "requestId",
         default,
-        deserialize_with = "lenient::opt_string"
+        deserialize_with = "lenient::opt_string_lossy"
     )]
     request_id: Option<String>,
     #[serde(deserialize_with = "lenient::opt_i64")]
@@ -48,10 +48,10 @@ struct RawEnvelope<'a> {
     #[serde(
         rename = "developId",
         default,
-        deserialize_with = "lenient::opt_string"
+        deserialize_with = "lenient::opt_string_lossy"
     )]
     develop_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(default, deserialize_with = "lenient::opt_string_lossy")]
     msg: Option<String>,
     #[serde(borrow, default)]
     data: Option<&'a RawValue>,

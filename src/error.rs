@@ -43,8 +43,9 @@ pub enum Error {
     /// or truncated body, or plain text. Carries the HTTP status and the whole
     /// raw body; `Display` quotes its start.
     #[error(
-        "HTTP {status}: the response is not a JSON envelope ({reason}); body starts: {}",
-        snippet(body)
+        "HTTP {status}: the response is not a JSON envelope ({reason}); body starts: {}{}",
+        snippet(body),
+        http_hint_suffix(*status)
     )]
     Http {
         /// HTTP status of the response.
@@ -121,6 +122,18 @@ impl Error {
             Error::Api(e) => Some(e.http_status),
             Error::Http { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
             Error::Decode(e) => Some(e.http_status),
+            _ => None,
+        }
+    }
+
+    /// What to check when the failure points at authentication: the
+    /// [`ApiError::hint`] of a platform error, or, for an HTTP 401/403 whose
+    /// body is not an envelope (a gateway refusing the request), the same
+    /// advice about clock skew, the timestamp unit and the credentials.
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.hint.as_deref(),
+            Error::Http { status, .. } if is_auth_status(*status) => Some(AUTH_HINT),
             _ => None,
         }
     }
@@ -230,7 +243,7 @@ impl ApiError {
         data: Option<serde_json::Value>,
         signed: Option<&str>,
     ) -> Self {
-        let hint = auth_hint(code, &msg, signed);
+        let hint = auth_hint(code, &msg, http_status, signed);
         ApiError {
             code,
             msg,
@@ -276,19 +289,34 @@ const AUTH_WORDS: &[&str] = &[
     "权限",
 ];
 
-fn auth_hint(code: i64, msg: &str, signed: Option<&str>) -> Option<String> {
+/// The advice given for an authentication failure.
+const AUTH_HINT: &str = "this looks like an authentication failure: check that the machine's \
+     clock is within 600 s of UTC (clock skew), that the timestamp unit matches what the \
+     platform expects (ClientBuilder::timestamp_unit: milliseconds by default, seconds as the \
+     public clients send), and that the access key, access secret and user id belong together";
+
+/// HTTP statuses that mean the request was not authenticated.
+fn is_auth_status(status: u16) -> bool {
+    matches!(status, 401 | 403)
+}
+
+/// The hint appended to the `Display` of [`Error::Http`] for 401/403.
+fn http_hint_suffix(status: u16) -> String {
+    if is_auth_status(status) {
+        format!("; {AUTH_HINT}")
+    } else {
+        String::new()
+    }
+}
+
+fn auth_hint(code: i64, msg: &str, http_status: u16, signed: Option<&str>) -> Option<String> {
     let lower = msg.to_lowercase();
-    let by_code = matches!(code, 401 | 403);
+    let by_code = matches!(code, 401 | 403) || is_auth_status(http_status);
     let by_word = AUTH_WORDS.iter().any(|w| lower.contains(w));
     if !(by_code || by_word) {
         return None;
     }
-    let mut hint = String::from(
-        "this looks like an authentication failure: check that the machine's clock is within \
-         600 s of UTC (clock skew), that the timestamp unit matches what the platform expects \
-         (ClientBuilder::timestamp_unit: milliseconds by default, seconds as the public clients \
-         send), and that the access key, access secret and user id belong together",
-    );
+    let mut hint = String::from(AUTH_HINT);
     if let Some(s) = signed {
         hint.push_str("; signed string was ");
         hint.push_str(s);

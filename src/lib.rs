@@ -41,6 +41,31 @@ pub mod signing;
 pub mod taobao;
 pub mod types;
 
+/// Entry points for the fuzz targets and property tests in this repository.
+///
+/// **Not part of the API**: hidden from the docs, exempt from semver, and may
+/// change or disappear in any release.
+#[doc(hidden)]
+pub mod __fuzz {
+    use bytes::Bytes;
+    use serde::de::DeserializeOwned;
+
+    use crate::{ApiResponse, Error};
+
+    /// Runs the client's envelope decoder on a response body, exactly as it
+    /// runs on a real response (with a masked signed string for the hint).
+    pub fn decode_envelope<T: DeserializeOwned>(
+        status: u16,
+        body: &[u8],
+    ) -> Result<ApiResponse<T>, Error> {
+        crate::envelope::decode(
+            status,
+            Bytes::copy_from_slice(body),
+            Some("key1700000000000nonce<access_secret>"),
+        )
+    }
+}
+
 pub use client::{
     Call, Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TOTAL_TIMEOUT, Environment, RawCall,

@@ -136,8 +136,16 @@ pub fn decide(
                 .base_delay
                 .saturating_mul(1u32 << exp)
                 .min(policy.max_delay);
-            let jitter = jitter.clamp(0.0, 1.0);
-            backoff.mul_f64(0.5 + 0.5 * jitter)
+            // `clamp` keeps NaN, and `mul_f64(NaN)` panics.
+            let jitter = if jitter.is_nan() {
+                0.0
+            } else {
+                jitter.clamp(0.0, 1.0)
+            };
+            // half + half * jitter, without `mul_f64` overflowing (a panic)
+            // when `max_delay` is huge.
+            let half = backoff / 2;
+            half.saturating_add(half.mul_f64(jitter))
         }
     };
     if delay >= remaining {
@@ -281,6 +289,32 @@ mod tests {
             decide(&RetryPolicy::none(), true, 1, Outcome::Timeout, LONG, 0.0),
             Decision::Stop
         );
+    }
+
+    #[test]
+    fn huge_delays_and_odd_jitter_do_not_panic() {
+        // Regression: `mul_f64` panicked on a backoff near `Duration::MAX`
+        // and on a NaN jitter.
+        let p = RetryPolicy::default()
+            .max_attempts(u32::MAX)
+            .base_delay(Duration::MAX)
+            .max_delay(Duration::MAX)
+            .max_retry_after(Duration::MAX);
+        for jitter in [0.0, 0.5, 1.0, f64::NAN, f64::INFINITY, -1.0] {
+            for attempt in [1, 2, 30, u32::MAX - 1] {
+                let d = decide(&p, true, attempt, Outcome::Timeout, Duration::MAX, jitter);
+                assert!(matches!(d, Decision::Retry(_) | Decision::Stop));
+            }
+        }
+        let d = decide(
+            &p,
+            true,
+            1,
+            Outcome::Status(429, Some(Duration::MAX)),
+            Duration::MAX,
+            0.0,
+        );
+        assert_eq!(d, Decision::Stop, "a delay equal to what remains stops");
     }
 
     #[test]

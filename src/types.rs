@@ -578,7 +578,12 @@ pub mod lenient {
         d.deserialize_any(F64V)
     }
 
-    struct StrV;
+    /// `strict`: refuse a JSON integer too large for 64 bits (serde_json
+    /// reads it as a float, so its digits are already lost) instead of
+    /// writing the rounded value as text.
+    struct StrV {
+        strict: bool,
+    }
     impl Visitor<'_> for StrV {
         type Value = Option<String>;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -603,6 +608,15 @@ pub mod lenient {
             Ok(Some(v.to_string()))
         }
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            // Integers within 64 bits arrive as u64/i64; an integral float
+            // this large came from a longer integer, already rounded.
+            if self.strict && v.fract() == 0.0 && v.abs() >= 9.223_372_036_854_776e18 {
+                return Err(E::custom(format_args!(
+                    "the number {v} is an integer beyond 64 bits: it cannot be read without \
+                     losing digits (the server should send it as a string); the raw body is \
+                     kept in the error"
+                )));
+            }
             Ok(Some(format!("{v}")))
         }
         fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
@@ -611,8 +625,20 @@ pub mod lenient {
     }
 
     /// Reads an `Option<String>` from a JSON string, number or boolean.
+    ///
+    /// An integer beyond 64 bits is an error (its digits would be lost), not
+    /// a rounded string.
     pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        d.deserialize_any(StrV)
+        d.deserialize_any(StrV { strict: true })
+    }
+
+    /// [`opt_string`] that writes an integer beyond 64 bits as its rounded
+    /// value: for the envelope's informational fields (`requestId`,
+    /// `developId`, `msg`), where failing would hide the platform's answer.
+    pub(crate) fn opt_string_lossy<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<String>, D::Error> {
+        d.deserialize_any(StrV { strict: false })
     }
 
     struct BoolV;

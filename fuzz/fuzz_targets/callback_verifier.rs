@@ -1,0 +1,71 @@
+//! The push verifier under arbitrary headers and bodies.
+//!
+//! Invariants:
+//! * no panic, whatever the headers and body;
+//! * a body signed with the right secret is never rejected as an
+//!   authentication failure (only as a message it cannot parse);
+//! * a body signed with another secret is never accepted;
+//! * the secret never appears in a rejection's `Display` or `Debug`.
+#![no_main]
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+use libfuzzer_sys::fuzz_target;
+use xportcn::Credentials;
+use xportcn::callbacks::{Verifier, sign_push};
+
+const SECRET: &str = "fuzz-SECRET-must-not-leak-7Q";
+
+fn creds() -> Credentials {
+    Credentials::new("58c0201dfdf148eca63cbf6bb5e7cf03", SECRET, "2100007341207")
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let verifier = Verifier::new(creds());
+    match mode % 3 {
+        // Arbitrary headers: lines `name:value` up to a blank line, then the body.
+        0 => {
+            let split = rest
+                .windows(2)
+                .position(|w| w == b"\n\n")
+                .unwrap_or(rest.len());
+            let (head, body) = rest.split_at(split);
+            let body = body.get(2..).unwrap_or_default();
+            let mut headers = HeaderMap::new();
+            for line in head.split(|&b| b == b'\n') {
+                let Some(colon) = line.iter().position(|&b| b == b':') else {
+                    continue;
+                };
+                if let (Ok(n), Ok(v)) = (
+                    HeaderName::from_bytes(&line[..colon]),
+                    HeaderValue::from_bytes(&line[colon + 1..]),
+                ) {
+                    headers.append(n, v);
+                }
+            }
+            if let Err(r) = verifier.verify(&headers, body) {
+                assert!(!r.to_string().contains(SECRET));
+                assert!(!format!("{r:?}").contains(SECRET));
+            }
+        }
+        // Correctly signed: never an authentication failure.
+        1 => {
+            let headers = sign_push(&creds(), rest);
+            if let Err(r) = verifier.verify(&headers, rest) {
+                assert!(!r.is_auth_failure(), "signed body rejected as auth: {r:?}");
+            }
+        }
+        // Signed with another secret: never accepted.
+        _ => {
+            let other = Credentials::new(
+                "58c0201dfdf148eca63cbf6bb5e7cf03",
+                "another-secret",
+                "2100007341207",
+            );
+            let headers = sign_push(&other, rest);
+            assert!(verifier.verify(&headers, rest).is_err());
+        }
+    }
+});
