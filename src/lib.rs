@@ -50,3 +50,33 @@ pub use envelope::{ApiResponse, SUCCESS_CODES};
 pub use error::{ApiError, DecodeError, Error, Result, TimeoutKind, TransportKind};
 pub use retry::RetryPolicy;
 pub use signing::TimestampUnit;
+
+/// Hooks for the benchmarks in `benches/` and `examples/loopback_bench.rs`.
+/// Not part of the API: no stability promise, hidden from the docs.
+#[doc(hidden)]
+pub mod __bench {
+    use bytes::Bytes;
+    use http::{HeaderMap, HeaderValue};
+    use serde::de::DeserializeOwned;
+
+    use crate::signing::SignedHeaders;
+    use crate::{ApiResponse, Error};
+
+    /// The client's envelope decoding of one response body.
+    pub fn decode_envelope<T: DeserializeOwned>(
+        status: u16,
+        body: Bytes,
+    ) -> Result<ApiResponse<T>, Error> {
+        crate::envelope::decode(status, body, None)
+    }
+
+    /// Writes the five signed headers as the client does for every attempt.
+    pub fn apply_signed_headers(
+        signed: &SignedHeaders,
+        headers: &mut HeaderMap,
+        access_key: &HeaderValue,
+        user_id: &HeaderValue,
+    ) {
+        signed.apply(headers, access_key, user_id);
+    }
+}
