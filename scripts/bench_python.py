@@ -63,8 +63,10 @@ async def one_cell(session, args, concurrency: int, total: int) -> dict:
             latencies.append(time.perf_counter() - start)
 
     started = time.perf_counter()
+    cpu0 = time.process_time()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     secs = time.perf_counter() - started
+    cpu = time.process_time() - cpu0
     latencies.sort()
 
     def pct(p):
@@ -79,6 +81,7 @@ async def one_cell(session, args, concurrency: int, total: int) -> dict:
         "rps": total / secs,
         "p50_us": pct(0.50),
         "p99_us": pct(0.99),
+        "cpu_us_per_req": cpu * 1e6 / total,
     }
 
 
