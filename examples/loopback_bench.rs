@@ -61,11 +61,15 @@ struct Counting;
 static COUNTING: AtomicBool = AtomicBool::new(false);
 static ALLOCS: AtomicU64 = AtomicU64::new(0);
 static ALLOC_BYTES: AtomicU64 = AtomicU64::new(0);
+/// Allocations by size class: bucket `i` holds sizes in `[2^i, 2^(i+1))`.
+static SIZE_CLASSES: [AtomicU64; 32] = [const { AtomicU64::new(0) }; 32];
 
 fn count(bytes: usize) {
     if COUNTING.load(Ordering::Relaxed) {
         ALLOCS.fetch_add(1, Ordering::Relaxed);
         ALLOC_BYTES.fetch_add(bytes as u64, Ordering::Relaxed);
+        let class = (usize::BITS - bytes.max(1).leading_zeros() - 1) as usize;
+        SIZE_CLASSES[class.min(31)].fetch_add(1, Ordering::Relaxed);
     }
 }
 
@@ -171,7 +175,10 @@ struct Stats {
     signed_bad: AtomicU64,
 }
 
-async fn handle(req: Request<Incoming>, stats: Arc<Stats>) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn handle(
+    req: Request<Incoming>,
+    stats: Arc<Stats>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
     if req.uri().path() == "/stats" {
         let s = format!(
             r#"{{"requests":{},"signedOk":{},"signedBad":{}}}"#,
@@ -195,7 +202,11 @@ async fn handle(req: Request<Incoming>, stats: Arc<Stats>) -> Result<Response<Fu
                 SECRET,
                 sig.to_str().unwrap_or(""),
             );
-        let counter = if ok { &stats.signed_ok } else { &stats.signed_bad };
+        let counter = if ok {
+            &stats.signed_ok
+        } else {
+            &stats.signed_bad
+        };
         counter.fetch_add(1, Ordering::Relaxed);
     }
     let resp = Response::builder()
@@ -224,7 +235,11 @@ fn server_main() {
         // The parent closes our stdin when it is done: stop then.
         tokio::task::spawn_blocking(|| {
             let mut sink = String::new();
-            while std::io::stdin().read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {}
+            while std::io::stdin()
+                .read_line(&mut sink)
+                .map(|n| n > 0)
+                .unwrap_or(false)
+            {}
             std::process::exit(0);
         });
         loop {
@@ -450,8 +465,23 @@ fn run_python(python: &str, url: &str, requests: usize) -> Result<Vec<PyCell>, S
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/bench_python.py");
     let levels = LEVELS.map(|c| c.to_string()).join(",");
     let out = Command::new(python)
-        .args([script, "--url", url, "--key", KEY, "--secret", SECRET, "--user-id", USER_ID])
-        .args(["--requests", &requests.to_string(), "--concurrency", &levels])
+        .args([
+            script,
+            "--url",
+            url,
+            "--key",
+            KEY,
+            "--secret",
+            SECRET,
+            "--user-id",
+            USER_ID,
+        ])
+        .args([
+            "--requests",
+            &requests.to_string(),
+            "--concurrency",
+            &levels,
+        ])
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| format!("cannot run {python}: {e}"))?;
@@ -547,6 +577,19 @@ fn alloc_main(a: &Args) {
         }
         COUNTING.store(false, Ordering::SeqCst);
         let n = a.alloc_calls as f64;
+        if std::env::var_os("LOOPBACK_BENCH_SIZE_CLASSES").is_some() {
+            for (i, c) in SIZE_CLASSES.iter().enumerate() {
+                let c = c.load(Ordering::SeqCst);
+                if c > 0 {
+                    eprintln!(
+                        "{} {:>6}..: {:.2} per call",
+                        a.client,
+                        1u64 << i,
+                        c as f64 / n
+                    );
+                }
+            }
+        }
         println!(
             r#"{{"allocs_per_call":{},"bytes_per_call":{},"errors":{errors}}}"#,
             ALLOCS.load(Ordering::SeqCst) as f64 / n,
@@ -576,7 +619,10 @@ fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .unwrap_or_default()
         .lines()
-        .find_map(|l| l.strip_prefix("model name").map(|r| r.trim_start_matches([' ', '\t', ':']).to_owned()))
+        .find_map(|l| {
+            l.strip_prefix("model name")
+                .map(|r| r.trim_start_matches([' ', '\t', ':']).to_owned())
+        })
         .unwrap_or_else(|| "unknown".into());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
@@ -591,7 +637,10 @@ fn fmt_ratio(r: Option<f64>) -> String {
 fn parent_main(a: &Args) {
     let server = ServerProc::start();
     let url = server.product_url();
-    println!("# loopback_bench: {} requests per cell, {} rounds (SDK and raw interleaved)", a.requests, a.rounds);
+    println!(
+        "# loopback_bench: {} requests per cell, {} rounds (SDK and raw interleaved)",
+        a.requests, a.rounds
+    );
     println!("# machine: {} (start)", machine());
 
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -651,7 +700,10 @@ fn parent_main(a: &Args) {
                 row.rps, row.p50, row.p99, row.cpu, row.errors
             );
         }
-        if let Some(p) = py.as_ref().and_then(|v| v.iter().find(|p| p.concurrency == *c)) {
+        if let Some(p) = py
+            .as_ref()
+            .and_then(|v| v.iter().find(|p| p.concurrency == *c))
+        {
             println!(
                 "| {c} | python aiohttp | {:.0} | {:.0} | {:.0} | {:.1} | {} |",
                 p.rps, p.p50_us, p.p99_us, p.cpu_us_per_req, p.errors
@@ -679,7 +731,10 @@ fn parent_main(a: &Args) {
     }
     println!();
     let g = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap_or(f64::NAN);
-    println!("| memory ({} tasks at once) | RSS before MiB | peak RSS (VmHWM) MiB | errors | secs |", a.tasks);
+    println!(
+        "| memory ({} tasks at once) | RSS before MiB | peak RSS (VmHWM) MiB | errors | secs |",
+        a.tasks
+    );
     println!("|---|---:|---:|---:|---:|");
     for (name, m) in [("sdk", &mem_sdk), ("raw reqwest", &mem_raw)] {
         println!(
@@ -691,7 +746,10 @@ fn parent_main(a: &Args) {
         );
     }
     println!();
-    println!("| allocation per call ({} sequential calls) | allocations | bytes |", a.alloc_calls);
+    println!(
+        "| allocation per call ({} sequential calls) | allocations | bytes |",
+        a.alloc_calls
+    );
     println!("|---|---:|---:|");
     for (name, m) in [("sdk", &alloc_sdk), ("raw reqwest", &alloc_raw)] {
         println!(

@@ -426,7 +426,7 @@ impl Client {
         );
         async move {
             let (status, body, signed) = self.execute(&p).await?;
-            let masked = signed.signed_string_masked();
+            let masked = || signed.signed_string_masked();
             let result = envelope::decode::<T>(status, body, Some(&masked));
             let span = tracing::Span::current();
             match &result {
@@ -451,6 +451,9 @@ impl Client {
         let started = Instant::now();
         let deadline = started + inner.total_timeout;
         let method = p.method.to_reqwest();
+        // Parsed once per call rather than once per attempt. A URL reqwest
+        // would refuse goes through its request builder, for the same error.
+        let url = reqwest::Url::parse(&p.url).ok().filter(url::Url::has_host);
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -462,15 +465,32 @@ impl Client {
             let mut headers = HeaderMap::with_capacity(8);
             signed.apply(&mut headers, &inner.access_key, &inner.user_id);
             headers.insert(http::header::USER_AGENT, inner.user_agent.clone());
-            let mut rb = inner.http.request(method.clone(), &p.url).timeout(timeout);
-            if let Some(body) = &p.body {
+            if p.body.is_some() {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                rb = rb.body(body.clone());
             }
-            let rb = rb.headers(headers);
             tracing::trace!(signed = %signed.signed_string_masked(), "sending attempt");
+            let sent = match &url {
+                // The request is built directly: the header map moves in as
+                // it is, with no builder copying it header by header.
+                Some(url) => {
+                    let mut req = reqwest::Request::new(method.clone(), url.clone());
+                    *req.headers_mut() = headers;
+                    *req.timeout_mut() = Some(timeout);
+                    if let Some(body) = &p.body {
+                        *req.body_mut() = Some(body.clone().into());
+                    }
+                    inner.http.execute(req).await
+                }
+                None => {
+                    let mut rb = inner.http.request(method.clone(), &p.url).timeout(timeout);
+                    if let Some(body) = &p.body {
+                        rb = rb.body(body.clone());
+                    }
+                    rb.headers(headers).send().await
+                }
+            };
 
-            let failure = match rb.send().await {
+            let failure = match sent {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
                     let retry_after = resp
