@@ -696,6 +696,152 @@ pub mod lenient {
     }
 }
 
+// ---------------------------------------------------------------------------
+// Response structs with an `extra` map, decoded in one pass
+// ---------------------------------------------------------------------------
+
+/// An object key, borrowed from the input when it has no escapes.
+pub(crate) enum FieldKey<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl FieldKey<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            FieldKey::Borrowed(s) => s,
+            FieldKey::Owned(s) => s,
+        }
+    }
+
+    pub(crate) fn into_owned(self) -> String {
+        match self {
+            FieldKey::Borrowed(s) => s.to_owned(),
+            FieldKey::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldKey<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyV;
+        impl<'de> Visitor<'de> for KeyV {
+            type Value = FieldKey<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(FieldKey::Borrowed(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(FieldKey::Owned(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(FieldKey::Owned(v))
+            }
+        }
+        d.deserialize_str(KeyV)
+    }
+}
+
+/// Position of `key` in `fields`, at compile time (a duplicate-key bit).
+pub(crate) const fn field_bit(fields: &[&str], key: &str) -> u64 {
+    let mut i = 0;
+    while i < fields.len() {
+        let (a, b) = (fields[i].as_bytes(), key.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return 1 << i;
+            }
+        }
+        i += 1;
+    }
+    panic!("key not listed")
+}
+
+/// `deserialize_with` for a field read by its own `Deserialize`.
+pub(crate) fn plain<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    T::deserialize(d)
+}
+
+/// Implements `Deserialize` for a response struct that has an `extra: Extra`
+/// map and derives `Default`, reading the object in one pass: listed keys go
+/// to their fields through their `deserialize_with` function, every other key
+/// to `extra`.
+///
+/// It replaces `#[derive(Deserialize)]` with `#[serde(default, ...)]` fields
+/// and `#[serde(flatten)] extra`, with the same result (a missing field is its
+/// default, a repeated listed key is an error, the input must be an object),
+/// but without flatten's buffering of every field into serde's internal
+/// `Content` first: about twice as fast, with half the allocations.
+///
+/// ```ignore
+/// deserialize_with_extra!(Sku, "a Taobao SKU object" {
+///     "skuId" => sku_id: Option<Id> = crate::types::plain,
+///     "price" => price: Option<i64> = lenient::opt_i64,
+/// });
+/// ```
+macro_rules! deserialize_with_extra {
+    ($ty:ident, $expecting:literal {
+        $($key:literal => $field:ident : $fty:ty = $de:path),* $(,)?
+    }) => {
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                const FIELDS: &[&str] = &[$($key),*];
+                struct V;
+                impl<'de> ::serde::de::Visitor<'de> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<$ty, A::Error> {
+                        let mut out = <$ty as ::std::default::Default>::default();
+                        let mut seen: u64 = 0;
+                        while let Some(key) = map.next_key::<$crate::types::FieldKey<'de>>()? {
+                            match key.as_str() {
+                                $($key => {
+                                    const BIT: u64 = $crate::types::field_bit(FIELDS, $key);
+                                    if seen & BIT != 0 {
+                                        return Err(<A::Error as ::serde::de::Error>::duplicate_field($key));
+                                    }
+                                    seen |= BIT;
+                                    struct Seed;
+                                    impl<'de> ::serde::de::DeserializeSeed<'de> for Seed {
+                                        type Value = $fty;
+                                        fn deserialize<D: ::serde::Deserializer<'de>>(
+                                            self,
+                                            d: D,
+                                        ) -> ::std::result::Result<$fty, D::Error> {
+                                            $de(d)
+                                        }
+                                    }
+                                    out.$field = map.next_value_seed(Seed)?;
+                                })*
+                                _ => {
+                                    let value = map.next_value::<::serde_json::Value>()?;
+                                    out.extra.insert(key.into_owned(), value);
+                                }
+                            }
+                        }
+                        Ok(out)
+                    }
+                }
+                deserializer.deserialize_map(V)
+            }
+        }
+    };
+}
+pub(crate) use deserialize_with_extra;
+
 #[cfg(test)]
 mod tests {
     use super::*;
