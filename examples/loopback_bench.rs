@@ -119,7 +119,7 @@ struct Args {
 fn args() -> Args {
     let mut a = Args {
         requests: 2_000,
-        rounds: 3,
+        rounds: 5,
         tasks: 10_000,
         alloc_calls: 2_000,
         python: None,
@@ -133,11 +133,11 @@ fn args() -> Args {
         match flag.as_str() {
             "--quick" => {
                 a.requests = 2_000;
-                a.rounds = 3;
+                a.rounds = 5;
             }
             "--full" => {
                 a.requests = 20_000;
-                a.rounds = 3;
+                a.rounds = 5;
             }
             "--requests" => a.requests = val().parse().expect("--requests N"),
             "--rounds" => a.rounds = val().parse().expect("--rounds N"),
@@ -159,6 +159,7 @@ fn main() {
         Some("server") => server_main(),
         Some("mem") => mem_main(&a),
         Some("alloc") => alloc_main(&a),
+        Some("decode") => decode_main(&a),
         Some(other) => panic!("unknown child {other}"),
         None => parent_main(&a),
     }
@@ -173,6 +174,7 @@ struct Stats {
     requests: AtomicU64,
     signed_ok: AtomicU64,
     signed_bad: AtomicU64,
+    connections: AtomicU64,
 }
 
 async fn handle(
@@ -181,10 +183,11 @@ async fn handle(
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     if req.uri().path() == "/stats" {
         let s = format!(
-            r#"{{"requests":{},"signedOk":{},"signedBad":{}}}"#,
+            r#"{{"requests":{},"signedOk":{},"signedBad":{},"connections":{}}}"#,
             stats.requests.load(Ordering::Relaxed),
             stats.signed_ok.load(Ordering::Relaxed),
-            stats.signed_bad.load(Ordering::Relaxed)
+            stats.signed_bad.load(Ordering::Relaxed),
+            stats.connections.load(Ordering::Relaxed)
         );
         return Ok(Response::new(Full::new(Bytes::from(s))));
     }
@@ -246,6 +249,7 @@ fn server_main() {
             let Ok((stream, _)) = listener.accept().await else {
                 continue;
             };
+            stats.connections.fetch_add(1, Ordering::Relaxed);
             let _ = stream.set_nodelay(true);
             let stats = stats.clone();
             tokio::spawn(async move {
@@ -341,7 +345,11 @@ impl Bench {
                 Err(_) => false,
             },
             Bench::Raw(http, url) => {
-                let Ok(resp) = http.get(&**url).send().await else {
+                let mut rb = http.get(&**url);
+                if std::env::var_os("RAW_TIMEOUT").is_some() {
+                    rb = rb.timeout(std::time::Duration::from_secs(30));
+                }
+                let Ok(resp) = rb.send().await else {
                     return false;
                 };
                 let Ok(body) = resp.bytes().await else {
@@ -495,6 +503,32 @@ fn run_python(python: &str, url: &str, requests: usize) -> Result<Vec<PyCell>, S
         .collect()
 }
 
+/// Connections the server has accepted so far (over a connection of its own).
+async fn connections(base: &str) -> u64 {
+    let url = format!("{base}/stats");
+    let Ok(out) = tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let addr = url
+            .trim_start_matches("http://")
+            .trim_end_matches("/stats")
+            .to_owned();
+        let mut s = std::net::TcpStream::connect(&addr)?;
+        s.write_all(b"GET /stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")?;
+        let mut buf = String::new();
+        s.read_to_string(&mut buf)?;
+        Ok::<_, std::io::Error>(buf)
+    })
+    .await
+    else {
+        return 0;
+    };
+    out.ok()
+        .and_then(|b| b.split("\r\n\r\n").nth(1).map(str::to_owned))
+        .and_then(|b| serde_json::from_str::<serde_json::Value>(&b).ok())
+        .and_then(|v| v["connections"].as_u64())
+        .unwrap_or(0)
+}
+
 fn stats(base: &str) -> serde_json::Value {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -598,6 +632,26 @@ fn alloc_main(a: &Args) {
     });
 }
 
+/// Decodes the 20 KB body `--alloc-calls` times with the SDK's decoder
+/// (`--client sdk`), as `Envelope<Product>` (`raw`) or as a `Value`
+/// (`value`): for instruction counts under `valgrind --tool=callgrind`,
+/// which do not depend on the machine's load.
+fn decode_main(a: &Args) {
+    let body = Bytes::from_static(BODY);
+    let mut skus = 0;
+    for _ in 0..a.alloc_calls {
+        skus += match a.client.as_str() {
+            "sdk" => xportcn::__bench::decode_envelope::<Product>(200, body.clone())
+                .map_or(0, |r| r.data.sku_list.len()),
+            "raw" => serde_json::from_slice::<Envelope<Product>>(&body)
+                .map_or(0, |e| e.data.sku_list.len()),
+            _ => serde_json::from_slice::<serde_json::Value>(&body)
+                .map_or(0, |v| v["data"]["skuList"].as_array().map_or(0, Vec::len)),
+        };
+    }
+    println!(r#"{{"skus":{skus}}}"#);
+}
+
 fn run_child(kind: &str, client: &str, url: &str, a: &Args) -> serde_json::Value {
     let exe = std::env::current_exe().expect("current exe");
     let out = Command::new(exe)
@@ -649,7 +703,11 @@ fn parent_main(a: &Args) {
         .expect("runtime");
     let sdk = Bench::new("sdk", &server.base, &url);
     let raw = Bench::new("raw", &server.base, &url);
-    let mut rows: Vec<(usize, Row, Row)> = Vec::new();
+    // (concurrency, SDK, raw, median over rounds of SDK/raw req/s measured
+    // back to back: pairs cancel most of the drift of a shared machine)
+    let mut rows: Vec<(usize, Row, Row, f64)> = Vec::new();
+    // New connections the server accepted during the measured cells.
+    let mut opened = [0u64; 2];
     rt.block_on(async {
         // Warm up: connections, pools, caches.
         for b in [&sdk, &raw] {
@@ -659,15 +717,21 @@ fn parent_main(a: &Args) {
         for c in LEVELS {
             let (mut s, mut r) = (Vec::new(), Vec::new());
             for round in 0..a.rounds {
-                if round % 2 == 0 {
-                    s.push(run_cell(&sdk, c, a.requests).await);
-                    r.push(run_cell(&raw, c, a.requests).await);
-                } else {
-                    r.push(run_cell(&raw, c, a.requests).await);
-                    s.push(run_cell(&sdk, c, a.requests).await);
+                let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+                for which in order {
+                    let before = connections(&server.base).await;
+                    let (bench, cells) = if which == 0 {
+                        (&sdk, &mut s)
+                    } else {
+                        (&raw, &mut r)
+                    };
+                    cells.push(run_cell(bench, c, a.requests).await);
+                    // Less the one that asked.
+                    opened[which] += (connections(&server.base).await - before).saturating_sub(1);
                 }
             }
-            rows.push((c, summarize(s), summarize(r)));
+            let paired = median(s.iter().zip(&r).map(|(s, r)| s.rps / r.rps).collect());
+            rows.push((c, summarize(s), summarize(r), paired));
         }
     });
     drop(rt);
@@ -693,7 +757,7 @@ fn parent_main(a: &Args) {
     println!();
     println!("| concurrency | client | req/s | p50 µs | p99 µs | client CPU µs/req | errors |");
     println!("|---:|---|---:|---:|---:|---:|---:|");
-    for (c, s, r) in &rows {
+    for (c, s, r, _) in &rows {
         for (name, row) in [("sdk", s), ("raw reqwest", r)] {
             println!(
                 "| {c} | {name} | {:.0} | {:.0} | {:.0} | {:.1} | {} |",
@@ -711,22 +775,24 @@ fn parent_main(a: &Args) {
         }
     }
     println!();
-    println!("| concurrency | SDK / raw req/s | SDK / raw CPU per req | SDK / python req/s |");
-    println!("|---:|---:|---:|---:|");
+    println!(
+        "| concurrency | SDK / raw req/s (median of paired rounds) | SDK / raw req/s (medians) | SDK / raw CPU per req | SDK / python req/s |"
+    );
+    println!("|---:|---:|---:|---:|---:|");
     let mut ratios = (None, None);
-    for (c, s, r) in &rows {
+    for (c, s, r, paired) in &rows {
         let vs_py = py
             .as_ref()
             .and_then(|v| v.iter().find(|p| p.concurrency == *c))
             .map(|p| s.rps / p.rps);
         println!(
-            "| {c} | {:.3} | {:.3} | {} |",
+            "| {c} | {paired:.3} | {:.3} | {:.3} | {} |",
             s.rps / r.rps,
             s.cpu / r.cpu,
             fmt_ratio(vs_py)
         );
         if *c == 64 {
-            ratios = (Some(s.rps / r.rps), vs_py);
+            ratios = (Some(*paired), vs_py);
         }
     }
     println!();
@@ -760,6 +826,10 @@ fn parent_main(a: &Args) {
     }
     println!();
     let signed = |v: &serde_json::Value, k: &str| v[k].as_u64().unwrap_or(0);
+    println!(
+        "# connections opened during the measured cells: sdk {}, raw reqwest {}",
+        opened[0], opened[1]
+    );
     println!(
         "# server: {} requests; signatures checked: {} ok, {} bad (python: {} ok, {} bad)",
         signed(&after_python, "requests"),
