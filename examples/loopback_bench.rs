@@ -160,6 +160,7 @@ fn main() {
         Some("mem") => mem_main(&a),
         Some("alloc") => alloc_main(&a),
         Some("decode") => decode_main(&a),
+        Some("cell") => cell_main(&a),
         Some(other) => panic!("unknown child {other}"),
         None => parent_main(&a),
     }
@@ -345,11 +346,7 @@ impl Bench {
                 Err(_) => false,
             },
             Bench::Raw(http, url) => {
-                let mut rb = http.get(&**url);
-                if std::env::var_os("RAW_TIMEOUT").is_some() {
-                    rb = rb.timeout(std::time::Duration::from_secs(30));
-                }
-                let Ok(resp) = rb.send().await else {
+                let Ok(resp) = http.get(&**url).send().await else {
                     return false;
                 };
                 let Ok(body) = resp.bytes().await else {
@@ -629,6 +626,23 @@ fn alloc_main(a: &Args) {
             ALLOCS.load(Ordering::SeqCst) as f64 / n,
             ALLOC_BYTES.load(Ordering::SeqCst) as f64 / n
         );
+    });
+}
+
+/// One client alone at concurrency 64 for `--requests` calls after a
+/// warm-up: run it under `valgrind --tool=callgrind` to compare the client
+/// instructions per request of the SDK and raw reqwest without the noise of
+/// a shared machine.
+fn cell_main(a: &Args) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let bench = Bench::new(&a.client, &child_base(&a.url), &a.url);
+    rt.block_on(async {
+        run_cell(&bench, 64, 640).await;
+        let c = run_cell(&bench, 64, a.requests).await;
+        println!(r#"{{"rps":{},"errors":{}}}"#, c.rps, c.errors);
     });
 }
 

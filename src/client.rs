@@ -424,7 +424,7 @@ impl Client {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        async move {
+        let call = async move {
             let (status, body, signed) = self.execute(&p).await?;
             let masked = || signed.signed_string_masked();
             let result = envelope::decode::<T>(status, body, Some(&masked));
@@ -440,9 +440,14 @@ impl Client {
                 Err(e) => tracing::debug!(error = %e, "response not decoded"),
             }
             result
+        };
+        // Without a subscriber that wants the span, entering and leaving it
+        // at every poll is work for nothing.
+        if span.is_disabled() {
+            call.await
+        } else {
+            call.instrument(span).await
         }
-        .instrument(span)
-        .await
     }
 
     /// Sends attempts until one produces a response that is not retried.
@@ -451,9 +456,8 @@ impl Client {
         let started = Instant::now();
         let deadline = started + inner.total_timeout;
         let method = p.method.to_reqwest();
-        // Parsed once per call rather than once per attempt. A URL reqwest
-        // would refuse goes through its request builder, for the same error.
-        let url = reqwest::Url::parse(&p.url).ok().filter(url::Url::has_host);
+        let parse = || reqwest::Url::parse(&p.url).ok().filter(url::Url::has_host);
+        let mut first_url = parse();
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -469,11 +473,15 @@ impl Client {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
             }
             tracing::trace!(signed = %signed.signed_string_masked(), "sending attempt");
-            let sent = match &url {
+            // The first attempt takes the URL parsed above, a retry parses it
+            // again. A URL reqwest would refuse goes through its request
+            // builder, for the same error.
+            let url = first_url.take().or_else(parse);
+            let sent = match url {
                 // The request is built directly: the header map moves in as
                 // it is, with no builder copying it header by header.
                 Some(url) => {
-                    let mut req = reqwest::Request::new(method.clone(), url.clone());
+                    let mut req = reqwest::Request::new(method.clone(), url);
                     *req.headers_mut() = headers;
                     *req.timeout_mut() = Some(timeout);
                     if let Some(body) = &p.body {
