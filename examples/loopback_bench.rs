@@ -13,17 +13,21 @@
 //! * a server child (`--child server`): hyper HTTP/1.1 on 127.0.0.1, serving
 //!   `benches/data/product-20kb.json` for `GET /open/product/get` and checking
 //!   every signature it receives;
-//! * this process: the SDK's `client.taobao().product_get(..)` and the raw
-//!   floor (reqwest + `serde_json::from_slice::<Envelope<Product>>`), at
-//!   concurrency 1, 16 and 64, interleaved over several rounds;
+//! * this process: the SDK's `client.taobao().product_get(..)`, the raw
+//!   floor (reqwest + `serde_json::from_slice::<Envelope<Product>>`, no
+//!   signing, no timeout) and the raw floor with the SDK's per-request
+//!   timeout, at concurrency 1, 16 and 64, interleaved over several rounds
+//!   (the SDK/raw ratio is the median of the rounds' back-to-back ratios);
 //! * `scripts/bench_python.py` under the given interpreter;
 //! * memory children (`--child mem`): 10,000 tasks spawned at once, peak RSS
 //!   from `VmHWM`;
 //! * allocation children (`--child alloc`): a counting global allocator,
 //!   allocations and bytes per sequential call.
 //!
-//! Request counts are fixed (quick: 2,000 per cell, full: 20,000), so every
-//! run stops by itself. The last line printed is
+//! Request counts are fixed (quick: 2,000 per cell and round, full: 20,000;
+//! 5 rounds), so every run stops by itself. Diagnostic children, for
+//! `valgrind --tool=callgrind` (see `scripts/bench-callgrind`): `--child cell`
+//! (one client alone at concurrency 64) and `--child decode`. The last line printed is
 //! `sdk_vs_raw_throughput=<r> sdk_vs_python_throughput=<r|NA>`, both at
 //! concurrency 64.
 
@@ -321,6 +325,9 @@ struct Envelope<T> {
 enum Bench {
     Sdk(Client),
     Raw(reqwest::Client, Arc<str>),
+    /// Raw reqwest with the SDK's per-request timeout: how much of the gap
+    /// is the timer.
+    RawTimeout(reqwest::Client, Arc<str>),
 }
 
 impl Bench {
@@ -334,6 +341,7 @@ impl Bench {
                     .expect("client"),
             ),
             "raw" => Bench::Raw(reqwest::Client::new(), url.into()),
+            "raw-timeout" => Bench::RawTimeout(reqwest::Client::new(), url.into()),
             other => panic!("unknown client {other}"),
         }
     }
@@ -345,8 +353,12 @@ impl Bench {
                 Ok(p) => p.sku_list.len() == 40,
                 Err(_) => false,
             },
-            Bench::Raw(http, url) => {
-                let Ok(resp) = http.get(&**url).send().await else {
+            Bench::Raw(http, url) | Bench::RawTimeout(http, url) => {
+                let mut rb = http.get(&**url);
+                if matches!(self, Bench::RawTimeout(..)) {
+                    rb = rb.timeout(xportcn::DEFAULT_ATTEMPT_TIMEOUT);
+                }
+                let Ok(resp) = rb.send().await else {
                     return false;
                 };
                 let Ok(body) = resp.bytes().await else {
@@ -706,7 +718,7 @@ fn parent_main(a: &Args) {
     let server = ServerProc::start();
     let url = server.product_url();
     println!(
-        "# loopback_bench: {} requests per cell, {} rounds (SDK and raw interleaved)",
+        "# loopback_bench: {} requests per cell and round, {} rounds (the Rust clients interleaved)",
         a.requests, a.rounds
     );
     println!("# machine: {} (start)", machine());
@@ -715,37 +727,49 @@ fn parent_main(a: &Args) {
         .enable_all()
         .build()
         .expect("runtime");
-    let sdk = Bench::new("sdk", &server.base, &url);
-    let raw = Bench::new("raw", &server.base, &url);
-    // (concurrency, SDK, raw, median over rounds of SDK/raw req/s measured
-    // back to back: pairs cancel most of the drift of a shared machine)
-    let mut rows: Vec<(usize, Row, Row, f64)> = Vec::new();
+    // Clients in the order of `NAMES`: the SDK, the raw floor, and the raw
+    // floor with the SDK's per-request timeout (how much the timer costs).
+    const NAMES: [&str; 3] = ["sdk", "raw reqwest", "raw reqwest + timeout"];
+    let benches = [
+        Bench::new("sdk", &server.base, &url),
+        Bench::new("raw", &server.base, &url),
+        Bench::new("raw-timeout", &server.base, &url),
+    ];
+    // (concurrency, figures per client, median over rounds of SDK/raw and
+    // SDK/raw+timeout req/s measured back to back: pairs cancel most of the
+    // drift of a shared machine)
+    let mut rows: Vec<(usize, Vec<Row>, [f64; 2])> = Vec::new();
     // New connections the server accepted during the measured cells.
-    let mut opened = [0u64; 2];
+    let mut opened = [0u64; 3];
     rt.block_on(async {
         // Warm up: connections, pools, caches.
-        for b in [&sdk, &raw] {
+        for b in &benches {
             let c = run_cell(b, 64, 1_000.min(a.requests)).await;
             assert_eq!(c.errors, 0, "warm-up calls fail");
         }
         for c in LEVELS {
-            let (mut s, mut r) = (Vec::new(), Vec::new());
+            let mut cells: [Vec<Cell>; 3] = Default::default();
             for round in 0..a.rounds {
-                let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
-                for which in order {
+                // Rotate who goes first.
+                for k in 0..3 {
+                    let which = (round + k) % 3;
                     let before = connections(&server.base).await;
-                    let (bench, cells) = if which == 0 {
-                        (&sdk, &mut s)
-                    } else {
-                        (&raw, &mut r)
-                    };
-                    cells.push(run_cell(bench, c, a.requests).await);
+                    cells[which].push(run_cell(&benches[which], c, a.requests).await);
                     // Less the one that asked.
                     opened[which] += (connections(&server.base).await - before).saturating_sub(1);
                 }
             }
-            let paired = median(s.iter().zip(&r).map(|(s, r)| s.rps / r.rps).collect());
-            rows.push((c, summarize(s), summarize(r), paired));
+            let paired = |other: usize| {
+                median(
+                    cells[0]
+                        .iter()
+                        .zip(&cells[other])
+                        .map(|(s, r)| s.rps / r.rps)
+                        .collect(),
+                )
+            };
+            let ratios = [paired(1), paired(2)];
+            rows.push((c, cells.into_iter().map(summarize).collect(), ratios));
         }
     });
     drop(rt);
@@ -771,8 +795,8 @@ fn parent_main(a: &Args) {
     println!();
     println!("| concurrency | client | req/s | p50 µs | p99 µs | client CPU µs/req | errors |");
     println!("|---:|---|---:|---:|---:|---:|---:|");
-    for (c, s, r, _) in &rows {
-        for (name, row) in [("sdk", s), ("raw reqwest", r)] {
+    for (c, figures, _) in &rows {
+        for (name, row) in NAMES.iter().zip(figures) {
             println!(
                 "| {c} | {name} | {:.0} | {:.0} | {:.0} | {:.1} | {} |",
                 row.rps, row.p50, row.p99, row.cpu, row.errors
@@ -790,23 +814,26 @@ fn parent_main(a: &Args) {
     }
     println!();
     println!(
-        "| concurrency | SDK / raw req/s (median of paired rounds) | SDK / raw req/s (medians) | SDK / raw CPU per req | SDK / python req/s |"
+        "| concurrency | SDK / raw req/s (median of paired rounds) | SDK / raw req/s (medians) | SDK / raw CPU per req | SDK / (raw + timeout) req/s (paired) | SDK / python req/s |"
     );
-    println!("|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|");
     let mut ratios = (None, None);
-    for (c, s, r, paired) in &rows {
+    for (c, figures, paired) in &rows {
+        let (s, r) = (&figures[0], &figures[1]);
         let vs_py = py
             .as_ref()
             .and_then(|v| v.iter().find(|p| p.concurrency == *c))
             .map(|p| s.rps / p.rps);
         println!(
-            "| {c} | {paired:.3} | {:.3} | {:.3} | {} |",
+            "| {c} | {:.3} | {:.3} | {:.3} | {:.3} | {} |",
+            paired[0],
             s.rps / r.rps,
             s.cpu / r.cpu,
+            paired[1],
             fmt_ratio(vs_py)
         );
         if *c == 64 {
-            ratios = (Some(*paired), vs_py);
+            ratios = (Some(paired[0]), vs_py);
         }
     }
     println!();
@@ -841,8 +868,8 @@ fn parent_main(a: &Args) {
     println!();
     let signed = |v: &serde_json::Value, k: &str| v[k].as_u64().unwrap_or(0);
     println!(
-        "# connections opened during the measured cells: sdk {}, raw reqwest {}",
-        opened[0], opened[1]
+        "# connections opened during the measured cells: sdk {}, raw reqwest {}, raw reqwest + timeout {}",
+        opened[0], opened[1], opened[2]
     );
     println!(
         "# server: {} requests; signatures checked: {} ok, {} bad (python: {} ok, {} bad)",
