@@ -120,13 +120,15 @@ pub(crate) fn decode<T: DeserializeOwned>(
     // else (an error code, no `data`, JSON that does not fit) goes through
     // `decode_slow`, which explains what went wrong with the JSON path; it
     // returns exactly what this path returns for the bodies this path accepts.
-    if let Ok(TypedEnvelope {
-        request_id,
-        code: Some(code),
-        develop_id,
-        msg,
-        data: Some(data),
-    }) = serde_json::from_slice::<TypedEnvelope<T>>(&body)
+    // The body is checked as UTF-8 once, rather than string by string.
+    if let Ok(text) = std::str::from_utf8(&body)
+        && let Ok(TypedEnvelope {
+            request_id,
+            code: Some(code),
+            develop_id,
+            msg,
+            data: Some(data),
+        }) = serde_json::from_str::<TypedEnvelope<T>>(text)
         && SUCCESS_CODES.contains(&code)
     {
         return Ok(ApiResponse {
