@@ -427,9 +427,9 @@ impl Client {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        async move {
+        let call = async move {
             let (status, body, signed) = self.execute(&p).await?;
-            let masked = signed.signed_string_masked();
+            let masked = || signed.signed_string_masked();
             let result = envelope::decode::<T>(status, body, Some(&masked));
             let span = tracing::Span::current();
             match &result {
@@ -444,9 +444,14 @@ impl Client {
                 Err(e) => tracing::debug!(error = %e, "response not decoded"),
             }
             result
+        };
+        // Without a subscriber that wants the span, entering and leaving it
+        // at every poll is work for nothing.
+        if span.is_disabled() {
+            call.await
+        } else {
+            call.instrument(span).await
         }
-        .instrument(span)
-        .await
     }
 
     /// Sends attempts until one produces a response that is not retried.
@@ -459,6 +464,8 @@ impl Client {
             .checked_add(inner.total_timeout)
             .unwrap_or_else(|| started + FAR_FUTURE);
         let method = p.method.to_reqwest();
+        let parse = || reqwest::Url::parse(&p.url).ok().filter(url::Url::has_host);
+        let mut first_url = parse();
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -470,15 +477,36 @@ impl Client {
             let mut headers = HeaderMap::with_capacity(8);
             signed.apply(&mut headers, &inner.access_key, &inner.user_id);
             headers.insert(http::header::USER_AGENT, inner.user_agent.clone());
-            let mut rb = inner.http.request(method.clone(), &p.url).timeout(timeout);
-            if let Some(body) = &p.body {
+            if p.body.is_some() {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                rb = rb.body(body.clone());
             }
-            let rb = rb.headers(headers);
             tracing::trace!(signed = %signed.signed_string_masked(), "sending attempt");
+            // The first attempt takes the URL parsed above, a retry parses it
+            // again. A URL reqwest would refuse goes through its request
+            // builder, for the same error.
+            let url = first_url.take().or_else(parse);
+            let sent = match url {
+                // The request is built directly: the header map moves in as
+                // it is, with no builder copying it header by header.
+                Some(url) => {
+                    let mut req = reqwest::Request::new(method.clone(), url);
+                    *req.headers_mut() = headers;
+                    *req.timeout_mut() = Some(timeout);
+                    if let Some(body) = &p.body {
+                        *req.body_mut() = Some(body.clone().into());
+                    }
+                    inner.http.execute(req).await
+                }
+                None => {
+                    let mut rb = inner.http.request(method.clone(), &p.url).timeout(timeout);
+                    if let Some(body) = &p.body {
+                        rb = rb.body(body.clone());
+                    }
+                    rb.headers(headers).send().await
+                }
+            };
 
-            let failure = match rb.send().await {
+            let failure = match sent {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
                     let retry_after = resp

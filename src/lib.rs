@@ -41,28 +41,44 @@ pub mod signing;
 pub mod taobao;
 pub mod types;
 
-/// Entry points for the fuzz targets and property tests in this repository.
-///
-/// **Not part of the API**: hidden from the docs, exempt from semver, and may
-/// change or disappear in any release.
+/// Hooks for the fuzz targets (`fuzz/`), the property tests and the
+/// benchmarks (`benches/`, `examples/loopback_bench.rs`). Not part of the
+/// API: hidden from the docs, no stability promise.
 #[doc(hidden)]
-pub mod __fuzz {
+pub mod __private {
     use bytes::Bytes;
+    use http::{HeaderMap, HeaderValue};
     use serde::de::DeserializeOwned;
 
+    use crate::signing::SignedHeaders;
     use crate::{ApiResponse, Error};
 
-    /// Runs the client's envelope decoder on a response body, exactly as it
+    /// The client's envelope decoding of one response body, exactly as it
     /// runs on a real response (with a masked signed string for the hint).
     pub fn decode_envelope<T: DeserializeOwned>(
         status: u16,
+        body: Bytes,
+    ) -> Result<ApiResponse<T>, Error> {
+        let signed = || "key1700000000000nonce<access_secret>".to_owned();
+        crate::envelope::decode(status, body, Some(&signed))
+    }
+
+    /// [`decode_envelope`] of a borrowed body (copied once).
+    pub fn decode_envelope_slice<T: DeserializeOwned>(
+        status: u16,
         body: &[u8],
     ) -> Result<ApiResponse<T>, Error> {
-        crate::envelope::decode(
-            status,
-            Bytes::copy_from_slice(body),
-            Some("key1700000000000nonce<access_secret>"),
-        )
+        decode_envelope(status, Bytes::copy_from_slice(body))
+    }
+
+    /// Writes the five signed headers as the client does for every attempt.
+    pub fn apply_signed_headers(
+        signed: &SignedHeaders,
+        headers: &mut HeaderMap,
+        access_key: &HeaderValue,
+        user_id: &HeaderValue,
+    ) {
+        signed.apply(headers, access_key, user_id);
     }
 }
 

@@ -178,29 +178,34 @@ pub struct SignedHeaders {
     timestamp: String,
     nonce: [u8; NONCE_LEN],
     signature: [u8; 32],
-    access_key: String,
+    /// Shared (an `Arc`), for the access key; the secret is never read here.
+    creds: Credentials,
 }
 
 impl SignedHeaders {
     /// Signs a new attempt now, with a fresh nonce.
     pub fn new(creds: &Credentials, unit: TimestampUnit) -> Self {
-        Self::at(creds, &unit.now().to_string(), generate_nonce())
+        Self::signed(creds, unit.now().to_string(), generate_nonce())
     }
 
     /// Signs with a given timestamp and nonce (tests, replays of a known case).
     pub fn at(creds: &Credentials, timestamp: &str, nonce: [u8; NONCE_LEN]) -> Self {
+        Self::signed(creds, timestamp.to_owned(), nonce)
+    }
+
+    fn signed(creds: &Credentials, timestamp: String, nonce: [u8; NONCE_LEN]) -> Self {
         let nonce_str = std::str::from_utf8(&nonce).unwrap_or_default();
         let signature = sign_hex(
             creds.access_key(),
-            timestamp,
+            &timestamp,
             nonce_str,
             creds.access_secret(),
         );
         SignedHeaders {
-            timestamp: timestamp.to_owned(),
+            timestamp,
             nonce,
             signature,
-            access_key: creds.access_key().to_owned(),
+            creds: creds.clone(),
         }
     }
 
@@ -221,7 +226,7 @@ impl SignedHeaders {
 
     /// The signed string with the secret masked; see [`signing_string_masked`].
     pub fn signed_string_masked(&self) -> String {
-        signing_string_masked(&self.access_key, &self.timestamp, self.nonce())
+        signing_string_masked(self.creds.access_key(), &self.timestamp, self.nonce())
     }
 
     /// Writes the five headers into `headers`, replacing any already there.
@@ -252,7 +257,7 @@ impl SignedHeaders {
 impl fmt::Debug for SignedHeaders {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SignedHeaders")
-            .field("access_key", &self.access_key)
+            .field("access_key", &self.creds.access_key())
             .field("timestamp", &self.timestamp)
             .field("nonce", &self.nonce())
             .field("signature", &self.signature())

@@ -20,7 +20,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use xportcn::__fuzz::decode_envelope;
+use xportcn::__private::decode_envelope_slice as decode_envelope;
 use xportcn::aftersale::RefundRender;
 use xportcn::taobao::Product;
 use xportcn::{ApiResponse, Error, SUCCESS_CODES};

@@ -9,7 +9,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use xportcn::Error;
-use xportcn::__fuzz::decode_envelope;
+use xportcn::__private::decode_envelope_slice as decode_envelope;
 
 fn check<T: serde::de::DeserializeOwned>(status: u16, data: &[u8]) {
     match decode_envelope::<T>(status, data) {
