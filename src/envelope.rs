@@ -35,15 +35,18 @@ pub struct ApiResponse<T> {
     pub body: Bytes,
 }
 
+/// The envelope, generic over how `data` is read: `&RawValue` for the
+/// two-pass decoder ([`RawEnvelope`]), the response type itself for the
+/// one-pass fast path.
 #[derive(Deserialize)]
-struct RawEnvelope<'a> {
+struct Envelope<D> {
     #[serde(
         rename = "requestId",
         default,
         deserialize_with = "lenient::opt_string_lossy"
     )]
     request_id: Option<String>,
-    #[serde(deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
     code: Option<i64>,
     #[serde(
         rename = "developId",
@@ -53,34 +56,12 @@ struct RawEnvelope<'a> {
     develop_id: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string_lossy")]
     msg: Option<String>,
-    #[serde(borrow, default)]
-    data: Option<&'a RawValue>,
+    #[serde(default = "none")]
+    data: Option<D>,
 }
 
-/// The envelope with `data` decoded in the same pass: the fast path of
-/// [`decode`] for a successful response. Same fields and helpers as
-/// [`RawEnvelope`].
-#[derive(Deserialize)]
-struct TypedEnvelope<T> {
-    #[serde(
-        rename = "requestId",
-        default,
-        deserialize_with = "lenient::opt_string"
-    )]
-    request_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
-    code: Option<i64>,
-    #[serde(
-        rename = "developId",
-        default,
-        deserialize_with = "lenient::opt_string"
-    )]
-    develop_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    msg: Option<String>,
-    #[serde(default = "none")]
-    data: Option<T>,
-}
+/// The envelope with `data` left unparsed.
+type RawEnvelope<'a> = Envelope<&'a RawValue>;
 
 fn none<T>() -> Option<T> {
     None
@@ -122,13 +103,13 @@ pub(crate) fn decode<T: DeserializeOwned>(
     // returns exactly what this path returns for the bodies this path accepts.
     // The body is checked as UTF-8 once, rather than string by string.
     if let Ok(text) = std::str::from_utf8(&body)
-        && let Ok(TypedEnvelope {
+        && let Ok(Envelope {
             request_id,
             code: Some(code),
             develop_id,
             msg,
             data: Some(data),
-        }) = serde_json::from_str::<TypedEnvelope<T>>(text)
+        }) = serde_json::from_str::<Envelope<T>>(text)
         && SUCCESS_CODES.contains(&code)
     {
         return Ok(ApiResponse {

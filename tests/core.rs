@@ -5,10 +5,10 @@ use std::future::IntoFuture;
 use std::time::Duration;
 
 use common::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-use xportcn::endpoint::{Endpoint, EndpointSpec, Evidence, Method};
+use xportcn::endpoint::Method;
 use xportcn::signing::TimestampUnit;
 use xportcn::{Error, TimeoutKind, TransportKind};
 
@@ -19,30 +19,6 @@ fn ok_product() -> ResponseTemplate {
 
 async fn received(server: &MockServer) -> Vec<Request> {
     server.received_requests().await.unwrap_or_default()
-}
-
-/// A write endpoint declared the way any module declares one.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PayOrder {
-    order_id: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Paid {
-    #[allow(dead_code)]
-    ok: bool,
-}
-
-impl Endpoint for PayOrder {
-    type Response = Paid;
-    const SPEC: EndpointSpec = EndpointSpec::new(
-        "TEST-PAY",
-        Method::Post,
-        "/open/order/pay",
-        Evidence::Inferred { reason: "test" },
-        false,
-    );
 }
 
 #[tokio::test]

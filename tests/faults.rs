@@ -13,11 +13,10 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use raw_server::{RawServer, reset, write};
-use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use xportcn::endpoint::{Endpoint, EndpointSpec, Evidence, Method};
+use xportcn::endpoint::Method;
 use xportcn::{
     Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, Error, RetryPolicy, TimeoutKind,
     TransportKind,
@@ -26,36 +25,6 @@ use xportcn::{
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-/// A write endpoint, declared like any module declares one.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PayOrder {
-    order_id: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Paid {
-    #[allow(dead_code)]
-    ok: bool,
-}
-
-impl Endpoint for PayOrder {
-    type Response = Paid;
-    const SPEC: EndpointSpec = EndpointSpec::new(
-        "TEST-PAY",
-        Method::Post,
-        "/open/order/pay",
-        Evidence::Inferred { reason: "test" },
-        false,
-    );
-}
-
-fn pay() -> PayOrder {
-    PayOrder {
-        order_id: "ORD-1".into(),
-    }
-}
 
 /// Fast retries (1-5 ms backoff), 3 attempts. The per-attempt timeout is
 /// generous so a loaded CI machine cannot turn a fault into a timeout; the

@@ -12,11 +12,10 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{ACCESS_KEY, USER_ID, envelope};
+use common::{ACCESS_KEY, PayOrder, USER_ID, envelope};
 use raw_server::{RawServer, reset, write};
-use serde::{Deserialize, Serialize};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use xportcn::endpoint::{Endpoint, EndpointSpec, Evidence, Method};
+use xportcn::endpoint::Method;
 use xportcn::{Client, ClientBuilder, Credentials, Error, RetryPolicy};
 
 /// Distinctive, so a hit cannot be a coincidence.
@@ -37,25 +36,6 @@ fn builder(base: String) -> ClientBuilder {
         )
         .attempt_timeout(Duration::from_secs(5))
         .total_timeout(Duration::from_secs(20))
-}
-
-#[derive(Debug, Serialize)]
-struct PayOrder {
-    order_id: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Paid {}
-
-impl Endpoint for PayOrder {
-    type Response = Paid;
-    const SPEC: EndpointSpec = EndpointSpec::new(
-        "TEST-PAY",
-        Method::Post,
-        "/open/order/pay",
-        Evidence::Inferred { reason: "test" },
-        false,
-    );
 }
 
 /// A `MakeWriter` target: everything the subscriber writes lands here.

@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use md5::{Digest, Md5};
+use serde::{Deserialize, Serialize};
 use wiremock::{Match, MockServer, Request};
+use xportcn::endpoint::{Endpoint, EndpointSpec, Evidence, Method};
 use xportcn::{Client, ClientBuilder, Credentials, RetryPolicy};
 
 pub const ACCESS_KEY: &str = "58c0201dfdf148eca63cbf6bb5e7cf03";
@@ -96,4 +98,36 @@ impl Match for SignedBy {
 
 pub fn signed() -> SignedBy {
     SignedBy { secret: SECRET }
+}
+
+/// A write endpoint (`idempotent: false`), declared the way any module
+/// declares one: what the retry and fault tests send as "a payment".
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PayOrder {
+    pub order_id: String,
+}
+
+/// What [`PayOrder`] decodes to.
+#[derive(Debug, Deserialize)]
+pub struct Paid {
+    #[serde(default)]
+    pub ok: bool,
+}
+
+impl Endpoint for PayOrder {
+    type Response = Paid;
+    const SPEC: EndpointSpec = EndpointSpec::new(
+        "TEST-PAY",
+        Method::Post,
+        "/open/order/pay",
+        Evidence::Inferred { reason: "test" },
+        false,
+    );
+}
+
+pub fn pay() -> PayOrder {
+    PayOrder {
+        order_id: "1".into(),
+    }
 }
