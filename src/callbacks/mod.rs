@@ -45,6 +45,8 @@ mod ali1688;
 pub mod axum;
 mod bigmajor;
 mod message;
+#[cfg(test)]
+mod message_legacy;
 mod order;
 mod taobao;
 mod verify;
