@@ -605,6 +605,14 @@ fn position_of_index(text: &[u8], index: usize) -> (usize, usize) {
     (line, head.len() - start_of_line)
 }
 
+/// `T` read from `text` in one pass; `None` on any error.
+fn one_pass<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let v = T::deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(v)
+}
+
 /// Deserializes a typed body from its text in one pass.
 ///
 /// Only if that fails, the body is read the way the value-first parser did
@@ -618,10 +626,7 @@ fn typed<T: serde::de::DeserializeOwned>(
     body: &BodyText<'_>,
     push: &[u8],
 ) -> Result<T, CallbackError> {
-    let mut de = serde_json::Deserializer::from_str(&body.text);
-    if let Ok(v) = T::deserialize(&mut de)
-        && de.end().is_ok()
-    {
+    if let Some(v) = one_pass(&body.text) {
         return Ok(v);
     }
     // Errors in the order the value-first parser reported them: a string
@@ -774,15 +779,36 @@ impl Message {
                 envelope,
             },
             Kind::AliPrice => {
-                // The full order or the compact summary: by the body's keys.
-                let shape = Shape::of(&body.text);
-                let full = ["baseInfo", "productItems", "nativeLogistics", "tradeTerms"]
-                    .iter()
-                    .any(|k| shape.has(k));
-                let body = if full || !shape.has("orderId") {
-                    Ali1688PriceModify::Order(Box::new(typed::<Ali1688Order>(mt, &body, push)?))
-                } else {
-                    Ali1688PriceModify::Summary(Box::new(typed(mt, &body, push)?))
+                // The full order or the compact summary, by the body's keys:
+                // the full order when it has `baseInfo`, `productItems`,
+                // `nativeLogistics` or `tradeTerms`, or no `orderId`.
+                // The full order (the usual body) is read first; when it
+                // shows one of these keys, or no `orderId`, it is the answer
+                // without a separate scan of the keys. (A successful read
+                // had no duplicate typed key, so `Some` / a non-empty list
+                // means the key is there and not null.)
+                let order = one_pass::<Ali1688Order>(&body.text).filter(|o| {
+                    o.base_info.is_some()
+                        || o.native_logistics.is_some()
+                        || !o.product_items.is_empty()
+                        || !o.trade_terms.is_empty()
+                        || o.extra.get("orderId").is_none_or(Value::is_null)
+                });
+                let body = match order {
+                    Some(order) => Ali1688PriceModify::Order(Box::new(order)),
+                    None => {
+                        let shape = Shape::of(&body.text);
+                        let full = ["baseInfo", "productItems", "nativeLogistics", "tradeTerms"]
+                            .iter()
+                            .any(|k| shape.has(k));
+                        if full || !shape.has("orderId") {
+                            Ali1688PriceModify::Order(Box::new(typed::<Ali1688Order>(
+                                mt, &body, push,
+                            )?))
+                        } else {
+                            Ali1688PriceModify::Summary(Box::new(typed(mt, &body, push)?))
+                        }
+                    }
                 };
                 Message::Ali1688PriceModify { envelope, body }
             }
