@@ -470,3 +470,26 @@ fn errors_are_typed() {
     send_sync_static::<CallbackError>();
     send_sync_static::<xportcn::callbacks::Rejection>();
 }
+
+/// The one-pass parser gives every fixture the dedup key the value-first
+/// parser gave it (keys computed with the old `Message::from_slice`).
+#[test]
+fn dedup_keys_unchanged_for_every_fixture() {
+    for (name, key) in [
+        ("1688-order-buyer-refund.json", "id:224"),
+        (
+            "1688-order-price-modify.json",
+            "h:4682d73833585d4a26548640a8a1459e",
+        ),
+        (
+            "order-create.string-body.json",
+            "h:db004c6a7eb4e24e7799cc988ddca962",
+        ),
+        (
+            "taobao-order-price-modify.json",
+            "h:8a70697bec6e0aa3d0da3182544d4548",
+        ),
+    ] {
+        assert_eq!(parse(name).dedup_key(), key, "{name}");
+    }
+}
