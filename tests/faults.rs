@@ -26,20 +26,9 @@ use xportcn::{
 // Helpers
 // ---------------------------------------------------------------------------
 
-/// Fast retries (1-5 ms backoff), 3 attempts. The per-attempt timeout is
-/// generous so a loaded CI machine cannot turn a fault into a timeout; the
-/// timeout tests shorten it with [`impatient`].
+/// Fast retries, generous timeouts: [`common::fast_builder`].
 fn fast(base_url: String) -> ClientBuilder {
-    Client::builder()
-        .credentials(credentials())
-        .base_url(base_url)
-        .retry_policy(
-            RetryPolicy::default()
-                .base_delay(Duration::from_millis(1))
-                .max_delay(Duration::from_millis(5)),
-        )
-        .attempt_timeout(Duration::from_secs(5))
-        .total_timeout(Duration::from_secs(20))
+    common::fast_builder(base_url, credentials())
 }
 
 /// A client whose attempts time out after 300 ms.

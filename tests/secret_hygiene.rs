@@ -16,7 +16,7 @@ use common::{ACCESS_KEY, PayOrder, USER_ID, envelope};
 use raw_server::{RawServer, reset, write};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use xportcn::endpoint::Method;
-use xportcn::{Client, ClientBuilder, Credentials, Error, RetryPolicy};
+use xportcn::{Client, ClientBuilder, Credentials, Error};
 
 /// Distinctive, so a hit cannot be a coincidence.
 const SECRET: &str = "SeCrEt-7f3a9c-hygiene-NEVER-PRINT";
@@ -26,16 +26,7 @@ fn creds() -> Credentials {
 }
 
 fn builder(base: String) -> ClientBuilder {
-    Client::builder()
-        .credentials(creds())
-        .base_url(base)
-        .retry_policy(
-            RetryPolicy::default()
-                .base_delay(Duration::from_millis(1))
-                .max_delay(Duration::from_millis(5)),
-        )
-        .attempt_timeout(Duration::from_secs(5))
-        .total_timeout(Duration::from_secs(20))
+    common::fast_builder(base, creds())
 }
 
 /// A `MakeWriter` target: everything the subscriber writes lands here.

@@ -18,16 +18,25 @@ pub fn credentials() -> Credentials {
     Credentials::new(ACCESS_KEY, SECRET, USER_ID)
 }
 
-/// A builder pointed at the mock server, with fast retries.
-pub fn builder(server: &MockServer) -> ClientBuilder {
+/// A builder for `base_url` with fast retries (1-5 ms backoff, 3 attempts).
+/// The per-attempt timeout is generous so that a loaded CI machine cannot
+/// turn a fault into a timeout; timeout tests shorten it.
+pub fn fast_builder(base_url: String, credentials: Credentials) -> ClientBuilder {
     Client::builder()
-        .credentials(credentials())
-        .base_url(format!("{}/api", server.uri()))
+        .credentials(credentials)
+        .base_url(base_url)
         .retry_policy(
             RetryPolicy::default()
                 .base_delay(Duration::from_millis(1))
                 .max_delay(Duration::from_millis(5)),
         )
+        .attempt_timeout(Duration::from_secs(5))
+        .total_timeout(Duration::from_secs(20))
+}
+
+/// A builder pointed at the mock server's `/api`, with fast retries.
+pub fn builder(server: &MockServer) -> ClientBuilder {
+    fast_builder(format!("{}/api", server.uri()), credentials())
 }
 
 pub fn client(server: &MockServer) -> Client {
