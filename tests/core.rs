@@ -77,15 +77,7 @@ async fn timestamp_unit_switches_to_seconds() {
 #[tokio::test]
 async fn every_retry_is_signed_afresh() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ok_product())
-        .mount(&server)
-        .await;
+    fail_then_succeed(&server, "GET", ResponseTemplate::new(503), 2, ok_product()).await;
 
     client(&server).taobao().product_get("1").await.unwrap();
 
@@ -109,15 +101,14 @@ async fn every_retry_is_signed_afresh() {
 async fn reads_are_retried_on_transient_statuses() {
     for status in [429u16, 502, 503, 504] {
         let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(status))
-            .up_to_n_times(1)
-            .mount(&server)
-            .await;
-        Mock::given(method("GET"))
-            .respond_with(ok_product())
-            .mount(&server)
-            .await;
+        fail_then_succeed(
+            &server,
+            "GET",
+            ResponseTemplate::new(status),
+            1,
+            ok_product(),
+        )
+        .await;
         client(&server).taobao().product_get("1").await.unwrap();
         assert_eq!(received(&server).await.len(), 2, "status {status}");
     }
@@ -204,15 +195,14 @@ async fn writes_retry_only_when_the_caller_opts_in() {
 #[tokio::test]
 async fn retry_after_is_honoured() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ok_product())
-        .mount(&server)
-        .await;
+    fail_then_succeed(
+        &server,
+        "GET",
+        ResponseTemplate::new(429).insert_header("retry-after", "0"),
+        1,
+        ok_product(),
+    )
+    .await;
     client(&server).taobao().product_get("1").await.unwrap();
     assert_eq!(received(&server).await.len(), 2);
 

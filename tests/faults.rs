@@ -14,7 +14,6 @@ use std::time::{Duration, Instant};
 use common::*;
 use raw_server::{RawServer, reset, write};
 use tokio::io::AsyncWriteExt;
-use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use xportcn::endpoint::Method;
 use xportcn::{
@@ -423,15 +422,14 @@ async fn status_429_reads_retry_writes_once() {
 #[tokio::test]
 async fn transient_status_then_success_recovers_reads() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(ok_body(), "application/json"))
-        .mount(&server)
-        .await;
+    fail_then_succeed(
+        &server,
+        "GET",
+        ResponseTemplate::new(503).insert_header("retry-after", "0"),
+        2,
+        ResponseTemplate::new(200).set_body_raw(ok_body(), "application/json"),
+    )
+    .await;
     let p = mock_client(&server)
         .taobao()
         .product_get("1")

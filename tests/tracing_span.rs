@@ -6,8 +6,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 #[derive(Clone, Default)]
 struct Buf(Arc<Mutex<Vec<u8>>>);
@@ -34,17 +33,14 @@ async fn request_span_carries_method_path_attempt_and_request_id() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(envelope(serde_json::json!({"itemId": 1}))),
-        )
-        .mount(&server)
-        .await;
+    fail_then_succeed(
+        &server,
+        "GET",
+        ResponseTemplate::new(503),
+        1,
+        ResponseTemplate::new(200).set_body_json(envelope(serde_json::json!({"itemId": 1}))),
+    )
+    .await;
     client(&server).taobao().product_get("1").await.unwrap();
 
     let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
-use wiremock::{Match, MockServer, Request};
+use wiremock::matchers::method;
+use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 use xportcn::endpoint::{Endpoint, EndpointSpec, Evidence, Method};
 use xportcn::{Client, ClientBuilder, Credentials, RetryPolicy};
 
@@ -139,4 +140,24 @@ pub fn pay() -> PayOrder {
     PayOrder {
         order_id: "1".into(),
     }
+}
+
+/// Answers the first `times` requests with `http_method` with `failure`, and
+/// every later one with `success`: a transient fault that a retry recovers.
+pub async fn fail_then_succeed(
+    server: &MockServer,
+    http_method: &str,
+    failure: ResponseTemplate,
+    times: u64,
+    success: ResponseTemplate,
+) {
+    Mock::given(method(http_method))
+        .respond_with(failure)
+        .up_to_n_times(times)
+        .mount(server)
+        .await;
+    Mock::given(method(http_method))
+        .respond_with(success)
+        .mount(server)
+        .await;
 }
