@@ -10,9 +10,9 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use xportcn::callbacks::Message;
 
 fn callbacks(c: &mut Criterion) {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/callbacks");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/callbacks");
     let mut files: Vec<_> = std::fs::read_dir(dir)
-        .expect("shared callback fixtures beside the repository")
+        .expect("callback fixtures in tests/fixtures/callbacks")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();

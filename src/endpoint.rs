@@ -1,16 +1,70 @@
 //! Endpoints as data.
 //!
-//! Each endpoint is declared exactly once, as an [`EndpointSpec`] attached to
-//! its request type through the [`Endpoint`] trait: method, path, whether the
-//! path is verified against the platform's docs or inferred, and whether it is
-//! safe to retry. The client's core is generic over that declaration; adding an
-//! endpoint means adding a request type, a response type and one spec.
+//! Each endpoint is declared exactly once, on its request type, with the
+//! [`endpoint`](macro@endpoint) attribute. The declaration carries the
+//! endpoint's id (as in `docs/endpoints.md`), its method, its path in each of
+//! the platform's two path generations with how sure we are of each
+//! ([`PathSpec`]), whether it is safe to retry, where its signature travels
+//! ([`Signing`]) and, for lists, its page field ([`Paged`]). The one core in
+//! [`Client`](crate::Client) reads that declaration; there is no per-endpoint
+//! request code.
 //!
-//! Every spec is also listed in [`all`], so a path override can be checked
-//! against a real endpoint id, and tooling can list what the SDK covers.
+//! ```
+//! use xportcn::endpoint::endpoint;
+//! use xportcn::model::model;
+//! use xportcn::types::Id;
+//!
+//! /// What the endpoint answers.
+//! #[model]
+//! pub struct Answer {
+//!     /// A name.
+//!     pub name: Option<String>,
+//! }
+//!
+//! /// Reads something by id.
+//! #[endpoint(
+//!     id = "MY-1",
+//!     method = GET,
+//!     v1 = verified("/open/thing/get", "https://example.invalid/doc-page"),
+//!     v2 = derived("/v2/taobao/thing/get"),
+//!     response = Answer,
+//!     idempotent,
+//! )]
+//! pub struct ThingGetRequest {
+//!     /// The thing's id.
+//!     pub thing_id: Id,
+//!     /// Optional language.
+//!     pub language: Option<String>,
+//! }
+//!
+//! use xportcn::endpoint::{Endpoint, Generation};
+//! let req = ThingGetRequest::builder().thing_id("42").build();
+//! assert_eq!(ThingGetRequest::SPEC.path(Generation::V2), Some("/v2/taobao/thing/get"));
+//! assert_eq!(serde_json::to_string(&req).unwrap(), r#"{"thingId":"42"}"#);
+//! ```
+//!
+//! # Path evidence and what the core does with it
+//!
+//! | level | meaning | sent? |
+//! |---|---|---|
+//! | [`Evidence::Verified`] | a doc page shows the path | yes |
+//! | [`Evidence::Derived`] | the other generation's verified path, mapped by the section rule (`/v2/taobao/X` ↔ `/open/X`, `/v2/alibaba/X` ↔ `/alibaba/X`, `/v2/open/X` ↔ `/open/X`) | yes |
+//! | [`Evidence::Guessed`] | naming conventions only | reads only; a 404 says the path was guessed |
+//! | [`Evidence::Unknown`] | no path | never: fails before sending |
+//!
+//! A write on a guessed path fails before anything is sent: money never
+//! moves on a guess. [`ClientBuilder::override_path`](crate::ClientBuilder::override_path)
+//! sets any endpoint's path and always wins.
+//!
+//! Every endpoint the SDK implements is listed by [`all`].
+
+use std::fmt;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+pub use xportcn_macros::endpoint;
 
 /// HTTP method of an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,98 +93,241 @@ impl Method {
     }
 }
 
-/// How sure the SDK is of an endpoint's path and method.
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The platform's two generations of paths.
+///
+/// The first generation is `/open/...` and `/alibaba/...`; PandaPon's later
+/// one is `/v2/taobao/...`, `/v2/alibaba/...` and `/v2/open/...`, often with
+/// other ids (the opaque `offerMapId` instead of the numeric `offerId`).
+/// Chosen per client with
+/// [`ClientBuilder::generation`](crate::ClientBuilder::generation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Generation {
+    /// `/open/...`, `/alibaba/...` (the default).
+    #[default]
+    V1,
+    /// PandaPon's `/v2/...`.
+    V2,
+}
+
+impl Generation {
+    /// `"v1"` or `"v2"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Generation::V1 => "v1",
+            Generation::V2 => "v2",
+        }
+    }
+}
+
+impl fmt::Display for Generation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How sure the SDK is of a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Evidence {
-    /// The platform's docs show this method and path; `source` is the page.
+    /// A doc page shows this method and path; `source` is the page.
     Verified {
         /// URL of the doc page.
         source: &'static str,
     },
-    /// Our reading of the platform's conventions; the docs do not show it.
-    /// Override the path with
-    /// [`ClientBuilder::override_path`](crate::ClientBuilder::override_path)
-    /// if the platform disagrees.
-    Inferred {
+    /// Mapped from the other generation's verified path by the section rule.
+    Derived,
+    /// From naming conventions only. Sent for reads; never for writes.
+    Guessed {
         /// Why this path was chosen.
         reason: &'static str,
     },
+    /// No path is known.
+    Unknown,
 }
 
 impl Evidence {
-    /// Whether the path is confirmed by the docs.
+    /// `"verified"`, `"derived"`, `"guessed"` or `"unknown"`.
+    pub fn level(&self) -> &'static str {
+        match self {
+            Evidence::Verified { .. } => "verified",
+            Evidence::Derived => "derived",
+            Evidence::Guessed { .. } => "guessed",
+            Evidence::Unknown => "unknown",
+        }
+    }
+
+    /// Whether a doc page shows the path.
     pub fn is_verified(&self) -> bool {
         matches!(self, Evidence::Verified { .. })
     }
+}
+
+/// An endpoint's path in one generation, with its evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathSpec {
+    /// The path below the base URL, with `{name}` placeholders; `None` when
+    /// unknown.
+    pub path: Option<&'static str>,
+    /// How sure the SDK is of it.
+    pub evidence: Evidence,
+}
+
+impl PathSpec {
+    /// No known path.
+    pub const UNKNOWN: PathSpec = PathSpec {
+        path: None,
+        evidence: Evidence::Unknown,
+    };
+
+    /// A path a doc page shows.
+    pub const fn verified(path: &'static str, source: &'static str) -> Self {
+        PathSpec {
+            path: Some(path),
+            evidence: Evidence::Verified { source },
+        }
+    }
+
+    /// A path mapped from the other generation's verified one.
+    pub const fn derived(path: &'static str) -> Self {
+        PathSpec {
+            path: Some(path),
+            evidence: Evidence::Derived,
+        }
+    }
+
+    /// A path from naming conventions only.
+    pub const fn guessed(path: &'static str, reason: &'static str) -> Self {
+        PathSpec {
+            path: Some(path),
+            evidence: Evidence::Guessed { reason },
+        }
+    }
+}
+
+/// Where an endpoint's signature travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Signing {
+    /// The five headers `access-key`, `timestamp`, `nonce-str`, `user-id`,
+    /// `signature` (platform.md §2). Every endpoint but warehouse logistics.
+    #[default]
+    Headers,
+    /// `timestamp` and `sign` as query parameters: warehouse logistics
+    /// (`/open/pp/logistics/...`). The docs do not say how `sign` is computed
+    /// there: **INFERRED** to be the same MD5 rule
+    /// (`MD5(access_key + timestamp + nonce + secret)`, upper-case hex); the
+    /// five headers are sent as well, so the platform can check either.
+    Query,
 }
 
 /// The one declaration of an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EndpointSpec {
-    /// Stable id, as in `docs/endpoints.md` (for example `TB-A2`). Path
-    /// overrides are keyed by it.
+    /// Stable id, as in `docs/endpoints.md` and the platform catalogue (for
+    /// example `TB-A2`). Path overrides are keyed by it.
     pub id: &'static str,
     /// HTTP method.
     pub method: Method,
-    /// Path below the base URL, with `{name}` placeholders for path parameters.
-    pub path: &'static str,
-    /// Where the path comes from.
-    pub evidence: Evidence,
+    /// Path in the first generation (`/open/...`, `/alibaba/...`).
+    pub v1: PathSpec,
+    /// Path in PandaPon's second generation (`/v2/...`).
+    pub v2: PathSpec,
     /// Whether sending it twice is harmless (reads, previews, renders). Only
     /// idempotent endpoints are retried automatically.
     pub idempotent: bool,
+    /// Where the signature travels.
+    pub signing: Signing,
+    /// The SDK method that calls it, e.g. `taobao().product_get` (empty for
+    /// endpoints declared outside the SDK).
+    pub sdk_method: &'static str,
+    /// One line on what it does.
+    pub summary: &'static str,
 }
 
 impl EndpointSpec {
-    /// Declares an endpoint. Used in `const` items by the platform modules.
-    pub const fn new(
-        id: &'static str,
-        method: Method,
-        path: &'static str,
-        evidence: Evidence,
-        idempotent: bool,
-    ) -> Self {
+    /// Starts a declaration: both paths unknown, a write, header signing.
+    /// Chain the other `const fn`s to fill it in.
+    pub const fn new(id: &'static str, method: Method) -> Self {
         EndpointSpec {
             id,
             method,
-            path,
-            evidence,
-            idempotent,
+            v1: PathSpec::UNKNOWN,
+            v2: PathSpec::UNKNOWN,
+            idempotent: false,
+            signing: Signing::Headers,
+            sdk_method: "",
+            summary: "",
         }
+    }
+
+    /// Sets the first-generation path.
+    pub const fn v1(mut self, p: PathSpec) -> Self {
+        self.v1 = p;
+        self
+    }
+
+    /// Sets the second-generation path.
+    pub const fn v2(mut self, p: PathSpec) -> Self {
+        self.v2 = p;
+        self
+    }
+
+    /// Sets whether the endpoint is safe to retry.
+    pub const fn idempotent(mut self, yes: bool) -> Self {
+        self.idempotent = yes;
+        self
+    }
+
+    /// Sets where the signature travels.
+    pub const fn signing(mut self, s: Signing) -> Self {
+        self.signing = s;
+        self
+    }
+
+    /// Sets the SDK method name.
+    pub const fn sdk_method(mut self, m: &'static str) -> Self {
+        self.sdk_method = m;
+        self
+    }
+
+    /// Sets the summary line.
+    pub const fn summary(mut self, s: &'static str) -> Self {
+        self.summary = s;
+        self
+    }
+
+    /// The path and evidence in a generation.
+    pub fn path_spec(&self, generation: Generation) -> &PathSpec {
+        match generation {
+            Generation::V1 => &self.v1,
+            Generation::V2 => &self.v2,
+        }
+    }
+
+    /// The path in a generation, if known.
+    pub fn path(&self, generation: Generation) -> Option<&'static str> {
+        self.path_spec(generation).path
     }
 }
 
-/// A request type bound to its endpoint.
+/// A request type bound to its endpoint; written by the
+/// [`endpoint`](macro@endpoint) attribute.
 ///
 /// The request serializes to the query string (`GET`) or the JSON body
-/// (`POST`); fields that fill `{name}` path placeholders are skipped in
-/// serialization and returned by [`Endpoint::path_params`].
+/// (`POST`); fields marked `#[path_param]` fill `{name}` path placeholders
+/// and are returned by [`Endpoint::path_params`].
 ///
 /// Implementing it for your own type lets you call an endpoint the SDK does
-/// not cover yet with full typing, through [`Client::call`](crate::Client::call):
-///
-/// ```
-/// use serde::{Deserialize, Serialize};
-/// use xportcn::endpoint::{Endpoint, EndpointSpec, Evidence, Method};
-///
-/// #[derive(Serialize)]
-/// #[serde(rename_all = "camelCase")]
-/// struct CartList { page_no: u32 }
-///
-/// #[derive(Deserialize)]
-/// struct CartPage { #[serde(flatten)] all: xportcn::types::Extra }
-///
-/// impl Endpoint for CartList {
-///     type Response = CartPage;
-///     const SPEC: EndpointSpec = EndpointSpec::new(
-///         "MY-CART", Method::Get, "/open/cart/list",
-///         Evidence::Inferred { reason: "my guess" }, true,
-///     );
-/// }
-/// ```
-pub trait Endpoint: Serialize + Send + Sync {
+/// not cover yet with full typing, through [`Client::call`](crate::Client::call).
+pub trait Endpoint: Serialize + Send + Sync + 'static {
     /// What `data` decodes to.
     type Response: DeserializeOwned + Send + 'static;
 
@@ -141,22 +338,96 @@ pub trait Endpoint: Serialize + Send + Sync {
     fn path_params(&self) -> Vec<(&'static str, String)> {
         Vec::new()
     }
+
+    /// Refuses a request that does not fit a generation (for example a v1
+    /// numeric `offerId` where v2 wants an opaque `offerMapId`), before
+    /// anything is sent. The message says what to use instead.
+    fn check_generation(&self, generation: Generation) -> Result<(), String> {
+        let _ = generation;
+        Ok(())
+    }
 }
 
-/// Every endpoint this version of the SDK implements.
+/// A paged list request: which field holds the page number. Declared with
+/// `#[endpoint(paged(page = .., size = ..))]`; its response implements
+/// [`Page`](crate::model::Page).
+pub trait Paged: Endpoint {
+    /// The page this request asks for (1-based), if set.
+    fn page(&self) -> Option<u32>;
+    /// Asks for another page.
+    fn set_page(&mut self, page: u32);
+    /// The page size this request asks for, if set.
+    fn page_size(&self) -> Option<u32>;
+}
+
+/// A page-number field of a request (`u32`, `i32`, `i64`, or an `Option` of
+/// one); used by the code [`endpoint`](macro@endpoint) generates.
+#[doc(hidden)]
+pub trait PageField {
+    /// The value, if set and in range.
+    fn get(&self) -> Option<u32>;
+    /// Sets the value.
+    fn set(&mut self, page: u32);
+}
+
+macro_rules! page_field {
+    ($($t:ty),*) => {$(
+        impl PageField for $t {
+            fn get(&self) -> Option<u32> {
+                u32::try_from(*self).ok()
+            }
+            fn set(&mut self, page: u32) {
+                *self = <$t>::try_from(page).unwrap_or(<$t>::MAX);
+            }
+        }
+        impl PageField for Option<$t> {
+            fn get(&self) -> Option<u32> {
+                self.and_then(|v| u32::try_from(v).ok())
+            }
+            fn set(&mut self, page: u32) {
+                *self = Some(<$t>::try_from(page).unwrap_or(<$t>::MAX));
+            }
+        }
+    )*};
+}
+page_field!(u32, i32, i64, u64);
+
+/// Every endpoint this version of the SDK implements, ordered by id.
+///
+/// Each platform module lists its own endpoints; this gathers them.
 pub fn all() -> &'static [EndpointSpec] {
-    ALL
+    static ALL: OnceLock<Vec<EndpointSpec>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut v: Vec<EndpointSpec> = crate::ENDPOINT_LISTS
+            .iter()
+            .flat_map(|list| list.iter().copied())
+            .collect();
+        v.sort_by_key(|s| sort_key(s.id));
+        v
+    })
 }
 
-const ALL: &[EndpointSpec] = &[
-    <crate::taobao::ProductGetRequest as Endpoint>::SPEC,
-    <crate::aftersale::RefundRenderRequest as Endpoint>::SPEC,
-    <crate::ali1688::ProductDetailRequest as Endpoint>::SPEC,
-];
+/// Orders ids by section (as in the platform catalogue), then number.
+fn sort_key(id: &str) -> (usize, String, u32, String) {
+    const SECTIONS: [&str; 7] = ["TB", "AL", "BA", "WL", "IA", "BM", "PZ"];
+    let (sec, rest) = id.split_once('-').unwrap_or((id, ""));
+    let rank = SECTIONS
+        .iter()
+        .position(|s| *s == sec)
+        .unwrap_or(SECTIONS.len());
+    let letters: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    let tail = &rest[letters.len()..];
+    let digits: String = tail.chars().take_while(char::is_ascii_digit).collect();
+    let num = digits.parse().unwrap_or(0);
+    (rank, letters, num, tail[digits.len()..].to_owned())
+}
 
 /// Looks up a spec by id.
 pub fn find(id: &str) -> Option<&'static EndpointSpec> {
-    ALL.iter().find(|s| s.id == id)
+    all().iter().find(|s| s.id == id)
 }
 
 #[cfg(test)]
@@ -169,6 +440,66 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), all().len());
-        assert!(all().iter().all(|s| s.path.starts_with('/')));
+        for s in all() {
+            for g in [Generation::V1, Generation::V2] {
+                if let Some(p) = s.path(g) {
+                    assert!(p.starts_with('/'), "{}: {p}", s.id);
+                }
+            }
+        }
+    }
+
+    /// The rule a derived path claims to follow, checked against the path it
+    /// was derived from: `/v2/taobao/X` ↔ `/open/X`, `/v2/alibaba/X` ↔
+    /// `/alibaba/X`, `/v2/open/X` ↔ `/open/X`.
+    #[test]
+    fn derived_paths_follow_the_section_rule() {
+        fn twins(v1: &str, v2: &str) -> bool {
+            let pairs = [
+                ("/open/", "/v2/taobao/"),
+                ("/open/", "/v2/open/"),
+                ("/alibaba/", "/v2/alibaba/"),
+            ];
+            pairs.iter().any(|(a, b)| {
+                v1.strip_prefix(a)
+                    .zip(v2.strip_prefix(b))
+                    .is_some_and(|(x, y)| x == y)
+            })
+        }
+        for s in all() {
+            for (mine, other) in [(&s.v1, &s.v2), (&s.v2, &s.v1)] {
+                if mine.evidence == Evidence::Derived {
+                    assert!(
+                        other.evidence.is_verified(),
+                        "{}: a derived path needs a verified twin",
+                        s.id
+                    );
+                    let (v1, v2) = if std::ptr::eq(mine, &s.v1) {
+                        (mine.path, other.path)
+                    } else {
+                        (other.path, mine.path)
+                    };
+                    assert!(
+                        twins(v1.unwrap_or(""), v2.unwrap_or("")),
+                        "{}: {v1:?} and {v2:?} do not follow the rule",
+                        s.id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sorted_by_section_then_number() {
+        let mut ids = vec![
+            "AL-P2", "TB-P10", "TB-A2", "TB-P8", "TB-P5b", "TB-P5", "BA-1",
+        ];
+        ids.sort_by_key(|i| sort_key(i));
+        assert_eq!(
+            ids,
+            [
+                "TB-A2", "TB-P5", "TB-P5b", "TB-P8", "TB-P10", "AL-P2", "BA-1"
+            ]
+        );
     }
 }

@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+use crate::endpoint::Generation;
+
 /// How many bytes of a body an error message quotes.
 const SNIPPET_LEN: usize = 512;
 
@@ -102,6 +104,52 @@ pub enum Error {
     /// The client or credentials are misconfigured.
     #[error("configuration error: {0}")]
     Config(String),
+
+    /// The endpoint has no path the SDK may send in the client's generation:
+    /// its path is unknown, or it is a write whose path is only guessed.
+    /// Nothing was sent. Set the path with
+    /// [`ClientBuilder::override_path`](crate::ClientBuilder::override_path).
+    #[error(
+        "{endpoint}: not sent: {reason} in the {generation} path generation; if you know the \
+         path, set it with ClientBuilder::override_path(\"{endpoint}\", \"/the/path\")"
+    )]
+    PathUnavailable {
+        /// The endpoint id.
+        endpoint: &'static str,
+        /// The client's path generation.
+        generation: Generation,
+        /// Why no path may be sent.
+        reason: String,
+    },
+
+    /// A read sent to a path the SDK only guessed was answered with HTTP 404:
+    /// the guess is probably wrong.
+    #[error(
+        "{endpoint}: HTTP 404 from {path}, a {generation} path the SDK guessed from naming \
+         conventions (no doc page shows it); set the right one with \
+         ClientBuilder::override_path(\"{endpoint}\", \"/the/path\")"
+    )]
+    GuessedPathNotFound {
+        /// The endpoint id.
+        endpoint: &'static str,
+        /// The client's path generation.
+        generation: Generation,
+        /// The guessed path that was sent.
+        path: String,
+        /// The error the response produced.
+        #[source]
+        source: Box<Error>,
+    },
+
+    /// A paged list stream reached its page limit before the server's last
+    /// page. The items already yielded are valid; raise the limit with
+    /// [`Pages::max_pages`](crate::Pages::max_pages) if the list really is
+    /// this long.
+    #[error("the list stopped at the page limit ({pages} pages) before its last page")]
+    PageLimit {
+        /// Pages fetched.
+        pages: u32,
+    },
 }
 
 impl Error {
@@ -112,6 +160,7 @@ impl Error {
         match self {
             Error::Timeout { .. } | Error::Transport { .. } => true,
             Error::Http { status, .. } => *status == 429 || *status >= 500,
+            Error::GuessedPathNotFound { .. } => false,
             _ => false,
         }
     }
@@ -122,6 +171,7 @@ impl Error {
             Error::Api(e) => Some(e.http_status),
             Error::Http { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
             Error::Decode(e) => Some(e.http_status),
+            Error::GuessedPathNotFound { source, .. } => source.status(),
             _ => None,
         }
     }

@@ -28,6 +28,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+// The declaration macros name this crate `::xportcn`, inside it too.
+extern crate self as xportcn;
+
 pub mod aftersale;
 pub mod ali1688;
 pub mod callbacks;
@@ -36,10 +39,23 @@ mod credentials;
 pub mod endpoint;
 mod envelope;
 pub mod error;
+pub mod model;
 pub mod retry;
 pub mod signing;
 pub mod taobao;
 pub mod types;
+
+/// What the declaration macros' generated code names. Not part of the API.
+#[doc(hidden)]
+pub mod __macro_support {
+    pub use bon;
+    pub use serde;
+}
+
+/// Each platform module's own list of the endpoints it declares;
+/// [`endpoint::all`] gathers them. A new module adds its list here once.
+pub(crate) const ENDPOINT_LISTS: &[&[endpoint::EndpointSpec]] =
+    &[taobao::ENDPOINTS, aftersale::ENDPOINTS, ali1688::ENDPOINTS];
 
 /// Hooks for the fuzz targets (`fuzz/`), the property tests and the
 /// benchmarks (`benches/`, `examples/loopback_bench.rs`). Not part of the
@@ -84,11 +100,16 @@ pub mod __private {
 
 pub use client::{
     Call, Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TOTAL_TIMEOUT, Environment, RawCall,
+    DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TOTAL_TIMEOUT, Environment, Pages,
+    RawCall,
 };
 pub use credentials::{Credentials, ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_USER_ID};
+pub use endpoint::Generation;
 pub use envelope::{ApiResponse, SUCCESS_CODES};
 pub use error::{ApiError, DecodeError, Error, Result, TimeoutKind, TransportKind};
+/// The `reqwest` this crate is built on: a client given to
+/// [`ClientBuilder::http_client`] must be of this exact version.
+pub use reqwest;
 pub use retry::RetryPolicy;
 pub use signing::TimestampUnit;
 

@@ -18,18 +18,263 @@ use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
 
-/// Fields of a response object that the SDK does not model, kept verbatim.
+/// Fields of a response object that the SDK does not model, kept verbatim as
+/// raw JSON text.
 ///
-/// Every response struct has a `#[serde(flatten)] extra: Extra` field, so a
-/// field the platform adds (or one the docs never showed) is still readable:
+/// Every model ([`model`](crate::model::model)) has an `extra: Extra` field,
+/// so a field the platform adds (or one the docs never showed) is still
+/// readable. Values stay as their JSON text, parsed only when asked for: no
+/// JSON tree is built for fields nobody reads.
 ///
 /// ```
 /// # use xportcn::types::Extra;
-/// let extra: Extra = serde_json::from_str(r#"{"newField": 1}"#).unwrap();
-/// assert_eq!(extra["newField"], 1);
+/// let extra: Extra = serde_json::from_str(r#"{"newField": 1, "list": [{"a": "b"}]}"#).unwrap();
+/// assert_eq!(extra.get_as::<i64>("newField").unwrap().unwrap(), 1);
+/// assert_eq!(extra.get("list").unwrap().get(), r#"[{"a": "b"}]"#);
+/// assert_eq!(extra.to_map()["list"][0]["a"], "b");
 /// ```
-pub type Extra = serde_json::Map<String, serde_json::Value>;
+#[derive(Clone, Default)]
+pub struct Extra(Vec<(String, Box<RawValue>)>);
+
+impl Extra {
+    /// An empty set.
+    pub fn new() -> Self {
+        Extra(Vec::new())
+    }
+
+    /// The raw JSON of a field, if the server sent it.
+    pub fn get(&self, key: &str) -> Option<&RawValue> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| &**v)
+    }
+
+    /// Parses a field into any type: `None` if absent, `Some(Err)` if it does
+    /// not fit.
+    pub fn get_as<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Option<Result<T, serde_json::Error>> {
+        self.get(key).map(|raw| serde_json::from_str(raw.get()))
+    }
+
+    /// Whether the server sent this field.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// The field names, in the order received.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
+
+    /// The fields and their raw JSON, in the order received.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), &**v))
+    }
+
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Adds a field with its raw JSON.
+    pub fn push_raw(&mut self, key: String, value: Box<RawValue>) {
+        self.0.push((key, value));
+    }
+
+    /// Adds a field from any serializable value.
+    ///
+    /// # Errors
+    /// When the value cannot be serialized to JSON.
+    pub fn insert<T: Serialize + ?Sized>(
+        &mut self,
+        key: impl Into<String>,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        let raw = serde_json::value::to_raw_value(value)?;
+        self.0.push((key.into(), raw));
+        Ok(())
+    }
+
+    /// Every field parsed into a `serde_json::Map` (builds the whole tree:
+    /// use [`Extra::get_as`] to read one field).
+    pub fn to_map(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.0
+            .iter()
+            .map(|(k, v)| {
+                let value = serde_json::from_str(v.get()).unwrap_or(serde_json::Value::Null);
+                (k.clone(), value)
+            })
+            .collect()
+    }
+}
+
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| (k, v.get())))
+            .finish()
+    }
+}
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|((ka, va), (kb, vb))| ka == kb && va.get() == vb.get())
+    }
+}
+
+impl Serialize for Extra {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Extra {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Extra;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Extra, A::Error> {
+                let mut out = Extra::new();
+                while let Some(k) = map.next_key::<crate::model::Key<'de>>()? {
+                    out.push_raw(k.into_string(), map.next_value()?);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Money
+// ---------------------------------------------------------------------------
+
+/// An amount in integer fen (分, 1/100 yuan): Taobao purchase amounts and
+/// order messages.
+///
+/// A distinct type from [`Yuan`] (1688's decimal amounts), so the two cannot
+/// be added or compared by accident:
+///
+/// ```compile_fail
+/// use xportcn::types::{Fen, Yuan};
+/// let total = Fen(100) + Yuan::new("1.00"); // different units: does not compile
+/// ```
+///
+/// ```
+/// use xportcn::types::Fen;
+/// assert_eq!(Fen(1050) + Fen(50), Fen(1100));
+/// assert_eq!(Fen(1050).to_string(), "10.50 CNY");
+/// ```
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Fen(pub i64);
+
+impl Fen {
+    /// The amount in fen.
+    pub fn fen(self) -> i64 {
+        self.0
+    }
+}
+
+impl std::ops::Add for Fen {
+    type Output = Fen;
+    fn add(self, rhs: Fen) -> Fen {
+        Fen(self.0.saturating_add(rhs.0))
+    }
+}
+
+impl std::ops::Sub for Fen {
+    type Output = Fen;
+    fn sub(self, rhs: Fen) -> Fen {
+        Fen(self.0.saturating_sub(rhs.0))
+    }
+}
+
+impl fmt::Display for Fen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02} CNY", abs / 100, abs % 100)
+    }
+}
+
+/// An amount in decimal yuan (元), kept as its exact text: 1688 order and
+/// product amounts. A distinct type from [`Fen`].
+///
+/// ```
+/// use xportcn::types::Yuan;
+/// let y: Yuan = serde_json::from_str("6.15").unwrap();
+/// assert_eq!(y.as_str(), "6.15");
+/// assert_eq!(y.to_fen().map(|f| f.0), Some(615));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Yuan(pub Decimal);
+
+impl Yuan {
+    /// An amount from its decimal text.
+    pub fn new(text: impl Into<String>) -> Self {
+        Yuan(Decimal::new(text))
+    }
+
+    /// The amount as sent.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// The amount in fen, exactly, when it has at most two decimals.
+    pub fn to_fen(&self) -> Option<Fen> {
+        let t = self.0.as_str().trim();
+        let (neg, t) = match t.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, t),
+        };
+        let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+        let frac = frac.trim_end_matches('0');
+        if int.is_empty() && frac.is_empty() || frac.len() > 2 {
+            return None;
+        }
+        if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let whole: i64 = if int.is_empty() { 0 } else { int.parse().ok()? };
+        let cents: i64 = format!("{frac:0<2}").parse().ok()?;
+        let v = whole.checked_mul(100)?.checked_add(cents)?;
+        Some(Fen(if neg { -v } else { v }))
+    }
+}
+
+impl fmt::Display for Yuan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} CNY", self.0.as_str())
+    }
+}
 
 // ---------------------------------------------------------------------------
 // Id

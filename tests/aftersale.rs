@@ -9,17 +9,15 @@ use xportcn::aftersale::RefundRenderRequest;
 #[tokio::test]
 async fn refund_render_sends_the_documented_request_and_decodes_the_sample() {
     let server = MockServer::start().await;
-    let request: serde_json::Value = serde_json::from_str(&shared_fixture(
-        "responses/taobao-refund-render.request.json",
-    ))
-    .unwrap();
+    let request: serde_json::Value =
+        serde_json::from_str(&fixture("responses/taobao-refund-render.request.json")).unwrap();
     Mock::given(method("POST"))
         .and(path("/api/open/order/refund/render"))
         .and(header_is("content-type", "application/json"))
         .and(body_json(&request))
         .and(signed())
         .respond_with(ResponseTemplate::new(200).set_body_raw(
-            shared_fixture("responses/taobao-refund-render.response.json"),
+            fixture("responses/taobao-refund-render.response.json"),
             "application/json",
         ))
         .expect(1)

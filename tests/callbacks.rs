@@ -7,7 +7,7 @@ use xportcn::callbacks::{
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!(
-        "{}/../shared/fixtures/callbacks/{name}",
+        "{}/tests/fixtures/callbacks/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read(&path).unwrap_or_else(|e| panic!("read {path}: {e}"))

@@ -19,7 +19,7 @@ fn fixtures() -> Vec<Vec<u8>> {
         .iter()
         .map(|name| {
             let path = format!(
-                "{}/../shared/fixtures/callbacks/{name}",
+                "{}/tests/fixtures/callbacks/{name}",
                 env!("CARGO_MANIFEST_DIR")
             );
             std::fs::read(path).expect("fixture")

@@ -20,7 +20,7 @@ fn creds() -> Credentials {
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!(
-        "{}/../shared/fixtures/callbacks/{name}",
+        "{}/tests/fixtures/callbacks/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read(path).expect("fixture")

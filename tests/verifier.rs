@@ -16,7 +16,7 @@ fn creds() -> Credentials {
 
 fn body() -> Vec<u8> {
     let path = format!(
-        "{}/../shared/fixtures/callbacks/order-create.string-body.json",
+        "{}/tests/fixtures/callbacks/order-create.string-body.json",
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read(path).expect("fixture")

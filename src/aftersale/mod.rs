@@ -21,7 +21,11 @@ pub use render::{
     MaxRefundFee, RefundOrder, RefundOrderTemplate, RefundReason, RefundRender, RefundRenderRequest,
 };
 
-use crate::client::{Call, Client};
+use crate::client::Client;
+use crate::endpoint::{Endpoint, EndpointSpec};
+
+/// The endpoints this module declares (gathered by [`crate::endpoint::all`]).
+pub(crate) const ENDPOINTS: &[EndpointSpec] = &[RefundRenderRequest::SPEC];
 
 /// After-sale endpoints; from [`Client::aftersale`].
 #[derive(Debug, Clone, Copy)]
@@ -33,19 +37,5 @@ impl Client {
     /// After-sale (refund and return) endpoints.
     pub fn aftersale(&self) -> Aftersale<'_> {
         Aftersale { client: self }
-    }
-}
-
-impl<'c> Aftersale<'c> {
-    /// After-sale order rendering (TB-A2): `POST /open/order/refund/render`.
-    ///
-    /// Returns the refund form template for a sub-order: allowed refund
-    /// types, goods statuses, reasons and the refundable amount. A read: it
-    /// is retried like other idempotent calls.
-    ///
-    /// Verified: the Xportcn API reference page "After-sale order rendering
-    /// interface" (request and response sample).
-    pub fn refund_render(&self, request: RefundRenderRequest) -> Call<'c, RefundRenderRequest> {
-        self.client.call(request)
     }
 }

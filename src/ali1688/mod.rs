@@ -12,7 +12,11 @@ mod product;
 pub use product::{ProductDetail, ProductDetailRequest};
 
 use crate::client::{Call, Client};
+use crate::endpoint::{Endpoint, EndpointSpec};
 use crate::types::Id;
+
+/// The endpoints this module declares (gathered by [`crate::endpoint::all`]).
+pub(crate) const ENDPOINTS: &[EndpointSpec] = &[ProductDetailRequest::SPEC];
 
 /// 1688 endpoints; from [`Client::ali1688`].
 #[derive(Debug, Clone, Copy)]
@@ -27,21 +31,13 @@ impl Client {
     }
 }
 
-impl<'c> Ali1688<'c> {
+impl Ali1688<'_> {
     /// Product details query (AL-P2): `POST /alibaba/product/detail/get`,
     /// in English (`country = "en"`). Use [`Ali1688::product_detail_with`]
     /// for another language or an `outMemberId`.
     ///
     /// Verified: <https://doc-vnm.pandapon.com/project-4008853/api-147289688>.
-    pub fn product_detail(&self, offer_id: impl Into<Id>) -> Call<'c, ProductDetailRequest> {
+    pub fn product_detail(&self, offer_id: impl Into<Id>) -> Call<ProductDetailRequest> {
         self.client.call(ProductDetailRequest::new(offer_id))
-    }
-
-    /// Product details query with a full request.
-    pub fn product_detail_with(
-        &self,
-        request: ProductDetailRequest,
-    ) -> Call<'c, ProductDetailRequest> {
-        self.client.call(request)
     }
 }

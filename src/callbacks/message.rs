@@ -285,8 +285,7 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
                     id = Some(map.next_value()?);
                 }
                 EnvelopeKey::Other(name) => {
-                    let value: Value = map.next_value()?;
-                    extra.insert(name.into_owned(), value);
+                    extra.push_raw(name.into_owned(), map.next_value()?);
                 }
             }
         }
@@ -792,7 +791,7 @@ impl Message {
                         || o.native_logistics.is_some()
                         || !o.product_items.is_empty()
                         || !o.trade_terms.is_empty()
-                        || o.extra.get("orderId").is_none_or(Value::is_null)
+                        || o.extra.get("orderId").is_none_or(|v| v.get() == "null")
                 });
                 let body = match order {
                     Some(order) => Ali1688PriceModify::Order(Box::new(order)),

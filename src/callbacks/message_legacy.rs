@@ -271,9 +271,9 @@ mod tests {
     use super::*;
 
     fn fixtures() -> Vec<(String, Vec<u8>)> {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/callbacks");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/callbacks");
         let mut out: Vec<_> = std::fs::read_dir(dir)
-            .expect("shared callback fixtures beside the repository")
+            .expect("callback fixtures in tests/fixtures/callbacks")
             .filter_map(|e| e.ok().map(|e| e.path()))
             .map(|p| {
                 let name = p

@@ -14,7 +14,11 @@ mod product;
 pub use product::{Product, ProductGetRequest, Sku, SkuProperty};
 
 use crate::client::{Call, Client};
+use crate::endpoint::{Endpoint, EndpointSpec};
 use crate::types::Id;
+
+/// The endpoints this module declares (gathered by [`crate::endpoint::all`]).
+pub(crate) const ENDPOINTS: &[EndpointSpec] = &[ProductGetRequest::SPEC];
 
 /// Taobao endpoints; from [`Client::taobao`].
 #[derive(Debug, Clone, Copy)]
@@ -29,11 +33,11 @@ impl Client {
     }
 }
 
-impl<'c> Taobao<'c> {
+impl Taobao<'_> {
     /// Query product by Taobao product ID (TB-P8): `GET /open/product/get?itemId=`.
     ///
-    /// Verified: <https://doc-vnm.pandapon.com/api-250496531>.
-    pub fn product_get(&self, item_id: impl Into<Id>) -> Call<'c, ProductGetRequest> {
+    /// Verified: <https://doc-vnm.pandapon.com/api-250496531>. A read.
+    pub fn product_get(&self, item_id: impl Into<Id>) -> Call<ProductGetRequest> {
         self.client.call(ProductGetRequest::new(item_id))
     }
 }

@@ -8,7 +8,7 @@ use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 use wiremock::matchers::method;
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
-use xportcn::endpoint::{Endpoint, EndpointSpec, Evidence, Method};
+use xportcn::endpoint::{Endpoint, EndpointSpec, Method, PathSpec};
 use xportcn::{Client, ClientBuilder, Credentials, RetryPolicy};
 
 pub const ACCESS_KEY: &str = "58c0201dfdf148eca63cbf6bb5e7cf03";
@@ -44,9 +44,9 @@ pub fn client(server: &MockServer) -> Client {
     builder(server).build().expect("client builds")
 }
 
-/// Reads a file from the shared fixtures beside the repository.
-pub fn shared_fixture(rel: &str) -> String {
-    let path = format!("{}/../shared/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
+/// Reads a file from the fixtures in `tests/fixtures/`.
+pub fn fixture(rel: &str) -> String {
+    let path = format!("{}/tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -127,13 +127,9 @@ pub struct Paid {
 
 impl Endpoint for PayOrder {
     type Response = Paid;
-    const SPEC: EndpointSpec = EndpointSpec::new(
-        "TEST-PAY",
-        Method::Post,
-        "/open/order/pay",
-        Evidence::Inferred { reason: "test" },
-        false,
-    );
+    // A write on a path treated as verified, so the core sends it.
+    const SPEC: EndpointSpec = EndpointSpec::new("TEST-PAY", Method::Post)
+        .v1(PathSpec::verified("/open/order/pay", "test"));
 }
 
 pub fn pay() -> PayOrder {

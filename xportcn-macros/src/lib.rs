@@ -1,0 +1,583 @@
+//! Declaration macros of the `xportcn` SDK. Use them through `xportcn`
+//! (`xportcn::model`, `xportcn::endpoint`); this crate has no API of its own.
+//!
+//! * `#[model]` turns a struct of plain fields into a lenient, lossless
+//!   response model: every field is read leniently (number or string, null as
+//!   empty), missing fields are `None` or empty, unknown fields are kept as raw
+//!   JSON in an added `extra` field, in one pass with no intermediate tree.
+//! * `#[endpoint(...)]` turns a request struct into an endpoint declaration:
+//!   serialization, a builder, the `Endpoint` impl with its spec, and
+//!   optionally the typed method on a platform handle.
+
+use proc_macro::TokenStream;
+use proc_macro2::{Span, TokenStream as TokenStream2};
+use quote::quote;
+use syn::parse::Parser;
+use syn::spanned::Spanned;
+use syn::{
+    Attribute, Expr, ExprCall, ExprLit, Field, Fields, GenericArgument, Ident, ItemStruct, Lit,
+    LitStr, PathArguments, Type, parse_macro_input,
+};
+
+fn err(span: Span, msg: impl std::fmt::Display) -> syn::Error {
+    syn::Error::new(span, msg)
+}
+
+/// snake_case field name to the wire name under a rename rule.
+fn wire_name(ident: &Ident, rule: &str) -> String {
+    let name = ident.to_string();
+    let name = name.trim_start_matches("r#");
+    match rule {
+        "snake_case" | "none" => name.to_owned(),
+        _ => {
+            let mut out = String::with_capacity(name.len());
+            let mut upper = false;
+            for c in name.chars() {
+                if c == '_' {
+                    upper = true;
+                } else if upper {
+                    out.extend(c.to_uppercase());
+                    upper = false;
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
+    }
+}
+
+/// Takes this macro's own attributes (`#[name(...)]`) off a list.
+fn take_attrs(attrs: &mut Vec<Attribute>, name: &str) -> Vec<Attribute> {
+    let (ours, rest): (Vec<_>, Vec<_>) = attrs.drain(..).partition(|a| a.path().is_ident(name));
+    *attrs = rest;
+    ours
+}
+
+/// The element type of `Vec<T>`, if the type is one.
+fn vec_elem(ty: &Type) -> Option<&Type> {
+    generic_arg(ty, "Vec")
+}
+
+fn generic_arg<'a>(ty: &'a Type, outer: &str) -> Option<&'a Type> {
+    let Type::Path(p) = ty else { return None };
+    let seg = p.path.segments.last()?;
+    if seg.ident != outer {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
+fn is_option(ty: &Type) -> bool {
+    generic_arg(ty, "Option").is_some()
+}
+
+fn doc_lines(attrs: &[Attribute]) -> Vec<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// #[model]
+// ---------------------------------------------------------------------------
+
+struct ModelField {
+    ident: Ident,
+    names: Vec<String>,
+}
+
+/// A lenient, lossless response model. See the `xportcn::model` docs.
+#[proc_macro_attribute]
+pub fn model(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let item = parse_macro_input!(item as ItemStruct);
+    match expand_model(attr.into(), item) {
+        Ok(t) => t.into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+fn expand_model(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<TokenStream2> {
+    let mut rule = "camelCase".to_owned();
+    let mut page: Option<(Ident, Option<Ident>, Option<Ident>)> = None;
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("rename_all") {
+            rule = meta.value()?.parse::<LitStr>()?.value();
+            if !matches!(rule.as_str(), "camelCase" | "snake_case" | "none") {
+                return Err(meta.error("rename_all is \"camelCase\", \"snake_case\" or \"none\""));
+            }
+            Ok(())
+        } else if meta.path.is_ident("page") {
+            let (mut items, mut total, mut pages) = (None, None, None);
+            meta.parse_nested_meta(|m| {
+                let v: Ident = m.value()?.parse()?;
+                if m.path.is_ident("items") {
+                    items = Some(v);
+                } else if m.path.is_ident("total") {
+                    total = Some(v);
+                } else if m.path.is_ident("pages") {
+                    pages = Some(v);
+                } else {
+                    return Err(m.error("page(items = .., total = .., pages = ..)"));
+                }
+                Ok(())
+            })?;
+            let items = items.ok_or_else(|| meta.error("page(...) needs items = field"))?;
+            page = Some((items, total, pages));
+            Ok(())
+        } else {
+            Err(meta.error("unknown #[model] option"))
+        }
+    });
+    parser.parse2(attr)?;
+
+    let name = item.ident.clone();
+    let Fields::Named(named) = &mut item.fields else {
+        return Err(err(
+            item.span(),
+            "#[model] needs a struct with named fields",
+        ));
+    };
+    let mut fields = Vec::new();
+    for f in named.named.iter_mut() {
+        let ident = f.ident.clone().expect("named field");
+        if ident == "extra" {
+            return Err(err(
+                ident.span(),
+                "#[model] adds the `extra` field itself; remove it",
+            ));
+        }
+        let mut names = Vec::new();
+        let mut primary = None;
+        for a in take_attrs(&mut f.attrs, "model") {
+            a.parse_nested_meta(|m| {
+                let v = m.value()?.parse::<LitStr>()?.value();
+                if m.path.is_ident("rename") {
+                    primary = Some(v);
+                } else if m.path.is_ident("alias") {
+                    names.push(v);
+                } else {
+                    return Err(m.error("field options are rename = \"..\" and alias = \"..\""));
+                }
+                Ok(())
+            })?;
+        }
+        names.insert(0, primary.unwrap_or_else(|| wire_name(&ident, &rule)));
+        fields.push(ModelField { ident, names });
+    }
+    let extra_field: Field = Field::parse_named.parse2(quote! {
+        /// Fields of this object that the SDK does not model, kept as raw
+        /// JSON text: read one with [`Extra::get_as`](::xportcn::types::Extra::get_as).
+        pub extra: ::xportcn::types::Extra
+    })?;
+    named.named.push(extra_field);
+
+    let arms = fields.iter().map(|f| {
+        let ident = &f.ident;
+        let names = &f.names;
+        quote! {
+            #( #names )|* => {
+                out.#ident = map.next_value_seed(::xportcn::model::FieldSeed::new())?;
+            }
+        }
+    });
+    let ser = fields.iter().map(|f| {
+        let ident = &f.ident;
+        let wire = &f.names[0];
+        quote! {
+            if !::xportcn::model::Field::is_absent(&self.#ident) {
+                m.serialize_entry(#wire, &self.#ident)?;
+            }
+        }
+    });
+    let expecting = format!("a JSON object ({name})");
+    let serde = quote!(::xportcn::__macro_support::serde);
+
+    let page_impl = match page {
+        None => quote!(),
+        Some((items, total, pages)) => {
+            let field = fields
+                .iter()
+                .position(|f| f.ident == items)
+                .ok_or_else(|| err(items.span(), "page(items = ..) names no field"))?;
+            let ty = &named.named[field].ty;
+            let elem = vec_elem(ty)
+                .ok_or_else(|| err(ty.span(), "page(items = ..) must be a Vec<T> field"))?;
+            let total = match total {
+                Some(t) => quote!(::xportcn::model::Count::count(&self.#t)),
+                None => quote!(None),
+            };
+            let pages = match pages {
+                Some(p) => quote!(::xportcn::model::Count::count(&self.#p)),
+                None => quote!(None),
+            };
+            quote! {
+                impl ::xportcn::model::Page for #name {
+                    type Item = #elem;
+                    fn total(&self) -> ::core::option::Option<u64> { #total }
+                    fn total_pages(&self) -> ::core::option::Option<u64> { #pages }
+                    fn into_items(self) -> ::std::vec::Vec<#elem> { self.#items }
+                }
+            }
+        }
+    };
+
+    Ok(quote! {
+        #[derive(Debug, Clone, Default, PartialEq)]
+        #[non_exhaustive]
+        #item
+
+        impl<'de> #serde::Deserialize<'de> for #name {
+            fn deserialize<D: #serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                struct V;
+                impl<'de> #serde::de::Visitor<'de> for V {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: #serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<#name, A::Error> {
+                        let mut out = <#name as ::core::default::Default>::default();
+                        while let ::core::option::Option::Some(key) = map.next_key::<::xportcn::model::Key<'de>>()? {
+                            match key.as_str() {
+                                #( #arms )*
+                                _ => out.extra.push_raw(key.into_string(), map.next_value()?),
+                            }
+                        }
+                        ::core::result::Result::Ok(out)
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+
+        impl #serde::Serialize for #name {
+            fn serialize<S: #serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+                use #serde::ser::SerializeMap as _;
+                let mut m = s.serialize_map(::core::option::Option::None)?;
+                #( #ser )*
+                for (k, v) in self.extra.iter() {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+        }
+
+        impl ::xportcn::model::Scalar for #name {
+            fn deserialize_opt<'de, D: #serde::Deserializer<'de>>(d: D) -> ::core::result::Result<::core::option::Option<Self>, D::Error> {
+                <::core::option::Option<#name> as #serde::Deserialize>::deserialize(d)
+            }
+        }
+
+        #page_impl
+    })
+}
+
+// ---------------------------------------------------------------------------
+// #[endpoint(...)]
+// ---------------------------------------------------------------------------
+
+#[derive(Default)]
+struct EndpointArgs {
+    id: Option<LitStr>,
+    method: Option<Ident>,
+    v1: Option<Expr>,
+    v2: Option<Expr>,
+    response: Option<Type>,
+    idempotent: Option<bool>,
+    signing: Option<Ident>,
+    handle: Option<Ident>,
+    via: Option<Ident>,
+    name: Option<Ident>,
+    paged: Option<(Ident, Option<Ident>)>,
+    generation_check: Option<Ident>,
+}
+
+/// An endpoint declaration on a request struct. See the `xportcn::endpoint` docs.
+#[proc_macro_attribute]
+pub fn endpoint(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let item = parse_macro_input!(item as ItemStruct);
+    match expand_endpoint(attr.into(), item) {
+        Ok(t) => t.into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+/// `verified("/p", "url")`, `derived("/p")`, `guessed("/p", "why")`, `unknown`.
+fn path_spec(e: &Expr) -> syn::Result<(TokenStream2, String)> {
+    let ps = quote!(::xportcn::endpoint::PathSpec);
+    match e {
+        Expr::Path(p) if p.path.is_ident("unknown") => Ok((quote!(#ps::UNKNOWN), "unknown".into())),
+        Expr::Call(ExprCall { func, args, .. }) => {
+            let Expr::Path(f) = &**func else {
+                return Err(err(
+                    func.span(),
+                    "expected verified(..), derived(..), guessed(..)",
+                ));
+            };
+            let kind = f.path.get_ident().map(Ident::to_string).unwrap_or_default();
+            let lits: Vec<String> = args
+                .iter()
+                .map(|a| match a {
+                    Expr::Lit(ExprLit {
+                        lit: Lit::Str(s), ..
+                    }) => Ok(s.value()),
+                    other => Err(err(other.span(), "expected a string literal")),
+                })
+                .collect::<syn::Result<_>>()?;
+            let path = lits.first().cloned().unwrap_or_default();
+            if !path.starts_with('/') {
+                return Err(err(e.span(), "the path must start with '/'"));
+            }
+            let ctor = match (kind.as_str(), lits.len()) {
+                ("verified", 2) => {
+                    let src = &lits[1];
+                    quote!(#ps::verified(#path, #src))
+                }
+                ("derived", 1) => quote!(#ps::derived(#path)),
+                ("guessed", 2) => {
+                    let why = &lits[1];
+                    quote!(#ps::guessed(#path, #why))
+                }
+                _ => {
+                    return Err(err(
+                        e.span(),
+                        "expected verified(\"/path\", \"source URL\"), derived(\"/path\") or \
+                         guessed(\"/path\", \"reason\")",
+                    ));
+                }
+            };
+            Ok((ctor, format!("`{path}` ({kind})")))
+        }
+        other => Err(err(
+            other.span(),
+            "expected verified(..), derived(..), guessed(..) or unknown",
+        )),
+    }
+}
+
+fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<TokenStream2> {
+    let mut a = EndpointArgs::default();
+    let parser = syn::meta::parser(|meta| {
+        let p = &meta.path;
+        if p.is_ident("id") {
+            a.id = Some(meta.value()?.parse()?);
+        } else if p.is_ident("method") {
+            a.method = Some(meta.value()?.parse()?);
+        } else if p.is_ident("v1") {
+            a.v1 = Some(meta.value()?.parse()?);
+        } else if p.is_ident("v2") {
+            a.v2 = Some(meta.value()?.parse()?);
+        } else if p.is_ident("response") {
+            a.response = Some(meta.value()?.parse()?);
+        } else if p.is_ident("idempotent") {
+            a.idempotent = Some(true);
+        } else if p.is_ident("write") {
+            a.idempotent = Some(false);
+        } else if p.is_ident("signing") {
+            a.signing = Some(meta.value()?.parse()?);
+        } else if p.is_ident("handle") {
+            a.handle = Some(meta.value()?.parse()?);
+        } else if p.is_ident("via") {
+            a.via = Some(meta.value()?.parse()?);
+        } else if p.is_ident("name") {
+            a.name = Some(meta.value()?.parse()?);
+        } else if p.is_ident("generation_check") {
+            a.generation_check = Some(meta.value()?.parse()?);
+        } else if p.is_ident("paged") {
+            let (mut page, mut size) = (None, None);
+            meta.parse_nested_meta(|m| {
+                let v: Ident = m.value()?.parse()?;
+                if m.path.is_ident("page") {
+                    page = Some(v);
+                } else if m.path.is_ident("size") {
+                    size = Some(v);
+                } else {
+                    return Err(m.error("paged(page = field, size = field)"));
+                }
+                Ok(())
+            })?;
+            let page = page.ok_or_else(|| meta.error("paged(...) needs page = field"))?;
+            a.paged = Some((page, size));
+        } else {
+            return Err(meta.error("unknown #[endpoint] option"));
+        }
+        Ok(())
+    });
+    parser.parse2(attr)?;
+
+    let span = item.ident.span();
+    let need = |what: &str| err(span, format!("#[endpoint] needs {what}"));
+    let id = a.id.clone().ok_or_else(|| need("id = \"..\""))?;
+    let method = a
+        .method
+        .clone()
+        .ok_or_else(|| need("method = GET | POST"))?;
+    let method_tokens = match method.to_string().as_str() {
+        "GET" => quote!(::xportcn::endpoint::Method::Get),
+        "POST" => quote!(::xportcn::endpoint::Method::Post),
+        _ => return Err(err(method.span(), "method is GET or POST")),
+    };
+    let response = a.response.clone().ok_or_else(|| need("response = Type"))?;
+    let idempotent = a
+        .idempotent
+        .ok_or_else(|| need("`idempotent` (reads, previews, renders) or `write`"))?;
+    let unknown: Expr = syn::parse_quote!(unknown);
+    let (v1, v1_doc) = path_spec(a.v1.as_ref().unwrap_or(&unknown))?;
+    let (v2, v2_doc) = path_spec(a.v2.as_ref().unwrap_or(&unknown))?;
+    let signing = match a.signing.as_ref().map(Ident::to_string).as_deref() {
+        None | Some("headers") => quote!(::xportcn::endpoint::Signing::Headers),
+        Some("query") => quote!(::xportcn::endpoint::Signing::Query),
+        Some(_) => return Err(err(span, "signing is headers or query")),
+    };
+
+    let name = item.ident.clone();
+    let Fields::Named(named) = &mut item.fields else {
+        return Err(err(span, "#[endpoint] needs a struct with named fields"));
+    };
+    let mut path_params = Vec::new();
+    let mut field_types = Vec::new();
+    for f in named.named.iter_mut() {
+        let ident = f.ident.clone().expect("named field");
+        let is_path = !take_attrs(&mut f.attrs, "path_param").is_empty();
+        if is_path {
+            let wire = wire_name(&ident, "camelCase");
+            f.attrs.push(syn::parse_quote!(#[serde(skip)]));
+            path_params.push(quote!((#wire, ::std::string::ToString::to_string(&self.#ident))));
+        } else if is_option(&f.ty) {
+            f.attrs
+                .push(syn::parse_quote!(#[serde(skip_serializing_if = "::core::option::Option::is_none")]));
+        }
+        field_types.push((ident, f.ty.clone()));
+    }
+    let path_params_fn = if path_params.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            fn path_params(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+                ::std::vec![ #( #path_params ),* ]
+            }
+        }
+    };
+    let generation_fn = match &a.generation_check {
+        Some(f) => quote! {
+            fn check_generation(&self, generation: ::xportcn::endpoint::Generation) -> ::core::result::Result<(), ::std::string::String> {
+                self.#f(generation)
+            }
+        },
+        None => quote!(),
+    };
+
+    let docs = doc_lines(&item.attrs);
+    let summary = docs
+        .iter()
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+        .to_owned();
+    let sdk_method = match (&a.via, &a.name) {
+        (Some(via), Some(n)) => format!("{via}().{n}"),
+        _ => String::new(),
+    };
+
+    let handle_impl = match (&a.handle, &a.via, &a.name) {
+        (Some(handle), Some(via), Some(fn_name)) => {
+            let kind = if idempotent {
+                "A read (idempotent): retried like every idempotent call."
+            } else {
+                "A write: sent once, never retried unless the call opts in with \
+                 [`Call::retry_writes`](::xportcn::Call::retry_writes)."
+            };
+            let id_s = id.value();
+            let evidence = format!(
+                "Endpoint `{id_s}`: `{method}`; v1 {v1_doc}; v2 {v2_doc}. \
+                 See [`{name}::SPEC`](::xportcn::endpoint::Endpoint::SPEC) for the sources, \
+                 and correct a path with \
+                 [`ClientBuilder::override_path`](::xportcn::ClientBuilder::override_path)."
+            );
+            let example = format!(
+                "```no_run\n# async fn demo(client: xportcn::Client, request: xportcn::{via}::{name}) -> Result<(), xportcn::Error> {{\nlet data = client.{via}().{fn_name}(request).await?;\n# let _ = data; Ok(()) }}\n```"
+            );
+            quote! {
+                impl #handle<'_> {
+                    #( #[doc = #docs] )*
+                    #[doc = ""]
+                    #[doc = #evidence]
+                    #[doc = ""]
+                    #[doc = #kind]
+                    #[doc = ""]
+                    #[doc = #example]
+                    pub fn #fn_name(&self, request: #name) -> ::xportcn::Call<#name> {
+                        self.client.call(request)
+                    }
+                }
+            }
+        }
+        (None, None, None) => quote!(),
+        _ => return Err(err(span, "handle = .., via = .. and name = .. go together")),
+    };
+
+    let paged_impl = match &a.paged {
+        None => quote!(),
+        Some((page, size)) => {
+            let size = match size {
+                Some(s) => quote!(::xportcn::endpoint::PageField::get(&self.#s)),
+                None => quote!(None),
+            };
+            quote! {
+                impl ::xportcn::endpoint::Paged for #name
+                where #response: ::xportcn::model::Page
+                {
+                    fn page(&self) -> ::core::option::Option<u32> {
+                        ::xportcn::endpoint::PageField::get(&self.#page)
+                    }
+                    fn set_page(&mut self, page: u32) {
+                        ::xportcn::endpoint::PageField::set(&mut self.#page, page)
+                    }
+                    fn page_size(&self) -> ::core::option::Option<u32> { #size }
+                }
+            }
+        }
+    };
+
+    let id_s = id.value();
+    Ok(quote! {
+        #[derive(Debug, Clone, PartialEq, ::xportcn::__macro_support::serde::Serialize, ::xportcn::__macro_support::bon::Builder)]
+        #[serde(crate = "::xportcn::__macro_support::serde", rename_all = "camelCase")]
+        #[builder(crate = ::xportcn::__macro_support::bon, on(String, into), on(Id, into))]
+        #[non_exhaustive]
+        #item
+
+        impl ::xportcn::endpoint::Endpoint for #name {
+            type Response = #response;
+            const SPEC: ::xportcn::endpoint::EndpointSpec =
+                ::xportcn::endpoint::EndpointSpec::new(#id_s, #method_tokens)
+                    .v1(#v1)
+                    .v2(#v2)
+                    .idempotent(#idempotent)
+                    .signing(#signing)
+                    .sdk_method(#sdk_method)
+                    .summary(#summary);
+            #path_params_fn
+            #generation_fn
+        }
+
+        #paged_impl
+        #handle_impl
+    })
+}
