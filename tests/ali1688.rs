@@ -27,9 +27,11 @@ async fn product_detail_sends_offer_id_as_a_number() {
     let d = client(&server)
         .ali1688()
         .product_detail_with(
-            ProductDetailRequest::new(706627393257u64)
+            ProductDetailRequest::builder()
+                .offer_id(706627393257u64)
                 .country("vi")
-                .out_member_id("m1"),
+                .out_member_id("m1")
+                .build(),
         )
         .await
         .unwrap();
@@ -37,5 +39,6 @@ async fn product_detail_sends_offer_id_as_a_number() {
     assert_eq!(d.category_id.unwrap().as_str(), "1033054");
     assert_eq!(d.category_name, None);
     assert_eq!(d.subject_trans.as_deref(), Some("PVC insert folder"));
-    assert_eq!(d.extra["productSkuInfos"][0]["price"], "1.20");
+    let skus: serde_json::Value = d.extra.get_as("productSkuInfos").unwrap().unwrap();
+    assert_eq!(skus[0]["price"], "1.20");
 }

@@ -98,5 +98,6 @@ async fn product_get_unknown_fields_and_type_drift_are_kept() {
     assert_eq!(p.price, Some(12));
     assert_eq!(p.category_id.as_deref(), Some("121452038"));
     assert!(p.sku_list.is_empty());
-    assert_eq!(p.extra["brandNew"]["nested"][2], 3);
+    let brand_new: serde_json::Value = p.extra.get_as("brandNew").unwrap().unwrap();
+    assert_eq!(brand_new["nested"][2], 3);
 }

@@ -8,15 +8,18 @@
 //! ```
 
 mod product;
+mod search;
 
 pub use product::{ProductDetail, ProductDetailRequest};
+pub use search::{KeywordSearchPage, KeywordSearchRequest, OfferSummary};
 
 use crate::client::{Call, Client};
 use crate::endpoint::{Endpoint, EndpointSpec};
 use crate::types::Id;
 
 /// The endpoints this module declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[EndpointSpec] = &[ProductDetailRequest::SPEC];
+pub(crate) const ENDPOINTS: &[EndpointSpec] =
+    &[ProductDetailRequest::SPEC, KeywordSearchRequest::SPEC];
 
 /// 1688 endpoints; from [`Client::ali1688`].
 #[derive(Debug, Clone, Copy)]

@@ -12,6 +12,8 @@ use crate::types::Id;
     v2 = derived("/v2/taobao/product/get"),
     response = Product,
     idempotent,
+    via = taobao,
+    name = product_get,
 )]
 pub struct ProductGetRequest {
     /// The Taobao item id, e.g. `672991141190`.

@@ -528,8 +528,14 @@ fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<Toke
                 }
             }
         }
-        (None, None, None) => quote!(),
-        _ => return Err(err(span, "handle = .., via = .. and name = .. go together")),
+        // `via` and `name` alone name a hand-written method (for the registry).
+        (None, _, _) if a.via.is_some() == a.name.is_some() => quote!(),
+        _ => {
+            return Err(err(
+                span,
+                "handle = .. needs via = .. and name = ..; via and name go together",
+            ));
+        }
     };
 
     let paged_impl = match &a.paged {
