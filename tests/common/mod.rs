@@ -151,3 +151,92 @@ pub async fn fail_then_succeed(
         .mount(server)
         .await;
 }
+
+/// What a test expects the SDK to send besides the signed headers.
+pub enum Sent<'a> {
+    /// A JSON body equal to this value.
+    Json(serde_json::Value),
+    /// Exactly these query pairs (order ignored).
+    Query(&'a [(&'a str, &'a str)]),
+    /// No body and no query.
+    Nothing,
+}
+
+/// Matches a request whose query pairs are exactly `pairs`.
+struct QueryIs(Vec<(String, String)>);
+
+impl Match for QueryIs {
+    fn matches(&self, req: &Request) -> bool {
+        let mut got: Vec<(String, String)> = req.url.query_pairs().into_owned().collect();
+        got.sort();
+        let mut want = self.0.clone();
+        want.sort();
+        got == want
+    }
+}
+
+/// Matches a request with an empty body.
+struct NoBody;
+
+impl Match for NoBody {
+    fn matches(&self, req: &Request) -> bool {
+        req.body.is_empty()
+    }
+}
+
+/// Mounts a mock that accepts exactly one correctly signed `http_method`
+/// request to `/api{path}` carrying `sent`, and answers `data` inside a
+/// success envelope. The server verifies the count when dropped.
+pub async fn expect_one(
+    server: &MockServer,
+    http_method: &str,
+    path: &str,
+    sent: Sent<'_>,
+    data: serde_json::Value,
+) {
+    let mock = Mock::given(method(http_method))
+        .and(wiremock::matchers::path(format!("/api{path}")))
+        .and(signed());
+    let mock = match sent {
+        Sent::Json(body) => mock.and(wiremock::matchers::body_json(body)),
+        Sent::Query(pairs) => mock.and(QueryIs(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )),
+        Sent::Nothing => mock.and(NoBody).and(QueryIs(Vec::new())),
+    };
+    mock.respond_with(ResponseTemplate::new(200).set_body_json(envelope(data)))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+/// Mounts a mock that fails the test if anything at all reaches the server.
+pub async fn expect_nothing_sent(server: &MockServer) {
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(server)
+        .await;
+}
+
+/// Asserts that `err` is the before-sending refusal for endpoint `id`, and
+/// that its message names the builder call that sets the path.
+pub fn assert_path_unavailable(err: &xportcn::Error, id: &str) {
+    match err {
+        xportcn::Error::PathUnavailable { endpoint, .. } => assert_eq!(*endpoint, id),
+        other => panic!("expected PathUnavailable for {id}, got {other:?}"),
+    }
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!("override_path(\"{id}\"")),
+        "{text}"
+    );
+}
+
+/// A documented sample from `tests/fixtures/`, parsed.
+pub fn fixture_json(rel: &str) -> serde_json::Value {
+    serde_json::from_str(&fixture(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
