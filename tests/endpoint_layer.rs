@@ -236,25 +236,6 @@ async fn a_guessed_read_is_sent_and_its_404_says_it_was_guessed() {
 
 // --- query-string signing ---------------------------------------------------
 
-/// Checks `timestamp` and `sign` in the query against the secret, with the
-/// nonce from the `nonce-str` header, and the timestamp's digit count.
-struct QuerySignedBy {
-    digits: usize,
-}
-
-impl wiremock::Match for QuerySignedBy {
-    fn matches(&self, req: &Request) -> bool {
-        let q: std::collections::HashMap<_, _> = req.url.query_pairs().into_owned().collect();
-        let (Some(ts), Some(sign)) = (q.get("timestamp"), q.get("sign")) else {
-            return false;
-        };
-        let nonce = header(req, "nonce-str");
-        ts.len() == self.digits
-            && ts.bytes().all(|b| b.is_ascii_digit())
-            && *sign == independent_signature(ACCESS_KEY, ts, nonce, SECRET)
-    }
-}
-
 #[tokio::test]
 async fn query_signing_puts_timestamp_and_sign_in_the_query() {
     for (unit, digits) in [(TimestampUnit::Millis, 13), (TimestampUnit::Seconds, 10)] {

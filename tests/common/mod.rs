@@ -230,13 +230,30 @@ pub fn assert_path_unavailable(err: &xportcn::Error, id: &str) {
         other => panic!("expected PathUnavailable for {id}, got {other:?}"),
     }
     let text = err.to_string();
-    assert!(
-        text.contains(&format!("override_path(\"{id}\"")),
-        "{text}"
-    );
+    assert!(text.contains(&format!("override_path(\"{id}\"")), "{text}");
 }
 
 /// A documented sample from `tests/fixtures/`, parsed.
 pub fn fixture_json(rel: &str) -> serde_json::Value {
     serde_json::from_str(&fixture(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// Checks `timestamp` and `sign` in the query against the secret, with the
+/// nonce from the `nonce-str` header, and the timestamp's digit count.
+pub struct QuerySignedBy {
+    /// 13 for milliseconds, 10 for seconds.
+    pub digits: usize,
+}
+
+impl Match for QuerySignedBy {
+    fn matches(&self, req: &Request) -> bool {
+        let q: std::collections::HashMap<_, _> = req.url.query_pairs().into_owned().collect();
+        let (Some(ts), Some(sign)) = (q.get("timestamp"), q.get("sign")) else {
+            return false;
+        };
+        let nonce = header(req, "nonce-str");
+        ts.len() == self.digits
+            && ts.bytes().all(|b| b.is_ascii_digit())
+            && *sign == independent_signature(ACCESS_KEY, ts, nonce, SECRET)
+    }
 }
