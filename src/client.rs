@@ -1090,7 +1090,17 @@ impl RawCall {
     }
 
     /// Sends the call and returns `data` as a `serde_json::Value`.
+    ///
+    /// A `Value` tree takes many times the body's size in memory for a body
+    /// of many small objects; [`RawCall::send_raw`] keeps `data` as its JSON
+    /// text instead.
     pub async fn send_value(self) -> Result<ApiResponse<serde_json::Value>, Error> {
+        self.send().await
+    }
+
+    /// Sends the call and returns `data` as raw JSON text, parsed when and
+    /// into what you choose (`serde_json::from_str(resp.data.get())`).
+    pub async fn send_raw(self) -> Result<ApiResponse<Box<serde_json::value::RawValue>>, Error> {
         self.send().await
     }
 }

@@ -156,7 +156,8 @@ fn decode_slow<T: DeserializeOwned>(
     if !SUCCESS_CODES.contains(&code) {
         let data = env
             .data
-            .and_then(|raw| serde_json::from_str(raw.get()).ok());
+            .filter(|raw| raw.get() != "null")
+            .map(RawValue::to_owned);
         let signed = signed.map(|f| f());
         return Err(ApiError::new(
             code,

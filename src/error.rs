@@ -270,8 +270,9 @@ pub struct ApiError {
     pub http_status: u16,
     /// What to check, when the code or message points at authentication.
     pub hint: Option<String>,
-    /// The envelope's `data`, if it was not null.
-    pub data: Option<serde_json::Value>,
+    /// The envelope's `data`, if it was not null, as its raw JSON text (no
+    /// JSON tree is built for it: read it with [`ApiError::data_as`]).
+    pub data: Option<Box<serde_json::value::RawValue>>,
 }
 
 impl ApiError {
@@ -282,6 +283,14 @@ impl ApiError {
         self.hint.is_some()
     }
 
+    /// Parses the envelope's `data` into any type: `None` when there was
+    /// none, `Some(Err)` when it does not fit.
+    pub fn data_as<T: serde::de::DeserializeOwned>(&self) -> Option<Result<T, serde_json::Error>> {
+        self.data
+            .as_ref()
+            .map(|raw| serde_json::from_str(raw.get()))
+    }
+
     /// Builds the error and its hint. `signed` is the masked signed string of
     /// the attempt, quoted in the hint so the user can see what was signed.
     pub(crate) fn new(
@@ -290,7 +299,7 @@ impl ApiError {
         request_id: Option<String>,
         develop_id: Option<String>,
         http_status: u16,
-        data: Option<serde_json::Value>,
+        data: Option<Box<serde_json::value::RawValue>>,
         signed: Option<&str>,
     ) -> Self {
         let hint = auth_hint(code, &msg, http_status, signed);

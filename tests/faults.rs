@@ -814,7 +814,8 @@ async fn non_success_envelope_code() {
         (500, "系统繁忙", 200)
     );
     assert_eq!(api.request_id.as_deref(), Some("rq-1"));
-    assert_eq!(api.data.as_ref().unwrap()["detail"], "x");
+    let data: serde_json::Value = api.data_as().unwrap().unwrap();
+    assert_eq!(data["detail"], "x");
     assert!(api.hint.is_none());
     assert!(!err.is_retryable());
     assert_eq!(

@@ -1,0 +1,135 @@
+//! Peak memory of decoding a response, as a multiple of the body's size,
+//! measured with a counting allocator (issue: "bounded decode amplification").
+//!
+//! One test in this binary, so no other test allocates while it measures.
+//! Each case prints its figure; every figure must be at most 4x the body.
+//! Run `cargo test --test decode_memory -- --nocapture` to see them.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bytes::Bytes;
+use serde_json::value::RawValue;
+use xportcn::ali1688::KeywordSearchPage;
+use xportcn::model::model;
+use xportcn::taobao::Product;
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: defers to the system allocator; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// Peak bytes allocated above the level before `f` ran, while `f` ran and
+/// while its result was alive.
+fn peak_growth<R>(f: impl FnOnce() -> R) -> usize {
+    let base = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let r = f();
+    let peak = PEAK.load(Ordering::Relaxed);
+    drop(r);
+    peak - base
+}
+
+/// A model that names none of the big array: it lands in `extra`.
+#[model]
+pub struct Thin {
+    /// A field that is present.
+    pub name: Option<String>,
+}
+
+/// About 7.7 MB of small objects, as a JSON array.
+fn small_objects() -> String {
+    let mut s = String::with_capacity(8 << 20);
+    s.push('[');
+    for i in 0..245_000u32 {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&format!("{{\"id\":{i},\"v\":\"ab\",\"f\":true}}"));
+    }
+    s.push(']');
+    s
+}
+
+fn envelope(code: u16, data: &str) -> Bytes {
+    Bytes::from(format!(
+        "{{\"requestId\":\"r\",\"code\":{code},\"developId\":\"1\",\"msg\":\"m\",\"data\":{data}}}"
+    ))
+}
+
+#[test]
+fn decode_peak_is_within_four_times_the_body() {
+    let objects = small_objects();
+    let cases: Vec<(&str, Bytes, Box<dyn Fn(Bytes) -> bool>)> = vec![
+        (
+            "small objects as `data`, kept raw (Box<RawValue>)",
+            envelope(200, &objects),
+            Box::new(|b| xportcn::__private::decode_envelope::<Box<RawValue>>(200, b).is_ok()),
+        ),
+        (
+            "small objects as `data` of an error envelope",
+            envelope(500, &objects),
+            Box::new(|b| xportcn::__private::decode_envelope::<KeywordSearchPage>(200, b).is_err()),
+        ),
+        (
+            "small objects in a model's `extra`",
+            envelope(200, &format!("{{\"name\":\"x\",\"list\":{objects}}}")),
+            Box::new(|b| xportcn::__private::decode_envelope::<Thin>(200, b).is_ok()),
+        ),
+        (
+            "20 KB Taobao product, typed",
+            Bytes::from(
+                std::fs::read(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/benches/data/product-20kb.json"
+                ))
+                .expect("product fixture"),
+            ),
+            Box::new(|b| xportcn::__private::decode_envelope::<Product>(200, b).is_ok()),
+        ),
+    ];
+    let mut report = Vec::new();
+    for (name, body, decode) in cases {
+        let size = body.len();
+        let mut ok = false;
+        // The body is shared (`Bytes`), so the decode's own allocations are
+        // what is counted; the body itself is the 1x the caller already has.
+        let grew = peak_growth(|| {
+            ok = decode(body.clone());
+        });
+        let multiple = grew as f64 / size as f64;
+        println!("{name}: body {size} B, peak growth {grew} B = {multiple:.2}x");
+        assert!(ok, "{name}: decoded as expected");
+        report.push((name, multiple));
+    }
+    // For comparison only: the same body as a `serde_json::Value` tree, what
+    // the SDK built before for error `data` and unknown fields.
+    let body = envelope(500, &objects);
+    let grew = peak_growth(|| serde_json::from_slice::<serde_json::Value>(&body).ok());
+    println!(
+        "(reference) the same body as serde_json::Value: peak growth {grew} B = {:.2}x",
+        grew as f64 / body.len() as f64
+    );
+    for (name, multiple) in report {
+        assert!(multiple <= 4.0, "{name}: {multiple:.2}x the body");
+    }
+}
