@@ -76,10 +76,13 @@ fn envelope(code: u16, data: &str) -> Bytes {
     ))
 }
 
+/// Decodes a body the way one case needs; true when it came out as expected.
+type Decoder = Box<dyn Fn(Bytes) -> bool>;
+
 #[test]
 fn decode_peak_is_within_four_times_the_body() {
     let objects = small_objects();
-    let cases: Vec<(&str, Bytes, Box<dyn Fn(Bytes) -> bool>)> = vec![
+    let cases: Vec<(&str, Bytes, Decoder)> = vec![
         (
             "small objects as `data`, kept raw (Box<RawValue>)",
             envelope(200, &objects),
