@@ -33,17 +33,24 @@ extern crate self as xportcn;
 
 pub mod aftersale;
 pub mod ali1688;
+pub mod bigmajor;
 pub mod callbacks;
 mod client;
 mod credentials;
 pub mod endpoint;
 mod envelope;
 pub mod error;
+pub mod intl;
 pub mod model;
+pub mod poizon;
 pub mod retry;
 pub mod signing;
 pub mod taobao;
 pub mod types;
+/// [`intl`] under the name of its handle method ([`Client::alibaba_intl`]),
+/// which the declaration macro's generated examples use.
+#[doc(hidden)]
+pub use intl as alibaba_intl;
 
 /// What the declaration macros' generated code names. Not part of the API.
 #[doc(hidden)]
@@ -54,8 +61,14 @@ pub mod __macro_support {
 
 /// Each platform module's own list of the endpoints it declares;
 /// [`endpoint::all`] gathers them. A new module adds its list here once.
-pub(crate) const ENDPOINT_LISTS: &[&[endpoint::EndpointSpec]] =
-    &[taobao::ENDPOINTS, aftersale::ENDPOINTS, ali1688::ENDPOINTS];
+pub(crate) const ENDPOINT_LISTS: &[&[endpoint::EndpointSpec]] = &[
+    taobao::ENDPOINTS,
+    aftersale::ENDPOINTS,
+    ali1688::ENDPOINTS,
+    intl::ENDPOINTS,
+    bigmajor::ENDPOINTS,
+    poizon::ENDPOINTS,
+];
 
 /// Hooks for the fuzz targets (`fuzz/`), the property tests and the
 /// benchmarks (`benches/`, `examples/loopback_bench.rs`). Not part of the
