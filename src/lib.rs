@@ -54,8 +54,10 @@ pub mod __macro_support {
 
 /// Each platform module's own list of the endpoints it declares;
 /// [`endpoint::all`] gathers them. A new module adds its list here once.
-pub(crate) const ENDPOINT_LISTS: &[&[endpoint::EndpointSpec]] =
-    &[taobao::ENDPOINTS, aftersale::ENDPOINTS, ali1688::ENDPOINTS,
+pub(crate) const ENDPOINT_LISTS: &[&[endpoint::EndpointSpec]] = &[
+    taobao::ENDPOINTS,
+    aftersale::ENDPOINTS,
+    ali1688::ENDPOINTS,
     aftersale::refund::ENDPOINTS,
     aftersale::message::ENDPOINTS,
     aftersale::logistics::ENDPOINTS,

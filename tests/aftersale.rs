@@ -3,14 +3,13 @@
 mod common;
 
 use common::*;
+use serde_json::json;
 use wiremock::matchers::{body_json, header as header_is, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use serde_json::json;
 use xportcn::aftersale::{
     ReceiverAddress, RefundCancelRequest, RefundDetailRequest, RefundListRequest,
-    RefundMessageListRequest, RefundMessageSubmitRequest, RefundModifyRequest,
-    RefundRenderRequest, RefundSubmitRequest, ReturnLogisticsRenderRequest,
-    ReturnLogisticsSubmitRequest,
+    RefundMessageListRequest, RefundMessageSubmitRequest, RefundModifyRequest, RefundRenderRequest,
+    RefundSubmitRequest, ReturnLogisticsRenderRequest, ReturnLogisticsSubmitRequest,
 };
 use xportcn::types::{Fen, Id};
 use xportcn::{Error, Generation};
@@ -159,7 +158,10 @@ async fn refund_list_sends_the_documented_filter() {
         .refund_list(request)
         .await
         .unwrap();
-    assert_eq!(serde_json::from_str::<serde_json::Value>(raw.get()).unwrap(), data);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(raw.get()).unwrap(),
+        data
+    );
 }
 
 // --- TB-A3 ---------------------------------------------------------------------
@@ -205,11 +207,7 @@ async fn return_logistics_submit_has_no_path_and_sends_its_body_once_set() {
             .logistics_no("SF12181323546")
             .build()
     };
-    assert_refused(
-        "TB-A4",
-        |c| c.aftersale().return_logistics_submit(req()),
-    )
-    .await;
+    assert_refused("TB-A4", |c| c.aftersale().return_logistics_submit(req())).await;
 
     let server = MockServer::start().await;
     expect_one(
@@ -282,7 +280,10 @@ async fn refund_cancel_puts_the_id_in_the_path_and_decodes_the_sample() {
         Some(1_667_193_198_819)
     );
     assert_eq!(line.post_fee, Some(Fen(0)));
-    assert_eq!(line.item_image_url.as_deref(), Some("http://dummyimage.com/400x400"));
+    assert_eq!(
+        line.item_image_url.as_deref(),
+        Some("http://dummyimage.com/400x400")
+    );
     assert!(line.extra.is_empty() && logistics.extra.is_empty());
     assert_eq!(
         agg.extra.get("fieldFromTheFuture").unwrap().get(),
@@ -354,11 +355,7 @@ async fn refund_submit_has_no_path_and_sends_its_body_once_set() {
             )]))
             .build()
     };
-    assert_refused(
-        "TB-A7",
-        |c| c.aftersale().refund_submit(req()),
-    )
-    .await;
+    assert_refused("TB-A7", |c| c.aftersale().refund_submit(req())).await;
 
     let server = MockServer::start().await;
     expect_one(
@@ -394,11 +391,7 @@ async fn refund_message_list_has_no_path_and_sends_its_body_once_set() {
             .refund_id("110002685755")
             .build()
     };
-    assert_refused(
-        "TB-A8",
-        |c| c.aftersale().refund_message_list(req()),
-    )
-    .await;
+    assert_refused("TB-A8", |c| c.aftersale().refund_message_list(req())).await;
 
     let server = MockServer::start().await;
     expect_one(
@@ -427,11 +420,7 @@ async fn refund_modify_has_no_path_and_sends_its_body_once_set() {
             .refund_fee(Fen(500))
             .build()
     };
-    assert_refused(
-        "TB-A9",
-        |c| c.aftersale().refund_modify(req()),
-    )
-    .await;
+    assert_refused("TB-A9", |c| c.aftersale().refund_modify(req())).await;
 
     let server = MockServer::start().await;
     expect_one(
@@ -493,7 +482,10 @@ async fn refund_detail_queries_v2_and_decodes_the_schema() {
         "GET",
         "/v2/taobao/order/refund/query",
         Sent::Query(&[("refundId", "110002685755")]),
-        with_unknown(refund_detail_sample(), &["refundOrderAggregate", "purchaseOrderLine"]),
+        with_unknown(
+            refund_detail_sample(),
+            &["refundOrderAggregate", "purchaseOrderLine"],
+        ),
     )
     .await;
     let client = builder(&server).generation(Generation::V2).build().unwrap();
@@ -553,7 +545,13 @@ async fn refund_detail_v1_path_is_guessed_and_a_404_says_so() {
         .await
         .expect_err("404");
     assert!(
-        matches!(err, Error::GuessedPathNotFound { endpoint: "TB-A10", .. }),
+        matches!(
+            err,
+            Error::GuessedPathNotFound {
+                endpoint: "TB-A10",
+                ..
+            }
+        ),
         "{err:?}"
     );
 }

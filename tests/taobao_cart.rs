@@ -281,7 +281,12 @@ async fn cart_preview_order_has_no_path_and_sends_its_body_once_set() {
     let req = || {
         CartPreviewOrderRequest::builder()
             .ids(vec![Id::new("75")])
-            .order_address(OrderAddress::builder().city("杭州市").mobile_phone("18123594991").build())
+            .order_address(
+                OrderAddress::builder()
+                    .city("杭州市")
+                    .mobile_phone("18123594991")
+                    .build(),
+            )
             .build()
     };
     assert_refused("TB-C5", |c| c.taobao().cart_preview_order(req())).await;
@@ -346,6 +351,10 @@ async fn cart_create_order_is_a_write_sent_once_even_on_a_503() {
         .ids(vec![Id::new("75")])
         .order_address(sample_address())
         .build();
-    let err = client.taobao().cart_create_order(request).await.unwrap_err();
+    let err = client
+        .taobao()
+        .cart_create_order(request)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
 }

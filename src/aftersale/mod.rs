@@ -24,8 +24,8 @@ pub use logistics::{ReturnLogisticsRenderRequest, ReturnLogisticsSubmitRequest};
 pub use message::{RefundMessageListRequest, RefundMessageSubmitRequest, RefundMessageSubmitted};
 pub use refund::{
     LogisticsCompany, PurchaseOrderLine, ReceiverAddress, RefundCancel, RefundCancelRequest,
-    RefundDetail, RefundDetailRequest, RefundListRequest, RefundModifyRequest, RefundOrderAggregate,
-    RefundSubmitRequest, ReturnAddress, ReturnLogistics,
+    RefundDetail, RefundDetailRequest, RefundListRequest, RefundModifyRequest,
+    RefundOrderAggregate, RefundSubmitRequest, ReturnAddress, ReturnLogistics,
 };
 pub use render::{
     MaxRefundFee, RefundOrder, RefundOrderTemplate, RefundReason, RefundRender, RefundRenderRequest,
