@@ -68,6 +68,10 @@ pub(crate) const ENDPOINT_LISTS: &[&[endpoint::EndpointSpec]] = &[
     intl::ENDPOINTS,
     bigmajor::ENDPOINTS,
     poizon::ENDPOINTS,
+    aftersale::refund::ENDPOINTS,
+    aftersale::message::ENDPOINTS,
+    aftersale::logistics::ENDPOINTS,
+    taobao::cart::ENDPOINTS,
 ];
 
 /// Hooks for the fuzz targets (`fuzz/`), the property tests and the

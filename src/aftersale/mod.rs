@@ -15,8 +15,18 @@
 //! # Ok(()) }
 //! ```
 
+pub(crate) mod logistics;
+pub(crate) mod message;
+pub(crate) mod refund;
 mod render;
 
+pub use logistics::{ReturnLogisticsRenderRequest, ReturnLogisticsSubmitRequest};
+pub use message::{RefundMessageListRequest, RefundMessageSubmitRequest, RefundMessageSubmitted};
+pub use refund::{
+    LogisticsCompany, PurchaseOrderLine, ReceiverAddress, RefundCancel, RefundCancelRequest,
+    RefundDetail, RefundDetailRequest, RefundListRequest, RefundModifyRequest,
+    RefundOrderAggregate, RefundSubmitRequest, ReturnAddress, ReturnLogistics,
+};
 pub use render::{
     MaxRefundFee, RefundOrder, RefundOrderTemplate, RefundReason, RefundRender, RefundRenderRequest,
 };

@@ -9,8 +9,13 @@
 //! # Ok(()) }
 //! ```
 
+pub(crate) mod cart;
 mod product;
 
+pub use cart::{
+    CartAddRequest, CartCreateOrderRequest, CartDeleteRequest, CartEditQuantityRequest,
+    CartListRequest, CartPreviewOrderRequest, CartSkuProperty, OrderAddress, PriceRange,
+};
 pub use product::{Product, ProductGetRequest, Sku, SkuProperty};
 
 use crate::client::{Call, Client};
