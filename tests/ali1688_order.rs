@@ -474,7 +474,7 @@ async fn order_pay_url_is_never_retried() {
         .order_pay_url(OrderPayUrlRequest::builder().order_id("1").build())
         .await;
     assert!(err.is_err());
-    assert!(!<OrderPayUrlRequest as xportcn::endpoint::Endpoint>::SPEC.idempotent);
+    const { assert!(!<OrderPayUrlRequest as xportcn::endpoint::Endpoint>::SPEC.idempotent) };
 }
 
 /// AL-O7 (its sample is cut before the closing braces: closed here).
