@@ -72,6 +72,7 @@ pub(crate) const ENDPOINT_LISTS: &[&[endpoint::EndpointSpec]] = &[
     aftersale::message::ENDPOINTS,
     aftersale::logistics::ENDPOINTS,
     taobao::cart::ENDPOINTS,
+    ali1688::order::ENDPOINTS,
 ];
 
 /// Hooks for the fuzz targets (`fuzz/`), the property tests and the

@@ -1,4 +1,4 @@
-//! 1688: products (and, as they land, orders, cart and after-sale).
+//! 1688: products and orders (and, as they land, cart and after-sale).
 //!
 //! ```no_run
 //! # async fn demo(client: xportcn::Client) -> Result<(), xportcn::Error> {
@@ -7,19 +7,46 @@
 //! # Ok(()) }
 //! ```
 
+pub(crate) mod order;
 mod product;
 mod search;
 
-pub use product::{ProductDetail, ProductDetailRequest};
-pub use search::{KeywordSearchPage, KeywordSearchRequest, OfferSummary};
+pub use order::{
+    AddressParam, CargoParam, LogisticsTraceRequest, OfferRef, OrderCancelRequest,
+    OrderCreateBatchRequest, OrderCreateRequest, OrderDetailRequest, OrderPageRequest,
+    OrderPayUrlRequest, OrderPreview, OrderPreviewBatchRequest, OrderPreviewRequest,
+    OrderPreviewResult, OrderReceiveGoodsRequest, OrderSubmitToPayBatchRequest, PayUrl,
+    ReceiveGoods,
+};
+pub use product::{
+    CategoryGetRequest, HotListRequest, OpenUidDecryptRequest, ProductAttribute, ProductDetail,
+    ProductDetailRequest, ProductImage, ProductRecommendRequest, ProductSku,
+    RelatedRecommendRequest, SkuAttribute,
+};
+pub use search::{
+    GlobalSelectSearchRequest, ImageSearchRequest, KeywordSearchPage, KeywordSearchRequest,
+    OfferSummary, SearchSort, ShopOffer, ShopSearchPage, ShopSearchRequest, SortOrder,
+    StrictSelectSearchRequest,
+};
 
 use crate::client::{Call, Client};
 use crate::endpoint::{Endpoint, EndpointSpec};
 use crate::types::Id;
 
 /// The endpoints this module declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[EndpointSpec] =
-    &[ProductDetailRequest::SPEC, KeywordSearchRequest::SPEC];
+pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
+    CategoryGetRequest::SPEC,
+    ProductDetailRequest::SPEC,
+    OpenUidDecryptRequest::SPEC,
+    KeywordSearchRequest::SPEC,
+    ImageSearchRequest::SPEC,
+    ShopSearchRequest::SPEC,
+    ProductRecommendRequest::SPEC,
+    RelatedRecommendRequest::SPEC,
+    GlobalSelectSearchRequest::SPEC,
+    StrictSelectSearchRequest::SPEC,
+    HotListRequest::SPEC,
+];
 
 /// 1688 endpoints; from [`Client::ali1688`].
 #[derive(Debug, Clone, Copy)]
