@@ -54,8 +54,14 @@ pub mod __macro_support {
 
 /// Each platform module's own list of the endpoints it declares;
 /// [`endpoint::all`] gathers them. A new module adds its list here once.
-pub(crate) const ENDPOINT_LISTS: &[&[endpoint::EndpointSpec]] =
-    &[taobao::ENDPOINTS, aftersale::ENDPOINTS, ali1688::ENDPOINTS];
+pub(crate) const ENDPOINT_LISTS: &[&[endpoint::EndpointSpec]] = &[
+    taobao::ENDPOINTS,
+    aftersale::ENDPOINTS,
+    ali1688::ENDPOINTS,
+    taobao::search::ENDPOINTS,
+    taobao::purchase::ENDPOINTS,
+    taobao::order::ENDPOINTS,
+];
 
 /// Hooks for the fuzz targets (`fuzz/`), the property tests and the
 /// benchmarks (`benches/`, `examples/loopback_bench.rs`). Not part of the
