@@ -238,12 +238,13 @@ pub struct PurchaseOrderCreateRequest {
 /// fen).
 #[derive(Debug, Clone, PartialEq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
-#[builder(on(Id, into), on(String, into))]
+#[builder(on(Id, into))]
 #[non_exhaustive]
 pub struct OrderLine {
     /// Taobao item id, e.g. `600126245031041190`.
     pub item_id: Id,
     /// Line number (`"1"` in both lines of the docs' example).
+    #[builder(into)]
     pub order_line_no: String,
     /// Quantity.
     #[serde(serialize_with = "as_string")]
@@ -252,6 +253,7 @@ pub struct OrderLine {
     #[serde(serialize_with = "fen_as_string")]
     pub price: Fen,
     /// Currency, `CNY` in the docs' example.
+    #[builder(into)]
     pub currency: String,
     /// SKU id, e.g. `5016042822039`.
     pub sku_id: Id,
