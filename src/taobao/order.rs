@@ -138,8 +138,7 @@ pub struct OrderPayRequest {
     pub other: Other,
 }
 
-/// Get an IM (chat with the seller) link: the URL of a Taobao distributor
-/// chat page about an item or order.
+/// Get an IM link: the URL of a chat with the seller about an item or order.
 ///
 /// v1 verified (<https://doc-en.pandapon.com/api-263477616>); v2 derived (the
 /// v2 nav lists "Get IM Link", POST, without its path). The page's schema
@@ -196,8 +195,7 @@ pub struct OrderDetailRequest {
     pub other: Other,
 }
 
-/// Get the logistics details of a purchase sub-order: its parcels, their
-/// carriers, traces, receiver and goods.
+/// Get the logistics details of a purchase sub-order: parcels, traces, carriers.
 ///
 /// Both generations verified: v1 <https://doc.pandapon.com/api-250313082>,
 /// v2 <https://doc-cnv2.pandapon.com/api-288535324>.

@@ -20,8 +20,7 @@ use crate::types::{Fen, Id};
 /// Parameters a request type does not model, sent as they are.
 type Other = serde_json::Map<String, serde_json::Value>;
 
-/// Purchase order page list (Xportcn), a paged list of Taobao purchase
-/// orders: request and response schema unknown.
+/// Purchase order page list (Xportcn): request and response schema unknown.
 ///
 /// The key-account status-flow page
 /// (<https://doc-en-ka.xportcn.com/doc-8873281>) names the endpoint
@@ -94,8 +93,7 @@ pub struct PurchaseOrderPayRequest {
     pub other: Other,
 }
 
-/// Purchase order render: previews an order for lines and a receiver before
-/// creating it (response schema unknown).
+/// Purchase order render: previews an order before creating it (response kept raw).
 ///
 /// v1 verified on the PandaPon page "Render trước khi tạo lệnh" (render
 /// before creating an order, <https://doc-vnm.pandapon.com/api-250496540>).
@@ -193,9 +191,10 @@ pub struct PurchaseOrderRenderV2Request {
     pub other: Other,
 }
 
-/// Create a Taobao order (Xportcn "purchase order create", PandaPon "Create
-/// an order"): order lines, a receiver and a budget in fen (response schema
-/// unknown).
+/// Purchase order create: a Taobao order from lines, a receiver and a budget in fen.
+///
+/// Xportcn "purchase order create", PandaPon "Create an order"; the response
+/// schema is unknown (kept raw).
 ///
 /// v1 verified (<https://doc-vnm.pandapon.com/api-250496533>, also
 /// <https://doc-en.pandapon.com/api-263477610>); v2 derived (the v2 nav lists

@@ -31,8 +31,9 @@ use crate::types::Id;
 /// Parameters a request type does not model, sent as they are.
 type Other = serde_json::Map<String, serde_json::Value>;
 
-/// Taobao hot product recommendation: recommended items, page by page
-/// (schema from a public client only).
+/// Taobao hot product recommendation: recommended items, one page per call.
+///
+/// The schema comes from a public client only.
 ///
 /// No doc page shows this endpoint: the v1 path and the fields come from a
 /// public Go client of the platform (`ProductService.RecommendedProducts`),
@@ -171,8 +172,9 @@ pub struct ProductDetailV2Request {
     pub item_id: Id,
 }
 
-/// Taobao product search (Xportcn "Taobao product search API"): path and
-/// schema unknown; see [`Taobao::product_item_search`].
+/// Taobao product search (Xportcn): path and schema unknown.
+///
+/// For a documented keyword search see [`Taobao::product_item_search`].
 ///
 /// The v1 nav lists "Taobao product search interface" (POST) and Xportcn
 /// "Taobao product search API", but no page shows a path or a field. The
@@ -198,8 +200,7 @@ pub struct ProductSearchRequest {
     pub other: Other,
 }
 
-/// Taobao commodity search: items matching a keyword (response schema
-/// unknown).
+/// Taobao commodity search: items matching a keyword (response kept raw).
 ///
 /// v2 verified (<https://doc-env2.pandapon.com/api-289120988>, titled
 /// "Taobao commodity search interface", TB-P5b's exact title); v1 derived by
@@ -253,8 +254,7 @@ pub struct ProductImageSearchRequest {
     pub other: Other,
 }
 
-/// Batch query of products by Taobao item ids: which items (and SKUs) can be
-/// bought through the distribution channel.
+/// Batch check of Taobao item ids: which items and SKUs are distributable.
 ///
 /// v1 verified (<https://doc-en.pandapon.com/api-263477607>); v2 derived (the
 /// v2 nav lists "Query products in bulk based on Taobao product IDs", POST,
