@@ -519,3 +519,30 @@ async fn logistics_detail_decodes_the_v1_real_sample() {
     );
     assert_eq!(parcel.logistics_goods[0].quantity, Some(2));
 }
+
+#[tokio::test]
+async fn order_pay_is_sent_once_its_path_is_set() {
+    // An unknown path is no dead end: the user sets it, and the parameters
+    // in `other` go out as the body.
+    let server = MockServer::start().await;
+    expect_one(
+        &server,
+        "POST",
+        "/open/order/pay",
+        Sent::Json(json!({"orderId": "1024285237573584051"})),
+        json!({"paid": true}),
+    )
+    .await;
+    let c = builder(&server)
+        .override_path("TB-O12", "/open/order/pay")
+        .build()
+        .unwrap();
+    let mut other = serde_json::Map::new();
+    other.insert("orderId".into(), json!("1024285237573584051"));
+    let raw = c
+        .taobao()
+        .order_pay(OrderPayRequest::builder().other(other).build())
+        .await
+        .unwrap();
+    assert_eq!(raw.get(), r#"{"paid":true}"#);
+}
