@@ -73,6 +73,9 @@ pub(crate) const ENDPOINT_LISTS: &[&[endpoint::EndpointSpec]] = &[
     aftersale::logistics::ENDPOINTS,
     taobao::cart::ENDPOINTS,
     ali1688::order::ENDPOINTS,
+    taobao::search::ENDPOINTS,
+    taobao::purchase::ENDPOINTS,
+    taobao::order::ENDPOINTS,
 ];
 
 /// Hooks for the fuzz targets (`fuzz/`), the property tests and the

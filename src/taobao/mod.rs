@@ -10,13 +10,32 @@
 //! ```
 
 pub(crate) mod cart;
+pub(crate) mod order;
 mod product;
+pub(crate) mod purchase;
+pub(crate) mod search;
 
 pub use cart::{
     CartAddRequest, CartCreateOrderRequest, CartDeleteRequest, CartEditQuantityRequest,
     CartListRequest, CartPreviewOrderRequest, CartSkuProperty, OrderAddress, PriceRange,
+pub use order::{
+    ImLinkGetRequest, LogisticsDetail, LogisticsDetailRequest, LogisticsGoods, LogisticsParcel,
+    LogisticsPartner, LogisticsReceiver, LogisticsTrace, OrderCancelRequest, OrderDetailRequest,
+    OrderPageRequest, OrderPayRequest, OrderUpdateWarehouseRequest, OrderVoucherUploadRequest,
+    WarehouseUpdate,
 };
 pub use product::{Product, ProductGetRequest, Sku, SkuProperty};
+pub use purchase::{
+    OrderLine, PurchaseOrderCancelRequest, PurchaseOrderCreateRequest,
+    PurchaseOrderCreateV2Request, PurchaseOrderPageRequest, PurchaseOrderPayRequest,
+    PurchaseOrderRenderRequest, PurchaseOrderRenderV2Request, Receiver, RenderLine,
+};
+pub use search::{
+    BatchCheck, BatchCheckItem, MpProduct, NoMpReason, ProductBatchCheckRequest,
+    ProductDetailV2Request, ProductImageSearchRequest, ProductItemSearchRequest,
+    ProductRecommendRequest, ProductSearchRequest, ProductSource, ProductSourceGetRequest,
+    RecommendPage, RecommendedProduct, SpuDetailRequest, SpuListRequest,
+};
 
 use crate::client::{Call, Client};
 use crate::endpoint::{Endpoint, EndpointSpec};
