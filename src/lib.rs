@@ -33,12 +33,14 @@ extern crate self as xportcn;
 
 pub mod aftersale;
 pub mod ali1688;
+pub mod basics;
 pub mod callbacks;
 mod client;
 mod credentials;
 pub mod endpoint;
 mod envelope;
 pub mod error;
+pub mod logistics;
 pub mod model;
 pub mod retry;
 pub mod signing;
@@ -54,8 +56,15 @@ pub mod __macro_support {
 
 /// Each platform module's own list of the endpoints it declares;
 /// [`endpoint::all`] gathers them. A new module adds its list here once.
-pub(crate) const ENDPOINT_LISTS: &[&[endpoint::EndpointSpec]] =
-    &[taobao::ENDPOINTS, aftersale::ENDPOINTS, ali1688::ENDPOINTS];
+pub(crate) const ENDPOINT_LISTS: &[&[endpoint::EndpointSpec]] = &[
+    taobao::ENDPOINTS,
+    aftersale::ENDPOINTS,
+    ali1688::ENDPOINTS,
+    ali1688::refund::ENDPOINTS,
+    ali1688::cart::ENDPOINTS,
+    basics::ENDPOINTS,
+    logistics::ENDPOINTS,
+];
 
 /// Hooks for the fuzz targets (`fuzz/`), the property tests and the
 /// benchmarks (`benches/`, `examples/loopback_bench.rs`). Not part of the

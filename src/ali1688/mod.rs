@@ -7,10 +7,22 @@
 //! # Ok(()) }
 //! ```
 
+pub(crate) mod cart;
 mod product;
+pub(crate) mod refund;
 mod search;
 
+pub use cart::{
+    CartAddRequest, CartAddressParam, CartCreateOrderRequest, CartDeleteRequest,
+    CartEditQuantityRequest, CartItem, CartList, CartListRequest, CartPreviewOrderRequest,
+    CartShop,
+};
 pub use product::{ProductDetail, ProductDetailRequest};
+pub use refund::{
+    LogisticsCompaniesRequest, OrderEntryCount, RefundCreateRequest, RefundCreated,
+    RefundGoodsReturnRequest, RefundInfo, RefundInfoRequest, RefundReasonsRequest,
+    RefundVoucherUploadRequest,
+};
 pub use search::{KeywordSearchPage, KeywordSearchRequest, OfferSummary};
 
 use crate::client::{Call, Client};
