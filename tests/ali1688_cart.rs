@@ -54,18 +54,8 @@ async fn cart_list_v2_sends_nothing_and_decodes_the_documented_sample() {
         "price": 6.15, "quantity": "3", "amountOnSale": 1200, "properties": "{\"颜色\":\"红\"}",
         "isNew": true
     });
-    expect_one(
-        &server,
-        "GET",
-        "/v2/alibaba/cart/list",
-        Sent::Nothing,
-        data,
-    )
-    .await;
-    let client = builder(&server)
-        .generation(Generation::V2)
-        .build()
-        .unwrap();
+    expect_one(&server, "GET", "/v2/alibaba/cart/list", Sent::Nothing, data).await;
+    let client = builder(&server).generation(Generation::V2).build().unwrap();
     let cart = client
         .ali1688()
         .cart_list(CartListRequest::new())
@@ -82,7 +72,10 @@ async fn cart_list_v2_sends_nothing_and_decodes_the_documented_sample() {
 
     let line = &cart.enable_list[0].cart_item_infos[0];
     assert_eq!(line.id.as_ref().unwrap(), "1840000000000000123");
-    assert_eq!(line.offer_map_id.as_ref().unwrap(), "WUnUC1cILiBjt-Jv3lDdlQ");
+    assert_eq!(
+        line.offer_map_id.as_ref().unwrap(),
+        "WUnUC1cILiBjt-Jv3lDdlQ"
+    );
     assert_eq!(
         line.spec_id.as_deref(),
         Some("b266e0726506185beaf205cbae88530d")
@@ -168,7 +161,11 @@ async fn cart_add_sends_its_inferred_fields_once_the_path_is_set() {
                 .offer_id(706627393257u64)
                 .spec_id("b266e0726506185beaf205cbae88530d")
                 .quantity(2)
-                .other([("outMemberId".to_owned(), json!("m1"))].into_iter().collect())
+                .other(
+                    [("outMemberId".to_owned(), json!("m1"))]
+                        .into_iter()
+                        .collect(),
+                )
                 .build(),
         )
         .await

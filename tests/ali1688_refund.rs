@@ -246,10 +246,7 @@ async fn refund_create_minimal_body_on_v2() {
         json!({"refundId": "TQ1429000000000002"}),
     )
     .await;
-    let client = builder(&server)
-        .generation(Generation::V2)
-        .build()
-        .unwrap();
+    let client = builder(&server).generation(Generation::V2).build().unwrap();
     let created = client
         .ali1688()
         .refund_create(

@@ -110,10 +110,10 @@ async fn address_add_or_update_sends_the_documented_body_and_reads_the_dataless_
             "address": "文一西路 969 号",
             "phone": "13800000000"
         })))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
-            fixture("responses/BA-2.response.json"),
-            "application/json",
-        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(fixture("responses/BA-2.response.json"), "application/json"),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -259,7 +259,13 @@ async fn freight_preview_signs_the_query_and_sends_the_documented_example() {
     assert_eq!(raw_json(&preview)["renderId"], "FF2024080200007");
 }
 
-fn line(item: &str, sku: &str, quantity: i64, title: &str, freight: Option<FreightInfo>) -> LineItem {
+fn line(
+    item: &str,
+    sku: &str,
+    quantity: i64,
+    title: &str,
+    freight: Option<FreightInfo>,
+) -> LineItem {
     LineItem::builder()
         .item_id(item)
         .sku_id(sku)
@@ -288,11 +294,27 @@ async fn order_booking_signs_the_query_and_sends_the_documented_example() {
         .order_booking(
             OrderBookingRequest::builder()
                 .render_id("FF2024080200007")
-                .tmall_order_info(TmallOrderInfo::builder().tmall_order_id("123123444").build())
+                .tmall_order_info(
+                    TmallOrderInfo::builder()
+                        .tmall_order_id("123123444")
+                        .build(),
+                )
                 .receiver_address(us_address())
                 .line_items(vec![
-                    line("2048020617114736", "413185732720", 1, "这是商品1", Some(freight("1"))),
-                    line("2048232789087639", "4970432383383", 2, "这是商品2", Some(freight("2"))),
+                    line(
+                        "2048020617114736",
+                        "413185732720",
+                        1,
+                        "这是商品1",
+                        Some(freight("1")),
+                    ),
+                    line(
+                        "2048232789087639",
+                        "4970432383383",
+                        2,
+                        "这是商品2",
+                        Some(freight("2")),
+                    ),
                 ])
                 .build(),
         )
@@ -307,7 +329,13 @@ fn domestic_update() -> DomesticLogisticsUpdateRequest {
         .tmall_order_id("12345667")
         .logistic_infos(vec![
             LogisticInfo::builder()
-                .line_item(line("2048020617114736", "413185732720", 1, "这是商品1", None))
+                .line_item(line(
+                    "2048020617114736",
+                    "413185732720",
+                    1,
+                    "这是商品1",
+                    None,
+                ))
                 .logistic_number("FARJP2408000013YQ")
                 .domestic_logistic_info(vec![
                     DomesticLogisticInfo::rts_seconds("SF1234521212678", "顺丰", 1_754_342_534),
@@ -315,7 +343,13 @@ fn domestic_update() -> DomesticLogisticsUpdateRequest {
                 ])
                 .build(),
             LogisticInfo::builder()
-                .line_item(line("2048232789087639", "4970432383383", 2, "这是商品2", None))
+                .line_item(line(
+                    "2048232789087639",
+                    "4970432383383",
+                    2,
+                    "这是商品2",
+                    None,
+                ))
                 .logistic_number("FARJP2408000014YQ")
                 .domestic_logistic_info(vec![
                     DomesticLogisticInfo::builder()
@@ -334,7 +368,10 @@ async fn domestic_logistics_update_keeps_the_logistic_numer_typo_and_signs_the_q
     let server = MockServer::start().await;
     let body = fixture_json("responses/WL-4.request.json");
     // The docs' typo is the wire name, at both levels.
-    assert_eq!(body["logisticInfos"][0]["logisticNumer"], "FARJP2408000013YQ");
+    assert_eq!(
+        body["logisticInfos"][0]["logisticNumer"],
+        "FARJP2408000013YQ"
+    );
     // The page shows no answer.
     expect_query_signed(
         &server,

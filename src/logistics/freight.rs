@@ -119,12 +119,14 @@ pub struct FreightPreviewRequest {
 /// them out: they are optional here.
 #[derive(Debug, Clone, PartialEq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
-#[builder(on(String, into), on(Id, into))]
+#[builder(on(String, into))]
 #[non_exhaustive]
 pub struct RenderItem {
     /// Item id.
+    #[builder(into)]
     pub item_id: Id,
     /// SKU id.
+    #[builder(into)]
     pub sku_id: Id,
     /// Quantity.
     pub quantity: i64,
@@ -196,14 +198,16 @@ pub struct OrderBookingRequest {
 /// uses the first five).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
-#[builder(on(String, into), on(Id, into))]
+#[builder(on(String, into))]
 #[non_exhaustive]
 pub struct LineItem {
     /// Item id.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[builder(into)]
     pub item_id: Option<Id>,
     /// SKU id.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[builder(into)]
     pub sku_id: Option<Id>,
     /// Quantity.
     #[serde(skip_serializing_if = "Option::is_none")]
