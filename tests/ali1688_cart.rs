@@ -294,6 +294,6 @@ async fn cart_create_order_sends_the_documented_body() {
         )
         .await
         .unwrap();
-    let got: serde_json::Value = serde_json::from_str(created.get()).unwrap();
+    let got: serde_json::Value = serde_json::from_str(created.unwrap().get()).unwrap();
     assert_eq!(got["orderId"], "2386945123456789012");
 }

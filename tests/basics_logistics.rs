@@ -320,7 +320,7 @@ async fn order_booking_signs_the_query_and_sends_the_documented_example() {
         )
         .await
         .unwrap();
-    assert_eq!(raw_json(&booked), answer);
+    assert_eq!(raw_json(&booked.unwrap()), answer);
 }
 
 fn domestic_update() -> DomesticLogisticsUpdateRequest {

@@ -276,13 +276,15 @@ pub struct CartAddressParam {
 
 /// Creates a 1688 order from cart lines.
 ///
-/// The response's `data` is not shown on the page: kept as raw JSON.
+/// The response's `data` is not shown on the page: kept as raw JSON
+/// (`None` when the server sends none, so a success never reads as an
+/// error).
 #[endpoint(
     id = "AL-C6",
     method = POST,
     v1 = verified("/alibaba/cart/create/order", "https://doc-en.pandapon.com/api-263477662"),
     v2 = derived("/v2/alibaba/cart/create/order"),
-    response = Box<RawValue>,
+    response = Option<Box<RawValue>>,
     write,
     handle = Ali1688,
     via = ali1688,

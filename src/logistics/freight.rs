@@ -167,13 +167,13 @@ pub struct FreightInfo {
 /// [module docs](crate::logistics)).
 ///
 /// Every field is optional on the page. The response's `data` is not shown
-/// on the page: kept as raw JSON.
+/// on the page: kept as raw JSON (`None` when the server sends none).
 #[endpoint(
     id = "WL-3",
     method = POST,
     v1 = verified("/open/pp/logistics/orderBookingFreight", "https://doc.pandapon.com/api-250313137"),
     v2 = derived("/v2/open/pp/logistics/orderBookingFreight"),
-    response = Box<RawValue>,
+    response = Option<Box<RawValue>>,
     write,
     signing = query,
     handle = Logistics,
