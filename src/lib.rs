@@ -34,6 +34,7 @@ extern crate self as xportcn;
 pub mod aftersale;
 pub mod ali1688;
 pub mod bigmajor;
+pub mod basics;
 pub mod callbacks;
 mod client;
 mod credentials;
@@ -41,6 +42,7 @@ pub mod endpoint;
 mod envelope;
 pub mod error;
 pub mod intl;
+pub mod logistics;
 pub mod model;
 pub mod poizon;
 pub mod retry;
@@ -76,6 +78,10 @@ pub(crate) const ENDPOINT_LISTS: &[&[endpoint::EndpointSpec]] = &[
     taobao::search::ENDPOINTS,
     taobao::purchase::ENDPOINTS,
     taobao::order::ENDPOINTS,
+    ali1688::refund::ENDPOINTS,
+    ali1688::cart::ENDPOINTS,
+    basics::ENDPOINTS,
+    logistics::ENDPOINTS,
 ];
 
 /// Hooks for the fuzz targets (`fuzz/`), the property tests and the

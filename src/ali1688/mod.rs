@@ -8,7 +8,9 @@
 //! ```
 
 pub(crate) mod order;
+pub(crate) mod cart;
 mod product;
+pub(crate) mod refund;
 mod search;
 
 pub use order::{
@@ -28,6 +30,18 @@ pub use search::{
     OfferSummary, SearchSort, ShopOffer, ShopSearchPage, ShopSearchRequest, SortOrder,
     StrictSelectSearchRequest,
 };
+pub use cart::{
+    CartAddRequest, CartAddressParam, CartCreateOrderRequest, CartDeleteRequest,
+    CartEditQuantityRequest, CartItem, CartList, CartListRequest, CartPreviewOrderRequest,
+    CartShop,
+};
+pub use product::{ProductDetail, ProductDetailRequest};
+pub use refund::{
+    LogisticsCompaniesRequest, OrderEntryCount, RefundCreateRequest, RefundCreated,
+    RefundGoodsReturnRequest, RefundInfo, RefundInfoRequest, RefundReasonsRequest,
+    RefundVoucherUploadRequest,
+};
+pub use search::{KeywordSearchPage, KeywordSearchRequest, OfferSummary};
 
 use crate::client::{Call, Client};
 use crate::endpoint::{Endpoint, EndpointSpec};

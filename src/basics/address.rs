@@ -1,0 +1,74 @@
+use serde_json::value::RawValue;
+
+use super::Basics;
+use crate::endpoint::endpoint;
+use crate::types::{Id, lenient};
+
+/// The account's delivery addresses.
+///
+/// **Path and method unknown**: the doc page (Foundations › "Get user
+/// address information", INFERRED doc-en api-263477668) is not stored; the
+/// catalogue says `POST`. The call fails before sending until the path is
+/// set with
+/// [`ClientBuilder::override_path`](crate::ClientBuilder::override_path)`("BA-1", ..)`.
+/// **Schema unknown**: no parameter is INFERRED (put any in `other`); the
+/// answer is kept as raw JSON.
+#[endpoint(
+    id = "BA-1",
+    method = POST,
+    response = Box<RawValue>,
+    idempotent,
+    handle = Basics,
+    via = basics,
+    name = addresses,
+)]
+#[derive(Default)]
+pub struct AddressesRequest {
+    /// Any parameter, by its wire name (schema unknown).
+    #[serde(flatten)]
+    #[builder(default)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Adds a delivery address, or updates the one with `id`.
+///
+/// The page marks no field required; the address fields are evidently
+/// needed and required here, `id` is left out to add (INFERRED: set it to
+/// update). The answer has **no `data`**: the body is only `{code, msg}`,
+/// so the call returns `None` (anything the server adds as `data` is kept
+/// as raw JSON).
+#[endpoint(
+    id = "BA-2",
+    method = POST,
+    v1 = verified("/open/address/addOrUpdate", "https://doc-en.pandapon.com/api-263477669"),
+    v2 = verified("/v2/open/address/addOrUpdate", "https://doc-cnv2.pandapon.com/api-288437932"),
+    response = Option<Box<RawValue>>,
+    write,
+    handle = Basics,
+    via = basics,
+    name = address_add_or_update,
+)]
+pub struct AddressAddOrUpdateRequest {
+    /// The address to update (sent as a JSON integer); leave unset to add.
+    #[serde(serialize_with = "opt_id_as_number")]
+    pub id: Option<Id>,
+    /// Recipient.
+    pub name: String,
+    /// Province name.
+    pub province: String,
+    /// City name.
+    pub city: String,
+    /// District name.
+    pub district: String,
+    /// Street address.
+    pub address: String,
+    /// Mobile number.
+    pub phone: String,
+}
+
+fn opt_id_as_number<S: serde::Serializer>(id: &Option<Id>, s: S) -> Result<S::Ok, S::Error> {
+    match id {
+        Some(id) => lenient::id_as_number(id, s),
+        None => s.serialize_none(),
+    }
+}
