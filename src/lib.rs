@@ -33,8 +33,8 @@ extern crate self as xportcn;
 
 pub mod aftersale;
 pub mod ali1688;
-pub mod bigmajor;
 pub mod basics;
+pub mod bigmajor;
 pub mod callbacks;
 mod client;
 mod credentials;

@@ -7,12 +7,17 @@
 //! # Ok(()) }
 //! ```
 
-pub(crate) mod order;
 pub(crate) mod cart;
+pub(crate) mod order;
 mod product;
 pub(crate) mod refund;
 mod search;
 
+pub use cart::{
+    CartAddRequest, CartAddressParam, CartCreateOrderRequest, CartDeleteRequest,
+    CartEditQuantityRequest, CartItem, CartList, CartListRequest, CartPreviewOrderRequest,
+    CartShop,
+};
 pub use order::{
     AddressParam, CargoParam, LogisticsTraceRequest, OfferRef, OrderCancelRequest,
     OrderCreateBatchRequest, OrderCreateRequest, OrderDetailRequest, OrderPageRequest,
@@ -25,23 +30,16 @@ pub use product::{
     ProductDetailRequest, ProductImage, ProductRecommendRequest, ProductSku,
     RelatedRecommendRequest, SkuAttribute,
 };
-pub use search::{
-    GlobalSelectSearchRequest, ImageSearchRequest, KeywordSearchPage, KeywordSearchRequest,
-    OfferSummary, SearchSort, ShopOffer, ShopSearchPage, ShopSearchRequest, SortOrder,
-    StrictSelectSearchRequest,
-};
-pub use cart::{
-    CartAddRequest, CartAddressParam, CartCreateOrderRequest, CartDeleteRequest,
-    CartEditQuantityRequest, CartItem, CartList, CartListRequest, CartPreviewOrderRequest,
-    CartShop,
-};
-pub use product::{ProductDetail, ProductDetailRequest};
 pub use refund::{
     LogisticsCompaniesRequest, OrderEntryCount, RefundCreateRequest, RefundCreated,
     RefundGoodsReturnRequest, RefundInfo, RefundInfoRequest, RefundReasonsRequest,
     RefundVoucherUploadRequest,
 };
-pub use search::{KeywordSearchPage, KeywordSearchRequest, OfferSummary};
+pub use search::{
+    GlobalSelectSearchRequest, ImageSearchRequest, KeywordSearchPage, KeywordSearchRequest,
+    OfferSummary, SearchSort, ShopOffer, ShopSearchPage, ShopSearchRequest, SortOrder,
+    StrictSelectSearchRequest,
+};
 
 use crate::client::{Call, Client};
 use crate::endpoint::{Endpoint, EndpointSpec};

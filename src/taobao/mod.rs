@@ -18,6 +18,7 @@ pub(crate) mod search;
 pub use cart::{
     CartAddRequest, CartCreateOrderRequest, CartDeleteRequest, CartEditQuantityRequest,
     CartListRequest, CartPreviewOrderRequest, CartSkuProperty, OrderAddress, PriceRange,
+};
 pub use order::{
     ImLinkGetRequest, LogisticsDetail, LogisticsDetailRequest, LogisticsGoods, LogisticsParcel,
     LogisticsPartner, LogisticsReceiver, LogisticsTrace, OrderCancelRequest, OrderDetailRequest,
