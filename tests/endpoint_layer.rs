@@ -122,11 +122,13 @@ async fn an_unknown_path_fails_before_sending_and_names_the_fix() {
         .expect(0)
         .mount(&server)
         .await;
-    // AL-P2 has no known v2 path.
+    // AL-O11 (1688 order detail) has no known v2 path.
     let client = builder(&server).generation(Generation::V2).build().unwrap();
     let err = client
         .ali1688()
-        .product_detail(706627393257u64)
+        .order_detail(xportcn::ali1688::OrderDetailRequest::new(
+            "3305075341149134260",
+        ))
         .await
         .unwrap_err();
     match &err {
@@ -135,13 +137,13 @@ async fn an_unknown_path_fails_before_sending_and_names_the_fix() {
             generation,
             ..
         } => {
-            assert_eq!(*endpoint, "AL-P2");
+            assert_eq!(*endpoint, "AL-O11");
             assert_eq!(*generation, Generation::V2);
         }
         other => panic!("{other:?}"),
     }
     let text = err.to_string();
-    assert!(text.contains("override_path(\"AL-P2\""), "{text}");
+    assert!(text.contains("override_path(\"AL-O11\""), "{text}");
     assert!(text.contains("v2"), "{text}");
 }
 
