@@ -531,27 +531,20 @@ async fn refund_detail_queries_v2_and_decodes_the_schema() {
 }
 
 #[tokio::test]
-async fn refund_detail_v1_path_is_guessed_and_a_404_says_so() {
+async fn refund_detail_v1_path_is_derived_from_the_v2_page_and_sent() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/open/order/refund/query"))
-        .respond_with(ResponseTemplate::new(404))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client(&server)
+    expect_one(
+        &server,
+        "GET",
+        "/open/order/refund/query",
+        Sent::Query(&[("refundId", "110002685755")]),
+        serde_json::json!({"currency": "CNY"}),
+    )
+    .await;
+    let detail = client(&server)
         .aftersale()
         .refund_detail(RefundDetailRequest::new("110002685755"))
         .await
-        .expect_err("404");
-    assert!(
-        matches!(
-            err,
-            Error::GuessedPathNotFound {
-                endpoint: "TB-A10",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+        .unwrap();
+    assert_eq!(detail.currency.as_deref(), Some("CNY"));
 }

@@ -171,10 +171,7 @@ pub struct RefundModifyRequest {
 #[endpoint(
     id = "TB-A10",
     method = GET,
-    v1 = guessed(
-        "/open/order/refund/query",
-        "twin of the documented v2 /v2/taobao/order/refund/query; the v1 page is not stored"
-    ),
+    v1 = derived("/open/order/refund/query"),
     v2 = verified("/v2/taobao/order/refund/query", "https://doc-cnv2.pandapon.com/api-288803036"),
     response = RefundDetail,
     idempotent,
