@@ -370,7 +370,8 @@ impl Client {
             path: path.into(),
             query: None,
             body: None,
-            idempotent: method == Method::Get,
+            // The SDK cannot know what a raw path does: a GET may be a write.
+            idempotent: false,
             error: None,
         }
     }
@@ -788,8 +789,9 @@ impl RawCall<'_> {
         self
     }
 
-    /// Whether the call may be retried. Defaults to true for GET and false
-    /// for POST.
+    /// Whether the call may be retried. Defaults to false whatever the
+    /// method: a raw call is sent once (a GET may be a write on this
+    /// platform) unless you mark it `.idempotent(true)`.
     pub fn idempotent(mut self, yes: bool) -> Self {
         self.idempotent = yes;
         self

@@ -898,3 +898,26 @@ async fn write_on_a_pool_whose_connection_the_server_closed_is_delivered_once() 
         assert_eq!(server.connections(), 2, "rst={rst}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Raw calls are sent once unless marked idempotent
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn raw_get_against_503_is_sent_once_unless_marked_idempotent() {
+    let server = mock_body(503, "").await;
+    let c = mock_client(&server);
+    // A raw GET may be a write: sent exactly once by default.
+    let err = c.raw(Method::Get, "/x").send_value().await.unwrap_err();
+    assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
+    assert_eq!(mock_count(&server).await, 1, "a raw GET reached the server once");
+    // Marked idempotent by the caller: retried as configured.
+    let err = c
+        .raw(Method::Get, "/x")
+        .idempotent(true)
+        .send_value()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
+    assert_eq!(mock_count(&server).await, 4);
+}
