@@ -171,6 +171,17 @@ impl ClientBuilder {
     /// Uses the caller's `reqwest::Client` (shared pool, proxy, TLS roots).
     /// Its own default headers and timeouts still apply; per-attempt timeouts
     /// are set on every request.
+    ///
+    /// **Security: the client you pass must not follow redirects.** Build it
+    /// with `.redirect(reqwest::redirect::Policy::none())`. reqwest's
+    /// default policy follows up to 10 redirects, and a client that follows
+    /// them re-sends the request, with its signed headers, to wherever the
+    /// `Location` points: another host included, and a write (pay, create)
+    /// included. The client this crate builds follows none. A 3xx response
+    /// that reaches the SDK is detected and returned as
+    /// [`Error::Redirect`], never followed or retried; but a redirect that
+    /// your client follows internally happens before the SDK sees any
+    /// response and **cannot be detected**.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -248,6 +259,8 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .user_agent(&self.user_agent)
                 .connect_timeout(self.connect_timeout)
+                // Never re-send a signed request (a write too) to a Location.
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
@@ -508,6 +521,17 @@ impl Client {
             };
 
             let failure = match sent {
+                // A redirect is never followed nor retried: the signed
+                // request goes nowhere else.
+                Ok(resp) if resp.status().is_redirection() => {
+                    let status = resp.status().as_u16();
+                    tracing::Span::current().record("status", status);
+                    let location = resp
+                        .headers()
+                        .get(http::header::LOCATION)
+                        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+                    return Err(Error::Redirect { status, location });
+                }
                 Ok(resp) => {
                     let status = resp.status().as_u16();
                     let retry_after = resp
