@@ -51,6 +51,8 @@ mod message;
 #[cfg(test)]
 mod message_legacy;
 mod order;
+#[cfg(feature = "redis")]
+mod redis;
 mod store;
 mod taobao;
 mod verify;
@@ -64,6 +66,8 @@ pub use ali1688::{
 pub use bigmajor::{ParcelInbound, QualityInspection};
 pub use message::{Envelope, Message};
 pub use order::{OrderEvent, OrderStatus, OrderSummary};
+#[cfg(feature = "redis")]
+pub use redis::{DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT, RedisReplayStore};
 pub use store::{
     DEFAULT_REPLAY_MEMORY_BYTES, MEMORY_ENTRY_OVERHEAD, MemoryReplayStore, ReplayStore, StoreError,
     StoreFuture,
