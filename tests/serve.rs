@@ -49,7 +49,7 @@ async fn start(receiver: Receiver, config: ServeConfig) -> Server {
 async fn read_to_close(s: &mut TcpStream) -> Vec<u8> {
     let mut out = Vec::new();
     let mut buf = [0u8; 4096];
-    let _ = tokio::time::timeout(BOUND, async {
+    tokio::time::timeout(BOUND, async {
         loop {
             match s.read(&mut buf).await {
                 Ok(0) | Err(_) => break,
