@@ -373,6 +373,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         Err(rejection) => return reject(&rejection),
     };
     let dedup_key = checked.message.dedup_key();
+    let nonce = checked.nonce.clone();
     match shared.verifier.record_nonce(&checked).await {
         Ok(()) => {}
         // An authentic request sent again: fine if its message was queued.
@@ -392,7 +393,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             return (StatusCode::OK, "duplicate").into_response();
         }
         Claim::Unavailable => {
-            shared.verifier.forget_nonce(&headers).await;
+            shared.verifier.forget_nonce(nonce.as_deref()).await;
             return unavailable();
         }
     }
@@ -418,7 +419,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         Ok(()) => (StatusCode::OK, "success").into_response(),
         Err(key) => {
             shared.release(&key).await;
-            shared.verifier.forget_nonce(&headers).await;
+            shared.verifier.forget_nonce(nonce.as_deref()).await;
             tracing::warn!(key = %key, "delivery queue full or closed: answering 503 so the platform retries");
             unavailable()
         }

@@ -382,7 +382,8 @@ impl fmt::Debug for Verifier {
 /// What a push proved, before its nonce is recorded.
 pub(crate) struct Checked {
     pub(crate) message: Message,
-    nonce: Option<String>,
+    /// The nonce, when it is authenticated (and so will be recorded).
+    pub(crate) nonce: Option<String>,
 }
 
 static HEADER_ONLY_WARNING: Once = Once::new();
@@ -641,14 +642,14 @@ impl Verifier {
         })
     }
 
-    /// Forgets the nonce of a push whose delivery could not be completed
-    /// (the receiver answered 503), so that a retry of the very same request
-    /// is not taken for a replay.
+    /// Forgets the nonce [`Verifier::record_nonce`] recorded for a push
+    /// whose delivery could not be completed (the receiver answered 503), so
+    /// that a retry of the very same request is not taken for a replay. Only
+    /// a nonce this push recorded is forgotten, never one named by an
+    /// unauthenticated header.
     #[cfg_attr(not(feature = "axum"), allow(dead_code))]
-    pub(crate) async fn forget_nonce(&self, headers: &HeaderMap) {
-        if let (Ok(Some(nonce)), Some(store)) =
-            (header(headers, &HEADER_NONCE, "nonce-str"), &self.store)
-            && valid_nonce(nonce)
+    pub(crate) async fn forget_nonce(&self, recorded: Option<&str>) {
+        if let (Some(nonce), Some(store)) = (recorded, &self.store)
             && let Err(e) = store.remove(&nonce_key(nonce)).await
         {
             tracing::warn!(error = %e, "could not forget the nonce of an undelivered push");
