@@ -11,7 +11,7 @@
 //! signed `curl` command you can try.
 
 use xportcn::Credentials;
-use xportcn::callbacks::axum::Receiver;
+use xportcn::callbacks::axum::{Receiver, ServeConfig, serve};
 use xportcn::callbacks::{Message, Verifier, sign_push};
 
 #[tokio::main]
@@ -74,6 +74,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     curl.push_str(&format!(" --data '{}'", String::from_utf8_lossy(sample)));
     println!("try (valid for 10 minutes, once):\n{curl}");
 
-    axum::serve(listener, app).await?;
+    // Not `axum::serve`: this one closes connections whose headers (5 s) or
+    // body (5 s, the receiver's) stall, and refuses connections past 256.
+    serve(listener, app, ServeConfig::default()).await?;
     Ok(())
 }

@@ -177,6 +177,17 @@ impl ClientBuilder {
     /// Uses the caller's `reqwest::Client` (shared pool, proxy, TLS roots).
     /// Its own default headers and timeouts still apply; per-attempt timeouts
     /// are set on every request.
+    ///
+    /// **Security: the client you pass must not follow redirects.** Build it
+    /// with `.redirect(reqwest::redirect::Policy::none())`. reqwest's
+    /// default policy follows up to 10 redirects, and a client that follows
+    /// them re-sends the request, with its signed headers, to wherever the
+    /// `Location` points: another host included, and a write (pay, create)
+    /// included. The client this crate builds follows none. A 3xx response
+    /// that reaches the SDK is detected and returned as
+    /// [`Error::Redirect`], never followed or retried; but a redirect that
+    /// your client follows internally happens before the SDK sees any
+    /// response and **cannot be detected**.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -265,6 +276,8 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .user_agent(&self.user_agent)
                 .connect_timeout(self.connect_timeout)
+                // Never re-send a signed request (a write too) to a Location.
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
@@ -423,6 +436,7 @@ impl Client {
             path: path.into(),
             query: None,
             body: None,
+            // The SDK cannot know what a raw path does: a GET may be a write.
             idempotent: false,
             error: None,
         }
@@ -590,6 +604,17 @@ impl Client {
             };
 
             let failure = match sent {
+                // A redirect is never followed nor retried: the signed
+                // request goes nowhere else.
+                Ok(resp) if resp.status().is_redirection() => {
+                    let status = resp.status().as_u16();
+                    tracing::Span::current().record("status", status);
+                    let location = resp
+                        .headers()
+                        .get(http::header::LOCATION)
+                        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+                    return Err(Error::Redirect { status, location });
+                }
                 Ok(resp) => {
                     let status = resp.status().as_u16();
                     let retry_after = resp
@@ -1055,9 +1080,9 @@ impl RawCall {
         self
     }
 
-    /// Whether the call may be retried. Defaults to false whatever the method:
-    /// the platform has writes sent as GET (refund cancel, 1688 payment), so
-    /// a raw call is sent once unless you mark it idempotent.
+    /// Whether the call may be retried. Defaults to false whatever the
+    /// method: a raw call is sent once (a GET may be a write on this
+    /// platform) unless you mark it `.idempotent(true)`.
     pub fn idempotent(mut self, yes: bool) -> Self {
         self.idempotent = yes;
         self

@@ -46,7 +46,7 @@ struct Envelope<D> {
         deserialize_with = "lenient::opt_string_lossy"
     )]
     request_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "strict_code")]
     code: Option<i64>,
     #[serde(
         rename = "developId",
@@ -58,6 +58,59 @@ struct Envelope<D> {
     msg: Option<String>,
     #[serde(default = "none")]
     data: Option<D>,
+}
+
+/// Reads `code` strictly: a JSON integer, or a string made only of ASCII
+/// digits. Anything else (`"200 "`, `200.0`, `2e2`, `"+200"`, `true`) is an
+/// error, so that a loosely written value is never taken for success.
+/// `null` is "no code".
+fn strict_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    d.deserialize_any(StrictCode)
+}
+
+struct StrictCode;
+
+impl serde::de::Visitor<'_> for StrictCode {
+    type Value = Option<i64>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("`code` as a JSON integer or a string of digits")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        i64::try_from(v)
+            .map(Some)
+            .map_err(|_| E::custom(format_args!("`code` {v} is out of range")))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Err(E::custom(format_args!(
+            "`code` must be an integer, found the number {v}"
+        )))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(E::custom(format_args!(
+                "`code` must be an integer or a string of digits, found the string {v:?}"
+            )));
+        }
+        v.parse()
+            .map(Some)
+            .map_err(|_| E::custom(format_args!("`code` {v:?} is out of range")))
+    }
 }
 
 /// The envelope with `data` left unparsed.
@@ -250,6 +303,39 @@ mod tests {
                 "{b}"
             );
             assert_eq!(fast.body, slow.body);
+        }
+    }
+
+    #[test]
+    fn code_is_read_strictly() {
+        // Accepted: an integer, or a string of digits.
+        for ok in [
+            r#"{"code":200,"data":1}"#,
+            r#"{"code":"200","data":1}"#,
+            r#"{"code":"0","data":1}"#,
+        ] {
+            let r = dec::<serde_json::Value>(ok).unwrap();
+            assert!(SUCCESS_CODES.contains(&r.code), "{ok}");
+        }
+        // Anything else is not an envelope, never a success.
+        for bad in [
+            r#"{"code":"200 ","data":1}"#,
+            r#"{"code":" 200","data":1}"#,
+            r#"{"code":200.0,"data":1}"#,
+            r#"{"code":2e2,"data":1}"#,
+            r#"{"code":"2e2","data":1}"#,
+            r#"{"code":"+200","data":1}"#,
+            r#"{"code":"","data":1}"#,
+            r#"{"code":true,"data":1}"#,
+            r#"{"code":[200],"data":1}"#,
+            r#"{"code":18446744073709551615,"data":1}"#,
+            r#"{"code":"99999999999999999999","data":1}"#,
+        ] {
+            let e = dec::<serde_json::Value>(bad).unwrap_err();
+            assert!(
+                matches!(&e, Error::Http { reason, .. } if reason.contains("code")),
+                "{bad}: {e}"
+            );
         }
     }
 

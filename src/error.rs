@@ -72,6 +72,21 @@ pub enum Error {
         limit: usize,
     },
 
+    /// The server answered with a redirect (3xx). The SDK follows no
+    /// redirect and never retries one: a signed request, a write included,
+    /// is not re-sent to the `Location`. Usually a wrong base URL (`http`
+    /// instead of `https`, a missing `/api`) or a misconfigured proxy.
+    #[error(
+        "HTTP {status}: redirect to {} not followed (check the base URL)",
+        location.as_deref().unwrap_or("<no Location header>")
+    )]
+    Redirect {
+        /// HTTP status of the response (300 to 399).
+        status: u16,
+        /// The `Location` header, if there was one (lossy UTF-8).
+        location: Option<String>,
+    },
+
     /// The request did not complete in time.
     #[error("timed out after {elapsed:?} ({kind}) after {attempts} attempt(s)")]
     Timeout {
@@ -169,7 +184,9 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.http_status),
-            Error::Http { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
+            Error::Http { status, .. }
+            | Error::BodyTooLarge { status, .. }
+            | Error::Redirect { status, .. } => Some(*status),
             Error::Decode(e) => Some(e.http_status),
             Error::GuessedPathNotFound { source, .. } => source.status(),
             _ => None,

@@ -899,3 +899,136 @@ async fn write_on_a_pool_whose_connection_the_server_closed_is_delivered_once() 
         assert_eq!(server.connections(), 2, "rst={rst}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Raw calls are sent once unless marked idempotent
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn raw_get_against_503_is_sent_once_unless_marked_idempotent() {
+    let server = mock_body(503, "").await;
+    let c = mock_client(&server);
+    // A raw GET may be a write: sent exactly once by default.
+    let err = c.raw(Method::Get, "/x").send_value().await.unwrap_err();
+    assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
+    assert_eq!(
+        mock_count(&server).await,
+        1,
+        "a raw GET reached the server once"
+    );
+    // Marked idempotent by the caller: retried as configured.
+    let err = c
+        .raw(Method::Get, "/x")
+        .idempotent(true)
+        .send_value()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
+    assert_eq!(mock_count(&server).await, 4);
+}
+
+// ---------------------------------------------------------------------------
+// Redirects are never followed: the signed request goes nowhere else
+// ---------------------------------------------------------------------------
+
+/// One redirect case: `status` pointing at `other` (another server on
+/// 127.0.0.1) or at the same server, for a typed read, a typed write and a
+/// raw write.
+async fn redirect_case(status: u16, same_host: bool) {
+    let other =
+        mock_always(ResponseTemplate::new(200).set_body_raw(ok_body(), "application/json")).await;
+    let server = MockServer::start().await;
+    let target = if same_host {
+        format!("{}/api/elsewhere", server.uri())
+    } else {
+        format!("{}/api/open/order/pay", other.uri())
+    };
+    Mock::given(wiremock::matchers::path_regex("^/api/(open|x)"))
+        .respond_with(ResponseTemplate::new(status).insert_header("location", target.as_str()))
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::path("/api/elsewhere"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(ok_body(), "application/json"))
+        .mount(&server)
+        .await;
+    let c = mock_client(&server);
+    let assert_redirect = |err: &Error| {
+        match err {
+            Error::Redirect {
+                status: s,
+                location,
+            } => {
+                assert_eq!(*s, status);
+                assert_eq!(location.as_deref(), Some(target.as_str()));
+            }
+            other => panic!("{status}: expected Redirect, got {other:?}"),
+        }
+        assert!(!err.is_retryable());
+        assert_eq!(err.status(), Some(status));
+    };
+
+    // Read: not followed, not retried.
+    let err = c.taobao().product_get("1").await.unwrap_err();
+    assert_redirect(&err);
+    assert_eq!(mock_count(&server).await, 1, "{status}: read sent once");
+    // Write (typed): sent exactly once.
+    let err = c.call(pay()).await.unwrap_err();
+    assert_redirect(&err);
+    assert_eq!(mock_count(&server).await, 2, "{status}: write sent once");
+    // Write opted into retries: a redirect is still not retried.
+    let err = c.call(pay()).retry_writes().await.unwrap_err();
+    assert_redirect(&err);
+    assert_eq!(mock_count(&server).await, 3);
+    // Raw write marked idempotent: same.
+    let err = c
+        .raw(Method::Post, "/open/order/pay")
+        .json(&serde_json::json!({"orderId": "1"}))
+        .idempotent(true)
+        .send_value()
+        .await
+        .unwrap_err();
+    assert_redirect(&err);
+    assert_eq!(mock_count(&server).await, 4);
+    // Nothing reached the redirect target.
+    assert_eq!(mock_count(&other).await, 0, "{status}: other host reached");
+    let followed = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == "/api/elsewhere")
+        .count();
+    assert_eq!(followed, 0, "{status}: same-host Location followed");
+}
+
+#[tokio::test]
+async fn redirects_to_another_host_are_not_followed() {
+    for status in [301, 302, 303, 307, 308] {
+        redirect_case(status, false).await;
+    }
+}
+
+#[tokio::test]
+async fn redirects_to_the_same_host_are_not_followed() {
+    for status in [301, 302, 303, 307, 308] {
+        redirect_case(status, true).await;
+    }
+}
+
+#[tokio::test]
+async fn redirect_without_location_is_typed_too() {
+    let server = mock_always(ResponseTemplate::new(302)).await;
+    let err = mock_client(&server).call(pay()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Redirect {
+                status: 302,
+                location: None
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("302"), "{err}");
+    assert_eq!(mock_count(&server).await, 1);
+}

@@ -242,3 +242,141 @@ async fn same_request_again_after_200_is_duplicate_and_after_503_is_accepted() {
         Some(Message::Ali1688Refund { .. })
     ));
 }
+
+// ---------------------------------------------------------------------------
+// Issue 14: forged bodies on real request headers, stripped Authorization,
+// replays of one body under fresh headers
+// ---------------------------------------------------------------------------
+
+fn request_with(headers: &http::HeaderMap, body: &[u8]) -> Request<Body> {
+    let mut req = Request::post("/")
+        .body(Body::from(body.to_vec()))
+        .expect("request");
+    *req.headers_mut() = headers.clone();
+    req
+}
+
+#[tokio::test]
+async fn headers_of_a_real_outbound_request_on_another_body_get_401() {
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    // Capture what the SDK's own client sends on a product_get.
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"code":200,"msg":"ok","data":{"itemId":"1"}}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let client = xportcn::Client::builder()
+        .credentials(creds())
+        .base_url(format!("{}/api", server.uri()))
+        .build()
+        .expect("client");
+    let _ = client.taobao().product_get("672991141190").await;
+    let requests = server.received_requests().await.unwrap_or_default();
+    let captured = &requests.first().expect("captured").headers;
+    let mut headers = http::HeaderMap::new();
+    for (k, v) in captured {
+        headers.append(k.clone(), v.clone());
+    }
+
+    let (router, mut rx) = receiver(Verifier::new(creds()));
+    let forged = fixture("1688-order-buyer-refund.json");
+    let (status, text) = send(&router, request_with(&headers, &forged)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{text}");
+    assert!(rx.try_recv().is_err(), "nothing delivered");
+}
+
+#[tokio::test]
+async fn stripped_or_blank_authorization_with_a_swapped_body_gets_401() {
+    let (router, mut rx) = receiver(Verifier::new(creds()));
+    let genuine = fixture("order-create.string-body.json");
+    let forged = fixture("1688-order-buyer-refund.json");
+    let mut stripped = sign_push(&creds(), &genuine);
+    stripped.remove("authorization");
+    assert_eq!(
+        send(&router, request_with(&stripped, &forged)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let mut blank = sign_push(&creds(), &genuine);
+    blank.insert("authorization", http::HeaderValue::from_static(""));
+    assert_eq!(
+        send(&router, request_with(&blank, &forged)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(rx.try_recv().is_err(), "nothing delivered");
+}
+
+#[tokio::test]
+async fn one_body_replayed_under_fresh_headers_is_delivered_once() {
+    let (router, mut rx) = receiver(Verifier::new(creds()));
+    let body = fixture("1688-order-buyer-refund.json");
+    let authorization = sign_push(&creds(), &body)["authorization"].clone();
+    // The attacker keeps the body and its Authorization, and makes up new
+    // timestamp and nonce headers each time.
+    for i in 0..20 {
+        let mut h = http::HeaderMap::new();
+        h.insert("authorization", authorization.clone());
+        h.insert(
+            "nonce-str",
+            http::HeaderValue::from_str(&format!("fresh-{i}")).expect("header"),
+        );
+        let (status, text) = send(&router, request_with(&h, &body)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(text, if i == 0 { "success" } else { "duplicate" });
+    }
+    assert!(rx.try_recv().is_ok());
+    assert!(rx.try_recv().is_err(), "delivered exactly once");
+}
+
+#[tokio::test]
+async fn oversized_content_length_gets_413_before_the_body() {
+    let (router, _rx) = Receiver::new(Verifier::new(creds()))
+        .body_limit(1024)
+        .build();
+    // The body never comes: only the announced length is known.
+    let mut req = Request::post("/")
+        .body(Body::new(NeverBody))
+        .expect("request");
+    req.headers_mut()
+        .insert("content-length", http::HeaderValue::from_static("10000000"));
+    let resp = tokio::time::timeout(Duration::from_secs(5), router.clone().oneshot(req))
+        .await
+        .expect("answered without reading the body")
+        .expect("infallible");
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(resp.headers()["connection"], "close");
+}
+
+#[tokio::test]
+async fn stalled_body_gets_408_within_the_body_timeout() {
+    let (router, mut rx) = Receiver::new(Verifier::new(creds()))
+        .body_timeout(Duration::from_millis(200))
+        .build();
+    let req = Request::post("/")
+        .body(Body::new(NeverBody))
+        .expect("request");
+    let resp = tokio::time::timeout(Duration::from_secs(5), router.clone().oneshot(req))
+        .await
+        .expect("answered within the body timeout")
+        .expect("infallible");
+    assert_eq!(resp.status(), StatusCode::REQUEST_TIMEOUT);
+    assert_eq!(resp.headers()["connection"], "close");
+    assert!(rx.try_recv().is_err());
+}
+
+/// A request body whose bytes never arrive.
+struct NeverBody;
+
+impl axum::body::HttpBody for NeverBody {
+    type Data = axum::body::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        std::task::Poll::Pending
+    }
+}

@@ -3,9 +3,12 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderMap, HeaderValue, StatusCode};
+use std::sync::Arc;
 use xportcn::Credentials;
+
 use xportcn::callbacks::{
-    Message, Rejection, SignatureScheme, Verifier, sign_push, sign_push_with,
+    AuthorizationBase, MAX_NONCE_LEN, MemoryReplayStore, Message, Rejection, SignatureScheme,
+    Verifier, sign_push, sign_push_with, sign_push_with_base,
 };
 
 const SECRET: &str = "top-secret-value";
@@ -53,19 +56,20 @@ fn valid_push_is_accepted() {
 }
 
 #[test]
-fn authorization_only_and_signature_only_are_accepted() {
+fn authorization_only_is_accepted_signature_only_needs_the_opt_in() {
     let v = Verifier::new(creds());
     let body = body();
     let h = sign_push(&creds(), &body);
     assert!(v.verify(&only(&h, &["authorization"]), &body).is_ok());
-    let h = sign_push(&creds(), &body);
-    assert!(
-        v.verify(
-            &only(&h, &["access-key", "timestamp", "nonce-str", "signature"]),
-            &body
-        )
-        .is_ok()
+    let h = only(
+        &sign_push(&creds(), &body),
+        &["access-key", "timestamp", "nonce-str", "signature"],
     );
+    let err = v.verify(&h, &body).unwrap_err();
+    assert_eq!(err, Rejection::BodyNotSigned);
+    assert_eq!(err.status(), StatusCode::UNAUTHORIZED);
+    let lax = Verifier::new(creds()).accept_request_signature_only(true);
+    assert!(lax.verify(&h, &body).is_ok());
 }
 
 #[test]
@@ -265,4 +269,202 @@ fn authentic_but_malformed_is_400() {
     assert!(matches!(err, Rejection::Malformed(_)));
     assert_eq!(err.status(), StatusCode::BAD_REQUEST);
     assert!(!err.is_auth_failure());
+}
+
+// ---------------------------------------------------------------------------
+// Issue 14: forged bodies, blank Authorization, inferred base, nonces
+// ---------------------------------------------------------------------------
+
+/// Another genuine-looking push body, to swap in.
+fn other_body() -> Vec<u8> {
+    br#"{"messageType":"ORDER_CANCEL","messagePlatform":1,"timestamp":"1779263269913","messageBody":{"orderId":"3305075341149134260","orderStatus":"CANCEL"}}"#.to_vec()
+}
+
+#[test]
+fn stripped_or_blank_authorization_with_a_swapped_body_is_rejected() {
+    let v = Verifier::new(creds());
+    let (body, forged) = (body(), other_body());
+    // Stripped: the request-style headers alone do not cover the body.
+    let mut h = sign_push(&creds(), &body);
+    h.remove("authorization");
+    assert_eq!(v.verify(&h, &forged).unwrap_err(), Rejection::BodyNotSigned);
+    // Blank or whitespace: a rejection, never a fall-back to the others,
+    // even for a verifier that opted into header-only pushes.
+    let lax = Verifier::new(creds()).accept_request_signature_only(true);
+    for blank in ["", "   "] {
+        let mut h = sign_push(&creds(), &body);
+        h.insert("authorization", HeaderValue::from_str(blank).unwrap());
+        for verifier in [&v, &lax] {
+            assert_eq!(
+                verifier.verify(&h, &forged).unwrap_err(),
+                Rejection::InvalidHeader("authorization")
+            );
+        }
+    }
+    // Malformed (not 32 bytes of hex): rejected.
+    for junk in ["zz", "00", "HMAC-SHA256 ", "sha256=xyz"] {
+        let mut h = sign_push(&creds(), &body);
+        h.insert("authorization", HeaderValue::from_str(junk).unwrap());
+        let err = lax.verify(&h, &forged).unwrap_err();
+        assert!(err.is_auth_failure(), "{junk}: {err}");
+    }
+}
+
+#[test]
+fn a_mismatching_authorization_names_the_base_that_matches() {
+    let body = body();
+    for base in AuthorizationBase::CANDIDATES {
+        if base == AuthorizationBase::Body {
+            continue;
+        }
+        let h = sign_push_with_base(&creds(), &body, base);
+        let err = Verifier::new(creds()).verify(&h, &body).unwrap_err();
+        assert_eq!(
+            err,
+            Rejection::AuthorizationBaseMismatch {
+                configured: AuthorizationBase::Body,
+                matches: base
+            }
+        );
+        assert_eq!(err.status(), StatusCode::UNAUTHORIZED);
+        assert!(
+            err.to_string()
+                .contains(&format!("authorization_base(AuthorizationBase::{base})")),
+            "{err}"
+        );
+        assert_no_secret(&err);
+        // The one builder call that fixes it.
+        let fixed = Verifier::new(creds()).authorization_base(base);
+        assert!(fixed.verify(&h, &body).is_ok(), "{base}");
+        // And the configured base still binds the body.
+        let h = sign_push_with_base(&creds(), &body, base);
+        assert_eq!(
+            fixed.verify(&h, &other_body()).unwrap_err(),
+            Rejection::BadSignature {
+                scheme: SignatureScheme::Authorization
+            }
+        );
+    }
+}
+
+#[test]
+fn nonce_length_and_charset_are_checked() {
+    let v = Verifier::new(creds());
+    let body = body();
+    let ts = now_ms().to_string();
+    let ok = "a".repeat(MAX_NONCE_LEN);
+    assert!(
+        v.verify(&sign_push_with(&creds(), &body, &ts, &ok), &body)
+            .is_ok()
+    );
+    assert!(
+        v.verify(&sign_push_with(&creds(), &body, &ts, "Ab-_09"), &body)
+            .is_ok()
+    );
+    let long = "a".repeat(MAX_NONCE_LEN + 1);
+    for bad in [long.as_str(), "a b", "a/b", "a.b", "a+b", "nonce%00", "a:b"] {
+        let h = sign_push_with(&creds(), &body, &ts, bad);
+        assert_eq!(
+            v.verify(&h, &body).unwrap_err(),
+            Rejection::InvalidHeader("nonce-str"),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn only_verified_and_authenticated_nonces_are_recorded() {
+    let store = MemoryReplayStore::new(64 * 1024);
+    let v = Verifier::new(creds()).replay_store(Arc::new(store.clone()));
+    let body = body();
+    let ts = now_ms().to_string();
+    let forger = Credentials::new("58c0201dfdf148eca63cbf6bb5e7cf03", "guess", "1");
+    // Forged pushes never reach the store.
+    for i in 0..200 {
+        let h = sign_push_with(&forger, &body, &ts, &format!("forged-{i}"));
+        assert!(v.verify(&h, &body).is_err());
+    }
+    assert!(store.is_empty(), "{store:?}");
+    // One genuine push signed only by Authorization, re-sent with 200 fresh
+    // nonces: its nonce is not authenticated, so it is not recorded (the
+    // receiver's de-duplication key catches the replay instead).
+    let auth = only(&sign_push(&creds(), &body), &["authorization"]);
+    for i in 0..200 {
+        let mut h = auth.clone();
+        h.insert(
+            "nonce-str",
+            HeaderValue::from_str(&format!("flood-{i}")).unwrap(),
+        );
+        h.insert("timestamp", HeaderValue::from_str(&ts).unwrap());
+        assert!(v.verify(&h, &body).is_ok());
+    }
+    assert!(store.is_empty(), "{store:?}");
+    // A genuine push with the request signature: its nonce is recorded once.
+    let h = sign_push(&creds(), &body);
+    assert!(v.verify(&h, &body).is_ok());
+    assert_eq!(store.len(), 1);
+    assert_eq!(v.verify(&h, &body).unwrap_err(), Rejection::Replay);
+    // A malformed body, even when authentic, records nothing.
+    let garbage = b"{\"messageType\": ";
+    let h = sign_push(&creds(), garbage);
+    assert!(matches!(
+        v.verify(&h, garbage).unwrap_err(),
+        Rejection::Malformed(_)
+    ));
+    assert_eq!(store.len(), 1);
+}
+
+#[test]
+fn replay_memory_is_bounded_in_bytes() {
+    let budget = 16 * 1024;
+    let store = MemoryReplayStore::new(budget);
+    let v = Verifier::new(creds()).replay_store(Arc::new(store.clone()));
+    let body = body();
+    for _ in 0..2_000 {
+        assert!(v.verify(&sign_push(&creds(), &body), &body).is_ok());
+        assert!(store.bytes() <= budget);
+    }
+    assert!(store.len() < 2_000);
+}
+
+/// The headers of a real outbound `product_get` request, captured by a
+/// loopback wiremock server from the SDK's own client.
+async fn captured_request_headers() -> HeaderMap {
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"code":200,"msg":"ok","data":{"itemId":"1"}}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let client = xportcn::Client::builder()
+        .credentials(creds())
+        .base_url(format!("{}/api", server.uri()))
+        .build()
+        .unwrap();
+    let _ = client.taobao().product_get("672991141190").await;
+    let requests = server.received_requests().await.unwrap_or_default();
+    let req = requests.first().expect("the client sent a request");
+    let mut headers = HeaderMap::new();
+    for (name, value) in &req.headers {
+        headers.append(name.clone(), value.clone());
+    }
+    assert!(headers.contains_key("signature"));
+    headers
+}
+
+#[tokio::test]
+async fn headers_of_a_real_outbound_request_cannot_carry_a_forged_push() {
+    let headers = captured_request_headers().await;
+    let forged = other_body();
+    let v = Verifier::new(creds());
+    assert_eq!(
+        v.verify(&headers, &forged).unwrap_err(),
+        Rejection::BodyNotSigned
+    );
+    // What the opt-in costs: the same forgery is accepted.
+    let lax = Verifier::new(creds()).accept_request_signature_only(true);
+    assert!(lax.verify(&headers, &forged).is_ok());
 }

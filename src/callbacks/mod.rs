@@ -17,9 +17,13 @@
 //!
 //! * [`Message::from_json`] / [`Message::from_slice`]: parse a push body into
 //!   a typed [`Message`] (no authentication).
-//! * [`Verifier`]: authenticate a push (the `Authorization` HMAC and the
-//!   request-style `signature` headers, timestamp window, nonce replay) and
-//!   parse it, from any HTTP framework: hand it the headers and the raw body.
+//! * [`Verifier`]: authenticate a push (the `Authorization` HMAC, which binds
+//!   the body and is required by default; the request-style `signature`
+//!   headers when present; timestamp window; nonce replay) and parse it,
+//!   from any HTTP framework: hand it the headers and the raw body.
+//! * [`ReplayStore`]: where nonces and de-duplication keys live: in memory
+//!   ([`MemoryReplayStore`], bounded in bytes, the default) or, with feature
+//!   `redis`, in a Redis shared by several receivers.
 //! * `callbacks::axum` (feature `axum`): a ready axum router that
 //!   verifies, de-duplicates, hands the message to your code through a bounded
 //!   channel and acknowledges at once.
@@ -37,7 +41,6 @@
 //! ```
 #![warn(missing_docs)]
 
-use std::collections::{HashSet, VecDeque};
 use std::fmt;
 
 mod ali1688;
@@ -48,6 +51,9 @@ mod message;
 #[cfg(test)]
 mod message_legacy;
 mod order;
+#[cfg(feature = "redis")]
+mod redis;
+mod store;
 mod taobao;
 mod verify;
 
@@ -60,10 +66,17 @@ pub use ali1688::{
 pub use bigmajor::{ParcelInbound, QualityInspection};
 pub use message::{Envelope, Message};
 pub use order::{OrderEvent, OrderStatus, OrderSummary};
+#[cfg(feature = "redis")]
+pub use redis::{DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT, RedisReplayStore};
+pub use store::{
+    DEFAULT_REPLAY_MEMORY_BYTES, MEMORY_ENTRY_OVERHEAD, MemoryReplayStore, ReplayStore, StoreError,
+    StoreFuture,
+};
 pub use taobao::{PurchaseOrderPrice, TaobaoPriceModify, TaobaoRefund, TaobaoSubOrder};
 pub use verify::{
-    DEFAULT_REPLAY_CAPACITY, DEFAULT_TIMESTAMP_WINDOW, HEADER_AUTHORIZATION, Rejection,
-    SignatureScheme, Verifier, authorization_base, sign_push, sign_push_with,
+    AuthorizationBase, DEFAULT_REPLAY_CAPACITY, DEFAULT_TIMESTAMP_WINDOW, DIAGNOSE_MAX_BODY,
+    HEADER_AUTHORIZATION, MAX_NONCE_LEN, Rejection, SignatureScheme, Verifier, authorization_base,
+    sign_push, sign_push_with, sign_push_with_base,
 };
 
 /// The platform a message is about (`messagePlatform`).
@@ -306,73 +319,9 @@ pub(crate) fn wire_eq(text: &str, wire: &str) -> bool {
     normalized(text).eq(normalized(wire))
 }
 
-/// A bounded set of recently seen keys: when full, the oldest key is
-/// forgotten. Used for nonces (replay protection) and de-duplication keys.
-#[derive(Debug)]
-pub(crate) struct BoundedSet {
-    set: HashSet<String>,
-    order: VecDeque<String>,
-    capacity: usize,
-}
-
-impl BoundedSet {
-    pub(crate) fn new(capacity: usize) -> Self {
-        BoundedSet {
-            set: HashSet::new(),
-            order: VecDeque::new(),
-            capacity: capacity.max(1),
-        }
-    }
-
-    /// Inserts `key`; returns `false` if it was already present.
-    pub(crate) fn insert(&mut self, key: &str) -> bool {
-        if self.set.contains(key) {
-            return false;
-        }
-        while self.order.len() >= self.capacity {
-            match self.order.pop_front() {
-                Some(old) => {
-                    self.set.remove(&old);
-                }
-                None => break,
-            }
-        }
-        self.set.insert(key.to_owned());
-        self.order.push_back(key.to_owned());
-        true
-    }
-
-    /// Whether `key` is present.
-    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
-    pub(crate) fn contains(&self, key: &str) -> bool {
-        self.set.contains(key)
-    }
-
-    /// Removes `key` (a claim that could not be completed).
-    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
-    pub(crate) fn remove(&mut self, key: &str) {
-        if self.set.remove(key) {
-            self.order.retain(|k| k != key);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bounded_set_forgets_oldest() {
-        let mut s = BoundedSet::new(2);
-        assert!(s.insert("a"));
-        assert!(!s.insert("a"));
-        assert!(s.insert("b"));
-        assert!(s.insert("c"));
-        assert!(s.insert("a"));
-        assert!(!s.insert("c"));
-        s.remove("c");
-        assert!(s.insert("c"));
-    }
 
     #[test]
     fn wire_eq_is_normalized_equality() {

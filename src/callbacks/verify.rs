@@ -1,7 +1,7 @@
 //! Authentication of pushes: [`Verifier`], [`Rejection`] and [`sign_push`].
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Once};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, KeyInit, Mac};
@@ -10,7 +10,10 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderVal
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use super::{BoundedSet, CallbackError, Message};
+use super::store::{
+    MEMORY_ENTRY_OVERHEAD, MemoryReplayStore, ReplayStore, StoreError, now_or_never,
+};
+use super::{CallbackError, Message};
 use crate::credentials::Credentials;
 use crate::signing::{
     self, HEADER_ACCESS_KEY, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, HEADER_USER_ID,
@@ -23,26 +26,146 @@ pub const HEADER_AUTHORIZATION: HeaderName = AUTHORIZATION;
 /// 600 s, the same window the platform applies to requests.
 pub const DEFAULT_TIMESTAMP_WINDOW: Duration = Duration::from_secs(600);
 
-/// Default number of nonces remembered for replay protection.
+/// The unit of [`Verifier::replay_protection`]: a capacity of `n` sizes the
+/// in-memory store for `n` nonces of 32 characters. The default memory is
+/// [`DEFAULT_REPLAY_MEMORY_BYTES`](super::DEFAULT_REPLAY_MEMORY_BYTES), bounded in bytes.
 pub const DEFAULT_REPLAY_CAPACITY: usize = 10_000;
 
-/// The bytes the `Authorization` HMAC is computed over: the raw request body.
+/// Longest accepted `nonce-str`, in bytes. The platform sends 32 characters.
+pub const MAX_NONCE_LEN: usize = 64;
+
+/// Largest body for which a failed `Authorization` is checked against the
+/// other [`AuthorizationBase`] candidates (the diagnosis costs one HMAC per
+/// candidate).
+pub const DIAGNOSE_MAX_BODY: usize = 64 * 1024;
+
+/// The bytes of the default [`AuthorizationBase::Body`]: the raw request body.
 ///
 /// The message manual defines the header as
 /// `HEX_ENCODE(HMAC-SHA256(Base, Secret))` with `Secret = AccessSecret`, but
 /// the definition of `Base` is cut off in every stored copy of the docs.
 /// **INFERRED:** `Base` is the raw HTTP request body, byte for byte as
 /// received (never re-serialised JSON). This is the single place that rule
-/// lives: [`Verifier`] and [`sign_push`] both call it, so if the platform
-/// turns out to sign something else, only this function changes.
+/// lives for the default; if the platform turns out to sign something else,
+/// [`Verifier::authorization_base`] selects one of the other candidates of
+/// [`AuthorizationBase`], and a mismatching push tells you which one
+/// ([`Rejection::AuthorizationBaseMismatch`]).
 pub fn authorization_base(body: &[u8]) -> &[u8] {
     body
 }
 
+/// What the `Authorization` HMAC is computed over. **INFERRED**: the
+/// platform's definition of `Base` is cut off in every stored copy of its
+/// docs; the default is the raw body.
+///
+/// These are the candidates [`Verifier`] tries when an `Authorization`
+/// does not match the configured base: if one of them matches, the push is
+/// still rejected, with [`Rejection::AuthorizationBaseMismatch`] naming it,
+/// so one real push tells you the scheme:
+///
+/// ```
+/// use xportcn::Credentials;
+/// use xportcn::callbacks::{AuthorizationBase, Rejection, Verifier, sign_push_with_base};
+///
+/// let creds = Credentials::new("my-access-key", "my-secret", "2100007341207");
+/// let body = br#"{"messageType":"ORDER_CREATE","messagePlatform":1,"messageBody":{"orderId":"1"}}"#;
+/// // A platform that signs timestamp + body:
+/// let headers = sign_push_with_base(&creds, body, AuthorizationBase::TimestampBody);
+/// let err = Verifier::new(creds.clone()).verify(&headers, body).unwrap_err();
+/// assert_eq!(err, Rejection::AuthorizationBaseMismatch {
+///     configured: AuthorizationBase::Body,
+///     matches: AuthorizationBase::TimestampBody,
+/// });
+/// // The one-line fix:
+/// let verifier = Verifier::new(creds).authorization_base(AuthorizationBase::TimestampBody);
+/// assert!(verifier.verify(&headers, body).is_ok());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum AuthorizationBase {
+    /// The raw body, byte for byte (the default).
+    #[default]
+    Body,
+    /// The `timestamp` header, then the raw body.
+    TimestampBody,
+    /// The `timestamp` header, a line feed (`\n`), then the raw body.
+    TimestampNewlineBody,
+    /// The raw body, then the `timestamp` header.
+    BodyTimestamp,
+    /// The `timestamp` header, the `nonce-str` header, then the raw body.
+    TimestampNonceBody,
+}
+
+impl AuthorizationBase {
+    /// Every candidate, the default first.
+    pub const CANDIDATES: [AuthorizationBase; 5] = [
+        AuthorizationBase::Body,
+        AuthorizationBase::TimestampBody,
+        AuthorizationBase::TimestampNewlineBody,
+        AuthorizationBase::BodyTimestamp,
+        AuthorizationBase::TimestampNonceBody,
+    ];
+
+    /// Whether this base covers the `timestamp` header (then a push signed
+    /// only by `Authorization` has an authenticated timestamp).
+    pub fn covers_timestamp(self) -> bool {
+        !matches!(self, AuthorizationBase::Body)
+    }
+
+    /// Whether this base covers the `nonce-str` header.
+    pub fn covers_nonce(self) -> bool {
+        matches!(self, AuthorizationBase::TimestampNonceBody)
+    }
+
+    /// The name of the builder call's argument, for messages.
+    fn name(self) -> &'static str {
+        match self {
+            AuthorizationBase::Body => "Body",
+            AuthorizationBase::TimestampBody => "TimestampBody",
+            AuthorizationBase::TimestampNewlineBody => "TimestampNewlineBody",
+            AuthorizationBase::BodyTimestamp => "BodyTimestamp",
+            AuthorizationBase::TimestampNonceBody => "TimestampNonceBody",
+        }
+    }
+
+    /// HMAC-SHA256 over this base; `None` when a header it needs is absent.
+    fn mac(
+        self,
+        secret: &[u8],
+        timestamp: Option<&str>,
+        nonce: Option<&str>,
+        body: &[u8],
+    ) -> Option<[u8; 32]> {
+        let parts: [&[u8]; 3] = match self {
+            AuthorizationBase::Body => [authorization_base(body), b"", b""],
+            AuthorizationBase::TimestampBody => [timestamp?.as_bytes(), body, b""],
+            AuthorizationBase::TimestampNewlineBody => [timestamp?.as_bytes(), b"\n", body],
+            AuthorizationBase::BodyTimestamp => [body, timestamp?.as_bytes(), b""],
+            AuthorizationBase::TimestampNonceBody => {
+                [timestamp?.as_bytes(), nonce?.as_bytes(), body]
+            }
+        };
+        hmac_sha256_parts(secret, &parts)
+    }
+}
+
+impl fmt::Display for AuthorizationBase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// HMAC-SHA256 of `data` with `secret` as the key.
 fn hmac_sha256(secret: &[u8], data: &[u8]) -> Option<[u8; 32]> {
+    hmac_sha256_parts(secret, &[data])
+}
+
+/// HMAC-SHA256 of the concatenation of `parts` with `secret` as the key.
+fn hmac_sha256_parts(secret: &[u8], parts: &[&[u8]]) -> Option<[u8; 32]> {
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret).ok()?;
-    mac.update(data);
+    for p in parts {
+        mac.update(p);
+    }
     let tag = mac.finalize().into_bytes();
     let mut out = [0u8; 32];
     for (dst, src) in out.iter_mut().zip(tag.iter()) {
@@ -56,7 +179,7 @@ fn hmac_sha256(secret: &[u8], data: &[u8]) -> Option<[u8; 32]> {
 #[non_exhaustive]
 pub enum SignatureScheme {
     /// The `Authorization` header: `HEX(HMAC-SHA256(base, AccessSecret))`
-    /// over [`authorization_base`].
+    /// over the configured [`AuthorizationBase`].
     Authorization,
     /// The request-style `signature` header:
     /// `MD5(access-key + timestamp + nonce-str + AccessSecret)`
@@ -76,15 +199,18 @@ impl fmt::Display for SignatureScheme {
 /// Why a push was rejected. Never contains the access secret.
 ///
 /// [`Rejection::status`] gives the HTTP status to answer: 400 for a
-/// malformed body, 401 for everything else.
+/// malformed body, 503 when the replay store is unavailable, 401 for
+/// everything else.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Rejection {
     /// A header needed for the check is missing (or empty).
     #[error("missing header `{0}`")]
     MissingHeader(&'static str),
-    /// A header is present but unreadable (not visible ASCII, or a
-    /// `timestamp` that is not a number).
+    /// A header is present but unreadable: not visible ASCII, a blank
+    /// `Authorization`, a `timestamp` that is not a number, or a
+    /// `nonce-str` longer than [`MAX_NONCE_LEN`] bytes or with characters
+    /// other than ASCII letters, digits, `-` and `_`.
     #[error("invalid header `{0}`")]
     InvalidHeader(&'static str),
     /// A signature does not match.
@@ -93,6 +219,32 @@ pub enum Rejection {
         /// Which signature failed.
         scheme: SignatureScheme,
     },
+    /// The `Authorization` HMAC does not match the configured
+    /// [`AuthorizationBase`], but matches another candidate: the push is
+    /// genuine, the configuration is wrong. Set
+    /// `Verifier::authorization_base(AuthorizationBase::<matches>)`.
+    #[error(
+        "the Authorization HMAC does not match the configured base {configured} but matches \
+         {matches}: set Verifier::authorization_base(AuthorizationBase::{matches})"
+    )]
+    AuthorizationBaseMismatch {
+        /// The base the verifier is configured with.
+        configured: AuthorizationBase,
+        /// The candidate that matched.
+        matches: AuthorizationBase,
+    },
+    /// The push carries request-style signature headers but no
+    /// `Authorization`. Those headers sign the access key, timestamp and
+    /// nonce, **not the body** (every request the SDK sends carries such
+    /// headers), so they are refused unless
+    /// [`Verifier::accept_request_signature_only`] is on.
+    #[error(
+        "the push has no Authorization header; its request-style signature does not cover the body"
+    )]
+    BodyNotSigned,
+    /// The replay store could not answer: answer 503, the platform retries.
+    #[error(transparent)]
+    StoreUnavailable(#[from] StoreError),
     /// The `access-key` header is not the configured access key.
     #[error("the access-key header does not match the configured access key")]
     WrongAccessKey,
@@ -121,52 +273,64 @@ pub enum Rejection {
 }
 
 impl Rejection {
-    /// The HTTP status to answer: 400 for [`Rejection::Malformed`], 401 for
+    /// The HTTP status to answer: 400 for [`Rejection::Malformed`], 503 for
+    /// [`Rejection::StoreUnavailable`] (so the platform retries), 401 for
     /// authentication failures.
     pub fn status(&self) -> StatusCode {
         match self {
             Rejection::Malformed(_) => StatusCode::BAD_REQUEST,
+            Rejection::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::UNAUTHORIZED,
         }
     }
 
-    /// Whether this is an authentication failure (not a malformed body).
+    /// Whether this is an authentication failure (not a malformed body, not
+    /// an unavailable store).
     pub fn is_auth_failure(&self) -> bool {
-        !matches!(self, Rejection::Malformed(_))
+        !matches!(
+            self,
+            Rejection::Malformed(_) | Rejection::StoreUnavailable(_)
+        )
     }
 }
 
 /// Authenticates and parses pushes, independent of any HTTP framework.
 ///
-/// A push is **signed** if it has an `Authorization` header or a `signature`
-/// header (empty values count as absent); if it has both, both must pass:
+/// By default a push is accepted only with an `Authorization` header, the
+/// one signature that binds the body:
 ///
-/// 1. `access-key`, when present, must equal the configured access key.
-/// 2. `signature` (request-style, [`signing::verify`]) needs `access-key`,
-///    `timestamp` and `nonce-str`.
-/// 3. `Authorization` must be `HEX(HMAC-SHA256(authorization_base(body),
-///    AccessSecret))`, upper- or lower-case hex (an optional
+/// 1. `Authorization` must be present and be `HEX(HMAC-SHA256(base,
+///    AccessSecret))` over the configured [`AuthorizationBase`] (default:
+///    the raw body, **inferred**), upper- or lower-case hex (an optional
 ///    `HMAC-SHA256 ` / `sha256=` prefix is ignored), compared in constant
-///    time.
+///    time. A blank or malformed value is a rejection, never a fall-back to
+///    the other headers. On a mismatch, the other candidate bases are tried
+///    and a match is reported ([`Rejection::AuthorizationBaseMismatch`]).
+/// 2. `access-key`, when present, must equal the configured access key.
+/// 3. `signature` (request-style, [`signing::verify`]), when present, must
+///    also pass; it needs `access-key`, `timestamp` and `nonce-str`.
 /// 4. `timestamp`, when present (required with `signature`, or always with
 ///    [`require_timestamp`](Self::require_timestamp)), must be within the
 ///    window of the clock; seconds (10 digits) and milliseconds (13 digits)
 ///    are told apart by magnitude.
-/// 5. `nonce-str`, when present, must not have been seen before (bounded
-///    memory of [`DEFAULT_REPLAY_CAPACITY`] nonces by default).
+/// 5. `nonce-str`, when present, must be at most [`MAX_NONCE_LEN`] bytes of
+///    ASCII letters, digits, `-` and `_`.
 /// 6. The body must parse as a [`Message`].
+/// 7. Only then is the nonce recorded in the [`ReplayStore`] (in memory,
+///    bounded in bytes, by default), and only if it is authenticated (by the
+///    `signature` header, or by an [`AuthorizationBase`] that covers it): a
+///    nonce seen before is a [`Rejection::Replay`]. Unauthenticated traffic
+///    never reaches the store.
 ///
-/// The request-style `signature` covers the access key, timestamp and nonce
-/// but not the body (that is the platform's request signing rule, §2 of the
-/// API notes): a push carrying only `signature` proves that the sender knows
-/// the secret, not that the body is intact. Only `Authorization` binds the
-/// body.
+/// What this cannot protect against (see RELIABILITY.md, threat model):
+/// with the default base the `timestamp` and `nonce-str` of a push signed
+/// only by `Authorization` are **not authenticated**, so an attacker who
+/// captured a push can re-send its body with a fresh timestamp and nonce.
+/// The last line of defence is [`Message::dedup_key`] (the axum receiver
+/// records it in the same store), which catches a replay of the same body
+/// whatever its headers, for as long as the store remembers the key.
 ///
-/// A push signed only by `Authorization` has no nonce: a redelivery of the
-/// same body cannot be told from a replay here. Use [`Message::dedup_key`]
-/// (the axum receiver does) to process it once.
-///
-/// Clones share the nonce memory.
+/// Clones share the replay store.
 ///
 /// ```
 /// use xportcn::Credentials;
@@ -192,8 +356,10 @@ pub struct Verifier {
     credentials: Credentials,
     window: Duration,
     accept_unsigned: bool,
+    accept_request_signature_only: bool,
     require_timestamp: bool,
-    nonces: Option<Arc<Mutex<BoundedSet>>>,
+    base: AuthorizationBase,
+    store: Option<Arc<dyn ReplayStore>>,
 }
 
 impl fmt::Debug for Verifier {
@@ -202,48 +368,118 @@ impl fmt::Debug for Verifier {
             .field("credentials", &self.credentials)
             .field("window", &self.window)
             .field("accept_unsigned", &self.accept_unsigned)
+            .field(
+                "accept_request_signature_only",
+                &self.accept_request_signature_only,
+            )
             .field("require_timestamp", &self.require_timestamp)
-            .field("replay_protection", &self.nonces.is_some())
+            .field("authorization_base", &self.base)
+            .field("replay_store", &self.store)
             .finish()
     }
 }
 
+/// What a push proved, before its nonce is recorded.
+pub(crate) struct Checked {
+    pub(crate) message: Message,
+    /// The nonce, when it is authenticated (and so will be recorded).
+    pub(crate) nonce: Option<String>,
+}
+
+static HEADER_ONLY_WARNING: Once = Once::new();
+
 impl Verifier {
-    /// A verifier for pushes to the developer owning `credentials`, with a
-    /// 600 s timestamp window, replay protection for
-    /// [`DEFAULT_REPLAY_CAPACITY`] nonces, and unsigned pushes rejected.
+    /// A verifier for pushes to the developer owning `credentials`: the
+    /// `Authorization` HMAC over the raw body required, a 600 s timestamp
+    /// window, and replay protection in memory bounded to
+    /// [`DEFAULT_REPLAY_MEMORY_BYTES`](super::DEFAULT_REPLAY_MEMORY_BYTES).
     pub fn new(credentials: Credentials) -> Self {
         Verifier {
             credentials,
             window: DEFAULT_TIMESTAMP_WINDOW,
             accept_unsigned: false,
+            accept_request_signature_only: false,
             require_timestamp: false,
-            nonces: Some(Arc::new(Mutex::new(BoundedSet::new(
-                DEFAULT_REPLAY_CAPACITY,
-            )))),
+            base: AuthorizationBase::Body,
+            store: Some(Arc::new(MemoryReplayStore::default())),
         }
     }
 
     /// Sets the accepted distance between the `timestamp` header and the
-    /// clock, both ways (default 600 s).
+    /// clock, both ways (default 600 s). Nonces are remembered for twice
+    /// this long.
     pub fn timestamp_window(mut self, window: Duration) -> Self {
         self.window = window;
         self
     }
 
-    /// Remembers up to `capacity` nonces to reject replays; 0 turns replay
-    /// protection off. When full the oldest nonce is forgotten, so make the
-    /// capacity larger than the pushes you expect within the window.
-    pub fn replay_protection(mut self, capacity: usize) -> Self {
-        self.nonces = (capacity > 0).then(|| Arc::new(Mutex::new(BoundedSet::new(capacity))));
+    /// What the `Authorization` HMAC covers (default
+    /// [`AuthorizationBase::Body`], **inferred**). A
+    /// [`Rejection::AuthorizationBaseMismatch`] tells you which one to set.
+    pub fn authorization_base(mut self, base: AuthorizationBase) -> Self {
+        self.base = base;
         self
+    }
+
+    /// Replay protection in memory sized for about `capacity` nonces of 32
+    /// characters; 0 turns replay protection off. The memory is bounded in
+    /// bytes; when full, expired then oldest nonces are forgotten.
+    pub fn replay_protection(mut self, capacity: usize) -> Self {
+        self.store = (capacity > 0).then(|| {
+            Arc::new(MemoryReplayStore::new(
+                capacity.saturating_mul(32 + MEMORY_ENTRY_OVERHEAD),
+            )) as Arc<dyn ReplayStore>
+        });
+        self
+    }
+
+    /// Keeps nonces (and, in the axum receiver, de-duplication keys) in
+    /// `store`: a [`MemoryReplayStore`] of another size, or a store shared
+    /// by several machines (`RedisReplayStore`, feature `redis`). With a
+    /// networked store use [`Verifier::verify_async`].
+    pub fn replay_store(mut self, store: Arc<dyn ReplayStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// The replay store, if replay protection is on.
+    pub fn store(&self) -> Option<&Arc<dyn ReplayStore>> {
+        self.store.as_ref()
     }
 
     /// Accepts pushes without `Authorization` and `signature` headers
     /// (default: rejected with [`Rejection::Unsigned`]). Signed pushes are
-    /// still checked.
+    /// still checked; a blank `Authorization` is still rejected.
     pub fn accept_unsigned(mut self, accept: bool) -> Self {
         self.accept_unsigned = accept;
+        self
+    }
+
+    /// **Insecure opt-in.** Accepts a push that has no `Authorization`
+    /// header when its request-style headers (`access-key`, `timestamp`,
+    /// `nonce-str`, `signature`) verify. Default: off
+    /// ([`Rejection::BodyNotSigned`]).
+    ///
+    /// What this does **not** protect against: those headers sign the access
+    /// key, timestamp and nonce, **never the body**. Every request your own
+    /// client sends to the platform carries exactly such headers, so anyone
+    /// who sees one of them (a proxy, a log, the platform's side) can attach
+    /// **any body** to it and have it accepted as a push, once per unused
+    /// nonce, within the timestamp window. Turn it on only if the platform
+    /// demonstrably sends no `Authorization`, and put another control (an IP
+    /// allow-list, mutual TLS) in front. Turning it on logs a warning once
+    /// per process.
+    pub fn accept_request_signature_only(mut self, accept: bool) -> Self {
+        if accept {
+            HEADER_ONLY_WARNING.call_once(|| {
+                tracing::warn!(
+                    "xportcn: pushes without an Authorization header are accepted \
+                     (Verifier::accept_request_signature_only): their signature does not \
+                     cover the body, so a captured request's headers can carry a forged body"
+                );
+            });
+        }
+        self.accept_request_signature_only = accept;
         self
     }
 
@@ -254,7 +490,10 @@ impl Verifier {
         self
     }
 
-    /// Authenticates a push and parses its body.
+    /// Authenticates a push and parses its body, with the replay store
+    /// answering at once (the in-memory default). With a networked store
+    /// (Redis) use [`Verifier::verify_async`]; here it would be a
+    /// [`Rejection::StoreUnavailable`].
     ///
     /// `body` must be the raw request body, exactly as received.
     ///
@@ -274,17 +513,100 @@ impl Verifier {
         body: &[u8],
         now: SystemTime,
     ) -> Result<Message, Rejection> {
-        let authorization = header(headers, &HEADER_AUTHORIZATION, "authorization")?;
-        let signature = header(headers, &HEADER_SIGNATURE, "signature")?;
-        if authorization.is_none() && signature.is_none() {
-            if !self.accept_unsigned {
-                return Err(Rejection::Unsigned);
+        let checked = self.check(headers, body, now)?;
+        if let (Some(nonce), Some(store)) = (&checked.nonce, &self.store) {
+            let key = nonce_key(nonce);
+            let fut = store.insert_if_absent(&key, self.nonce_ttl());
+            match now_or_never(fut) {
+                Some(Ok(true)) => {}
+                Some(Ok(false)) => return Err(Rejection::Replay),
+                Some(Err(e)) => return Err(e.into()),
+                None => {
+                    return Err(StoreError::new(
+                        "the replay store is asynchronous: use Verifier::verify_async",
+                    )
+                    .into());
+                }
             }
-            return Ok(Message::from_slice(body)?);
+        }
+        Ok(checked.message)
+    }
+
+    /// Authenticates a push and parses its body, with any replay store.
+    ///
+    /// # Errors
+    /// A [`Rejection`] saying which check failed;
+    /// [`Rejection::StoreUnavailable`] when the store cannot answer.
+    pub async fn verify_async(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Message, Rejection> {
+        let checked = self.check(headers, body, SystemTime::now())?;
+        self.record_nonce(&checked).await?;
+        Ok(checked.message)
+    }
+
+    /// Records the nonce of a checked push: [`Rejection::Replay`] if it
+    /// was seen before.
+    pub(crate) async fn record_nonce(&self, checked: &Checked) -> Result<(), Rejection> {
+        if let (Some(nonce), Some(store)) = (&checked.nonce, &self.store) {
+            let key = nonce_key(nonce);
+            if !store.insert_if_absent(&key, self.nonce_ttl()).await? {
+                return Err(Rejection::Replay);
+            }
+        }
+        Ok(())
+    }
+
+    fn nonce_ttl(&self) -> Duration {
+        self.window.saturating_mul(2).max(Duration::from_secs(1))
+    }
+
+    /// Every check but the replay memory, which is left untouched.
+    pub(crate) fn check(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Checked, Rejection> {
+        let authorization = match headers.get(&HEADER_AUTHORIZATION) {
+            None => None,
+            Some(v) => {
+                let s = v
+                    .to_str()
+                    .map_err(|_| Rejection::InvalidHeader("authorization"))?
+                    .trim();
+                if s.is_empty() {
+                    // Present but blank: never a fall-back to the others.
+                    return Err(Rejection::InvalidHeader("authorization"));
+                }
+                Some(s)
+            }
+        };
+        let signature = header(headers, &HEADER_SIGNATURE, "signature")?;
+        if authorization.is_none() {
+            if signature.is_none() {
+                if !self.accept_unsigned {
+                    return Err(Rejection::Unsigned);
+                }
+                return Ok(Checked {
+                    message: Message::from_slice(body)?,
+                    nonce: None,
+                });
+            }
+            if !(self.accept_request_signature_only || self.accept_unsigned) {
+                return Err(Rejection::BodyNotSigned);
+            }
         }
         let access_key = header(headers, &HEADER_ACCESS_KEY, "access-key")?;
         let timestamp = header(headers, &HEADER_TIMESTAMP, "timestamp")?;
         let nonce = header(headers, &HEADER_NONCE, "nonce-str")?;
+        if let Some(n) = nonce
+            && !valid_nonce(n)
+        {
+            return Err(Rejection::InvalidHeader("nonce-str"));
+        }
         if let Some(ak) = access_key
             && ak != self.credentials.access_key()
         {
@@ -300,41 +622,51 @@ impl Verifier {
                 });
             }
         }
-        if let Some(auth) = authorization
-            && !self.authorization_matches(auth, body)
-        {
-            return Err(Rejection::BadSignature {
-                scheme: SignatureScheme::Authorization,
-            });
+        if let Some(auth) = authorization {
+            self.check_authorization(auth, timestamp, nonce, body)?;
         }
         match timestamp {
             Some(ts) => self.check_timestamp(ts, now)?,
             None if self.require_timestamp => return Err(Rejection::MissingHeader("timestamp")),
             None => {}
         }
-        if let (Some(nonce), Some(seen)) = (nonce, &self.nonces) {
-            let mut seen = seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            if !seen.insert(nonce) {
-                return Err(Rejection::Replay);
-            }
-        }
-        Ok(Message::from_slice(body)?)
+        // Only an authenticated nonce is recorded: one covered by the
+        // request-style signature (verified above) or by the Authorization
+        // base. An unauthenticated nonce protects nothing, and recording it
+        // would let anyone holding one genuine push fill the store.
+        let nonce_authenticated =
+            signature.is_some() || (authorization.is_some() && self.base.covers_nonce());
+        Ok(Checked {
+            message: Message::from_slice(body)?,
+            nonce: nonce.filter(|_| nonce_authenticated).map(str::to_owned),
+        })
     }
 
-    /// Forgets the nonce of a push whose delivery could not be completed
-    /// (the receiver answered 503), so that a retry of the very same request
-    /// is not taken for a replay.
+    /// Forgets the nonce [`Verifier::record_nonce`] recorded for a push
+    /// whose delivery could not be completed (the receiver answered 503), so
+    /// that a retry of the very same request is not taken for a replay. Only
+    /// a nonce this push recorded is forgotten, never one named by an
+    /// unauthenticated header.
     #[cfg_attr(not(feature = "axum"), allow(dead_code))]
-    pub(crate) fn forget_nonce(&self, headers: &HeaderMap) {
-        if let (Ok(Some(nonce)), Some(seen)) =
-            (header(headers, &HEADER_NONCE, "nonce-str"), &self.nonces)
+    pub(crate) async fn forget_nonce(&self, recorded: Option<&str>) {
+        if let (Some(nonce), Some(store)) = (recorded, &self.store)
+            && let Err(e) = store.remove(&nonce_key(nonce)).await
         {
-            seen.lock().unwrap_or_else(|p| p.into_inner()).remove(nonce);
+            tracing::warn!(error = %e, "could not forget the nonce of an undelivered push");
         }
     }
 
-    fn authorization_matches(&self, value: &str, body: &[u8]) -> bool {
-        let mut hex_part = value.trim();
+    fn check_authorization(
+        &self,
+        value: &str,
+        timestamp: Option<&str>,
+        nonce: Option<&str>,
+        body: &[u8],
+    ) -> Result<(), Rejection> {
+        let bad = Rejection::BadSignature {
+            scheme: SignatureScheme::Authorization,
+        };
+        let mut hex_part = value;
         if let Some((_, last)) = hex_part.rsplit_once(char::is_whitespace) {
             hex_part = last;
         }
@@ -343,15 +675,38 @@ impl Verifier {
         }
         let mut got = [0u8; 32];
         if hex::decode_to_slice(hex_part, &mut got).is_err() {
-            return false;
+            return Err(bad);
         }
-        match hmac_sha256(
-            self.credentials.access_secret().as_bytes(),
-            authorization_base(body),
-        ) {
-            Some(expected) => bool::from(expected.ct_eq(&got)),
-            None => false,
+        let secret = self.credentials.access_secret().as_bytes();
+        let matches = |base: AuthorizationBase| {
+            base.mac(secret, timestamp, nonce, body)
+                .is_some_and(|expected| bool::from(expected.ct_eq(&got)))
+        };
+        if matches(self.base) {
+            return Ok(());
         }
+        if body.len() <= DIAGNOSE_MAX_BODY
+            && let Some(other) = AuthorizationBase::CANDIDATES
+                .into_iter()
+                .find(|b| *b != self.base && matches(*b))
+        {
+            tracing::warn!(
+                configured = %self.base,
+                matches = %other,
+                "push Authorization matches another base: set Verifier::authorization_base"
+            );
+            return Err(Rejection::AuthorizationBaseMismatch {
+                configured: self.base,
+                matches: other,
+            });
+        }
+        if self.base.covers_timestamp() && timestamp.is_none() {
+            return Err(Rejection::MissingHeader("timestamp"));
+        }
+        if self.base.covers_nonce() && nonce.is_none() {
+            return Err(Rejection::MissingHeader("nonce-str"));
+        }
+        Err(bad)
     }
 
     fn check_timestamp(&self, ts: &str, now: SystemTime) -> Result<(), Rejection> {
@@ -399,6 +754,19 @@ fn header<'a>(
             Ok((!s.is_empty()).then_some(s))
         }
     }
+}
+
+/// The store key of a nonce.
+fn nonce_key(nonce: &str) -> String {
+    format!("n:{nonce}")
+}
+
+/// At most [`MAX_NONCE_LEN`] bytes of ASCII letters, digits, `-` and `_`.
+fn valid_nonce(nonce: &str) -> bool {
+    nonce.len() <= MAX_NONCE_LEN
+        && nonce
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Signs a push body the way the platform would, with the current time and
@@ -462,6 +830,41 @@ fn authorization_headers(credentials: &Credentials, body: &[u8]) -> HeaderMap {
         headers.insert(HEADER_AUTHORIZATION, v);
     }
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers
+}
+
+/// [`sign_push`] with the `Authorization` HMAC over another
+/// [`AuthorizationBase`] (computed from the fresh `timestamp` and
+/// `nonce-str` headers): test a receiver configured for that base, or see
+/// the mismatch diagnosis at work.
+pub fn sign_push_with_base(
+    credentials: &Credentials,
+    body: &[u8],
+    base: AuthorizationBase,
+) -> HeaderMap {
+    let mut headers = sign_push(credentials, body);
+    let value = |name: &HeaderName| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (ts, nonce) = (value(&HEADER_TIMESTAMP), value(&HEADER_NONCE));
+    match base.mac(
+        credentials.access_secret().as_bytes(),
+        ts.as_deref(),
+        nonce.as_deref(),
+        body,
+    ) {
+        Some(tag) => {
+            if let Ok(v) = HeaderValue::from_str(&hex::encode_upper(tag)) {
+                headers.insert(HEADER_AUTHORIZATION, v);
+            }
+        }
+        None => {
+            headers.remove(HEADER_AUTHORIZATION);
+        }
+    }
     headers
 }
 
