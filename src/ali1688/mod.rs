@@ -7,8 +7,10 @@
 //! # Ok(()) }
 //! ```
 
+mod order_model;
 mod product;
 
+pub use order_model::*;
 pub use product::{ProductDetail, ProductDetailRequest};
 
 use crate::client::{Call, Client};
