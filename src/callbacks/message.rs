@@ -231,61 +231,43 @@ const FULL_ORDER_KEYS: [&str; 4] = ["baseInfo", "productItems", "nativeLogistics
 fn classify(core: &str, platform: Platform, shape: impl FnOnce() -> Shape) -> Kind {
     let core = core.to_ascii_uppercase();
     let core = core.as_str();
-    let (taobao, ali) = (platform == Platform::Taobao, platform == Platform::Ali1688);
-    if core == PRICE_MODIFY {
-        return match platform {
-            Platform::Taobao => Kind::TaobaoPrice,
-            Platform::Ali1688 => Kind::AliPrice,
-            _ => {
-                let s = shape();
-                if s.has("baseInfo") || s.has("productItems") {
-                    Kind::AliPrice
-                } else if s.has("salesOrderId") {
-                    Kind::TaobaoPrice
-                } else {
-                    Kind::Unknown
-                }
-            }
-        };
-    }
-    if core == BUYER_REFUND {
-        return match platform {
-            Platform::Taobao => Kind::TaobaoRefund,
-            Platform::Ali1688 => Kind::AliRefund,
-            _ => Kind::Unknown,
-        };
-    }
+    let pick = |taobao: Kind, ali: Kind| match platform {
+        Platform::Taobao => taobao,
+        Platform::Ali1688 => ali,
+        _ => Kind::Unknown,
+    };
     if let Some(event) = OrderEvent::from_known_type(core) {
-        return match platform {
-            Platform::Taobao => Kind::TaobaoStatus(event),
-            Platform::Ali1688 => Kind::AliStatus(event),
-            _ => Kind::Unknown,
-        };
-    }
-    if PARCEL_INBOUND_TYPES.contains(&core) {
+        return pick(Kind::TaobaoStatus(event.clone()), Kind::AliStatus(event));
+    } else if core == BUYER_REFUND {
+        return pick(Kind::TaobaoRefund, Kind::AliRefund);
+    } else if PARCEL_INBOUND_TYPES.contains(&core) {
         return Kind::Parcel;
+    } else if core == PRICE_MODIFY && matches!(platform, Platform::Taobao | Platform::Ali1688) {
+        return pick(Kind::TaobaoPrice, Kind::AliPrice);
     }
-    // Shape rules for message types this SDK does not know by name.
+    // Shape rules: a price change without platform, and the message types
+    // this SDK does not know by name.
     let s = shape();
     let any = |keys: &[&str]| keys.iter().any(|k| s.has(k));
-    let status_shape = s.has("orderId") && s.has("orderStatus");
-    if taobao && s.has("salesOrderId") && s.has("subOrders") {
-        Kind::TaobaoPrice
-    } else if taobao && status_shape {
-        Kind::TaobaoStatus(OrderEvent::Other(core.to_owned()))
-    } else if ali && status_shape {
-        Kind::AliStatus(OrderEvent::Other(core.to_owned()))
-    } else if any(&["logistics_tracking_number", "logisticsTrackingNumber"])
-        && any(&[
-            "quality_inspection_info",
-            "qualityInspectionInfo",
-            "inbound_time",
-            "inboundTime",
-        ])
-    {
-        Kind::Parcel
-    } else {
-        Kind::Unknown
+    let status = s.has("orderId") && s.has("orderStatus");
+    match platform {
+        _ if core == PRICE_MODIFY && any(&["baseInfo", "productItems"]) => Kind::AliPrice,
+        _ if core == PRICE_MODIFY && s.has("salesOrderId") => Kind::TaobaoPrice,
+        _ if core == PRICE_MODIFY => Kind::Unknown,
+        Platform::Taobao if s.has("salesOrderId") && s.has("subOrders") => Kind::TaobaoPrice,
+        Platform::Taobao if status => Kind::TaobaoStatus(OrderEvent::Other(core.to_owned())),
+        Platform::Ali1688 if status => Kind::AliStatus(OrderEvent::Other(core.to_owned())),
+        _ if any(&["logistics_tracking_number", "logisticsTrackingNumber"])
+            && any(&[
+                "quality_inspection_info",
+                "qualityInspectionInfo",
+                "inbound_time",
+                "inboundTime",
+            ]) =>
+        {
+            Kind::Parcel
+        }
+        _ => Kind::Unknown,
     }
 }
 
@@ -302,7 +284,11 @@ impl Body<'_> {
     /// full parse finds first: invalid JSON in the push, then a string body
     /// that does not hold a JSON object or array, then the shape (with the
     /// JSON path).
-    fn read<T: DeserializeOwned>(&self, message_type: &str, push: &[u8]) -> Result<T, CallbackError> {
+    fn read<T: DeserializeOwned>(
+        &self,
+        message_type: &str,
+        push: &[u8],
+    ) -> Result<T, CallbackError> {
         let mut de = serde_json::Deserializer::from_str(&self.text);
         let (path, err) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Ok(v) => match de.end() {
@@ -319,7 +305,12 @@ impl Body<'_> {
             };
             if line > 0 {
                 let message_type = message_type.to_owned();
-                return Err(CallbackError::BodyJson { message_type, line, column, message });
+                return Err(CallbackError::BodyJson {
+                    message_type,
+                    line,
+                    column,
+                    message,
+                });
             }
         } else if let Err(e) = serde_json::from_slice::<Value>(push) {
             return Err(CallbackError::from_json(&e));
@@ -361,7 +352,10 @@ fn first_error(push: &[u8], err: CallbackError) -> CallbackError {
 /// Line and column (as serde_json counts them) just after the push's last
 /// non-blank byte.
 fn end_position(push: &[u8]) -> (usize, usize) {
-    let end = push.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |i| i + 1);
+    let end = push
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
     let head = &push[..end];
     let line_start = head.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let line = 1 + head.iter().filter(|&&b| b == b'\n').count();
@@ -461,14 +455,20 @@ impl Message {
             None => prefix_platform.unwrap_or(Platform::Unspecified),
         };
         let body = match &message_body {
-            None => Body { text: "null".into(), was_string: false },
+            None => Body {
+                text: "null".into(),
+                was_string: false,
+            },
             Some(RawBody(raw)) if raw.get().starts_with('"') => Body {
                 text: serde_json::from_str::<String>(raw.get())
                     .map_err(|e| first_error(push, CallbackError::from_json(&e)))?
                     .into(),
                 was_string: true,
             },
-            Some(RawBody(raw)) => Body { text: raw.get().into(), was_string: false },
+            Some(RawBody(raw)) => Body {
+                text: raw.get().into(),
+                was_string: false,
+            },
         };
         let kind = classify(core, platform, || Shape::of(&body.text));
         let mut envelope = Envelope {
@@ -508,9 +508,8 @@ impl Message {
                         || !o.trade_terms.is_empty()
                 });
                 let shape = (!full).then(|| Shape::of(&body.text));
-                let summary = shape.is_some_and(|s| {
-                    s.has("orderId") && !FULL_ORDER_KEYS.iter().any(|k| s.has(k))
-                });
+                let summary = shape
+                    .is_some_and(|s| s.has("orderId") && !FULL_ORDER_KEYS.iter().any(|k| s.has(k)));
                 let body = if summary {
                     Ali1688PriceModify::Summary(Box::new(body.read(mt, push)?))
                 } else {
@@ -548,7 +547,6 @@ impl Message {
             }
         })
     }
-
 
     /// The envelope fields.
     pub fn envelope(&self) -> &Envelope {
