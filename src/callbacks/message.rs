@@ -2,8 +2,8 @@
 
 use std::borrow::Cow;
 
-use serde::Deserializer;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
@@ -289,6 +289,10 @@ impl Body<'_> {
         message_type: &str,
         push: &[u8],
     ) -> Result<T, CallbackError> {
+        if let Some(v) = one_pass(serde_json::Deserializer::from_str(&self.text)) {
+            return Ok(v);
+        }
+        // Read again, tracking the JSON path, only to report the error.
         let mut de = serde_json::Deserializer::from_str(&self.text);
         let (path, err) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Ok(v) => match de.end() {
@@ -326,6 +330,15 @@ impl Body<'_> {
             message: json_message(&err),
         })
     }
+}
+
+/// `T` read from the whole input in one pass, without path tracking; `None`
+/// on any error.
+fn one_pass<'de, R: serde_json::de::Read<'de>, T: Deserialize<'de>>(
+    mut de: serde_json::Deserializer<R>,
+) -> Option<T> {
+    let v = T::deserialize(&mut de).ok()?;
+    de.end().ok().map(|()| v)
 }
 
 /// The error a full parse of the push reports first, given the error of
@@ -416,14 +429,21 @@ impl Message {
     /// type that the message type (or, failing that, the body's keys)
     /// selects.
     fn decode<'de, R: serde_json::de::Read<'de>>(
-        mut de: serde_json::Deserializer<R>,
+        de: serde_json::Deserializer<R>,
         push: &[u8],
     ) -> Result<Self, CallbackError> {
-        let wire = serde_path_to_error::deserialize::<_, Wire>(&mut de)
-            .map_err(CallbackError::from_envelope)
-            .and_then(|wire| match de.end() {
-                Ok(()) => Ok(wire),
-                Err(e) => Err(CallbackError::from_json(&e)),
+        let wire = one_pass::<_, Wire>(de)
+            .ok_or(())
+            .or_else(|()| {
+                // Read again, tracking the JSON path, only to report the error.
+                let mut de = serde_json::Deserializer::from_slice(push);
+                serde_path_to_error::deserialize::<_, Wire>(&mut de)
+                    .map_err(CallbackError::from_envelope)
+                    .and_then(|wire| {
+                        de.end()
+                            .map(|()| wire)
+                            .map_err(|e| CallbackError::from_json(&e))
+                    })
             })
             .and_then(|wire| match wire.message_type {
                 Some(_) => Ok(wire),
