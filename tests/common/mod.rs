@@ -50,12 +50,6 @@ pub fn fixture(rel: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// Reads a file from `tests/fixtures`.
-pub fn fixture(rel: &str) -> String {
-    let path = format!("{}/tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
 pub fn envelope(data: serde_json::Value) -> serde_json::Value {
     serde_json::json!({
         "requestId": "4cfda0b725184ab8a1e3ee3b9051ec35",
