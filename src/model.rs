@@ -47,7 +47,7 @@
 //!
 //! A field's type is one of: `Option<T>` or `Vec<T>`, where `T` is `String`,
 //! `i64`, `i32`, `u32`, `u64`, `f64`, `bool`, [`Id`], [`Decimal`],
-//! [`Timestamp`], [`Fen`](crate::types::Fen), [`Yuan`](crate::types::Yuan),
+//! [`Timestamp`], [`Fen`], [`Yuan`],
 //! `serde_json::Value`, `Box<RawValue>`, a server-fed enum, or another model.
 //!
 //! [`Id`]: crate::types::Id
