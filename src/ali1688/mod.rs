@@ -9,6 +9,7 @@
 
 pub(crate) mod cart;
 pub(crate) mod order;
+mod order_model;
 mod product;
 pub(crate) mod refund;
 mod search;
@@ -40,6 +41,7 @@ pub use search::{
     OfferSummary, SearchSort, ShopOffer, ShopSearchPage, ShopSearchRequest, SortOrder,
     StrictSelectSearchRequest,
 };
+pub use order_model::*;
 
 use crate::client::{Call, Client};
 use crate::endpoint::{Endpoint, EndpointSpec};

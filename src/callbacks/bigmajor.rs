@@ -1,9 +1,8 @@
 //! bigMajor warehouse pushes.
 
-use serde::{Deserialize, Serialize};
-
 use super::order::opt;
-use crate::types::{Decimal, Extra, Id, Timestamp, lenient};
+use crate::model::model;
+use crate::types::{Decimal, Id, Timestamp};
 
 /// Body of the bigMajor parcel warehouse-inbound callback (包裹入库回调,
 /// `WarehouseCallbackController`).
@@ -14,36 +13,24 @@ use crate::types::{Decimal, Extra, Id, Timestamp, lenient};
 /// `alibaba_order_id`, `logistics_tracking_number`,
 /// `quality_inspection_info{status, weight, length, width, height,
 /// failed_remark, images}`), accepting snake_case and camelCase keys.
-/// Everything else is in [`ParcelInbound::extra`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[non_exhaustive]
+/// Everything else is in `extra`.
+#[model(rename_all = "snake_case")]
 pub struct ParcelInbound {
     /// `out_order_id`: your order id.
-    #[serde(
-        default,
-        alias = "outOrderId",
-        deserialize_with = "lenient::opt_string"
-    )]
+    #[model(alias = "outOrderId")]
     pub out_order_id: Option<String>,
     /// `alibaba_order_id`: the 1688 order id.
-    #[serde(default, alias = "alibabaOrderId")]
+    #[model(alias = "alibabaOrderId")]
     pub alibaba_order_id: Option<Id>,
     /// `logistics_tracking_number`: the domestic tracking number.
-    #[serde(
-        default,
-        alias = "logisticsTrackingNumber",
-        deserialize_with = "lenient::opt_string"
-    )]
+    #[model(alias = "logisticsTrackingNumber")]
     pub logistics_tracking_number: Option<String>,
     /// `inbound_time`, if sent (INFERRED name).
-    #[serde(default, alias = "inboundTime")]
+    #[model(alias = "inboundTime")]
     pub inbound_time: Option<Timestamp>,
     /// `quality_inspection_info`.
-    #[serde(default, alias = "qualityInspectionInfo")]
+    #[model(alias = "qualityInspectionInfo")]
     pub quality_inspection_info: Option<QualityInspection>,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 impl ParcelInbound {
@@ -51,46 +38,28 @@ impl ParcelInbound {
         out.push(opt(&self.logistics_tracking_number));
         out.push(opt(&self.out_order_id));
         out.push(opt(&self.alibaba_order_id));
-        out.push(
-            self.quality_inspection_info
-                .as_ref()
-                .and_then(|q| q.status.clone())
-                .unwrap_or_default(),
-        );
+        let status = self.quality_inspection_info.as_ref();
+        out.push(opt(&status.and_then(|q| q.status.as_ref())));
     }
 }
 
 /// Quality inspection result of an inbound parcel (INFERRED, see
 /// [`ParcelInbound`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[non_exhaustive]
+#[model(rename_all = "snake_case")]
 pub struct QualityInspection {
     /// `status` (e.g. `质检通过`, inspection passed).
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub status: Option<String>,
     /// `weight` (kg, INFERRED unit).
-    #[serde(default)]
     pub weight: Option<Decimal>,
     /// `length` (cm, INFERRED unit).
-    #[serde(default)]
     pub length: Option<Decimal>,
     /// `width` (cm, INFERRED unit).
-    #[serde(default)]
     pub width: Option<Decimal>,
     /// `height` (cm, INFERRED unit).
-    #[serde(default)]
     pub height: Option<Decimal>,
     /// `failed_remark`.
-    #[serde(
-        default,
-        alias = "failedRemark",
-        deserialize_with = "lenient::opt_string"
-    )]
+    #[model(alias = "failedRemark")]
     pub failed_remark: Option<String>,
     /// `images`: photo URLs.
-    #[serde(default)]
     pub images: Vec<String>,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Extra,
 }

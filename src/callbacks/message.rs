@@ -1,28 +1,29 @@
 //! The typed [`Message`] and its envelope.
 
 use std::borrow::Cow;
-use std::fmt;
 
-use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
-use super::ali1688::{Ali1688Order, Ali1688PriceModify, Ali1688Refund};
+use super::ali1688::{Ali1688PriceModify, Ali1688Refund};
 use super::bigmajor::ParcelInbound;
 use super::order::{OrderEvent, OrderSummary};
 use super::taobao::{TaobaoPriceModify, TaobaoRefund};
-use super::{CallbackError, Platform};
-use crate::types::{Extra, Id, Timestamp, lenient};
+use super::{CallbackError, Platform, json_message};
+use crate::ali1688::Order;
+use crate::model::{Scalar, model};
+use crate::types::{Extra, Id, Timestamp};
 
 /// Message type (without platform prefix) of the price change messages.
-pub(super) const PRICE_MODIFY: &str = "ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY";
+const PRICE_MODIFY: &str = "ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY";
 /// Message type (without platform prefix) of the buyer refund messages.
-pub(super) const BUYER_REFUND: &str = "ORDER_BUYER_VIEW_ORDER_BUYER_REFUND";
+const BUYER_REFUND: &str = "ORDER_BUYER_VIEW_ORDER_BUYER_REFUND";
 /// Message types taken as the bigMajor parcel inbound callback (INFERRED:
 /// the real name is not documented).
-pub(super) const PARCEL_INBOUND_TYPES: &[&str] = &[
+const PARCEL_INBOUND_TYPES: &[&str] = &[
     "PACKAGE_INBOUND",
     "PARCEL_INBOUND",
     "WAREHOUSE_INBOUND",
@@ -151,175 +152,34 @@ pub enum Message {
     },
 }
 
-/// The envelope as read from the wire, with `messageBody` left as its raw
-/// JSON text (borrowed from the input, not parsed yet).
-///
-/// Hand-written [`Deserialize`] rather than a derive: a derive would need
-/// `#[serde(flatten)] extra`, which buffers every field through serde's
-/// private `Content` and cannot hold a [`RawValue`]. The visitor reads the
-/// known keys into their types, `messageBody` into a `&RawValue` and every
-/// other key into `extra`, with the derive's rules: a duplicate known key is
-/// an error, `messageType` is required, a later duplicate extra key wins.
-struct WireEnvelope<'de> {
-    message_type: String,
-    /// `None` when absent or `null`.
-    message_body: Option<&'de RawValue>,
-    platform: Option<i64>,
+/// `messageBody` as its raw JSON text, read later into the type the message
+/// type selects (the message type may come after it).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+#[serde(transparent)]
+struct RawBody(Box<RawValue>);
+
+impl PartialEq for RawBody {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl Scalar for RawBody {
+    fn deserialize_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        Ok(Box::<RawValue>::deserialize_opt(d)?.map(RawBody))
+    }
+}
+
+/// The envelope as read from the wire.
+#[model]
+struct Wire {
+    message_type: Option<String>,
+    message_body: Option<RawBody>,
+    message_platform: Option<i64>,
     timestamp: Option<Timestamp>,
     retry_count: Option<i64>,
     develop_id: Option<Id>,
     id: Option<Id>,
-    extra: Extra,
-}
-
-/// A top-level key of the envelope.
-enum EnvelopeKey<'de> {
-    MessageType,
-    MessageBody,
-    Platform,
-    Timestamp,
-    RetryCount,
-    DevelopId,
-    Id,
-    Other(Cow<'de, str>),
-}
-
-impl<'de> EnvelopeKey<'de> {
-    fn known(key: &str) -> Option<Self> {
-        Some(match key {
-            "messageType" => EnvelopeKey::MessageType,
-            "messageBody" => EnvelopeKey::MessageBody,
-            "messagePlatform" => EnvelopeKey::Platform,
-            "timestamp" => EnvelopeKey::Timestamp,
-            "retryCount" => EnvelopeKey::RetryCount,
-            "developId" => EnvelopeKey::DevelopId,
-            "id" => EnvelopeKey::Id,
-            _ => return None,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for EnvelopeKey<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = EnvelopeKey<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("field identifier")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(EnvelopeKey::known(v).unwrap_or(EnvelopeKey::Other(Cow::Borrowed(v))))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(EnvelopeKey::known(v)
-                    .unwrap_or_else(|| EnvelopeKey::Other(Cow::Owned(v.to_owned()))))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(EnvelopeKey::known(&v).unwrap_or(EnvelopeKey::Other(Cow::Owned(v))))
-            }
-        }
-        d.deserialize_identifier(KeyVisitor)
-    }
-}
-
-impl<'de> Deserialize<'de> for WireEnvelope<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(EnvelopeVisitor)
-    }
-}
-
-struct EnvelopeVisitor;
-
-impl<'de> Visitor<'de> for EnvelopeVisitor {
-    type Value = WireEnvelope<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The derive's wording, kept for stable error messages.
-        f.write_str("struct RawEnvelope")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut message_type: Option<String> = None;
-        let mut message_body: Option<Option<&'de RawValue>> = None;
-        let mut platform: Option<Option<i64>> = None;
-        let mut timestamp: Option<Option<Timestamp>> = None;
-        let mut retry_count: Option<Option<i64>> = None;
-        let mut develop_id: Option<Option<Id>> = None;
-        let mut id: Option<Option<Id>> = None;
-        let mut extra = Extra::new();
-        /// Refuses a second occurrence of a known key, as the derive does.
-        fn once<T, E: de::Error>(slot: &Option<T>, name: &'static str) -> Result<(), E> {
-            match slot {
-                Some(_) => Err(E::duplicate_field(name)),
-                None => Ok(()),
-            }
-        }
-        while let Some(key) = map.next_key::<EnvelopeKey<'de>>()? {
-            match key {
-                EnvelopeKey::MessageType => {
-                    once::<_, A::Error>(&message_type, "messageType")?;
-                    message_type = Some(map.next_value::<RequiredString>()?.0);
-                }
-                EnvelopeKey::MessageBody => {
-                    once::<_, A::Error>(&message_body, "messageBody")?;
-                    message_body = Some(map.next_value()?);
-                }
-                EnvelopeKey::Platform => {
-                    once::<_, A::Error>(&platform, "messagePlatform")?;
-                    platform = Some(map.next_value::<LenientI64>()?.0);
-                }
-                EnvelopeKey::Timestamp => {
-                    once::<_, A::Error>(&timestamp, "timestamp")?;
-                    timestamp = Some(map.next_value()?);
-                }
-                EnvelopeKey::RetryCount => {
-                    once::<_, A::Error>(&retry_count, "retryCount")?;
-                    retry_count = Some(map.next_value::<LenientI64>()?.0);
-                }
-                EnvelopeKey::DevelopId => {
-                    once::<_, A::Error>(&develop_id, "developId")?;
-                    develop_id = Some(map.next_value()?);
-                }
-                EnvelopeKey::Id => {
-                    once::<_, A::Error>(&id, "id")?;
-                    id = Some(map.next_value()?);
-                }
-                EnvelopeKey::Other(name) => {
-                    extra.push_raw(name.into_owned(), map.next_value()?);
-                }
-            }
-        }
-        Ok(WireEnvelope {
-            message_type: message_type.ok_or_else(|| de::Error::missing_field("messageType"))?,
-            message_body: message_body.flatten(),
-            platform: platform.flatten(),
-            timestamp: timestamp.flatten(),
-            retry_count: retry_count.flatten(),
-            develop_id: develop_id.flatten(),
-            id: id.flatten(),
-            extra,
-        })
-    }
-}
-
-/// `messageType`: a string (or number), never `null`.
-struct RequiredString(String);
-
-impl<'de> Deserialize<'de> for RequiredString {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        lenient::opt_string(d)?
-            .map(RequiredString)
-            .ok_or_else(|| de::Error::custom("messageType is null"))
-    }
-}
-
-/// [`lenient::opt_i64`] as a type.
-struct LenientI64(Option<i64>);
-
-impl<'de> Deserialize<'de> for LenientI64 {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        lenient::opt_i64(d).map(LenientI64)
-    }
 }
 
 /// Which variant a message is.
@@ -335,7 +195,7 @@ enum Kind {
 }
 
 /// Splits a `TAOBAO_` / `1688_` prefix off a message type.
-pub(super) fn split_prefix(message_type: &str) -> (Option<Platform>, &str) {
+fn split_prefix(message_type: &str) -> (Option<Platform>, &str) {
     let t = message_type.trim();
     for (prefix, platform) in [("TAOBAO_", Platform::Taobao), ("1688_", Platform::Ali1688)] {
         if let Some(head) = t.get(..prefix.len())
@@ -347,313 +207,172 @@ pub(super) fn split_prefix(message_type: &str) -> (Option<Platform>, &str) {
     (None, t)
 }
 
-/// The body keys that classification looks at.
-const SHAPE_KEYS: [&str; 14] = [
-    "salesOrderId",
-    "subOrders",
-    "baseInfo",
-    "productItems",
-    "nativeLogistics",
-    "tradeTerms",
-    "orderId",
-    "orderStatus",
-    "logistics_tracking_number",
-    "logisticsTrackingNumber",
-    "quality_inspection_info",
-    "qualityInspectionInfo",
-    "inbound_time",
-    "inboundTime",
-];
-
-/// Which [`SHAPE_KEYS`] a body object has with a non-null value (bit `i`
-/// for `SHAPE_KEYS[i]`); 0 for a body that is not a JSON object.
-///
-/// Read in one skipping pass over the body text: values are not built.
-#[derive(Clone, Copy, Default)]
-struct Shape(u16);
+/// The top-level keys of a body, for the shape rules: read without
+/// building the values (empty for a body that is not a JSON object).
+struct Shape(Extra);
 
 impl Shape {
-    /// The shape of `text`; a text that is not a JSON object has no keys.
     fn of(text: &str) -> Shape {
-        serde_json::from_str(text).unwrap_or_default()
+        Shape(serde_json::from_str(text).unwrap_or_default())
     }
 
-    fn has(self, key: &str) -> bool {
-        SHAPE_KEYS
-            .iter()
-            .position(|k| *k == key)
-            .is_some_and(|i| self.0 & (1 << i) != 0)
-    }
-}
-
-/// A body key: its index in [`SHAPE_KEYS`], if it is one.
-struct ShapeKey(Option<usize>);
-
-impl<'de> Deserialize<'de> for ShapeKey {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = ShapeKey;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<ShapeKey, E> {
-                Ok(ShapeKey(SHAPE_KEYS.iter().position(|k| *k == v)))
-            }
-        }
-        d.deserialize_identifier(KeyVisitor)
+    /// Whether the body has `key` with a value other than `null` (the last
+    /// occurrence counts).
+    fn has(&self, key: &str) -> bool {
+        self.0.get(key).is_some_and(|v| v.get() != "null")
     }
 }
 
-impl<'de> Deserialize<'de> for Shape {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ShapeVisitor;
-        impl<'de> Visitor<'de> for ShapeVisitor {
-            type Value = Shape;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
-                let mut bits = 0u16;
-                while let Some(ShapeKey(key)) = map.next_key()? {
-                    match key {
-                        // Like `Map::get` after a full parse: the last
-                        // occurrence of a key counts.
-                        Some(i) => match map.next_value::<Option<IgnoredAny>>()? {
-                            Some(_) => bits |= 1 << i,
-                            None => bits &= !(1 << i),
-                        },
-                        None => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Shape(bits))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Shape(0))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
-                Ok(Shape(0))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
-                Ok(Shape(0))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
-                Ok(Shape(0))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
-                Ok(Shape(0))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
-                Ok(Shape(0))
-            }
-            fn visit_unit<E>(self) -> Result<Shape, E> {
-                Ok(Shape(0))
-            }
-        }
-        d.deserialize_any(ShapeVisitor)
-    }
-}
+/// Keys that make a 1688 price change body the full order.
+const FULL_ORDER_KEYS: [&str; 4] = ["baseInfo", "productItems", "nativeLogistics", "tradeTerms"];
 
 /// Chooses the variant from the message type and platform; `shape` is
-/// called (at most once) only when they do not decide.
+/// called only when they do not decide.
 fn classify(core: &str, platform: Platform, shape: impl FnOnce() -> Shape) -> Kind {
-    let core_upper = core.to_ascii_uppercase();
-    let core = core_upper.as_str();
-    if core == PRICE_MODIFY {
-        return match platform {
-            Platform::Taobao => Kind::TaobaoPrice,
-            Platform::Ali1688 => Kind::AliPrice,
-            _ => {
-                let s = shape();
-                if s.has("baseInfo") || s.has("productItems") {
-                    Kind::AliPrice
-                } else if s.has("salesOrderId") {
-                    Kind::TaobaoPrice
-                } else {
-                    Kind::Unknown
-                }
-            }
-        };
-    }
-    if core == BUYER_REFUND {
-        return match platform {
-            Platform::Taobao => Kind::TaobaoRefund,
-            Platform::Ali1688 => Kind::AliRefund,
-            _ => Kind::Unknown,
-        };
-    }
+    let core = core.to_ascii_uppercase();
+    let core = core.as_str();
+    let pick = |taobao: Kind, ali: Kind| match platform {
+        Platform::Taobao => taobao,
+        Platform::Ali1688 => ali,
+        _ => Kind::Unknown,
+    };
     if let Some(event) = OrderEvent::from_known_type(core) {
-        return match platform {
-            Platform::Taobao => Kind::TaobaoStatus(event),
-            Platform::Ali1688 => Kind::AliStatus(event),
-            _ => Kind::Unknown,
-        };
-    }
-    if PARCEL_INBOUND_TYPES.contains(&core) {
+        return pick(Kind::TaobaoStatus(event.clone()), Kind::AliStatus(event));
+    } else if core == BUYER_REFUND {
+        return pick(Kind::TaobaoRefund, Kind::AliRefund);
+    } else if PARCEL_INBOUND_TYPES.contains(&core) {
         return Kind::Parcel;
+    } else if core == PRICE_MODIFY && matches!(platform, Platform::Taobao | Platform::Ali1688) {
+        return pick(Kind::TaobaoPrice, Kind::AliPrice);
     }
-    // Shape rules for message types this SDK does not know by name.
+    // Shape rules: a price change without platform, and the message types
+    // this SDK does not know by name.
     let s = shape();
-    let taobao_price_shape = s.has("salesOrderId") && s.has("subOrders");
-    let status_shape = s.has("orderId") && s.has("orderStatus");
-    let parcel_shape = (s.has("logistics_tracking_number") || s.has("logisticsTrackingNumber"))
-        && (s.has("quality_inspection_info")
-            || s.has("qualityInspectionInfo")
-            || s.has("inbound_time")
-            || s.has("inboundTime"));
+    let any = |keys: &[&str]| keys.iter().any(|k| s.has(k));
+    let status = s.has("orderId") && s.has("orderStatus");
     match platform {
-        Platform::Taobao if taobao_price_shape => Kind::TaobaoPrice,
-        Platform::Taobao if status_shape => Kind::TaobaoStatus(OrderEvent::Other(core.to_owned())),
-        Platform::Ali1688 if status_shape => Kind::AliStatus(OrderEvent::Other(core.to_owned())),
-        _ if parcel_shape => Kind::Parcel,
+        _ if core == PRICE_MODIFY && any(&["baseInfo", "productItems"]) => Kind::AliPrice,
+        _ if core == PRICE_MODIFY && s.has("salesOrderId") => Kind::TaobaoPrice,
+        _ if core == PRICE_MODIFY => Kind::Unknown,
+        Platform::Taobao if s.has("salesOrderId") && s.has("subOrders") => Kind::TaobaoPrice,
+        Platform::Taobao if status => Kind::TaobaoStatus(OrderEvent::Other(core.to_owned())),
+        Platform::Ali1688 if status => Kind::AliStatus(OrderEvent::Other(core.to_owned())),
+        _ if any(&["logistics_tracking_number", "logisticsTrackingNumber"])
+            && any(&[
+                "quality_inspection_info",
+                "qualityInspectionInfo",
+                "inbound_time",
+                "inboundTime",
+            ]) =>
+        {
+            Kind::Parcel
+        }
         _ => Kind::Unknown,
     }
 }
 
-/// `messageBody` as text to parse the body from.
-struct BodyText<'a> {
-    /// The body's JSON text: the raw value, the decoded string, or `null`.
+/// `messageBody` as text to read the body from.
+struct Body<'a> {
+    /// The raw value, the decoded string, or `null`.
     text: Cow<'a, str>,
-    /// `messageBody` was a JSON string (`text` is its decoded content).
+    /// `messageBody` was a JSON string (`text` is its content).
     was_string: bool,
-    /// Byte offset of `text` in the push, when it is the raw value.
-    offset: Option<usize>,
 }
 
-impl BodyText<'_> {
-    /// For a string body: why its text is not a JSON object or array (the
-    /// old `Body::Text` rule), with the position inside the string.
-    fn string_problem(&self) -> Option<(usize, usize, String)> {
-        if !self.was_string {
-            return None;
+impl Body<'_> {
+    /// Reads the body as `T` in one pass. On failure the error is the one a
+    /// full parse finds first: invalid JSON in the push, then a string body
+    /// that does not hold a JSON object or array, then the shape (with the
+    /// JSON path).
+    fn read<T: DeserializeOwned>(
+        &self,
+        message_type: &str,
+        push: &[u8],
+    ) -> Result<T, CallbackError> {
+        if let Some(v) = one_pass(serde_json::Deserializer::from_str(&self.text)) {
+            return Ok(v);
         }
-        match serde_json::from_str::<Value>(&self.text) {
-            Ok(Value::Object(_) | Value::Array(_)) => None,
-            Ok(_) => Some((
-                1,
-                1,
-                "the string holds a JSON scalar, not an object".to_owned(),
-            )),
-            Err(e) => Some((e.line(), e.column(), super::json_message(&e))),
-        }
-    }
-
-    /// A JSON error inside the raw body, with its position in the push.
-    fn absolute(&self, push: &[u8], e: &serde_json::Error) -> CallbackError {
-        let (line, column) = match self.offset {
-            Some(offset) if e.line() > 0 => {
-                let text = self.text.as_bytes();
-                // Byte index of the error in `text`, as serde_json counts.
-                let line_start = if e.line() == 1 {
-                    0
-                } else {
-                    text.iter()
-                        .enumerate()
-                        .filter(|&(_, &b)| b == b'\n')
-                        .nth(e.line() - 2)
-                        .map_or(text.len(), |(i, _)| i + 1)
-                };
-                position_of_index(push, offset + line_start + e.column())
-            }
-            _ => (e.line(), e.column()),
+        // Read again, tracking the JSON path, only to report the error.
+        let mut de = serde_json::Deserializer::from_str(&self.text);
+        let (path, err) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Ok(v) => match de.end() {
+                Ok(()) => return Ok(v),
+                Err(e) => (String::from("."), e),
+            },
+            Err(e) => (e.path().to_string(), e.into_inner()),
         };
-        CallbackError::Json {
-            line,
-            column,
-            message: super::json_message(e),
+        if self.was_string {
+            let (line, column, message) = match serde_json::from_str::<Value>(&self.text) {
+                Err(e) => (e.line(), e.column(), json_message(&e)),
+                Ok(Value::Object(_) | Value::Array(_)) => (0, 0, String::new()),
+                Ok(_) => (1, 1, "the string holds a JSON scalar, not an object".into()),
+            };
+            if line > 0 {
+                let message_type = message_type.to_owned();
+                return Err(CallbackError::BodyJson {
+                    message_type,
+                    line,
+                    column,
+                    message,
+                });
+            }
+        } else if let Err(e) = serde_json::from_slice::<Value>(push) {
+            return Err(CallbackError::from_json(&e));
         }
+        let path = match path.as_str() {
+            "." => "messageBody".to_owned(),
+            p if p.starts_with('[') => format!("messageBody{p}"),
+            p => format!("messageBody.{p}"),
+        };
+        Err(CallbackError::Body {
+            message_type: message_type.to_owned(),
+            path,
+            message: json_message(&err),
+        })
     }
+}
+
+/// `T` read from the whole input in one pass, without path tracking; `None`
+/// on any error.
+fn one_pass<'de, R: serde_json::de::Read<'de>, T: Deserialize<'de>>(
+    mut de: serde_json::Deserializer<R>,
+) -> Option<T> {
+    let v = T::deserialize(&mut de).ok()?;
+    de.end().ok().map(|()| v)
 }
 
 /// The error a full parse of the push reports first, given the error of
 /// the envelope pass.
 ///
-/// The envelope pass skips over `messageBody` without building it, which
-/// finds a few JSON errors at another position (a control character in a
-/// string: before it instead of after it) or not at all (a number out of
-/// range). Only for a push that fails anyway, the push is parsed fully once
-/// more, so that errors stay the ones a full parse reports first.
+/// The envelope pass skips over `messageBody` and unknown fields without
+/// building them, which finds a few JSON errors at another position (a
+/// control character in a string: before it instead of after it) or not at
+/// all (a number out of range). For a push that fails anyway, the push is
+/// parsed fully once more, so that errors are those a full parse reports.
 fn first_error(push: &[u8], err: CallbackError) -> CallbackError {
-    let Err(full) = serde_json::from_slice::<Value>(push) else {
-        return err;
-    };
-    match &err {
-        _ if full.is_data() => err,
-        CallbackError::Envelope { line, column, .. }
-            if (*line, *column) <= (full.line(), full.column()) =>
+    match (serde_json::from_slice::<Value>(push), &err) {
+        (Ok(_), _) => err,
+        (Err(full), CallbackError::Envelope { line, column, .. })
+            if (*line, *column) > (full.line(), full.column()) =>
         {
-            err
+            CallbackError::from_json(&full)
         }
-        _ => CallbackError::from_json(&full),
+        (Err(_), CallbackError::Envelope { .. }) => err,
+        (Err(full), _) => CallbackError::from_json(&full),
     }
 }
 
-/// Line and column of byte `index`, as serde_json reports them.
-fn position_of_index(text: &[u8], index: usize) -> (usize, usize) {
-    let head = text.get(..index).unwrap_or(text);
-    let start_of_line = head.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let line = 1 + head
-        .get(..start_of_line)
-        .unwrap_or(head)
+/// Line and column (as serde_json counts them) just after the push's last
+/// non-blank byte.
+fn end_position(push: &[u8]) -> (usize, usize) {
+    let end = push
         .iter()
-        .filter(|&&b| b == b'\n')
-        .count();
-    (line, head.len() - start_of_line)
-}
-
-/// `T` read from `text` in one pass; `None` on any error.
-fn one_pass<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let v = T::deserialize(&mut de).ok()?;
-    de.end().ok()?;
-    Some(v)
-}
-
-/// Deserializes a typed body from its text in one pass.
-///
-/// Only if that fails, the body is read the way the value-first parser did
-/// (the whole body into a [`Value`], then the type from the value, with
-/// `serde_path_to_error`), so that a failing body gets the same error as
-/// before: the same variant, JSON path and message. This also keeps the
-/// old reading of a body with a duplicate key (the last one wins in a
-/// `Value`, where a one-pass read refuses it).
-fn typed<T: serde::de::DeserializeOwned>(
-    message_type: &str,
-    body: &BodyText<'_>,
-    push: &[u8],
-) -> Result<T, CallbackError> {
-    if let Some(v) = one_pass(&body.text) {
-        return Ok(v);
-    }
-    // Errors in the order the value-first parser reported them: a string
-    // body that is not JSON, then JSON errors, then the shape.
-    if let Some((line, column, message)) = body.string_problem() {
-        return Err(CallbackError::BodyJson {
-            message_type: message_type.to_owned(),
-            line,
-            column,
-            message,
-        });
-    }
-    let value: Value = serde_json::from_str(&body.text).map_err(|e| body.absolute(push, &e))?;
-    serde_path_to_error::deserialize(&value).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." {
-            "messageBody".to_owned()
-        } else if path.starts_with('[') {
-            format!("messageBody{path}")
-        } else {
-            format!("messageBody.{path}")
-        };
-        CallbackError::Body {
-            message_type: message_type.to_owned(),
-            path,
-            message: super::json_message(&e.into_inner()),
-        }
-    })
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    let head = &push[..end];
+    let line_start = head.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line = 1 + head.iter().filter(|&&b| b == b'\n').count();
+    (line, end - line_start)
 }
 
 impl Message {
@@ -671,6 +390,7 @@ impl Message {
     ///
     /// ```
     /// use xportcn::callbacks::{Message, OrderEvent, OrderStatus};
+    /// use xportcn::types::Fen;
     /// let push = r#"{"messageType":"ORDER_CREATE","messagePlatform":1,"timestamp":"1779263269913",
     ///   "messageBody":"{\"orderId\":\"3305075341149134260\",\"orderStatus\":\"WAITING_FOR_PAYMENT\",\"totalAmount\":10000}"}"#;
     /// let msg = Message::from_json(push)?;
@@ -680,7 +400,7 @@ impl Message {
     ///     Message::Ali1688OrderStatus { event, body, .. } => {
     ///         assert_eq!(*event, OrderEvent::Create);
     ///         assert_eq!(body.order_status, Some(OrderStatus::WaitingForPayment));
-    ///         assert_eq!(body.total_amount, Some(10000)); // fen
+    ///         assert_eq!(body.total_amount, Some(Fen(10000)));
     ///     }
     ///     other => panic!("unexpected {other:?}"),
     /// }
@@ -699,144 +419,149 @@ impl Message {
     /// # Errors
     /// As [`Message::from_json`].
     pub fn from_slice(bytes: &[u8]) -> Result<Self, CallbackError> {
-        // Valid UTF-8 (the normal case) is parsed as `str`, which spares
-        // serde_json a UTF-8 check per string.
         match std::str::from_utf8(bytes) {
             Ok(text) => Self::decode(serde_json::Deserializer::from_str(text), bytes),
             Err(_) => Self::decode(serde_json::Deserializer::from_slice(bytes), bytes),
         }
     }
 
-    /// Reads the envelope (the body as raw text), then the body in one pass
-    /// into the type the message type (or, failing that, the body's keys)
+    /// Reads the envelope (the body as raw text), then the body into the
+    /// type that the message type (or, failing that, the body's keys)
     /// selects.
     fn decode<'de, R: serde_json::de::Read<'de>>(
-        mut de: serde_json::Deserializer<R>,
-        push: &'de [u8],
+        de: serde_json::Deserializer<R>,
+        push: &[u8],
     ) -> Result<Self, CallbackError> {
-        let wire = serde_path_to_error::deserialize::<_, WireEnvelope<'de>>(&mut de)
-            .map_err(CallbackError::from_envelope)
-            .and_then(|wire| match de.end() {
-                Ok(()) => Ok(wire),
-                Err(e) => Err(CallbackError::from_json(&e)),
+        let wire = one_pass::<_, Wire>(de)
+            .ok_or(())
+            .or_else(|()| {
+                // Read again, tracking the JSON path, only to report the error.
+                let mut de = serde_json::Deserializer::from_slice(push);
+                serde_path_to_error::deserialize::<_, Wire>(&mut de)
+                    .map_err(CallbackError::from_envelope)
+                    .and_then(|wire| {
+                        de.end()
+                            .map(|()| wire)
+                            .map_err(|e| CallbackError::from_json(&e))
+                    })
+            })
+            .and_then(|wire| match wire.message_type {
+                Some(_) => Ok(wire),
+                None => {
+                    let (line, column) = end_position(push);
+                    Err(CallbackError::Envelope {
+                        path: ".".into(),
+                        line,
+                        column,
+                        message: "missing field `messageType`".into(),
+                    })
+                }
             })
             .map_err(|e| first_error(push, e))?;
-
-        let (prefix_platform, core) = split_prefix(&wire.message_type);
-        let core = core.to_owned();
-        let platform = match wire.platform {
+        let Wire {
+            message_type,
+            message_body,
+            message_platform,
+            timestamp,
+            retry_count,
+            develop_id,
+            id,
+            extra,
+        } = wire;
+        let message_type = message_type.unwrap_or_default();
+        let (prefix_platform, core) = split_prefix(&message_type);
+        let platform = match message_platform {
             Some(code) => Platform::from_code(code),
             None => prefix_platform.unwrap_or(Platform::Unspecified),
         };
-        let body = match wire.message_body {
-            None => BodyText {
-                text: Cow::Borrowed("null"),
+        let body = match &message_body {
+            None => Body {
+                text: "null".into(),
                 was_string: false,
-                offset: None,
             },
-            Some(raw) if raw.get().starts_with('"') => BodyText {
-                // Unescaped once; the body is parsed from this text.
-                text: Cow::Owned(
-                    serde_json::from_str::<String>(raw.get())
-                        .map_err(|e| CallbackError::from_json(&e))?,
-                ),
+            Some(RawBody(raw)) if raw.get().starts_with('"') => Body {
+                text: serde_json::from_str::<String>(raw.get())
+                    .map_err(|e| first_error(push, CallbackError::from_json(&e)))?
+                    .into(),
                 was_string: true,
-                offset: None,
             },
-            Some(raw) => BodyText {
-                text: Cow::Borrowed(raw.get()),
+            Some(RawBody(raw)) => Body {
+                text: raw.get().into(),
                 was_string: false,
-                offset: (raw.get().as_ptr() as usize).checked_sub(push.as_ptr() as usize),
             },
         };
-        let kind = classify(&core, platform, || Shape::of(&body.text));
+        let kind = classify(core, platform, || Shape::of(&body.text));
         let mut envelope = Envelope {
-            message_type: wire.message_type,
+            message_type,
             platform,
-            platform_code: wire.platform,
-            timestamp: wire.timestamp,
-            retry_count: wire.retry_count.and_then(|n| u32::try_from(n).ok()),
-            develop_id: wire.develop_id,
-            id: wire.id,
-            // A typed body parsed, so a string body held a JSON object.
+            platform_code: message_platform,
+            timestamp,
+            retry_count: retry_count.and_then(|n| u32::try_from(n).ok()),
+            develop_id,
+            id,
             body_was_string: body.was_string,
-            extra: wire.extra,
+            extra,
         };
         let mt = envelope.message_type.as_str();
         Ok(match kind {
             Kind::TaobaoPrice => Message::TaobaoPriceModify {
-                body: typed(mt, &body, push)?,
+                body: body.read(mt, push)?,
                 envelope,
             },
             Kind::TaobaoStatus(event) => Message::TaobaoOrderStatus {
-                body: Box::new(typed(mt, &body, push)?),
+                body: Box::new(body.read(mt, push)?),
                 event,
                 envelope,
             },
             Kind::TaobaoRefund => Message::TaobaoRefund {
-                body: typed(mt, &body, push)?,
+                body: body.read(mt, push)?,
                 envelope,
             },
             Kind::AliPrice => {
-                // The full order or the compact summary, by the body's keys:
-                // the full order when it has `baseInfo`, `productItems`,
-                // `nativeLogistics` or `tradeTerms`, or no `orderId`.
-                // The full order (the usual body) is read first; when it
-                // shows one of these keys, or no `orderId`, it is the answer
-                // without a separate scan of the keys. (A successful read
-                // had no duplicate typed key, so `Some` / a non-empty list
-                // means the key is there and not null.)
-                let order = one_pass::<Ali1688Order>(&body.text).filter(|o| {
+                // The full order, unless the body is visibly the summary:
+                // an `orderId` and none of the full order's parts.
+                let order = body.read::<Order>(mt, push);
+                let full = order.as_ref().is_ok_and(|o| {
                     o.base_info.is_some()
                         || o.native_logistics.is_some()
                         || !o.product_items.is_empty()
                         || !o.trade_terms.is_empty()
-                        || o.extra.get("orderId").is_none_or(|v| v.get() == "null")
                 });
-                let body = match order {
-                    Some(order) => Ali1688PriceModify::Order(Box::new(order)),
-                    None => {
-                        let shape = Shape::of(&body.text);
-                        let full = ["baseInfo", "productItems", "nativeLogistics", "tradeTerms"]
-                            .iter()
-                            .any(|k| shape.has(k));
-                        if full || !shape.has("orderId") {
-                            Ali1688PriceModify::Order(Box::new(typed::<Ali1688Order>(
-                                mt, &body, push,
-                            )?))
-                        } else {
-                            Ali1688PriceModify::Summary(Box::new(typed(mt, &body, push)?))
-                        }
-                    }
+                let shape = (!full).then(|| Shape::of(&body.text));
+                let summary = shape
+                    .is_some_and(|s| s.has("orderId") && !FULL_ORDER_KEYS.iter().any(|k| s.has(k)));
+                let body = if summary {
+                    Ali1688PriceModify::Summary(Box::new(body.read(mt, push)?))
+                } else {
+                    Ali1688PriceModify::Order(Box::new(order?))
                 };
                 Message::Ali1688PriceModify { envelope, body }
             }
             Kind::AliStatus(event) => Message::Ali1688OrderStatus {
-                body: Box::new(typed(mt, &body, push)?),
+                body: Box::new(body.read(mt, push)?),
                 event,
                 envelope,
             },
             Kind::AliRefund => Message::Ali1688Refund {
-                body: Box::new(typed(mt, &body, push)?),
+                body: Box::new(body.read(mt, push)?),
                 envelope,
             },
             Kind::Parcel => Message::ParcelInbound {
-                body: Box::new(typed(mt, &body, push)?),
+                body: Box::new(body.read(mt, push)?),
                 envelope,
             },
             Kind::Unknown => {
-                // Kept as decoded JSON; a string that does not hold a JSON
-                // object or array is kept as the string.
-                let raw = if body.was_string {
-                    match serde_json::from_str::<Value>(&body.text) {
-                        Ok(v @ (Value::Object(_) | Value::Array(_))) => v,
-                        _ => {
-                            envelope.body_was_string = false;
-                            Value::String(body.text.into_owned())
-                        }
+                // Decoded JSON; a string that does not hold a JSON object or
+                // array is kept as the string.
+                let raw = match (serde_json::from_str::<Value>(&body.text), body.was_string) {
+                    (Ok(v @ (Value::Object(_) | Value::Array(_))), _) | (Ok(v), false) => v,
+                    (_, true) => {
+                        envelope.body_was_string = false;
+                        Value::String(body.text.into_owned())
                     }
-                } else {
-                    serde_json::from_str(&body.text).map_err(|e| body.absolute(push, &e))?
+                    (Err(e), false) => {
+                        return Err(first_error(push, CallbackError::from_json(&e)));
+                    }
                 };
                 Message::Unknown { envelope, raw }
             }

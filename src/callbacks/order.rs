@@ -1,9 +1,8 @@
 //! The compact order body shared by the order status messages.
 
-use serde::{Deserialize, Serialize};
-
 use super::wire_enum;
-use crate::types::{Extra, Id, Timestamp, lenient};
+use crate::model::model;
+use crate::types::{Fen, Id, Timestamp};
 
 wire_enum! {
     /// `orderStatus` of an order status message.
@@ -65,66 +64,44 @@ impl OrderEvent {
 /// VERIFIED for 1688 (`messagePlatform: 1`) from the Xportcn message manual
 /// (<https://doc-en-ka.xportcn.com/doc-7259275>); for Taobao the same shape
 /// is INFERRED. Amounts are integer fen (分).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
+#[model]
 pub struct OrderSummary {
     /// Platform order id (`orderId`), e.g. `3305075341149134260`.
-    #[serde(default)]
     pub order_id: Option<Id>,
     /// Purchase order number (`orderNo`), e.g. `PO202605200001`.
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub order_no: Option<String>,
     /// `orderStatus`.
-    #[serde(default)]
     pub order_status: Option<OrderStatus>,
     /// `payStatus` (seen: 1 = unpaid, 2 = paid).
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
     pub pay_status: Option<i64>,
-    /// `totalAmount` in fen.
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
-    pub total_amount: Option<i64>,
-    /// `shippingFee` in fen.
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
-    pub shipping_fee: Option<i64>,
-    /// `productAmount` in fen.
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
-    pub product_amount: Option<i64>,
-    /// `refundAmount` in fen.
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
-    pub refund_amount: Option<i64>,
+    /// `totalAmount`.
+    pub total_amount: Option<Fen>,
+    /// `shippingFee`.
+    pub shipping_fee: Option<Fen>,
+    /// `productAmount`.
+    pub product_amount: Option<Fen>,
+    /// `refundAmount`.
+    pub refund_amount: Option<Fen>,
     /// `refundStatus` (only `null` seen).
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub refund_status: Option<String>,
     /// `closeReason` (seen: `buyer_cancel`).
-    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub close_reason: Option<String>,
     /// `tbCreateTime`, `yyyy-MM-dd HH:mm:ss`.
-    #[serde(default)]
     pub tb_create_time: Option<Timestamp>,
     /// `payTime`, `yyyy-MM-dd HH:mm:ss`.
-    #[serde(default)]
     pub pay_time: Option<Timestamp>,
-    /// Every other field, as sent.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 impl OrderSummary {
     /// Natural id and status fields for the de-duplication key.
     pub(crate) fn key_parts(&self, out: &mut Vec<String>) {
         out.push(opt(&self.order_id));
-        out.push(
-            self.order_status
-                .as_ref()
-                .map(|s| s.as_str().to_owned())
-                .unwrap_or_default(),
-        );
+        out.push(opt(&self.order_status));
         out.push(opt(&self.pay_status));
-        out.push(opt(&self.total_amount));
-        out.push(opt(&self.refund_amount));
-        out.push(self.refund_status.clone().unwrap_or_default());
-        out.push(self.close_reason.clone().unwrap_or_default());
+        out.push(opt(&self.total_amount.map(Fen::fen)));
+        out.push(opt(&self.refund_amount.map(Fen::fen)));
+        out.push(opt(&self.refund_status));
+        out.push(opt(&self.close_reason));
     }
 }
 
