@@ -96,8 +96,33 @@ fn live_sub(bytes: usize) {
     }
 }
 
+thread_local! {
+    static IN_TRACE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+static TRACED: AtomicUsize = AtomicUsize::new(0);
+
+/// `LOOPBACK_BENCH_TRACE_SIZE=N` (allocation children): prints the stack of
+/// the first three counted allocations of at least N bytes.
+fn trace_large(bytes: usize) {
+    static MIN: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    if IN_TRACE.with(|t| t.replace(true)) {
+        return;
+    }
+    let min = *MIN.get_or_init(|| {
+        std::env::var("LOOPBACK_BENCH_TRACE_SIZE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(usize::MAX)
+    });
+    if bytes >= min && TRACED.fetch_add(1, Ordering::Relaxed) < 3 {
+        eprintln!("# allocation of {bytes} bytes:\n{}", std::backtrace::Backtrace::force_capture());
+    }
+    IN_TRACE.with(|t| t.set(false));
+}
+
 fn count(bytes: usize) {
     if COUNTING.load(Ordering::Relaxed) {
+        trace_large(bytes);
         ALLOCS.fetch_add(1, Ordering::Relaxed);
         ALLOC_BYTES.fetch_add(bytes as u64, Ordering::Relaxed);
         let class = (usize::BITS - bytes.max(1).leading_zeros() - 1) as usize;
