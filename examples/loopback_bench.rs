@@ -30,7 +30,9 @@
 //! * memory children (`--child mem`): 10,000 tasks spawned at once, peak RSS
 //!   from `VmHWM`;
 //! * allocation children (`--child alloc`): a counting global allocator,
-//!   allocations and bytes per sequential call.
+//!   allocations and bytes per sequential call (`LOOPBACK_BENCH_SIZE_CLASSES=1`
+//!   adds them by size class, `LOOPBACK_BENCH_TRACE_SIZE=N` prints the stacks
+//!   of the first three allocations of at least N bytes).
 //!
 //! Request counts are fixed (quick: 2,000 per cell and round, full: 20,000;
 //! 5 rounds), so every run stops by itself. Diagnostic children, for
@@ -115,7 +117,10 @@ fn trace_large(bytes: usize) {
             .unwrap_or(usize::MAX)
     });
     if bytes >= min && TRACED.fetch_add(1, Ordering::Relaxed) < 3 {
-        eprintln!("# allocation of {bytes} bytes:\n{}", std::backtrace::Backtrace::force_capture());
+        eprintln!(
+            "# allocation of {bytes} bytes:\n{}",
+            std::backtrace::Backtrace::force_capture()
+        );
     }
     IN_TRACE.with(|t| t.set(false));
 }

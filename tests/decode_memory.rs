@@ -76,10 +76,14 @@ fn envelope(code: u16, data: &str) -> Bytes {
     ))
 }
 
+/// A case: its name, the body, and the decode to measure (true when it
+/// decoded as expected).
+type Case = (&'static str, Bytes, Box<dyn Fn(Bytes) -> bool>);
+
 #[test]
 fn decode_peak_is_within_four_times_the_body() {
     let objects = small_objects();
-    let cases: Vec<(&str, Bytes, Box<dyn Fn(Bytes) -> bool>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "small objects as `data`, kept raw (Box<RawValue>)",
             envelope(200, &objects),
