@@ -5,7 +5,15 @@
 //! cargo build --release --example loopback_bench
 //! target/release/examples/loopback_bench --quick [--python .venv-bench/bin/python]
 //! target/release/examples/loopback_bench --full  [--python .venv-bench/bin/python]
+//! target/release/examples/loopback_bench --mem-only [--rounds 5]
 //! ```
+//!
+//! `--mem-only` runs only the memory comparison: the SDK's and raw
+//! reqwest's memory children alternately, `--rounds` times each against one
+//! server, then the allocation children; it prints both peaks of every round,
+//! their medians and the median SDK/raw ratio, and ends with
+//! `sdk_vs_raw_peak_rss=<r>`. `--mem-clients a,b` compares two other clients
+//! (`sdk-plain-http`: the SDK over `reqwest::Client::new()`; `raw-timeout`).
 //!
 //! `scripts/bench-quick` does all of that (and creates the Python virtualenv).
 //!
@@ -22,7 +30,9 @@
 //! * memory children (`--child mem`): 10,000 tasks spawned at once, peak RSS
 //!   from `VmHWM`;
 //! * allocation children (`--child alloc`): a counting global allocator,
-//!   allocations and bytes per sequential call.
+//!   allocations and bytes per sequential call (`LOOPBACK_BENCH_SIZE_CLASSES=1`
+//!   adds them by size class, `LOOPBACK_BENCH_TRACE_SIZE=N` prints the stacks
+//!   of the first three allocations of at least N bytes).
 //!
 //! Request counts are fixed (quick: 2,000 per cell and round, full: 20,000;
 //! 5 rounds), so every run stops by itself. Diagnostic children, for
@@ -68,8 +78,56 @@ static ALLOC_BYTES: AtomicU64 = AtomicU64::new(0);
 /// Allocations by size class: bucket `i` holds sizes in `[2^i, 2^(i+1))`.
 static SIZE_CLASSES: [AtomicU64; 32] = [const { AtomicU64::new(0) }; 32];
 
+/// Live heap bytes and their peak, counted in the memory children (where
+/// `TRACK_LIVE` is on): the heap part of the peak RSS, without the
+/// allocator's own overhead and fragmentation.
+static TRACK_LIVE: AtomicBool = AtomicBool::new(false);
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static LIVE_PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn live_add(bytes: usize) {
+    if TRACK_LIVE.load(Ordering::Relaxed) {
+        let now = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        LIVE_PEAK.fetch_max(now, Ordering::Relaxed);
+    }
+}
+
+fn live_sub(bytes: usize) {
+    if TRACK_LIVE.load(Ordering::Relaxed) {
+        LIVE.fetch_sub(bytes, Ordering::Relaxed);
+    }
+}
+
+thread_local! {
+    static IN_TRACE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+static TRACED: AtomicUsize = AtomicUsize::new(0);
+
+/// `LOOPBACK_BENCH_TRACE_SIZE=N` (allocation children): prints the stack of
+/// the first three counted allocations of at least N bytes.
+fn trace_large(bytes: usize) {
+    static MIN: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    if IN_TRACE.with(|t| t.replace(true)) {
+        return;
+    }
+    let min = *MIN.get_or_init(|| {
+        std::env::var("LOOPBACK_BENCH_TRACE_SIZE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(usize::MAX)
+    });
+    if bytes >= min && TRACED.fetch_add(1, Ordering::Relaxed) < 3 {
+        eprintln!(
+            "# allocation of {bytes} bytes:\n{}",
+            std::backtrace::Backtrace::force_capture()
+        );
+    }
+    IN_TRACE.with(|t| t.set(false));
+}
+
 fn count(bytes: usize) {
     if COUNTING.load(Ordering::Relaxed) {
+        trace_large(bytes);
         ALLOCS.fetch_add(1, Ordering::Relaxed);
         ALLOC_BYTES.fetch_add(bytes as u64, Ordering::Relaxed);
         let class = (usize::BITS - bytes.max(1).leading_zeros() - 1) as usize;
@@ -82,21 +140,26 @@ fn count(bytes: usize) {
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         count(layout.size());
+        live_add(layout.size());
         // SAFETY: same contract as the caller's.
         unsafe { System.alloc(layout) }
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         count(layout.size());
+        live_add(layout.size());
         // SAFETY: same contract as the caller's.
         unsafe { System.alloc_zeroed(layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // A growth counts as one allocation of the new size.
         count(new_size);
+        live_add(new_size);
+        live_sub(layout.size());
         // SAFETY: same contract as the caller's.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        live_sub(layout.size());
         // SAFETY: same contract as the caller's.
         unsafe { System.dealloc(ptr, layout) }
     }
@@ -118,6 +181,9 @@ struct Args {
     child: Option<String>,
     client: String,
     url: String,
+    mem_only: bool,
+    /// Clients compared by `--mem-only` (first against second).
+    mem_clients: Vec<String>,
 }
 
 fn args() -> Args {
@@ -130,6 +196,8 @@ fn args() -> Args {
         child: None,
         client: "sdk".into(),
         url: String::new(),
+        mem_only: false,
+        mem_clients: vec!["sdk".into(), "raw".into()],
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -151,6 +219,8 @@ fn args() -> Args {
             "--child" => a.child = Some(val()),
             "--client" => a.client = val(),
             "--url" => a.url = val(),
+            "--mem-only" => a.mem_only = true,
+            "--mem-clients" => a.mem_clients = val().split(',').map(str::to_owned).collect(),
             other => panic!("unknown argument {other}"),
         }
     }
@@ -166,6 +236,7 @@ fn main() {
         Some("decode") => decode_main(&a),
         Some("cell") => cell_main(&a),
         Some(other) => panic!("unknown child {other}"),
+        None if a.mem_only => mem_only_main(&a),
         None => parent_main(&a),
     }
 }
@@ -340,6 +411,28 @@ impl Bench {
                     .build()
                     .expect("client"),
             ),
+            // Diagnostic: the SDK over a plain `reqwest::Client::new()`.
+            "sdk-plain-http" => Bench::Sdk(
+                Client::builder()
+                    .credentials(Credentials::new(KEY, SECRET, USER_ID))
+                    .base_url(base)
+                    .http_client(reqwest::Client::new())
+                    .build()
+                    .expect("client"),
+            ),
+            // The SDK with every endpoint of the registry given an override
+            // (its own v1 path): the largest lookup table a client can have.
+            // Its allocations per call must equal plain `sdk`'s.
+            "sdk-all-overrides" => {
+                let mut b = Client::builder()
+                    .credentials(Credentials::new(KEY, SECRET, USER_ID))
+                    .base_url(base);
+                for spec in xportcn::endpoint::all() {
+                    let path = spec.path(xportcn::endpoint::Generation::V1);
+                    b = b.override_path(spec.id, path.unwrap_or("/unknown"));
+                }
+                Bench::Sdk(b.build().expect("client"))
+            }
             "raw" => Bench::Raw(reqwest::Client::new(), url.into()),
             "raw-timeout" => Bench::RawTimeout(reqwest::Client::new(), url.into()),
             other => panic!("unknown client {other}"),
@@ -572,6 +665,8 @@ fn child_base(url: &str) -> String {
 }
 
 fn mem_main(a: &Args) {
+    // Counted from the start, so every free matches a counted allocation.
+    TRACK_LIVE.store(true, Ordering::SeqCst);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -579,7 +674,15 @@ fn mem_main(a: &Args) {
     let bench = Bench::new(&a.client, &child_base(&a.url), &a.url);
     rt.block_on(async {
         assert!(bench.call().await, "first call fails");
+        if let Bench::Sdk(c) = &bench {
+            let f = c.taobao().product_get(ITEM_ID).send_full();
+            eprintln!("# sdk call future: {} bytes", std::mem::size_of_val(&f));
+        }
+        let base = child_base(&a.url);
+        let conns_before = connections(&base).await;
         let before = status_kb("VmRSS:");
+        let live_before = LIVE.load(Ordering::SeqCst);
+        LIVE_PEAK.store(live_before, Ordering::SeqCst);
         let started = Instant::now();
         let handles: Vec<_> = (0..a.tasks)
             .map(|_| {
@@ -594,9 +697,13 @@ fn mem_main(a: &Args) {
             }
         }
         let secs = started.elapsed().as_secs_f64();
+        let hwm = status_kb("VmHWM:");
+        // New connections the calls opened (less the one that asks).
+        let opened = connections(&base).await.saturating_sub(conns_before + 1);
         println!(
-            r#"{{"rss_before_kb":{before},"hwm_kb":{},"errors":{errors},"secs":{secs}}}"#,
-            status_kb("VmHWM:")
+            r#"{{"rss_before_kb":{before},"hwm_kb":{hwm},"errors":{errors},"secs":{secs},"connections":{opened},"heap_before_kb":{},"heap_peak_kb":{}}}"#,
+            live_before / 1024,
+            LIVE_PEAK.load(Ordering::SeqCst) / 1024
         );
     });
 }
@@ -676,6 +783,92 @@ fn decode_main(a: &Args) {
         };
     }
     println!(r#"{{"skus":{skus}}}"#);
+}
+
+/// `--mem-only`: the memory comparison alone. Memory children for the two
+/// clients of `--mem-clients` (default `sdk,raw`), alternating which goes
+/// first, for `--rounds` rounds against one server; then the allocation
+/// children. Prints every round, the medians and the median of the rounds'
+/// SDK/raw peak RSS ratios; the last line is `sdk_vs_raw_peak_rss=<r>`.
+fn mem_only_main(a: &Args) {
+    let server = ServerProc::start();
+    let url = server.product_url();
+    let [first, second] = [&a.mem_clients[0], &a.mem_clients[1]];
+    println!(
+        "# loopback_bench --mem-only: {} tasks at once, {} rounds, {first} vs {second}",
+        a.tasks, a.rounds
+    );
+    println!("# machine: {} (start)", machine());
+    let g = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap_or(f64::NAN);
+    println!();
+    println!(
+        "| round | {first} peak RSS MiB | {second} peak RSS MiB | {first} / {second} | peak live heap MiB ({first}, {second}) | errors | connections opened ({first}, {second}) | secs ({first}, {second}) |"
+    );
+    println!("|---:|---:|---:|---:|---|---:|---|---|");
+    let (mut peaks_a, mut peaks_b, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..a.rounds {
+        let (ma, mb) = if round % 2 == 0 {
+            let ma = run_child("mem", first, &url, a);
+            (ma, run_child("mem", second, &url, a))
+        } else {
+            let mb = run_child("mem", second, &url, a);
+            (run_child("mem", first, &url, a), mb)
+        };
+        let (pa, pb) = (g(&ma, "hwm_kb") / 1024.0, g(&mb, "hwm_kb") / 1024.0);
+        println!(
+            "| {} | {pa:.1} | {pb:.1} | {:.3} | {:.1}, {:.1} | {} | {}, {} | {:.2}, {:.2} |",
+            round + 1,
+            pa / pb,
+            g(&ma, "heap_peak_kb") / 1024.0,
+            g(&mb, "heap_peak_kb") / 1024.0,
+            g(&ma, "errors") + g(&mb, "errors"),
+            ma["connections"],
+            mb["connections"],
+            g(&ma, "secs"),
+            g(&mb, "secs")
+        );
+        peaks_a.push(pa);
+        peaks_b.push(pb);
+        ratios.push(pa / pb);
+    }
+    let (min_a, max_a) = min_max(&peaks_a);
+    let (min_b, max_b) = min_max(&peaks_b);
+    let ratio = median(ratios);
+    println!();
+    println!(
+        "# peak RSS, median (min-max): {first} {:.1} MiB ({min_a:.1}-{max_a:.1}), {second} {:.1} MiB ({min_b:.1}-{max_b:.1}); {first} / {second}: median of rounds {ratio:.3}, of medians {:.3}",
+        median(peaks_a.clone()),
+        median(peaks_b.clone()),
+        median(peaks_a) / median(peaks_b)
+    );
+    println!();
+    println!(
+        "| allocation per call ({} sequential calls) | allocations | bytes |",
+        a.alloc_calls
+    );
+    println!("|---|---:|---:|");
+    for client in ["sdk", "sdk-all-overrides", "raw"] {
+        let m = run_child("alloc", client, &url, a);
+        println!(
+            "| {client} | {:.1} | {:.0} |",
+            g(&m, "allocs_per_call"),
+            g(&m, "bytes_per_call")
+        );
+    }
+    println!(
+        "# sdk-all-overrides: every one of the {} endpoints in the registry overridden",
+        xportcn::endpoint::all().len()
+    );
+    println!("# machine: {} (end)", machine());
+    drop(server);
+    println!("sdk_vs_raw_peak_rss={ratio:.3}");
+}
+
+fn min_max(v: &[f64]) -> (f64, f64) {
+    v.iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        })
 }
 
 fn run_child(kind: &str, client: &str, url: &str, a: &Args) -> serde_json::Value {
@@ -852,6 +1045,10 @@ fn parent_main(a: &Args) {
             g(m, "secs")
         );
     }
+    println!(
+        "# peak RSS sdk / raw reqwest: {:.3} (one round each; `--mem-only` runs several)",
+        g(&mem_sdk, "hwm_kb") / g(&mem_raw, "hwm_kb")
+    );
     println!();
     println!(
         "| allocation per call ({} sequential calls) | allocations | bytes |",

@@ -726,36 +726,25 @@ enum BodyError {
     Read(reqwest::Error),
 }
 
-/// Reads a body up to `limit` bytes, without copying a single-chunk body.
+/// Reads a body up to `limit` bytes into one buffer sized from
+/// Content-Length. Each chunk is copied out as it arrives and dropped, so the
+/// connection's read buffer is free again for its next read instead of being
+/// pinned by the body until the call ends.
 async fn read_body(mut resp: reqwest::Response, limit: usize) -> Result<Bytes, BodyError> {
-    if resp.content_length().is_some_and(|n| n > limit as u64) {
+    // Taken before the first chunk: `content_length()` is the body's
+    // *remaining* size hint, which shrinks as chunks are read.
+    let expected = resp.content_length();
+    if expected.is_some_and(|n| n > limit as u64) {
         return Err(BodyError::TooLarge);
     }
-    let mut first: Option<Bytes> = None;
-    let mut buf: Option<BytesMut> = None;
-    let mut total = 0usize;
+    let mut buf = BytesMut::with_capacity(expected.map_or(0, |n| n as usize));
     while let Some(chunk) = resp.chunk().await.map_err(BodyError::Read)? {
-        total = total.saturating_add(chunk.len());
-        if total > limit {
+        if buf.len().saturating_add(chunk.len()) > limit {
             return Err(BodyError::TooLarge);
         }
-        match (&mut buf, first.take()) {
-            (Some(b), _) => b.extend_from_slice(&chunk),
-            (None, None) => first = Some(chunk),
-            (None, Some(f)) => {
-                let hint = resp.content_length().map_or(0, |n| n as usize).max(total);
-                let mut b = BytesMut::with_capacity(hint);
-                b.extend_from_slice(&f);
-                b.extend_from_slice(&chunk);
-                buf = Some(b);
-            }
-        }
+        buf.extend_from_slice(&chunk);
     }
-    Ok(match (buf, first) {
-        (Some(b), _) => b.freeze(),
-        (None, Some(f)) => f,
-        (None, None) => Bytes::new(),
-    })
+    Ok(buf.freeze())
 }
 
 /// Replaces `{name}` placeholders with percent-encoded values.
