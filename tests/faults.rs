@@ -757,11 +757,6 @@ async fn nulls_where_values_were_expected() {
             "`data` is missing or null",
         ),
         (r#"{"code":200}"#, "data", "`data` is missing or null"),
-        (
-            r#"{"code":200,"data":{"skuList":[null]}}"#,
-            "data.skuList[0]",
-            "null",
-        ),
     ] {
         let server = mock_body(200, body).await;
         let err = mock_client(&server)
@@ -774,6 +769,21 @@ async fn nulls_where_values_were_expected() {
             "{body}: {err:?}"
         );
     }
+
+    // A null item inside a list carries nothing: it is skipped, the rest of
+    // the list is kept (models read null as empty, lists included).
+    let server = mock_body(
+        200,
+        r#"{"code":200,"data":{"skuList":[null,{"skuId":"5"}]}}"#,
+    )
+    .await;
+    let p = mock_client(&server)
+        .taobao()
+        .product_get("1")
+        .await
+        .unwrap();
+    assert_eq!(p.sku_list.len(), 1);
+    assert_eq!(p.sku_list[0].sku_id.as_ref().unwrap(), "5");
 
     // A null `code` means it is not an envelope at all.
     let server = mock_body(200, r#"{"code":null,"data":{}}"#).await;

@@ -133,6 +133,10 @@ fn check(status: u16, body: &[u8]) {
                 "{name}: {typed:?} where Value decoded; body {:?}",
                 String::from_utf8_lossy(body)
             ),
+            // A `Value` tree can fail (its depth limit) where a model keeps
+            // the same unknown field as raw text, which builds no tree: the
+            // typed decode may then succeed, losing nothing.
+            Kind::Decode if *typed == Kind::Ok => {}
             other => assert_eq!(other, typed, "{name} disagrees with Value"),
         }
     }

@@ -26,6 +26,7 @@ pub use order::{
     OrderPreviewResult, OrderReceiveGoodsRequest, OrderSubmitToPayBatchRequest, PayUrl,
     ReceiveGoods,
 };
+pub use order_model::*;
 pub use product::{
     CategoryGetRequest, HotListRequest, OpenUidDecryptRequest, ProductAttribute, ProductDetail,
     ProductDetailRequest, ProductImage, ProductRecommendRequest, ProductSku,
@@ -41,7 +42,6 @@ pub use search::{
     OfferSummary, SearchSort, ShopOffer, ShopSearchPage, ShopSearchRequest, SortOrder,
     StrictSelectSearchRequest,
 };
-pub use order_model::*;
 
 use crate::client::{Call, Client};
 use crate::endpoint::{Endpoint, EndpointSpec};

@@ -540,12 +540,15 @@ pub struct OrderPageRequest {
 /// 1688 order detail: one order in the 1688 order model (`baseInfo`,
 /// `nativeLogistics`, `productItems`, `tradeTerms`, ...).
 ///
-/// Returned raw for now: the typed order model is wired at merge.
+/// The detail page's response schema is cut in the docs; the answer is read
+/// as the one 1688 order model ([`Order`](super::Order)), the same type the
+/// 1688 price-change push carries (INFERRED: the same model). Fields it does
+/// not name stay in each object's `extra`.
 #[endpoint(
     id = "AL-O11",
     method = POST,
     v1 = verified("/alibaba/order/detail", "https://doc-vnm.pandapon.com/api-250496569"),
-    response = Box<RawValue>,
+    response = super::Order,
     idempotent,
     handle = Ali1688,
     via = ali1688,
