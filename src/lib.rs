@@ -59,6 +59,7 @@ pub use intl as alibaba_intl;
 pub mod __macro_support {
     pub use bon;
     pub use serde;
+    pub use serde_json;
 }
 
 /// Each platform module's own list of the endpoints it declares;

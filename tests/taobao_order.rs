@@ -7,35 +7,8 @@ mod common;
 use common::*;
 use serde_json::json;
 use wiremock::MockServer;
-use xportcn::Generation;
 use xportcn::taobao::*;
 use xportcn::types::Fen;
-
-/// A client in the v2 path generation.
-fn v2_client(server: &MockServer) -> xportcn::Client {
-    builder(server)
-        .generation(Generation::V2)
-        .build()
-        .expect("client builds")
-}
-
-/// Asserts that a call with no sendable path was refused before anything
-/// was sent (the server is mounted to fail on any request).
-async fn refused_unsent<T: std::fmt::Debug>(
-    server: &MockServer,
-    id: &str,
-    result: Result<T, xportcn::Error>,
-) {
-    let err = result.expect_err("no sendable path: the call must fail");
-    assert_path_unavailable(&err, id);
-    assert!(
-        server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .is_empty()
-    );
-}
 
 /// The docs' render/create receiver (doc-vnm render example).
 fn render_receiver() -> Receiver {

@@ -6,34 +6,7 @@ mod common;
 use common::*;
 use serde_json::json;
 use wiremock::MockServer;
-use xportcn::Generation;
 use xportcn::taobao::*;
-
-/// A client in the v2 path generation.
-fn v2_client(server: &MockServer) -> xportcn::Client {
-    builder(server)
-        .generation(Generation::V2)
-        .build()
-        .expect("client builds")
-}
-
-/// Asserts that a call to an endpoint with no known path is refused before
-/// anything is sent (the server is mounted to fail on any request).
-async fn refused_unsent<T: std::fmt::Debug>(
-    server: &MockServer,
-    id: &str,
-    result: Result<T, xportcn::Error>,
-) {
-    let err = result.expect_err("no path is known: the call must fail");
-    assert_path_unavailable(&err, id);
-    assert!(
-        server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .is_empty()
-    );
-}
 
 #[tokio::test]
 async fn product_recommend_posts_page_fields_and_decodes_items() {

@@ -27,14 +27,11 @@ pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
     handle = Aftersale,
     via = aftersale,
     name = return_logistics_render,
+    open,
 )]
 pub struct ReturnLogisticsRenderRequest {
     /// The reverse order.
     pub refund_id: Id,
-    /// Any other query parameter, sent as given (flat values only).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Return logistics submission: tells the platform how the goods were sent
@@ -54,6 +51,7 @@ pub struct ReturnLogisticsRenderRequest {
     handle = Aftersale,
     via = aftersale,
     name = return_logistics_submit,
+    open,
 )]
 pub struct ReturnLogisticsSubmitRequest {
     /// The reverse order.
@@ -62,8 +60,4 @@ pub struct ReturnLogisticsSubmitRequest {
     pub logistics_company_code: Option<String>,
     /// Tracking number (name INFERRED from the detail response).
     pub logistics_no: Option<String>,
-    /// Any other body field, sent as given.
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }

@@ -71,12 +71,9 @@ pub struct RefundMessageSubmitted {}
     handle = Aftersale,
     via = aftersale,
     name = refund_message_list,
+    open,
 )]
 pub struct RefundMessageListRequest {
     /// The reverse order.
     pub refund_id: Id,
-    /// Any other body field (paging, for example), sent as given.
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }

@@ -108,6 +108,7 @@ impl RefundCancelRequest {
     handle = Aftersale,
     via = aftersale,
     name = refund_submit,
+    open,
 )]
 pub struct RefundSubmitRequest {
     /// The sub-order to refund (as in the rendering request).
@@ -122,10 +123,6 @@ pub struct RefundSubmitRequest {
     pub refund_fee: Option<Fen>,
     /// Buyer's description.
     pub refund_desc: Option<String>,
-    /// Any other body field, sent as given.
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 /// After-sale (reverse order) modification: changes a submitted refund.
@@ -143,6 +140,7 @@ pub struct RefundSubmitRequest {
     handle = Aftersale,
     via = aftersale,
     name = refund_modify,
+    open,
 )]
 pub struct RefundModifyRequest {
     /// The reverse order to modify.
@@ -157,10 +155,6 @@ pub struct RefundModifyRequest {
     pub refund_fee: Option<Fen>,
     /// New description.
     pub refund_desc: Option<String>,
-    /// Any other body field, sent as given.
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 /// After-sale (reverse order) detail: the refund, its return logistics and

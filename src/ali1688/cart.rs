@@ -121,6 +121,7 @@ pub struct CartItem {
     handle = Ali1688,
     via = ali1688,
     name = cart_add,
+    open,
 )]
 pub struct CartAddRequest {
     /// v1 numeric offer id (sent as a JSON integer). Wire name INFERRED.
@@ -132,10 +133,6 @@ pub struct CartAddRequest {
     pub spec_id: Option<String>,
     /// Quantity to add. Wire name INFERRED.
     pub quantity: i64,
-    /// Any other parameter, by its wire name (schema unknown).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 fn opt_id_as_number<S: serde::Serializer>(id: &Option<Id>, s: S) -> Result<S::Ok, S::Error> {
@@ -164,15 +161,12 @@ fn opt_id_as_number<S: serde::Serializer>(id: &Option<Id>, s: S) -> Result<S::Ok
     handle = Ali1688,
     via = ali1688,
     name = cart_delete,
+    open,
 )]
 pub struct CartDeleteRequest {
     /// The cart lines to delete ([`CartItem::id`], sent as JSON integers).
     #[serde(serialize_with = "ids_as_numbers")]
     pub cart_ids: Vec<Id>,
-    /// Any other parameter, by its wire name (schema unknown).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 // --- AL-C4 -------------------------------------------------------------------

@@ -298,6 +298,7 @@ impl OrderPreviewBatchRequest {
     handle = Ali1688,
     via = ali1688,
     name = order_create,
+    open,
 )]
 pub struct OrderCreateRequest {
     /// Order flow, e.g. `general`.
@@ -312,10 +313,6 @@ pub struct OrderCreateRequest {
     pub address_param: AddressParam,
     /// The order lines (must not be empty).
     pub cargo_param_list: Vec<CargoParam>,
-    /// Other body fields (the v2 body is not documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 impl OrderCreateRequest {
@@ -505,14 +502,11 @@ pub struct OrderSubmitToPayBatchRequest {
     handle = Ali1688,
     via = ali1688,
     name = logistics_trace,
+    open,
 )]
 pub struct LogisticsTraceRequest {
     /// The order id (wire name `orderId`, INFERRED).
     pub order_id: Id,
-    /// Other query parameters (the request schema is not documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 /// 1688 order list, one page. **Schema unknown**: the page's field names
@@ -529,13 +523,9 @@ pub struct LogisticsTraceRequest {
     handle = Ali1688,
     via = ali1688,
     name = order_page,
+    open,
 )]
-pub struct OrderPageRequest {
-    /// The body fields (the request schema is not documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct OrderPageRequest {}
 
 /// 1688 order detail: one order in the 1688 order model (`baseInfo`,
 /// `nativeLogistics`, `productItems`, `tradeTerms`, ...).

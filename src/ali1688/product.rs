@@ -21,14 +21,11 @@ use crate::types::{Id, Yuan, lenient};
     handle = Ali1688,
     via = ali1688,
     name = category_get,
+    open,
 )]
 pub struct CategoryGetRequest {
     /// The category id (wire name `categoryId`, INFERRED).
     pub category_id: Id,
-    /// Other body fields (the request schema is not documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 /// 1688 product details: title, images, SKUs, prices and shipping of one
@@ -233,13 +230,9 @@ pub struct OpenUidDecryptRequest {
     handle = Ali1688,
     via = ali1688,
     name = product_recommend,
+    open,
 )]
-pub struct ProductRecommendRequest {
-    /// The body fields (the request schema is not documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct ProductRecommendRequest {}
 
 /// 1688 related products: offers related to one offer, by page number.
 ///
@@ -287,10 +280,6 @@ pub struct RelatedRecommendRequest {
     handle = Ali1688,
     via = ali1688,
     name = hot_list,
+    open,
 )]
-pub struct HotListRequest {
-    /// The body fields (the request schema is not documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct HotListRequest {}

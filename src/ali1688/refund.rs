@@ -69,15 +69,12 @@ fn opt_ids_as_numbers<S: Serializer>(ids: &Option<Vec<Id>>, s: S) -> Result<S::O
     handle = Ali1688,
     via = ali1688,
     name = refund_reasons,
+    open,
 )]
 pub struct RefundReasonsRequest {
     /// The 1688 order (sent as a JSON integer). Wire name INFERRED.
     #[serde(serialize_with = "lenient::id_as_number")]
     pub order_id: Id,
-    /// Any other parameter, by its wire name (schema unknown).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 // --- AL-A2 -------------------------------------------------------------------
@@ -101,13 +98,9 @@ pub struct RefundReasonsRequest {
     handle = Ali1688,
     via = ali1688,
     name = refund_voucher_upload,
+    open,
 )]
-pub struct RefundVoucherUploadRequest {
-    /// Every parameter, by its wire name (schema unknown).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct RefundVoucherUploadRequest {}
 
 // --- AL-A3 -------------------------------------------------------------------
 
@@ -231,14 +224,10 @@ pub struct RefundGoodsReturnRequest {
     handle = Ali1688,
     via = ali1688,
     name = logistics_companies,
+    open,
 )]
 #[derive(Default)]
-pub struct LogisticsCompaniesRequest {
-    /// Any query parameter, by its wire name (schema unknown).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct LogisticsCompaniesRequest {}
 
 // --- AL-A6 -------------------------------------------------------------------
 

@@ -265,14 +265,11 @@ pub struct ShopOffer {
     handle = Ali1688,
     via = ali1688,
     name = global_select_search,
+    open,
 )]
 pub struct GlobalSelectSearchRequest {
     /// The keyword (wire name `keyword` INFERRED from the keyword query).
     pub keyword: String,
-    /// Other body fields (the request schema is not documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 /// 1688 strictly-selected keyword query. **Path and schema unknown** (v2
@@ -287,12 +284,9 @@ pub struct GlobalSelectSearchRequest {
     handle = Ali1688,
     via = ali1688,
     name = strict_select_search,
+    open,
 )]
 pub struct StrictSelectSearchRequest {
     /// The keyword (wire name `keyword` INFERRED from the keyword query).
     pub keyword: String,
-    /// Other body fields (the request schema is not documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }

@@ -21,14 +21,10 @@ use crate::types::{Id, lenient};
     handle = Basics,
     via = basics,
     name = addresses,
+    open,
 )]
 #[derive(Default)]
-pub struct AddressesRequest {
-    /// Any parameter, by its wire name (schema unknown).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct AddressesRequest {}
 
 /// Adds a delivery address, or updates the one with `id`.
 ///

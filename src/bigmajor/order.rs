@@ -3,7 +3,6 @@ use serde_json::value::RawValue;
 
 use super::BigMajor;
 use crate::endpoint::endpoint;
-use crate::intl::other_params;
 use crate::model::model;
 use crate::types::Id;
 
@@ -91,6 +90,7 @@ pub struct Cargo {
     handle = BigMajor,
     via = bigmajor,
     name = order_preview,
+    open,
 )]
 pub struct OrderPreviewRequest {
     /// `aliId`: shown only in the docs' schema example (as `"string"`),
@@ -106,10 +106,6 @@ pub struct OrderPreviewRequest {
     pub address_param: Address,
     /// The goods (`cargoParamList`).
     pub cargo_param_list: Vec<Cargo>,
-    /// Any other body field, by its wire name (the docs' schema is cut).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 /// One order of a KA preview (an element of BM-3's `data` list).
@@ -177,6 +173,7 @@ pub struct OrderPreviewItem {
     handle = BigMajor,
     via = bigmajor,
     name = order_create,
+    open,
 )]
 pub struct OrderCreateRequest {
     /// Order flow (the preview's example sends `fenxiaonew`).
@@ -189,11 +186,6 @@ pub struct OrderCreateRequest {
     pub trade_type: Option<String>,
     /// The delivery address (`addressParam`).
     pub address_param: Address,
-    /// Any other body field, by its wire name (the docs' example is cut
-    /// after the address).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Key-account 1688 order list ("Order list"): **path and schema unknown.**
@@ -214,13 +206,9 @@ pub struct OrderCreateRequest {
     handle = BigMajor,
     via = bigmajor,
     name = order_list,
+    open,
 )]
-pub struct OrderListRequest {
-    /// The parameters, by their wire names (none is documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct OrderListRequest {}
 
 /// Key-account 1688 order detail ("Get order details"): **path and schema
 /// unknown.**
@@ -242,18 +230,12 @@ pub struct OrderListRequest {
     handle = BigMajor,
     via = bigmajor,
     name = order_detail,
+    open,
 )]
-pub struct OrderDetailRequest {
-    /// The parameters, by their wire names (none is documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct OrderDetailRequest {}
 
 /// The `data` of BM-5, a key-account 1688 order: **schema unknown**, so no
 /// field is modelled and every field the server sends is kept in
 /// [`extra`](Self::extra) (read one with `extra.get_as::<T>("name")`).
 #[model]
 pub struct OrderDetail {}
-
-other_params!(OrderCreateRequest, OrderListRequest, OrderDetailRequest);

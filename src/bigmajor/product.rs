@@ -1,6 +1,5 @@
 use super::BigMajor;
 use crate::endpoint::endpoint;
-use crate::intl::other_params;
 use crate::model::model;
 
 /// Key-account 1688 product detail ("1688BigMajorProductDetail"): **path,
@@ -24,18 +23,12 @@ use crate::model::model;
     handle = BigMajor,
     via = bigmajor,
     name = product_detail,
+    open,
 )]
-pub struct ProductDetailRequest {
-    /// The parameters, by their wire names (none is documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct ProductDetailRequest {}
 
 /// The `data` of BM-1, a key-account 1688 product: **schema unknown**, so no
 /// field is modelled and every field the server sends is kept in
 /// [`extra`](Self::extra) (read one with `extra.get_as::<T>("name")`).
 #[model]
 pub struct KaProductDetail {}
-
-other_params!(ProductDetailRequest);

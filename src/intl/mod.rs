@@ -59,28 +59,6 @@ impl Client {
     }
 }
 
-/// Adds `param(name, value)` to request types whose parameters are
-/// undocumented and travel in their `other` map. Shared by the modules of
-/// the Xportcn-only sections.
-macro_rules! other_params {
-    ($($t:ty),* $(,)?) => {$(
-        impl $t {
-            /// Adds one parameter to [`other`](Self::other) (the parameter
-            /// names of this endpoint are not documented: use the ones your
-            /// docs or account manager give) and returns the request.
-            pub fn param(
-                mut self,
-                name: impl Into<String>,
-                value: impl Into<serde_json::Value>,
-            ) -> Self {
-                self.other.insert(name.into(), value.into());
-                self
-            }
-        }
-    )*};
-}
-pub(crate) use other_params;
-
 /// Alibaba International product detail ("productDetailGet"): **path,
 /// method and schema unknown.**
 ///
@@ -100,13 +78,9 @@ pub(crate) use other_params;
     handle = AlibabaIntl,
     via = alibaba_intl,
     name = product_detail,
+    open,
 )]
-pub struct ProductDetailRequest {
-    /// The parameters, by their wire names (none is documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct ProductDetailRequest {}
 
 /// The `data` of IA-1, an Alibaba International product: **schema
 /// unknown**, so no field is modelled and every field the server sends is
@@ -133,13 +107,9 @@ pub struct IntlProductDetail {}
     handle = AlibabaIntl,
     via = alibaba_intl,
     name = product_list,
+    open,
 )]
-pub struct ProductListRequest {
-    /// The parameters, by their wire names (none is documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct ProductListRequest {}
 
 /// Alibaba International order list ("GetOrderList"): **path, method and
 /// schema unknown.**
@@ -159,13 +129,9 @@ pub struct ProductListRequest {
     handle = AlibabaIntl,
     via = alibaba_intl,
     name = order_list,
+    open,
 )]
-pub struct OrderListRequest {
-    /// The parameters, by their wire names (none is documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct OrderListRequest {}
 
 /// Alibaba International order creation ("CreateOrder"): **path, method and
 /// schema unknown.**
@@ -185,17 +151,6 @@ pub struct OrderListRequest {
     handle = AlibabaIntl,
     via = alibaba_intl,
     name = order_create,
+    open,
 )]
-pub struct OrderCreateRequest {
-    /// The parameters, by their wire names (none is documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
-
-other_params!(
-    ProductDetailRequest,
-    ProductListRequest,
-    OrderListRequest,
-    OrderCreateRequest,
-);
+pub struct OrderCreateRequest {}

@@ -35,7 +35,6 @@ use serde_json::value::RawValue;
 
 use crate::client::Client;
 use crate::endpoint::{Endpoint, EndpointSpec, endpoint};
-use crate::intl::other_params;
 use crate::model::model;
 
 /// The endpoints this module declares (gathered by [`crate::endpoint::all`]).
@@ -77,13 +76,9 @@ impl Client {
     handle = Poizon,
     via = poizon,
     name = keyword_search,
+    open,
 )]
-pub struct KeywordSearchRequest {
-    /// The parameters, by their wire names (none is documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct KeywordSearchRequest {}
 
 /// Poizon product detail ("product detail"): **path, method and schema unknown.**
 ///
@@ -101,13 +96,9 @@ pub struct KeywordSearchRequest {
     handle = Poizon,
     via = poizon,
     name = product_detail,
+    open,
 )]
-pub struct ProductDetailRequest {
-    /// The parameters, by their wire names (none is documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct ProductDetailRequest {}
 
 /// The `data` of PZ-2, a Poizon product: **schema unknown**, so no field is
 /// modelled and every field the server sends is kept in
@@ -132,13 +123,9 @@ pub struct PoizonProductDetail {}
     handle = Poizon,
     via = poizon,
     name = order_pay,
+    open,
 )]
-pub struct OrderPayRequest {
-    /// The parameters, by their wire names (none is documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct OrderPayRequest {}
 
 /// Poizon order list ("OrderList"): **path, method and schema unknown.**
 ///
@@ -156,13 +143,9 @@ pub struct OrderPayRequest {
     handle = Poizon,
     via = poizon,
     name = order_list,
+    open,
 )]
-pub struct OrderListRequest {
-    /// The parameters, by their wire names (none is documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct OrderListRequest {}
 
 /// Poizon order creation ("CreateOrder"): **path, method and schema unknown.**
 ///
@@ -181,13 +164,9 @@ pub struct OrderListRequest {
     handle = Poizon,
     via = poizon,
     name = order_create,
+    open,
 )]
-pub struct OrderCreateRequest {
-    /// The parameters, by their wire names (none is documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct OrderCreateRequest {}
 
 /// Poizon order preview ("OrderPreview"): **path, method and schema unknown.**
 ///
@@ -205,19 +184,6 @@ pub struct OrderCreateRequest {
     handle = Poizon,
     via = poizon,
     name = order_preview,
+    open,
 )]
-pub struct OrderPreviewRequest {
-    /// The parameters, by their wire names (none is documented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
-
-other_params!(
-    KeywordSearchRequest,
-    ProductDetailRequest,
-    OrderPayRequest,
-    OrderListRequest,
-    OrderCreateRequest,
-    OrderPreviewRequest,
-);
+pub struct OrderPreviewRequest {}

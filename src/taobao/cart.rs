@@ -38,13 +38,9 @@ pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
     handle = Taobao,
     via = taobao,
     name = cart_list,
+    open,
 )]
-pub struct CartListRequest {
-    /// Any query parameter, sent as given (flat values only).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
-}
+pub struct CartListRequest {}
 
 /// Add to shopping cart: puts a SKU of a Taobao item in the cart.
 ///
@@ -207,15 +203,12 @@ pub struct PriceRange {
     handle = Taobao,
     via = taobao,
     name = cart_delete,
+    open,
 )]
 pub struct CartDeleteRequest {
     /// Cart record ids, JSON integers on the wire.
     #[serde(serialize_with = "ids_as_numbers")]
     pub ids: Vec<Id>,
-    /// Any other body field, sent as given.
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Edit the quantity of a shopping cart item.
@@ -232,6 +225,7 @@ pub struct CartDeleteRequest {
     handle = Taobao,
     via = taobao,
     name = cart_edit_quantity,
+    open,
 )]
 pub struct CartEditQuantityRequest {
     /// Cart record id, a JSON integer on the wire.
@@ -239,10 +233,6 @@ pub struct CartEditQuantityRequest {
     pub id: Id,
     /// New quantity.
     pub quantity: u32,
-    /// Any other body field, sent as given.
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Generate an order preview from shopping cart items (prices, postage)
@@ -260,6 +250,7 @@ pub struct CartEditQuantityRequest {
     handle = Taobao,
     via = taobao,
     name = cart_preview_order,
+    open,
 )]
 pub struct CartPreviewOrderRequest {
     /// Cart record ids, JSON integers on the wire.
@@ -269,10 +260,6 @@ pub struct CartPreviewOrderRequest {
     pub order_address: Option<OrderAddress>,
     /// Platform user id.
     pub user_id: Option<String>,
-    /// Any other body field, sent as given.
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Create an order from shopping cart items.

@@ -9,9 +9,6 @@ use crate::endpoint::endpoint;
 use crate::model::model;
 use crate::types::{Id, Timestamp};
 
-/// Parameters a request type does not model, sent as they are.
-type Other = serde_json::Map<String, serde_json::Value>;
-
 /// Query the Taobao order list by page: path and schema unknown.
 ///
 /// The v1 navs say GET, the v2 navs POST ("Taobao order paging query");
@@ -29,13 +26,9 @@ type Other = serde_json::Map<String, serde_json::Value>;
     handle = Taobao,
     via = taobao,
     name = order_page,
+    open,
 )]
-pub struct OrderPageRequest {
-    /// Filters and page fields, as the platform names them (undocumented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: Other,
-}
+pub struct OrderPageRequest {}
 
 /// Upload the payment voucher of an order: path and schema unknown.
 ///
@@ -53,13 +46,9 @@ pub struct OrderPageRequest {
     handle = Taobao,
     via = taobao,
     name = order_voucher_upload,
+    open,
 )]
-pub struct OrderVoucherUploadRequest {
-    /// The parameters, as the platform names them (undocumented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: Other,
-}
+pub struct OrderVoucherUploadRequest {}
 
 /// Cancel a Taobao order: path and schema unknown.
 ///
@@ -76,13 +65,9 @@ pub struct OrderVoucherUploadRequest {
     handle = Taobao,
     via = taobao,
     name = order_cancel,
+    open,
 )]
-pub struct OrderCancelRequest {
-    /// The parameters, as the platform names them (undocumented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: Other,
-}
+pub struct OrderCancelRequest {}
 
 /// Modify the pre-warehouse (前置仓) information of an order.
 ///
@@ -130,13 +115,9 @@ pub struct WarehouseUpdate {}
     handle = Taobao,
     via = taobao,
     name = order_pay,
+    open,
 )]
-pub struct OrderPayRequest {
-    /// The parameters, as the platform names them (undocumented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: Other,
-}
+pub struct OrderPayRequest {}
 
 /// Get an IM link: the URL of a chat with the seller about an item or order.
 ///
@@ -157,17 +138,13 @@ pub struct OrderPayRequest {
     handle = Taobao,
     via = taobao,
     name = im_link_get,
+    open,
 )]
 pub struct ImLinkGetRequest {
     /// What the chat is about, e.g. `item`.
     pub source_type: String,
     /// Id of that item (or order), e.g. `234576234`.
     pub biz_id: Id,
-    /// Other parameters (e.g. the schema's `pageName`), as named by the
-    /// platform.
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: Other,
 }
 
 /// Get a Taobao order's details by its id: path and schema unknown.
@@ -187,13 +164,9 @@ pub struct ImLinkGetRequest {
     handle = Taobao,
     via = taobao,
     name = order_detail,
+    open,
 )]
-pub struct OrderDetailRequest {
-    /// The query parameters, as the platform names them (undocumented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: Other,
-}
+pub struct OrderDetailRequest {}
 
 /// Get the logistics details of a purchase sub-order: parcels, traces, carriers.
 ///

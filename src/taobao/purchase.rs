@@ -17,9 +17,6 @@ use super::Taobao;
 use crate::endpoint::endpoint;
 use crate::types::{Fen, Id};
 
-/// Parameters a request type does not model, sent as they are.
-type Other = serde_json::Map<String, serde_json::Value>;
-
 /// Purchase order page list (Xportcn): request and response schema unknown.
 ///
 /// The key-account status-flow page
@@ -41,13 +38,9 @@ type Other = serde_json::Map<String, serde_json::Value>;
     handle = Taobao,
     via = taobao,
     name = purchase_order_page,
+    open,
 )]
-pub struct PurchaseOrderPageRequest {
-    /// Filters and page fields, as the platform names them (undocumented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: Other,
-}
+pub struct PurchaseOrderPageRequest {}
 
 /// Purchase order cancel (Xportcn): path and schema unknown.
 ///
@@ -63,13 +56,9 @@ pub struct PurchaseOrderPageRequest {
     handle = Taobao,
     via = taobao,
     name = purchase_order_cancel,
+    open,
 )]
-pub struct PurchaseOrderCancelRequest {
-    /// The parameters, as the platform names them (undocumented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: Other,
-}
+pub struct PurchaseOrderCancelRequest {}
 
 /// Purchase order pay (Xportcn): path and schema unknown.
 ///
@@ -85,13 +74,9 @@ pub struct PurchaseOrderCancelRequest {
     handle = Taobao,
     via = taobao,
     name = purchase_order_pay,
+    open,
 )]
-pub struct PurchaseOrderPayRequest {
-    /// The parameters, as the platform names them (undocumented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: Other,
-}
+pub struct PurchaseOrderPayRequest {}
 
 /// Purchase order render: previews an order before creating it (response kept raw).
 ///
@@ -160,13 +145,9 @@ pub struct RenderLine {
     handle = Taobao,
     via = taobao,
     name = purchase_order_create_v2,
+    open,
 )]
-pub struct PurchaseOrderCreateV2Request {
-    /// The parameters, as the platform names them (undocumented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: Other,
-}
+pub struct PurchaseOrderCreateV2Request {}
 
 /// Purchase order render v2 (Xportcn): path and schema unknown.
 ///
@@ -183,13 +164,9 @@ pub struct PurchaseOrderCreateV2Request {
     handle = Taobao,
     via = taobao,
     name = purchase_order_render_v2,
+    open,
 )]
-pub struct PurchaseOrderRenderV2Request {
-    /// The parameters, as the platform names them (undocumented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: Other,
-}
+pub struct PurchaseOrderRenderV2Request {}
 
 /// Purchase order create: a Taobao order from lines, a receiver and a budget in fen.
 ///

@@ -28,9 +28,6 @@ use crate::endpoint::endpoint;
 use crate::model::model;
 use crate::types::Id;
 
-/// Parameters a request type does not model, sent as they are.
-type Other = serde_json::Map<String, serde_json::Value>;
-
 /// Taobao hot product recommendation: recommended items, one page per call.
 ///
 /// The schema comes from a public client only.
@@ -114,13 +111,9 @@ pub struct RecommendedProduct {
     handle = Taobao,
     via = taobao,
     name = spu_list,
+    open,
 )]
-pub struct SpuListRequest {
-    /// The parameters, as the platform names them (undocumented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: Other,
-}
+pub struct SpuListRequest {}
 
 /// Taobao SPU details query: path and schema unknown.
 ///
@@ -137,13 +130,9 @@ pub struct SpuListRequest {
     handle = Taobao,
     via = taobao,
     name = spu_detail,
+    open,
 )]
-pub struct SpuDetailRequest {
-    /// The parameters, as the platform names them (undocumented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: Other,
-}
+pub struct SpuDetailRequest {}
 
 /// Taobao product detail V2: one item by its v2 (opaque) item id.
 ///
@@ -192,13 +181,9 @@ pub struct ProductDetailV2Request {
     handle = Taobao,
     via = taobao,
     name = product_search,
+    open,
 )]
-pub struct ProductSearchRequest {
-    /// The parameters, as the platform names them (undocumented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: Other,
-}
+pub struct ProductSearchRequest {}
 
 /// Taobao commodity search: items matching a keyword (response kept raw).
 ///
@@ -246,13 +231,9 @@ pub struct ProductItemSearchRequest {
     handle = Taobao,
     via = taobao,
     name = product_image_search,
+    open,
 )]
-pub struct ProductImageSearchRequest {
-    /// The parameters, as the platform names them (undocumented).
-    #[serde(flatten)]
-    #[builder(default)]
-    pub other: Other,
-}
+pub struct ProductImageSearchRequest {}
 
 /// Batch check of Taobao item ids: which items and SKUs are distributable.
 ///

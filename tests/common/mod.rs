@@ -257,3 +257,30 @@ impl Match for QuerySignedBy {
             && *sign == independent_signature(ACCESS_KEY, ts, nonce, SECRET)
     }
 }
+
+/// A client for `server` in PandaPon's v2 path generation.
+pub fn v2_client(server: &MockServer) -> Client {
+    builder(server)
+        .generation(xportcn::Generation::V2)
+        .build()
+        .expect("client builds")
+}
+
+/// Asserts that a call with no sendable path was refused before anything
+/// was sent (`server` has received nothing).
+pub async fn refused_unsent<T: std::fmt::Debug>(
+    server: &MockServer,
+    id: &str,
+    result: Result<T, xportcn::Error>,
+) {
+    let err = result.expect_err("no sendable path: the call must fail");
+    assert_path_unavailable(&err, id);
+    assert!(
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "{id}: something was sent"
+    );
+}

@@ -306,6 +306,7 @@ struct EndpointArgs {
     name: Option<Ident>,
     paged: Option<(Ident, Option<Ident>)>,
     generation_check: Option<Ident>,
+    open: bool,
 }
 
 /// An endpoint declaration on a request struct. See the `xportcn::endpoint` docs.
@@ -397,6 +398,8 @@ fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<Toke
             a.via = Some(meta.value()?.parse()?);
         } else if p.is_ident("name") {
             a.name = Some(meta.value()?.parse()?);
+        } else if p.is_ident("open") {
+            a.open = true;
         } else if p.is_ident("generation_check") {
             a.generation_check = Some(meta.value()?.parse()?);
         } else if p.is_ident("paged") {
@@ -450,6 +453,19 @@ fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<Toke
     let Fields::Named(named) = &mut item.fields else {
         return Err(err(span, "#[endpoint] needs a struct with named fields"));
     };
+    if a.open {
+        let other: Field = Field::parse_named.parse2(quote! {
+            /// Any other parameter, by its wire name, sent as given: for
+            /// parameters the docs do not show (see [`param`](Self::param)).
+            #[serde(flatten)]
+            #[builder(default)]
+            pub other: ::xportcn::__macro_support::serde_json::Map<
+                ::std::string::String,
+                ::xportcn::__macro_support::serde_json::Value,
+            >
+        })?;
+        named.named.push(other);
+    }
     let mut path_params = Vec::new();
     let mut field_types = Vec::new();
     for f in named.named.iter_mut() {
@@ -561,6 +577,25 @@ fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<Toke
         }
     };
 
+    let open_impl = if a.open {
+        quote! {
+            impl #name {
+                /// Adds one parameter to `other`, by its wire name, and
+                /// returns the request. For parameters the docs do not show:
+                /// the SDK invents no name.
+                pub fn param(
+                    mut self,
+                    name: impl ::core::convert::Into<::std::string::String>,
+                    value: impl ::core::convert::Into<::xportcn::__macro_support::serde_json::Value>,
+                ) -> Self {
+                    self.other.insert(name.into(), value.into());
+                    self
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
     let id_s = id.value();
     Ok(quote! {
         #[derive(Debug, Clone, PartialEq, ::xportcn::__macro_support::serde::Serialize, ::xportcn::__macro_support::bon::Builder)]
@@ -585,5 +620,6 @@ fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<Toke
 
         #paged_impl
         #handle_impl
+        #open_impl
     })
 }
