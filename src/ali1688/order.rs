@@ -325,7 +325,9 @@ impl OrderCreateRequest {
 /// per seller.
 ///
 /// The answer is the created orders, an array in the 1688 order model (the
-/// v2 sample): returned raw here; the typed order model is wired at merge.
+/// v2 sample, cut in the docs): returned raw, to be read with
+/// `serde_json::from_str::<Vec<xportcn::ali1688::Order>>(raw.get())` if it
+/// has that shape (INFERRED from the cut sample, so not decoded by default).
 #[endpoint(
     id = "AL-O4",
     method = POST,
