@@ -965,6 +965,49 @@ pub mod lenient {
             None => s.serialize_str(id.as_str()),
         }
     }
+
+    /// [`id_as_number`] for an optional id (`None` as `null`; request
+    /// fields skip it before it gets here).
+    pub fn opt_id_as_number<S: serde::Serializer>(
+        id: &Option<crate::types::Id>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match id {
+            Some(id) => id_as_number(id, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// [`id_as_number`] for each id of a list (request lists the docs type
+    /// `array[integer]`).
+    pub fn ids_as_numbers<S: serde::Serializer>(
+        ids: &[crate::types::Id],
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        struct AsNumber<'a>(&'a crate::types::Id);
+        impl serde::Serialize for AsNumber<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                id_as_number(self.0, s)
+            }
+        }
+        let mut seq = s.serialize_seq(Some(ids.len()))?;
+        for id in ids {
+            seq.serialize_element(&AsNumber(id))?;
+        }
+        seq.end()
+    }
+
+    /// [`ids_as_numbers`] for an optional list.
+    pub fn opt_ids_as_numbers<S: serde::Serializer>(
+        ids: &Option<Vec<crate::types::Id>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match ids {
+            Some(ids) => ids_as_numbers(ids, s),
+            None => s.serialize_none(),
+        }
+    }
 }
 
 #[cfg(test)]

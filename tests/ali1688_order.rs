@@ -13,7 +13,7 @@ use xportcn::ali1688::{
     OrderReceiveGoodsRequest, OrderSubmitToPayBatchRequest, ProductDetailRequest,
 };
 use xportcn::types::Id;
-use xportcn::{Client, Error, Generation};
+use xportcn::{Error, Generation};
 
 // --- helpers -----------------------------------------------------------------
 
@@ -58,10 +58,6 @@ fn v2_line() -> CargoParam {
         .quantity(1)
         .seller_open_id("BBBgGWh2O6JFI6v1aQuZVgRIA")
         .build()
-}
-
-fn v2(server: &MockServer) -> Client {
-    builder(server).generation(Generation::V2).build().unwrap()
 }
 
 /// Asserts the before-sending refusal of a request that does not fit the
@@ -201,7 +197,7 @@ async fn order_preview_v2_sends_offer_map_ids() {
         .product_no(s)
         .container(s)
         .build();
-    let p = v2(&server)
+    let p = v2_client(&server)
         .ali1688()
         .order_preview(
             OrderPreviewRequest::builder()
@@ -226,7 +222,7 @@ async fn order_preview_refuses_ids_of_the_other_generation() {
             .cargo_param_list(vec![v1_line(), line])
             .build()
     };
-    let err = v2(&server)
+    let err = v2_client(&server)
         .ali1688()
         .order_preview(preview(v2_line()))
         .await
@@ -292,7 +288,7 @@ async fn order_preview_batch_sends_seller_per_line() {
     // v2 (derived path) refuses the numeric line before sending.
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
-    let err = v2(&server)
+    let err = v2_client(&server)
         .ali1688()
         .order_preview_batch(
             OrderPreviewBatchRequest::builder()
@@ -354,7 +350,7 @@ async fn order_create_v1_sends_the_documented_body() {
     .await;
     let mut other = serde_json::Map::new();
     other.insert("userId".into(), json!("u1"));
-    v2(&server)
+    v2_client(&server)
         .ali1688()
         .order_create(
             OrderCreateRequest::builder()
@@ -382,7 +378,7 @@ async fn order_create_batch_v2_sends_the_documented_body() {
         orders.clone(),
     )
     .await;
-    let raw = v2(&server)
+    let raw = v2_client(&server)
         .ali1688()
         .order_create_batch(
             OrderCreateBatchRequest::builder()
@@ -430,7 +426,7 @@ async fn order_cancel_sends_the_exact_order_id() {
         fixture_json("responses/AL-O5.v2.response.json")["data"].clone(),
     )
     .await;
-    let cancelled = v2(&server)
+    let cancelled = v2_client(&server)
         .ali1688()
         .order_cancel(
             OrderCancelRequest::builder()
@@ -490,7 +486,7 @@ async fn order_pay_url_is_never_retried() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = v2(&server)
+    let err = v2_client(&server)
         .ali1688()
         .order_pay_url(OrderPayUrlRequest::builder().order_id("1").build())
         .await;
@@ -599,7 +595,7 @@ async fn order_page_passes_the_body_through() {
     .await;
     let mut other = serde_json::Map::new();
     other.insert("orderStatus".into(), json!("waitbuyerpay"));
-    let raw = v2(&server)
+    let raw = v2_client(&server)
         .ali1688()
         .order_page(OrderPageRequest::builder().other(other).build())
         .await
@@ -634,7 +630,7 @@ async fn order_detail_returns_the_order_whole() {
     // No v2 path is known.
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
-    let err = v2(&server)
+    let err = v2_client(&server)
         .ali1688()
         .order_detail(OrderDetailRequest::new("1"))
         .await

@@ -11,7 +11,6 @@
 use serde_json::value::RawValue;
 
 use super::Ali1688;
-use super::refund::ids_as_numbers;
 use crate::endpoint::{Endpoint, EndpointSpec, endpoint};
 use crate::model::model;
 use crate::types::{Id, Yuan, lenient};
@@ -125,7 +124,7 @@ pub struct CartItem {
 )]
 pub struct CartAddRequest {
     /// v1 numeric offer id (sent as a JSON integer). Wire name INFERRED.
-    #[serde(serialize_with = "opt_id_as_number")]
+    #[serde(serialize_with = "crate::types::lenient::opt_id_as_number")]
     pub offer_id: Option<Id>,
     /// v2 opaque offer id. Wire name INFERRED.
     pub offer_map_id: Option<Id>,
@@ -133,13 +132,6 @@ pub struct CartAddRequest {
     pub spec_id: Option<String>,
     /// Quantity to add. Wire name INFERRED.
     pub quantity: i64,
-}
-
-fn opt_id_as_number<S: serde::Serializer>(id: &Option<Id>, s: S) -> Result<S::Ok, S::Error> {
-    match id {
-        Some(id) => lenient::id_as_number(id, s),
-        None => s.serialize_none(),
-    }
 }
 
 // --- AL-C3 -------------------------------------------------------------------
@@ -165,7 +157,7 @@ fn opt_id_as_number<S: serde::Serializer>(id: &Option<Id>, s: S) -> Result<S::Ok
 )]
 pub struct CartDeleteRequest {
     /// The cart lines to delete ([`CartItem::id`], sent as JSON integers).
-    #[serde(serialize_with = "ids_as_numbers")]
+    #[serde(serialize_with = "crate::types::lenient::ids_as_numbers")]
     pub cart_ids: Vec<Id>,
 }
 
@@ -220,7 +212,7 @@ pub struct CartPreviewOrderRequest {
     /// Delivery address (optional on the zh page, required on the vi one).
     pub address_param: CartAddressParam,
     /// The cart lines ([`CartItem::id`], sent as JSON integers).
-    #[serde(serialize_with = "ids_as_numbers")]
+    #[serde(serialize_with = "crate::types::lenient::ids_as_numbers")]
     pub cart_ids: Vec<Id>,
 }
 
@@ -297,7 +289,7 @@ pub struct CartCreateOrderRequest {
     /// Delivery address.
     pub address_param: CartAddressParam,
     /// The cart lines ([`CartItem::id`], sent as JSON integers).
-    #[serde(serialize_with = "ids_as_numbers")]
+    #[serde(serialize_with = "crate::types::lenient::ids_as_numbers")]
     pub cart_ids: Vec<Id>,
     /// User id.
     pub user_id: Option<String>,

@@ -1,6 +1,6 @@
 //! 1688 orders: preview, create, cancel, pay, receipt, list, detail.
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::Ali1688;
@@ -160,23 +160,6 @@ pub struct AddressParam {
     pub district_code: Option<String>,
 }
 
-/// Serializes ids as JSON integers where they are numeric (the docs type
-/// these lists `array[integer]`).
-fn ids_as_numbers<S: Serializer>(ids: &[Id], s: S) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeSeq as _;
-    struct AsNumber<'a>(&'a Id);
-    impl Serialize for AsNumber<'_> {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            lenient::id_as_number(self.0, s)
-        }
-    }
-    let mut seq = s.serialize_seq(Some(ids.len()))?;
-    for id in ids {
-        seq.serialize_element(&AsNumber(id))?;
-    }
-    seq.end()
-}
-
 // ---------------------------------------------------------------------------
 // AL-O1, AL-O2: previews
 // ---------------------------------------------------------------------------
@@ -193,7 +176,7 @@ fn ids_as_numbers<S: Serializer>(ids: &[Id], s: S) -> Result<S::Ok, S::Error> {
     v2 = verified("/v2/alibaba/order/create/preview", "https://doc-cnv2.pandapon.com/api-288855709"),
     response = OrderPreview,
     idempotent,
-    generation_check = check_generation_fit,
+    generation_check = |r: &Self, g| check_lines(&r.cargo_param_list, g),
     handle = Ali1688,
     via = ali1688,
     name = order_preview,
@@ -203,12 +186,6 @@ pub struct OrderPreviewRequest {
     pub address_param: AddressParam,
     /// The order lines (must not be empty).
     pub cargo_param_list: Vec<CargoParam>,
-}
-
-impl OrderPreviewRequest {
-    fn check_generation_fit(&self, generation: Generation) -> Result<(), String> {
-        check_lines(&self.cargo_param_list, generation)
-    }
 }
 
 /// The `data` of AL-O1.
@@ -257,7 +234,7 @@ pub struct OrderPreviewResult {
     v2 = derived("/v2/alibaba/order/create/previewbatch"),
     response = Box<RawValue>,
     idempotent,
-    generation_check = check_generation_fit,
+    generation_check = |r: &Self, g| check_lines(&r.cargo_param_list, g),
     handle = Ali1688,
     via = ali1688,
     name = order_preview_batch,
@@ -267,12 +244,6 @@ pub struct OrderPreviewBatchRequest {
     pub address_param: AddressParam,
     /// The order lines, each with its `seller_open_id` (must not be empty).
     pub cargo_param_list: Vec<CargoParam>,
-}
-
-impl OrderPreviewBatchRequest {
-    fn check_generation_fit(&self, generation: Generation) -> Result<(), String> {
-        check_lines(&self.cargo_param_list, generation)
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -294,7 +265,7 @@ impl OrderPreviewBatchRequest {
     v2 = verified("/v2/alibaba/order/create", "https://doc-th.pandapon.com/api-289190490"),
     response = Box<RawValue>,
     write,
-    generation_check = check_generation_fit,
+    generation_check = |r: &Self, g| check_lines(&r.cargo_param_list, g),
     handle = Ali1688,
     via = ali1688,
     name = order_create,
@@ -315,12 +286,6 @@ pub struct OrderCreateRequest {
     pub cargo_param_list: Vec<CargoParam>,
 }
 
-impl OrderCreateRequest {
-    fn check_generation_fit(&self, generation: Generation) -> Result<(), String> {
-        check_lines(&self.cargo_param_list, generation)
-    }
-}
-
 /// 1688 order creation for lines of different sellers: one (unpaid) order
 /// per seller.
 ///
@@ -335,7 +300,7 @@ impl OrderCreateRequest {
     v2 = verified("/v2/alibaba/order/batch/create", "https://doc-cnv2.pandapon.com/api-288855706"),
     response = Box<RawValue>,
     write,
-    generation_check = check_generation_fit,
+    generation_check = |r: &Self, g| check_lines(&r.cargo_param_list, g),
     handle = Ali1688,
     via = ali1688,
     name = order_create_batch,
@@ -363,12 +328,6 @@ pub struct OrderCreateBatchRequest {
     pub transfer_account_imgs: Option<String>,
     /// Bank-transfer remark (v2 only).
     pub transfer_account_remark: Option<String>,
-}
-
-impl OrderCreateBatchRequest {
-    fn check_generation_fit(&self, generation: Generation) -> Result<(), String> {
-        check_lines(&self.cargo_param_list, generation)
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -452,7 +411,7 @@ pub struct OrderReceiveGoodsRequest {
     #[serde(serialize_with = "lenient::id_as_number")]
     pub order_id: Id,
     /// Sub-order ids (the order model's `subItemID`), sent as JSON integers.
-    #[serde(serialize_with = "ids_as_numbers")]
+    #[serde(serialize_with = "crate::types::lenient::ids_as_numbers")]
     #[builder(default)]
     pub order_entry_ids: Vec<Id>,
 }

@@ -10,8 +10,6 @@
 //! the path is set with
 //! [`ClientBuilder::override_path`](crate::ClientBuilder::override_path).
 
-use serde::Serializer;
-use serde::ser::SerializeSeq;
 use serde_json::value::RawValue;
 
 use super::Ali1688;
@@ -28,26 +26,6 @@ pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
     LogisticsCompaniesRequest::SPEC,
     RefundInfoRequest::SPEC,
 ];
-
-/// Ids the docs type as JSON integers (sub-order ids), sent as numbers when
-/// they are all digits (as [`lenient::id_as_number`] does for one id).
-pub(crate) fn ids_as_numbers<S: Serializer>(ids: &[Id], s: S) -> Result<S::Ok, S::Error> {
-    let mut seq = s.serialize_seq(Some(ids.len()))?;
-    for id in ids {
-        match id.as_u64() {
-            Some(n) => seq.serialize_element(&n)?,
-            None => seq.serialize_element(id.as_str())?,
-        }
-    }
-    seq.end()
-}
-
-fn opt_ids_as_numbers<S: Serializer>(ids: &Option<Vec<Id>>, s: S) -> Result<S::Ok, S::Error> {
-    match ids {
-        Some(ids) => ids_as_numbers(ids, s),
-        None => s.serialize_none(),
-    }
-}
 
 // --- AL-A1 -------------------------------------------------------------------
 
@@ -127,7 +105,7 @@ pub struct RefundCreateRequest {
     #[serde(serialize_with = "lenient::id_as_number")]
     pub order_id: Id,
     /// The sub-orders to refund (sent as JSON integers).
-    #[serde(serialize_with = "opt_ids_as_numbers")]
+    #[serde(serialize_with = "crate::types::lenient::opt_ids_as_numbers")]
     pub order_entry_ids: Option<Vec<Id>>,
     /// Dispute request code (values not documented).
     pub dispute_request: String,

@@ -2,7 +2,7 @@ use serde_json::value::RawValue;
 
 use super::Basics;
 use crate::endpoint::endpoint;
-use crate::types::{Id, lenient};
+use crate::types::Id;
 
 /// The account's delivery addresses.
 ///
@@ -46,7 +46,7 @@ pub struct AddressesRequest {}
 )]
 pub struct AddressAddOrUpdateRequest {
     /// The address to update (sent as a JSON integer); leave unset to add.
-    #[serde(serialize_with = "opt_id_as_number")]
+    #[serde(serialize_with = "crate::types::lenient::opt_id_as_number")]
     pub id: Option<Id>,
     /// Recipient.
     pub name: String,
@@ -60,11 +60,4 @@ pub struct AddressAddOrUpdateRequest {
     pub address: String,
     /// Mobile number.
     pub phone: String,
-}
-
-fn opt_id_as_number<S: serde::Serializer>(id: &Option<Id>, s: S) -> Result<S::Ok, S::Error> {
-    match id {
-        Some(id) => lenient::id_as_number(id, s),
-        None => s.serialize_none(),
-    }
 }

@@ -68,7 +68,7 @@ pub struct CartAddRequest {
     pub platform: Option<i32>,
     /// Item id, a JSON integer on the wire. **v1 only** (v2 takes
     /// `item_map_id`).
-    #[serde(serialize_with = "opt_id_as_number")]
+    #[serde(serialize_with = "crate::types::lenient::opt_id_as_number")]
     pub item_id: Option<Id>,
     /// Opaque item id. **v2 only** (replaces `item_id`).
     pub item_map_id: Option<Id>,
@@ -92,7 +92,7 @@ pub struct CartAddRequest {
     /// Quantity.
     pub quantity: Option<u32>,
     /// Shop id, a JSON integer on the wire.
-    #[serde(serialize_with = "opt_id_as_number")]
+    #[serde(serialize_with = "crate::types::lenient::opt_id_as_number")]
     pub shop_id: Option<Id>,
     /// Shop id of the v2 generation (a string). **v2 only**.
     pub ali_shop_id: Option<String>,
@@ -207,7 +207,7 @@ pub struct PriceRange {
 )]
 pub struct CartDeleteRequest {
     /// Cart record ids, JSON integers on the wire.
-    #[serde(serialize_with = "ids_as_numbers")]
+    #[serde(serialize_with = "crate::types::lenient::ids_as_numbers")]
     pub ids: Vec<Id>,
 }
 
@@ -254,7 +254,7 @@ pub struct CartEditQuantityRequest {
 )]
 pub struct CartPreviewOrderRequest {
     /// Cart record ids, JSON integers on the wire.
-    #[serde(serialize_with = "ids_as_numbers")]
+    #[serde(serialize_with = "crate::types::lenient::ids_as_numbers")]
     pub ids: Vec<Id>,
     /// Delivery address.
     pub order_address: Option<OrderAddress>,
@@ -280,7 +280,7 @@ pub struct CartPreviewOrderRequest {
 pub struct CartCreateOrderRequest {
     /// Cart record ids (`购物车记录id`), JSON integers on the wire, e.g.
     /// `[75, 76]`.
-    #[serde(serialize_with = "ids_as_numbers")]
+    #[serde(serialize_with = "crate::types::lenient::ids_as_numbers")]
     pub ids: Vec<Id>,
     /// Delivery address (`创建订单地址`).
     pub order_address: OrderAddress,
@@ -321,27 +321,6 @@ pub struct OrderAddress {
     /// Receiver's name (`收件人`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-}
-
-/// An optional id as a JSON integer when it is one (else a string).
-fn opt_id_as_number<S: Serializer>(id: &Option<Id>, s: S) -> Result<S::Ok, S::Error> {
-    match id {
-        Some(id) => crate::types::lenient::id_as_number(id, s),
-        None => s.serialize_none(),
-    }
-}
-
-/// Ids as JSON integers where they are ones (else strings).
-fn ids_as_numbers<S: Serializer>(ids: &[Id], s: S) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeSeq;
-    let mut seq = s.serialize_seq(Some(ids.len()))?;
-    for id in ids {
-        match id.as_u64() {
-            Some(n) => seq.serialize_element(&n)?,
-            None => seq.serialize_element(id)?,
-        }
-    }
-    seq.end()
 }
 
 /// A decimal as a JSON number (the docs type the field `number`).

@@ -124,7 +124,7 @@ pub struct RenderLine {
     pub quantity: u32,
     /// SKU id, e.g. `4951323355633`; left out when unset.
     #[serde(
-        serialize_with = "opt_id_as_number",
+        serialize_with = "crate::types::lenient::opt_id_as_number",
         skip_serializing_if = "Option::is_none"
     )]
     pub sku_id: Option<Id>,
@@ -274,15 +274,6 @@ fn as_string<T: Display, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> 
 /// Writes fen as a JSON string of the integer (`"1"`).
 fn fen_as_string<S: Serializer>(v: &Fen, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(&v.0)
-}
-
-/// [`id_as_number`](crate::types::lenient::id_as_number) for an optional id
-/// (`None` is skipped by the field's `skip_serializing_if`).
-fn opt_id_as_number<S: Serializer>(v: &Option<Id>, s: S) -> Result<S::Ok, S::Error> {
-    match v {
-        Some(id) => crate::types::lenient::id_as_number(id, s),
-        None => s.serialize_none(),
-    }
 }
 
 /// The endpoints this file declares (gathered by [`crate::endpoint::all`]).

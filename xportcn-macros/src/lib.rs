@@ -305,7 +305,7 @@ struct EndpointArgs {
     via: Option<Ident>,
     name: Option<Ident>,
     paged: Option<(Ident, Option<Ident>)>,
-    generation_check: Option<Ident>,
+    generation_check: Option<Expr>,
     open: bool,
 }
 
@@ -490,12 +490,20 @@ fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<Toke
             }
         }
     };
+    // `generation_check = method` calls `self.method(generation)`; any other
+    // expression is a function of `(&Self, Generation)`, e.g. a closure.
     let generation_fn = match &a.generation_check {
-        Some(f) => quote! {
-            fn check_generation(&self, generation: ::xportcn::endpoint::Generation) -> ::core::result::Result<(), ::std::string::String> {
-                self.#f(generation)
+        Some(check) => {
+            let call = match check {
+                Expr::Path(p) if p.path.get_ident().is_some() => quote!(self.#check(generation)),
+                other => quote!((#other)(self, generation)),
+            };
+            quote! {
+                fn check_generation(&self, generation: ::xportcn::endpoint::Generation) -> ::core::result::Result<(), ::std::string::String> {
+                    #call
+                }
             }
-        },
+        }
         None => quote!(),
     };
 
