@@ -41,6 +41,9 @@
 //! `sdk_vs_raw_throughput=<r> sdk_vs_python_throughput=<r|NA>`, both at
 //! concurrency 64.
 
+#[path = "../benches/support/machine.rs"]
+mod machine;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::convert::Infallible;
 use std::io::{BufRead, BufReader};
@@ -58,6 +61,8 @@ use hyper_util::rt::TokioIo;
 use serde::Deserialize;
 use xportcn::taobao::Product;
 use xportcn::{Client, Credentials};
+
+use machine::machine;
 
 const BODY: &[u8] = include_bytes!("../benches/data/product-20kb.json");
 const ITEM_ID: &str = "672991141190";
@@ -887,21 +892,6 @@ fn run_child(kind: &str, client: &str, url: &str, a: &Args) -> serde_json::Value
 // ---------------------------------------------------------------------------
 // Parent
 // ---------------------------------------------------------------------------
-
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("model name")
-                .map(|r| r.trim_start_matches([' ', '\t', ':']).to_owned())
-        })
-        .unwrap_or_else(|| "unknown".into());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let load: Vec<&str> = load.split_whitespace().take(3).collect();
-    format!("{cores} cores, {cpu}, load average {}", load.join(" "))
-}
 
 fn fmt_ratio(r: Option<f64>) -> String {
     r.map_or_else(|| "NA".to_owned(), |r| format!("{r:.2}"))

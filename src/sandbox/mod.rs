@@ -619,21 +619,34 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch
 }
 
 /// An envelope answer.
+///
+/// Written straight into bytes from borrowed parts: building a `json!`
+/// value first copied all of `data` (a deep clone of the product, say) and
+/// `to_string` went through `fmt::Display`, together a quarter of the
+/// sandbox's time per call. The keys keep the order `json!` gave them
+/// (alphabetical).
 fn envelope(code: i64, msg: &str, data: &Value) -> Bytes {
-    let request_id = {
-        let raw = crate::signing::generate_nonce();
-        String::from_utf8_lossy(&raw).to_lowercase()
+    #[derive(serde::Serialize)]
+    struct Envelope<'a> {
+        code: i64,
+        data: &'a Value,
+        #[serde(rename = "developId")]
+        develop_id: &'a str,
+        msg: &'a str,
+        #[serde(rename = "requestId")]
+        request_id: &'a str,
+    }
+    let raw = crate::signing::generate_nonce();
+    let request_id = String::from_utf8_lossy(&raw).to_lowercase();
+    let envelope = Envelope {
+        code,
+        data,
+        develop_id: DEVELOP_ID,
+        msg,
+        request_id: &request_id,
     };
-    Bytes::from(
-        json!({
-            "requestId": request_id,
-            "code": code,
-            "developId": DEVELOP_ID,
-            "msg": msg,
-            "data": data,
-        })
-        .to_string(),
-    )
+    // A `Value` (string keys only) always serializes.
+    Bytes::from(serde_json::to_vec(&envelope).unwrap_or_default())
 }
 
 fn respond(status: StatusCode, content_type: &'static str, body: Bytes) -> Response<Full<Bytes>> {
