@@ -41,7 +41,8 @@ pub const DIAGNOSE_MAX_BODY: usize = 64 * 1024;
 
 /// The bytes of the default [`AuthorizationBase::Body`]: the raw request body.
 ///
-/// The message manual defines the header as
+/// The message manual (<https://doc-cnv2.pandapon.com/doc-6521894>; see
+/// `docs/platform.md` §4) defines the header as
 /// `HEX_ENCODE(HMAC-SHA256(Base, Secret))` with `Secret = AccessSecret`, but
 /// the definition of `Base` is cut off in every stored copy of the docs.
 /// **INFERRED:** `Base` is the raw HTTP request body, byte for byte as
@@ -190,8 +191,8 @@ pub enum SignatureScheme {
 impl fmt::Display for SignatureScheme {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            SignatureScheme::Authorization => "Authorization (HMAC-SHA256)",
-            SignatureScheme::RequestSignature => "request signature (MD5)",
+            SignatureScheme::Authorization => "Authorization header (HMAC-SHA256)",
+            SignatureScheme::RequestSignature => "request-style signature header (MD5)",
         })
     }
 }
@@ -214,7 +215,7 @@ pub enum Rejection {
     #[error("invalid header `{0}`")]
     InvalidHeader(&'static str),
     /// A signature does not match.
-    #[error("bad {scheme} signature")]
+    #[error("the {scheme} does not match")]
     BadSignature {
         /// Which signature failed.
         scheme: SignatureScheme,
