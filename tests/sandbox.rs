@@ -588,3 +588,13 @@ async fn unknown_paths_and_wrong_methods_are_told_apart() {
     assert_eq!(body["code"], json!(codes::INVALID_PARAMETER), "{body}");
     assert!(body["msg"].as_str().unwrap().contains("orderId"), "{body}");
 }
+
+#[test]
+fn the_sandbox_and_its_records_can_be_shared_across_tasks() {
+    fn shared<T: Send + Sync + 'static>() {}
+    shared::<Sandbox>();
+    shared::<xportcn::sandbox::RequestRecord>();
+    shared::<xportcn::sandbox::PushRecord>();
+    shared::<Clock>();
+    shared::<Failure>();
+}
