@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo bench --bench sandbox --features sandbox -- --quick   # ~30 s after the build
-//! cargo bench --bench sandbox --features sandbox -- --full    # ~3 min
+//! cargo bench --bench sandbox --features sandbox -- --full    # 3-7 min
 //! ```
 //!
 //! `--rounds N` and `--calls N` (calls per cell at every concurrency)
