@@ -1,0 +1,1 @@
+//! The `xportcn` command-line tool, run as a process.
