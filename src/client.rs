@@ -1362,7 +1362,7 @@ mod tests {
         );
         assert!(fill_path("/x/{missing}", &p).is_err());
         assert!(fill_path("/x/{refundId", &p).is_err());
-        assert_eq!(fill_path("/plain", &[]).unwrap(), "/plain");
+        assert_eq!(fill_path::<&str>("/plain", &[]).unwrap(), "/plain");
     }
 
     #[test]
