@@ -507,3 +507,93 @@ fn webhook_verify_rejects_a_tampered_push() {
         .stderr(predicate::str::contains("in the future"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A child process killed when dropped (a failed assertion included).
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts a long-running subcommand with the test credentials; returns it
+/// with the first line it writes to stderr.
+fn spawn(args: &[&str]) -> (Child, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("xportcn"))
+        .env_clear()
+        .env("XPORTCN_ACCESS_KEY", KEY)
+        .env("XPORTCN_ACCESS_SECRET", SECRET)
+        .env("XPORTCN_USER_ID", USER)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the tool starts");
+    let stderr = child.stderr.take().expect("piped stderr");
+    let child = Child(child);
+    let mut line = String::new();
+    std::io::BufReader::new(stderr)
+        .read_line(&mut line)
+        .expect("a first line on stderr");
+    (child, line)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webhook_listen_prints_each_verified_push_as_a_json_line() {
+    use std::io::BufRead;
+    let (mut child, line) = spawn(&["webhook", "listen", "--port", "0"]);
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert!(url.ends_with("/xportcn/push"), "{url}");
+
+    let http = xportcn::reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("an HTTP client");
+    let creds = Credentials::new(KEY, SECRET, USER);
+    let body = std::fs::read("tests/fixtures/callbacks/1688-order-buyer-refund.json")
+        .expect("the fixture");
+    // A forged push is refused and printed nowhere.
+    let forged = http
+        .post(&url)
+        .headers(xportcn::callbacks::sign_push(
+            &Credentials::new(KEY, "wrong", USER),
+            &body,
+        ))
+        .body(body.clone())
+        .send()
+        .await
+        .expect("the receiver answers");
+    assert_eq!(forged.status().as_u16(), 401);
+    let good = http
+        .post(&url)
+        .headers(xportcn::callbacks::sign_push(&creds, &body))
+        .body(body)
+        .send()
+        .await
+        .expect("the receiver answers");
+    assert_eq!(good.status().as_u16(), 200);
+
+    let stdout = child.0.stdout.take().expect("piped stdout");
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .map(|_| line)
+    })
+    .await
+    .expect("read")
+    .expect("a line on stdout");
+    let msg: Value = serde_json::from_str(&line).expect("one JSON object");
+    assert_eq!(msg["messageType"], "ORDER_BUYER_VIEW_ORDER_BUYER_REFUND");
+    assert_eq!(msg["body"]["applyPayment"], 11700);
+    assert!(msg["dedupKey"].as_str().is_some_and(|k| !k.is_empty()));
+    assert!(!line.contains(SECRET));
+}
