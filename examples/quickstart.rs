@@ -1,37 +1,72 @@
-//! Quickstart: signed calls, typed responses, retries and typed errors.
+//! Quickstart: a whole Taobao order flow, signed calls, typed responses,
+//! retries and typed errors.
 //!
 //! ```text
 //! cargo run --example quickstart
 //! ```
 //!
-//! With no `XPORTCN_*` variables set, the example starts a loopback stand-in
-//! for the platform (on 127.0.0.1, inside this process) that checks every
-//! request's signature exactly as the platform does, and makes real signed
-//! calls against it. With `XPORTCN_ACCESS_KEY`, `XPORTCN_ACCESS_SECRET` and
-//! `XPORTCN_USER_ID` set, it makes read-only calls to the real platform
-//! instead (`XPORTCN_BASE_URL` picks another host; default Xportcn).
+//! With no `XPORTCN_*` variables set, the example starts the SDK's embedded
+//! sandbox (`xportcn::sandbox`, on 127.0.0.1, inside this process), which
+//! checks every signature the way the platform does and keeps the order's
+//! state, and walks a whole order flow against it: product, preview,
+//! create, pay, detail, logistics, refund. With `XPORTCN_ACCESS_KEY`,
+//! `XPORTCN_ACCESS_SECRET` and `XPORTCN_USER_ID` all set, it makes one
+//! read-only call to the real platform instead (`XPORTCN_BASE_URL` picks
+//! another host; default Xportcn). With only some of them set, it says which
+//! are missing and stops.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::ExitCode;
 use std::time::Duration;
 
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-use xportcn::aftersale::RefundRenderRequest;
+use serde_json::{Value, json};
+use xportcn::aftersale::{RefundRenderRequest, RefundSubmitRequest};
+use xportcn::sandbox::{Failure, Sandbox};
+use xportcn::taobao::{
+    LogisticsDetailRequest, OrderDetailRequest, OrderLine, OrderPayRequest,
+    PurchaseOrderCreateRequest, PurchaseOrderRenderRequest, Receiver, RenderLine,
+};
+use xportcn::types::{Fen, Id};
 use xportcn::{Client, Credentials, Error, RetryPolicy};
+use xportcn::{ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_USER_ID};
 
-const DEMO_KEY: &str = "58c0201dfdf148eca63cbf6bb5e7cf03";
-const DEMO_SECRET: &str = "demo-secret";
-const DEMO_USER: &str = "2100007341207";
+type BoxError = Box<dyn std::error::Error>;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    match Credentials::from_env() {
-        Ok(creds) => real_platform(creds).await,
-        Err(_) => stand_in().await,
+async fn main() -> ExitCode {
+    let vars = [ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_USER_ID];
+    let set: Vec<&str> = vars
+        .iter()
+        .copied()
+        .filter(|v| std::env::var(v).is_ok_and(|s| !s.is_empty()))
+        .collect();
+    let result = match set.len() {
+        0 => sandbox_flow().await,
+        3 => match Credentials::from_env() {
+            Ok(creds) => real_platform(creds).await,
+            Err(e) => Err(e.into()),
+        },
+        _ => {
+            let missing: Vec<&str> = vars.iter().copied().filter(|v| !set.contains(v)).collect();
+            eprintln!(
+                "{} set, {} not set: set all three to call the real platform, \
+                 or none to run against the sandbox",
+                set.join(" and "),
+                missing.join(" and ")
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("quickstart failed: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
-/// Read-only calls to the real platform.
-async fn real_platform(creds: Credentials) -> Result<(), Box<dyn std::error::Error>> {
+/// One read-only call to the real platform.
+async fn real_platform(creds: Credentials) -> Result<(), BoxError> {
     let mut builder = Client::builder().credentials(creds);
     if let Ok(url) = std::env::var("XPORTCN_BASE_URL") {
         builder = builder.base_url(url);
@@ -39,160 +74,211 @@ async fn real_platform(creds: Credentials) -> Result<(), Box<dyn std::error::Err
     let client = builder.build()?;
     println!("Calling the real platform at {}", client.base_url());
     let item = std::env::var("XPORTCN_ITEM_ID").unwrap_or_else(|_| "672991141190".to_owned());
-    match client.taobao().product_get(item.as_str()).send_full().await {
-        Ok(r) => {
-            println!(
-                "GET /open/product/get?itemId={item} -> requestId {:?}",
-                r.request_id
-            );
-            println!("  title: {:?}", r.data.title);
-            println!(
-                "  price: {:?}, {} SKUs",
-                r.data.price,
-                r.data.sku_list.len()
-            );
-        }
-        Err(e) => println!("GET /open/product/get?itemId={item} failed: {e}"),
-    }
+    let r = client
+        .taobao()
+        .product_get(item.as_str())
+        .send_full()
+        .await?;
+    println!(
+        "GET /open/product/get?itemId={item} -> requestId {:?}",
+        r.request_id
+    );
+    println!(
+        "  title: {:?}, price: {:?}, {} SKUs",
+        r.data.title,
+        r.data.price,
+        r.data.sku_list.len()
+    );
     Ok(())
 }
 
-/// The loopback stand-in: checks the signature like the platform, answers
-/// with the documented samples.
-struct StandIn {
-    calls: AtomicUsize,
+fn receiver() -> Receiver {
+    Receiver::builder()
+        .zip("311121")
+        .country("中国")
+        .address("智溢路西部科技园")
+        .city("杭州市")
+        .phone("15068763421")
+        .mobile_phone("15068763421")
+        .district("余杭区")
+        .name("simon")
+        .state("浙江省")
+        .build()
 }
 
-impl Respond for StandIn {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
-        let h = |name: &str| {
-            req.headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-        };
-        let ok = h("access-key") == DEMO_KEY
-            && xportcn::signing::verify(
-                h("access-key"),
-                h("timestamp"),
-                h("nonce-str"),
-                DEMO_SECRET,
-                h("signature"),
-            );
-        println!(
-            "  [stand-in] #{n} {} {} timestamp={} nonce-str={} signature={} -> {}",
-            req.method,
-            req.url.path(),
-            h("timestamp"),
-            h("nonce-str"),
-            h("signature"),
-            if ok {
-                "signature valid"
-            } else {
-                "SIGNATURE INVALID"
-            }
-        );
-        if !ok {
-            return ResponseTemplate::new(200).set_body_json(serde_json::json!({
-                "requestId": format!("standin-{n}"), "code": 401, "developId": null,
-                "msg": "签名错误 (signature mismatch)", "data": null
-            }));
-        }
-        let data = match req.url.path() {
-            "/api/open/product/get" => serde_json::json!({
-                "itemId": 672991141190u64, "title": "天穹发布商品,测试请不要拍", "price": 1,
-                "promotionPrice": 1, "quantity": 400, "categoryId": "121452038", "status": "active",
-                "skuList": [{"skuId": "3452545926724", "price": 1, "promotionPrice": "1", "quantity": 200,
-                             "properties": [{"propId": 1627207, "propName": "颜色分类", "valueId": 28326, "valueName": "红色"}]}]
-            }),
-            "/api/open/order/refund/render" => serde_json::json!({
-                "currency": "CNY", "distributorId": "1223655000541",
-                "refundOrderTemplate": {
-                    "goodsStatusList": ["1", "2"], "refundTypeList": ["1", "2"],
-                    "maxRefundFee": {"canEditRefundFee": true, "maxRefundFee": 11700, "minRefundFee": 0, "refundFee": 11700},
-                    "refundReasons": [{"reasonId": 20006, "reasonDesc": "不想买了", "tips": ""}]
-                }
-            }),
-            // The first call here fails like an overloaded gateway: the SDK retries it.
-            "/api/alibaba/product/detail/get" if n % 2 == 1 => return ResponseTemplate::new(503),
-            "/api/alibaba/product/detail/get" => serde_json::json!({
-                "offerId": 706627393257u64, "categoryId": 1033054, "subject": "PVC插页文件夹",
-                "subjectTrans": "PVC insert folder A4"
-            }),
-            _ => return ResponseTemplate::new(404).set_body_string("<html>not found</html>"),
-        };
-        ResponseTemplate::new(200).set_body_json(serde_json::json!({
-            "requestId": format!("standin-{n}"), "code": 200, "developId": "1014533973088404335",
-            "msg": "成功", "data": data
-        }))
-    }
+/// Reads `pointer` of a raw JSON answer (answers whose schema the docs do
+/// not show stay raw JSON in the SDK).
+fn at(raw: &serde_json::value::RawValue, pointer: &str) -> Result<Value, BoxError> {
+    let v: Value = serde_json::from_str(raw.get())?;
+    v.pointer(pointer)
+        .cloned()
+        .ok_or_else(|| format!("{pointer} missing in {}", raw.get()).into())
 }
 
-async fn stand_in() -> Result<(), Box<dyn std::error::Error>> {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(StandIn {
-            calls: AtomicUsize::new(0),
-        })
-        .mount(&server)
-        .await;
-    let base = format!("{}/api", server.uri());
+/// The whole Taobao flow against the embedded sandbox.
+async fn sandbox_flow() -> Result<(), BoxError> {
+    let sandbox = Sandbox::start().await?;
     println!(
-        "No XPORTCN_* credentials set: using a loopback stand-in for the platform at {base}\n"
+        "No XPORTCN_* credentials set: using the SDK's sandbox at {} (access-key {})\n",
+        sandbox.base_url(),
+        sandbox.credentials().access_key()
     );
-
-    let client = Client::builder()
-        .credentials(Credentials::new(DEMO_KEY, DEMO_SECRET, DEMO_USER))
-        .base_url(&base)
+    // The sandbox's client: its URL, its credentials, and its stand-in paths
+    // for the steps whose real path no doc page shows (pay, order detail,
+    // refund submit). Against the real platform those calls are refused
+    // until you set their paths with `override_path`.
+    let client = sandbox
+        .client_builder()
         .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(50)))
         .build()?;
 
-    println!("1. Taobao product by id (GET /open/product/get)");
+    println!("1. Product (GET /open/product/get)");
     let product = client.taobao().product_get("672991141190").await?;
+    let sku = product.sku_list.first().ok_or("the product has no SKU")?;
+    let (item_id, sku_id) = (
+        product.item_id.clone().ok_or("no itemId")?,
+        sku.sku_id.clone().ok_or("no skuId")?,
+    );
+    let price = sku.price.ok_or("no SKU price")?;
     println!(
-        "   -> {:?}, price {:?}, {} SKU(s), first SKU property {:?}\n",
-        product.title.as_deref().unwrap_or(""),
-        product.price,
-        product.sku_list.len(),
-        product
-            .sku_list
-            .first()
-            .and_then(|s| s.properties.first())
-            .and_then(|p| p.value_name.as_deref())
+        "   -> {:?}, SKU {sku_id} at {price} fen\n",
+        product.title.as_deref().unwrap_or("")
     );
 
-    println!("2. After-sale refund render (POST /open/order/refund/render)");
+    println!("2. Preview two of them (POST /open/order/render)");
+    let preview = client
+        .taobao()
+        .purchase_order_render(
+            PurchaseOrderRenderRequest::builder()
+                .order_line_list(vec![
+                    RenderLine::builder()
+                        .item_id(item_id.clone())
+                        .quantity(2u32)
+                        .sku_id(sku_id.clone())
+                        .build(),
+                ])
+                .receiver(receiver())
+                .build(),
+        )
+        .await?;
+    println!("   -> pay amount {} fen\n", at(&preview, "/payAmount")?);
+
+    println!("3. Create the order (POST /open/order)");
+    let line = OrderLine::builder()
+        .item_id(item_id)
+        .order_line_no("1")
+        .quantity(2u32)
+        .price(Fen(price))
+        .currency("CNY")
+        .sku_id(sku_id)
+        .build();
+    let created = client
+        .taobao()
+        .purchase_order_create(
+            PurchaseOrderCreateRequest::builder()
+                .order_line_list(vec![line])
+                .purchase_amount(Fen(price * 2))
+                .receiver(receiver())
+                .seller_order_number("LZ-2026-000118".to_owned())
+                .build(),
+        )
+        .await?;
+    let order_id: Id = serde_json::from_value(at(&created, "/orderId")?)?;
+    println!("   -> order {order_id}\n");
+    let by_order = || -> serde_json::Map<String, Value> {
+        [("orderId".to_owned(), json!(order_id))]
+            .into_iter()
+            .collect()
+    };
+
+    println!("4. Pay it (TB-O12: no doc page shows its path; the sandbox serves a stand-in)");
+    client
+        .taobao()
+        .order_pay(OrderPayRequest::builder().other(by_order()).build())
+        .await?;
+    let detail = client
+        .taobao()
+        .order_detail(OrderDetailRequest::builder().other(by_order()).build())
+        .await?;
+    println!(
+        "   -> the order reads back with status {} (10 = waiting for the seller to ship)\n",
+        at(&detail, "/status")?
+    );
+    let sub_order: Id = serde_json::from_value(at(&detail, "/subOrders/0/sub_purchase_order_id")?)?;
+
+    println!("5. Logistics of its sub-order (GET /open/order/logistics/detail/get)");
+    let logistics = client
+        .taobao()
+        .logistics_detail(
+            LogisticsDetailRequest::builder()
+                .sub_purchase_order_id(sub_order.clone())
+                .build(),
+        )
+        .await?;
+    let parcel = logistics.pnm_logistics_details.first();
+    println!(
+        "   -> parcel {:?}: {:?}\n",
+        parcel.and_then(|p| p.mail_no.as_deref()),
+        parcel
+            .and_then(|p| p.logistics_traces.first())
+            .and_then(|t| t.standerd_desc.as_deref())
+    );
+
+    println!("6. Refund: render (POST /open/order/refund/render), then submit");
     let render = client
         .aftersale()
-        .refund_render(RefundRenderRequest::new("1034499579120189839", 1, 1))
+        .refund_render(RefundRenderRequest::new(sub_order.clone(), 1, 1))
         .send_full()
         .await?;
     let template = render.data.refund_order_template.unwrap_or_default();
+    let reason = template
+        .refund_reasons
+        .first()
+        .and_then(|r| r.reason_id)
+        .ok_or("no refund reason")?;
+    let max = template
+        .max_refund_fee
+        .and_then(|f| f.max_refund_fee)
+        .ok_or("no maximum refund")?;
+    let refund = client
+        .aftersale()
+        .refund_submit(
+            RefundSubmitRequest::builder()
+                .sub_order_id(sub_order)
+                .refund_type(1)
+                .goods_status(1)
+                .reason_id(reason)
+                .refund_fee(Fen(max))
+                .refund_desc("收到的商品有破损")
+                .build(),
+        )
+        .await?;
     println!(
-        "   -> requestId {:?}, max refund {:?}, reasons {:?}\n",
+        "   -> requestId {:?}, refund {} of {max} fen opened\n",
         render.request_id,
-        template.max_refund_fee.and_then(|f| f.max_refund_fee),
-        template
-            .refund_reasons
-            .iter()
-            .filter_map(|r| r.reason_desc.as_deref())
-            .collect::<Vec<_>>()
+        at(&refund, "/refundId")?
     );
 
-    println!(
-        "3. 1688 product detail (POST /alibaba/product/detail/get): the stand-in answers 503 first"
-    );
-    let detail = client.ali1688().product_detail(706627393257u64).await?;
-    println!(
-        "   -> retried with a fresh nonce, got {:?}\n",
-        detail.subject_trans
-    );
+    println!("7. The gateway answers 503 once: the SDK retries the read with a fresh signature");
+    sandbox.fail_next_on("TB-P8", Failure::status(503));
+    client.taobao().product_get("672991141190").await?;
+    let statuses: Vec<String> = sandbox
+        .requests()
+        .iter()
+        .rev()
+        .take(2)
+        .map(|r| r.status.to_string())
+        .collect();
+    println!("   -> answered {} (newest first)\n", statuses.join(", "));
 
-    println!("4. The same call with a wrong secret: a typed error that says what to check");
-    let bad = Client::builder()
-        .credentials(Credentials::new(DEMO_KEY, "wrong-secret", DEMO_USER))
-        .base_url(&base)
+    println!("8. A wrong secret: a typed error that says what to check");
+    let bad = sandbox
+        .client_builder()
+        .credentials(Credentials::new(
+            sandbox.credentials().access_key(),
+            "wrong-secret",
+            sandbox.credentials().user_id(),
+        ))
         .build()?;
     match bad.taobao().product_get("672991141190").await {
         Err(Error::Api(e)) => println!(
@@ -202,16 +288,18 @@ async fn stand_in() -> Result<(), Box<dyn std::error::Error>> {
         other => return Err(format!("expected an API error, got {other:?}").into()),
     }
 
-    println!("5. A path the platform does not have: the raw escape hatch and a typed HTTP error");
-    match client
-        .raw(xportcn::endpoint::Method::Get, "/open/nope")
-        .send_value()
-        .await
-    {
-        Err(e @ Error::Http { .. }) => println!("   -> {e}\n"),
-        other => return Err(format!("expected an HTTP error, got {other:?}").into()),
-    }
-
-    println!("Done: 5 scenarios, every request signed and checked by the stand-in.");
+    let pushes = sandbox.pushes();
+    println!(
+        "Done: {} requests, each signature checked by the sandbox. It queued {} order messages \
+         ({}); give it a callback URL (SandboxBuilder::callback_url) to receive them signed.",
+        sandbox.requests().len(),
+        pushes.len(),
+        pushes
+            .iter()
+            .map(|p| p.message_type.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    sandbox.shutdown().await;
     Ok(())
 }

@@ -5,10 +5,11 @@
 //!   cargo run --example webhook_receiver --features axum
 //! ```
 //!
-//! It listens on `127.0.0.1:8080` (or `$PORT`) at `/xportcn/push`. Put a TLS
-//! reverse proxy in front of it: the platform pushes over HTTPS. Without
-//! credentials in the environment it uses demo credentials and prints a
-//! signed `curl` command you can try.
+//! It listens on 127.0.0.1 at `/xportcn/push`, on `$PORT` if set, otherwise
+//! on a free port it prints. Put a TLS reverse proxy in front of it: the
+//! platform pushes over HTTPS. Without credentials in the environment it
+//! uses demo credentials (and says so) and prints a signed `curl` command
+//! you can try.
 
 use xportcn::Credentials;
 use xportcn::callbacks::axum::{Receiver, ServeConfig, serve};
@@ -16,10 +17,16 @@ use xportcn::callbacks::{Message, Verifier, sign_push};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let creds = Credentials::from_env().unwrap_or_else(|e| {
-        eprintln!("{e}; using demo credentials");
-        Credentials::new("demo-access-key", "demo-secret", "2100007341207")
-    });
+    let creds = match Credentials::from_env() {
+        Ok(creds) => creds,
+        Err(_) => {
+            println!(
+                "No XPORTCN_ACCESS_KEY / XPORTCN_ACCESS_SECRET / XPORTCN_USER_ID set: \
+                 verifying with demo credentials"
+            );
+            Credentials::new("demo-access-key", "demo-secret", "2100007341207")
+        }
+    };
     let verifier = Verifier::new(creds.clone());
     let (router, mut deliveries) = Receiver::new(verifier).build();
 
@@ -55,7 +62,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let port: u16 = std::env::var("PORT")
         .ok()
         .and_then(|p| p.parse().ok())
-        .unwrap_or(8080);
+        .unwrap_or(0);
     let app = axum::Router::new().nest("/xportcn/push", router);
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;

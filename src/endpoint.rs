@@ -253,6 +253,11 @@ pub struct EndpointSpec {
     /// For a paged list (`#[endpoint(paged(..))]`), where its page number,
     /// page size, items and totals are on the wire; `None` otherwise.
     pub paging: Option<Paging>,
+    /// Builds an example answer (`data`) in the response type's shape: what
+    /// the sandbox serves when it has no documented sample or state for the
+    /// endpoint. Set by the [`endpoint`](macro@endpoint) attribute from
+    /// [`ResponseExample`]; declarations written by hand have none.
+    pub example: ExampleFn,
 }
 
 /// Where a paged list keeps its paging on the wire: the request fields of
@@ -295,6 +300,90 @@ impl Paging {
     }
 }
 
+/// An example answer in a response type's shape, for the sandbox and for
+/// documentation.
+///
+/// Models give every documented field (with `null` and empty values),
+/// lists give one example item, plain values give a typical value. Raw
+/// JSON answers (`Box<RawValue>`, `serde_json::Value`), whose shape the
+/// docs do not show, give `None`: the sandbox answers those with a generic,
+/// lossless echo of the request.
+pub trait ResponseExample {
+    /// The example, or `None` when the shape is unknown.
+    fn response_example() -> Option<serde_json::Value>;
+}
+
+impl<T: ResponseExample> ResponseExample for Option<T> {
+    fn response_example() -> Option<serde_json::Value> {
+        T::response_example()
+    }
+}
+
+impl<T: ResponseExample> ResponseExample for Vec<T> {
+    fn response_example() -> Option<serde_json::Value> {
+        Some(serde_json::Value::Array(
+            T::response_example().into_iter().collect(),
+        ))
+    }
+}
+
+impl ResponseExample for bool {
+    fn response_example() -> Option<serde_json::Value> {
+        Some(serde_json::Value::Bool(true))
+    }
+}
+
+impl ResponseExample for String {
+    fn response_example() -> Option<serde_json::Value> {
+        Some(serde_json::Value::String(String::new()))
+    }
+}
+
+impl ResponseExample for Box<serde_json::value::RawValue> {
+    fn response_example() -> Option<serde_json::Value> {
+        None
+    }
+}
+
+impl ResponseExample for serde_json::Value {
+    fn response_example() -> Option<serde_json::Value> {
+        None
+    }
+}
+
+/// The function behind [`EndpointSpec::example`]. Two are equal when they
+/// are the same function.
+#[derive(Clone, Copy)]
+pub struct ExampleFn(pub fn() -> Option<serde_json::Value>);
+
+impl ExampleFn {
+    /// No example: the shape is unknown.
+    pub const NONE: ExampleFn = ExampleFn(no_example);
+
+    /// Runs it.
+    pub fn build(&self) -> Option<serde_json::Value> {
+        (self.0)()
+    }
+}
+
+fn no_example() -> Option<serde_json::Value> {
+    None
+}
+
+impl fmt::Debug for ExampleFn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ExampleFn")
+    }
+}
+
+impl PartialEq for ExampleFn {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::fn_addr_eq(self.0, other.0)
+    }
+}
+
+impl Eq for ExampleFn {}
+
 impl EndpointSpec {
     /// Starts a declaration: both paths unknown, a write, header signing.
     /// Chain the other `const fn`s to fill it in.
@@ -309,7 +398,14 @@ impl EndpointSpec {
             sdk_method: "",
             summary: "",
             paging: None,
+            example: ExampleFn::NONE,
         }
+    }
+
+    /// Sets the example answer (see [`ResponseExample`]).
+    pub const fn example(mut self, f: fn() -> Option<serde_json::Value>) -> Self {
+        self.example = ExampleFn(f);
+        self
     }
 
     /// Sets the first-generation path.

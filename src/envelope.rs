@@ -36,9 +36,10 @@ pub struct ApiResponse<T> {
 }
 
 /// The envelope, generic over how `data` is read: `&RawValue` for the
-/// two-pass decoder ([`RawEnvelope`]), the response type itself for the
-/// one-pass fast path.
+/// two-pass decoder, the response type itself for the one-pass fast path.
+/// Its name never reaches an error message (`expecting`).
 #[derive(Deserialize)]
+#[serde(expecting = "the envelope object {\"code\", \"msg\", \"data\"}")]
 struct Envelope<D> {
     #[serde(
         rename = "requestId",
@@ -114,10 +115,15 @@ impl serde::de::Visitor<'_> for StrictCode {
 }
 
 /// The envelope with `data` left unparsed.
-type RawEnvelope<'a> = Envelope<&'a RawValue>;
+type EnvelopeRawData<'a> = Envelope<&'a RawValue>;
 
 fn none<T>() -> Option<T> {
     None
+}
+
+/// Whether the body (after leading whitespace) starts a JSON object.
+fn is_object(body: &[u8]) -> bool {
+    body.trim_ascii_start().first() == Some(&b'{')
 }
 
 /// Why a body is not an envelope, in words.
@@ -155,7 +161,8 @@ pub(crate) fn decode<T: DeserializeOwned>(
     // `decode_slow`, which explains what went wrong with the JSON path; it
     // returns exactly what this path returns for the bodies this path accepts.
     // The body is checked as UTF-8 once, rather than string by string.
-    if let Ok(text) = std::str::from_utf8(&body)
+    if is_object(&body)
+        && let Ok(text) = std::str::from_utf8(&body)
         && let Ok(Envelope {
             request_id,
             code: Some(code),
@@ -186,7 +193,25 @@ fn decode_slow<T: DeserializeOwned>(
     body: Bytes,
     signed: Option<&dyn Fn() -> String>,
 ) -> Result<ApiResponse<T>, Error> {
-    let env: RawEnvelope<'_> = match serde_json::from_slice(&body) {
+    // serde reads a struct from a JSON array too (`[1, 2]` would be
+    // requestId 1, code 2): only an object is an envelope.
+    if !is_object(&body) && serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok() {
+        let kind = match body.trim_ascii_start().first() {
+            Some(b'[') => "a JSON array",
+            Some(b'"') => "a JSON string",
+            Some(b'n') => "JSON null",
+            Some(b't' | b'f') => "a JSON boolean",
+            _ => "a JSON number",
+        };
+        return Err(Error::Http {
+            status,
+            reason: format!(
+                "{kind}, where the envelope object {{\"code\", \"msg\", \"data\"}} was expected"
+            ),
+            body,
+        });
+    }
+    let env: EnvelopeRawData<'_> = match serde_json::from_slice(&body) {
         Ok(env) => env,
         Err(e) => {
             let reason = not_an_envelope(&body, Some(&e));

@@ -46,6 +46,8 @@ pub mod logistics;
 pub mod model;
 pub mod poizon;
 pub mod retry;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 pub mod signing;
 pub mod taobao;
 pub mod types;

@@ -8,6 +8,7 @@ use wiremock::matchers::{body_partial_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use xportcn::Credentials;
 use xportcn::endpoint::{self, Evidence, Generation};
+use xportcn::sandbox::Sandbox;
 
 const KEY: &str = "58c0201dfdf148eca63cbf6bb5e7cf03";
 const SECRET: &str = "s3cr3t";
@@ -492,7 +493,9 @@ fn webhook_verify_rejects_a_tampered_push() {
     cmd.assert()
         .failure()
         .code(1)
-        .stderr(predicate::str::contains("push rejected: bad Authorization"));
+        .stderr(predicate::str::contains(
+            "push rejected: the Authorization header",
+        ));
 
     // Pushed long ago: stale, unless the time check is off.
     let (body, headers) = saved_push(&dir);
@@ -518,33 +521,48 @@ impl Drop for Child {
     }
 }
 
-/// Starts a long-running subcommand with the test credentials; returns it
-/// with the first line it writes to stderr.
-fn spawn(args: &[&str]) -> (Child, String) {
-    use std::io::BufRead;
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("xportcn"))
-        .env_clear()
-        .env("XPORTCN_ACCESS_KEY", KEY)
-        .env("XPORTCN_ACCESS_SECRET", SECRET)
-        .env("XPORTCN_USER_ID", USER)
+/// Starts a long-running subcommand, with the test credentials or none.
+fn spawn(args: &[&str], with_credentials: bool) -> Child {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("xportcn"));
+    cmd.env_clear();
+    if with_credentials {
+        cmd.env("XPORTCN_ACCESS_KEY", KEY)
+            .env("XPORTCN_ACCESS_SECRET", SECRET)
+            .env("XPORTCN_USER_ID", USER);
+    }
+    let child = cmd
         .args(args)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("the tool starts");
-    let stderr = child.stderr.take().expect("piped stderr");
-    let child = Child(child);
-    let mut line = String::new();
-    std::io::BufReader::new(stderr)
-        .read_line(&mut line)
-        .expect("a first line on stderr");
-    (child, line)
+    Child(child)
+}
+
+/// Lines of a child's output, read as they come.
+fn lines(out: impl std::io::Read) -> std::io::Lines<std::io::BufReader<impl std::io::Read>> {
+    use std::io::BufRead;
+    std::io::BufReader::new(out).lines()
+}
+
+/// The next line, off the async runtime.
+async fn next_line<R: std::io::BufRead + Send + 'static>(
+    mut lines: std::io::Lines<R>,
+) -> (std::io::Lines<R>, String) {
+    tokio::task::spawn_blocking(move || {
+        let line = lines.next().expect("one more line").expect("readable");
+        (lines, line)
+    })
+    .await
+    .expect("read")
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn webhook_listen_prints_each_verified_push_as_a_json_line() {
     use std::io::BufRead;
-    let (mut child, line) = spawn(&["webhook", "listen", "--port", "0"]);
+    let mut child = spawn(&["webhook", "listen", "--port", "0"], true);
+    let stderr = lines(child.0.stderr.take().expect("piped stderr"));
+    let (_stderr, line) = next_line(stderr).await;
     let url = line
         .trim()
         .strip_prefix("listening on ")
@@ -581,19 +599,108 @@ async fn webhook_listen_prints_each_verified_push_as_a_json_line() {
         .expect("the receiver answers");
     assert_eq!(good.status().as_u16(), 200);
 
-    let stdout = child.0.stdout.take().expect("piped stdout");
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .map(|_| line)
-    })
-    .await
-    .expect("read")
-    .expect("a line on stdout");
+    let stdout = lines(child.0.stdout.take().expect("piped stdout"));
+    let (_stdout, line) = next_line(stdout).await;
     let msg: Value = serde_json::from_str(&line).expect("one JSON object");
     assert_eq!(msg["messageType"], "ORDER_BUYER_VIEW_ORDER_BUYER_REFUND");
     assert_eq!(msg["body"]["applyPayment"], 11700);
     assert!(msg["dedupKey"].as_str().is_some_and(|k| !k.is_empty()));
     assert!(!line.contains(SECRET));
+}
+
+// --- against the embedded sandbox ------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calls_against_the_sandbox() {
+    let sandbox = Sandbox::builder()
+        .credentials(Credentials::new(KEY, SECRET, USER))
+        .start()
+        .await
+        .expect("the sandbox starts");
+
+    let mut cmd = signed(sandbox.base_url());
+    cmd.args(["call", "TB-P8", "--query", "itemId=672991141190"]);
+    let out = run(cmd).await.success().get_output().clone();
+    let data: Value = serde_json::from_slice(&out.stdout).expect("pretty JSON data");
+    assert_eq!(data["itemId"].to_string().trim_matches('"'), "672991141190");
+
+    // No known path: refused by the SDK before sending.
+    let unknown = endpoint::all()
+        .iter()
+        .find(|s| s.v1.evidence == Evidence::Unknown)
+        .expect("an endpoint with no v1 path");
+    let before = sandbox.requests().len();
+    let mut cmd = signed(sandbox.base_url());
+    cmd.args(["call", unknown.id]);
+    run(cmd)
+        .await
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "{}: not sent: no path is known for it in the v1 path generation",
+            unknown.id
+        )));
+    assert_eq!(sandbox.requests().len(), before);
+
+    // A wrong secret: the sandbox refuses the signature.
+    let mut cmd = signed(sandbox.base_url());
+    cmd.env("XPORTCN_ACCESS_SECRET", "not-the-secret").args([
+        "call",
+        "TB-P8",
+        "--query",
+        "itemId=672991141190",
+    ]);
+    let out = run(cmd)
+        .await
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains("signature"))
+        .get_output()
+        .clone();
+    assert!(out.stdout.is_empty());
+    assert!(!text(&out.stderr).contains("not-the-secret"));
+
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sandbox_subcommand_makes_up_credentials_and_logs_requests() {
+    let mut child = spawn(&["sandbox", "--port", "0"], false);
+    let mut stdout = lines(child.0.stdout.take().expect("piped stdout"));
+    let mut printed = std::collections::HashMap::new();
+    for _ in 0..4 {
+        let (rest, line) = next_line(stdout).await;
+        stdout = rest;
+        let (k, v) = line.split_once('=').unwrap_or_else(|| panic!("{line}"));
+        printed.insert(k.to_owned(), v.to_owned());
+    }
+    let base = &printed["base-url"];
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+
+    let mut cmd = xportcn();
+    cmd.env("XPORTCN_ACCESS_KEY", &printed["access-key"])
+        .env("XPORTCN_ACCESS_SECRET", &printed["access-secret"])
+        .env("XPORTCN_USER_ID", &printed["user-id"])
+        .env("XPORTCN_BASE_URL", base)
+        .args(["call", "TB-P8", "--query", "itemId=672991141190"]);
+    run(cmd).await.success();
+
+    let stderr = lines(child.0.stderr.take().expect("piped stderr"));
+    let (_stderr, log) = next_line(stderr).await;
+    assert!(log.starts_with("GET /open/product/get"), "{log}");
+    assert!(log.contains("[TB-P8]"), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sandbox_subcommand_takes_given_credentials_and_prints_no_secret() {
+    let mut child = spawn(&["sandbox", "--port", "0"], true);
+    let stdout = lines(child.0.stdout.take().expect("piped stdout"));
+    let (_stdout, line) = next_line(stdout).await;
+    let base = line
+        .strip_prefix("base-url=")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_owned();
+    let mut cmd = signed(&base);
+    cmd.args(["call", "TB-P8", "--query", "itemId=672991141190"]);
+    run(cmd).await.success();
 }

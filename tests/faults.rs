@@ -1042,3 +1042,22 @@ async fn redirect_without_location_is_typed_too() {
     assert!(err.to_string().contains("302"), "{err}");
     assert_eq!(mock_count(&server).await, 1);
 }
+
+/// A body that is JSON but not an envelope object: the error says what was
+/// expected in the user's terms, never an internal type name.
+#[tokio::test]
+async fn a_json_value_that_is_not_an_envelope_is_described_without_internal_names() {
+    for body in [r#""x""#, "42", "[1, 2]", r#"{"code": []}"#] {
+        let server = mock_always(ResponseTemplate::new(200).set_body_string(body)).await;
+        let err = mock_client(&server)
+            .taobao()
+            .product_get("1")
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, Error::Http { .. }), "{body}: {text}");
+        assert!(!text.contains("Envelope<"), "{body}: {text}");
+        assert!(!text.contains("RawEnvelope"), "{body}: {text}");
+        assert!(!text.contains("struct Envelope"), "{body}: {text}");
+    }
+}

@@ -190,8 +190,8 @@ pub enum SignatureScheme {
 impl fmt::Display for SignatureScheme {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            SignatureScheme::Authorization => "Authorization (HMAC-SHA256)",
-            SignatureScheme::RequestSignature => "request signature (MD5)",
+            SignatureScheme::Authorization => "Authorization header (HMAC-SHA256)",
+            SignatureScheme::RequestSignature => "request-style signature header (MD5)",
         })
     }
 }
@@ -214,7 +214,7 @@ pub enum Rejection {
     #[error("invalid header `{0}`")]
     InvalidHeader(&'static str),
     /// A signature does not match.
-    #[error("bad {scheme} signature")]
+    #[error("the {scheme} does not match")]
     BadSignature {
         /// Which signature failed.
         scheme: SignatureScheme,

@@ -319,6 +319,12 @@ fn expand_model(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<TokenSt
             }
         }
 
+        impl ::xportcn::endpoint::ResponseExample for #name {
+            fn response_example() -> ::core::option::Option<::xportcn::__macro_support::serde_json::Value> {
+                ::xportcn::__macro_support::serde_json::to_value(<#name as ::core::default::Default>::default()).ok()
+            }
+        }
+
         #page_impl
     })
 }
@@ -688,6 +694,7 @@ fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<Toke
                     .signing(#signing)
                     .sdk_method(#sdk_method)
                     .summary(#summary)
+                    .example(<#response as ::xportcn::endpoint::ResponseExample>::response_example)
                     #paging;
             #path_params_fn
             #generation_fn

@@ -1,0 +1,921 @@
+//! An embedded sandbox of the platform (feature `sandbox`).
+//!
+//! The platform has no sandbox: without this module an integration is
+//! tested against real orders and real money, or against mocks that accept
+//! anything. [`Sandbox`] is a faithful local stand-in: a server on
+//! 127.0.0.1 that
+//!
+//! - **authenticates like the platform** (platform.md §2, published with
+//!   the crate as [`crate::signing`]): the five headers, the MD5 signature,
+//!   a timestamp within 600 s (seconds or milliseconds, unless a test pins
+//!   one unit), one use per `nonce-str`; the query-string `timestamp` and
+//!   `sign` of warehouse logistics. Each refusal is an envelope with its own
+//!   [`codes`] value;
+//! - **serves every endpoint of [`endpoint::all`]** at each of its known
+//!   paths in both generations, and at its stand-in path
+//!   `/sandbox/endpoints/{id}`. An endpoint added to the registry is served
+//!   with no change here;
+//! - **keeps state for the main flows**: Taobao cart → preview → create →
+//!   pay → order detail → logistics → refund render / submit / message /
+//!   cancel, and 1688 preview → create → pay URL (and its cashier page) →
+//!   detail → refund. Ids are consistent across calls, and a paid or
+//!   cancelled order reads back so;
+//! - **pushes messages** for those state changes to a registered URL,
+//!   signed as platform.md §4 describes, retried like the platform (every
+//!   30 minutes, at most 5 times; the interval is configurable);
+//! - **injects failures** on demand: an error code, an HTTP status, a slow
+//!   answer.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), xportcn::Error> {
+//! use xportcn::sandbox::Sandbox;
+//!
+//! let sandbox = Sandbox::start().await?;
+//! let client = sandbox.client();
+//! let product = client.taobao().product_get("672991141190").await?;
+//! assert!(product.title.is_some());
+//! # Ok(()) }
+//! ```
+//!
+//! # What the answers are made of
+//! In this order: a failure queued with [`Sandbox::fail_next`]; the state of
+//! the flows above; the documented sample of the endpoint (the docs' own
+//! example answers, shipped in `src/sandbox/samples/`); an example in the
+//! response type's shape ([`ResponseExample`](crate::endpoint::ResponseExample):
+//! every documented field, empty); and for answers whose shape the docs do
+//! not show, a generic answer that echoes the request, lossless:
+//! `{"sandbox": true, "endpoint": id, "request": {...}}`.
+//!
+//! The answers of steps the docs do not show (Taobao create, pay, detail and
+//! refund submit, for example) are the sandbox's own and are marked so in
+//! [`flows`](self#what-the-answers-are-made-of): tests read them the way the
+//! SDK does, as raw JSON.
+//!
+//! # Paths no doc page shows
+//! The SDK refuses to call an endpoint whose path is unknown (and to write
+//! to a guessed path): "money never moves on a guess". The sandbox serves
+//! every endpoint at `/sandbox/endpoints/{id}`, and
+//! [`Sandbox::client_builder`] points those endpoints there with
+//! `override_path`, so a flow runs end to end. A test that wants the
+//! production behaviour uses [`Sandbox::shipped_client_builder`]; a test
+//! whose production client sets its own `override_path` can serve that
+//! path too with [`SandboxBuilder::route`].
+
+mod auth;
+mod clock;
+mod flows;
+mod push;
+mod routes;
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use clock::Clock;
+pub use push::{PushAttempt, PushRecord};
+pub use routes::STAND_IN_PREFIX;
+
+use crate::endpoint::{self, Evidence, Generation, Method};
+use crate::signing::TimestampUnit;
+use crate::{Client, ClientBuilder, Credentials, Error};
+use auth::{Check, Nonces};
+use flows::{Params, State};
+use push::{PushConfig, Pusher, lock};
+use routes::{Miss, Routes};
+
+/// The sandbox's envelope codes.
+///
+/// The platform's error-code table is not public (platform.md §3), so these
+/// values are the sandbox's own: distinct per cause, so that a test can tell
+/// the causes apart. The messages carry the English cause and a Chinese
+/// phrase, as the platform's messages are often Chinese; the SDK's
+/// authentication hint ([`ApiError::is_signature_problem`](crate::ApiError::is_signature_problem))
+/// recognises each authentication failure by its words.
+pub mod codes {
+    /// Success (`msg` "成功"), as the platform sends it.
+    pub const SUCCESS: i64 = 200;
+    /// One of the five headers, or a warehouse-logistics query parameter, is
+    /// missing or empty.
+    pub const MISSING_HEADER: i64 = 1001;
+    /// The timestamp is not a 10- or 13-digit number, or not in the unit the
+    /// sandbox was pinned to.
+    pub const TIMESTAMP_INVALID: i64 = 1002;
+    /// The timestamp is more than 600 s from the sandbox's clock.
+    pub const TIMESTAMP_EXPIRED: i64 = 1003;
+    /// The signature (or warehouse-logistics `sign`) does not match: wrong
+    /// secret, or a header changed after signing.
+    pub const SIGNATURE_MISMATCH: i64 = 1004;
+    /// The `nonce-str` was already used inside the timestamp window.
+    pub const NONCE_REUSED: i64 = 1005;
+    /// The `access-key` is not the sandbox's.
+    pub const UNKNOWN_ACCESS_KEY: i64 = 1006;
+    /// The `user-id` is not the one issued with the access key.
+    pub const USER_MISMATCH: i64 = 1007;
+    /// A parameter is missing or invalid.
+    pub const INVALID_PARAMETER: i64 = 2001;
+    /// The order, sub-order or refund does not exist.
+    pub const NOT_FOUND: i64 = 2004;
+    /// The order or refund is not in a state that allows the call (paying a
+    /// cancelled order, cancelling a paid one, ...).
+    pub const STATE_CONFLICT: i64 = 2009;
+    /// No endpoint at this path (HTTP 404), or not with this method (HTTP
+    /// 405).
+    pub const NO_ROUTE: i64 = 404;
+}
+
+/// Where 1688 pay URLs point: opening `{base}{CASHIER_PREFIX}{orderId}`
+/// (unsigned, like a browser) pays the order.
+pub const CASHIER_PREFIX: &str = "/sandbox/cashier/1688/";
+
+/// The `developId` the sandbox puts in its envelopes and pushes (made up).
+const DEVELOP_ID: &str = "1110890638347337996";
+
+/// Largest request body the sandbox reads.
+const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// A failure to inject with [`Sandbox::fail_next`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Failure {
+    /// An envelope with this code and message (HTTP 200), as the platform
+    /// reports its errors.
+    Code {
+        /// The envelope's `code`.
+        code: i64,
+        /// The envelope's `msg`.
+        msg: String,
+    },
+    /// This HTTP status with a short HTML body, as a gateway sends it
+    /// (503 is the usual one; it is retried for reads).
+    Status(u16),
+    /// The normal answer, after this delay (test your timeouts).
+    Delay(Duration),
+}
+
+impl Failure {
+    /// An envelope error with `code` and `msg`.
+    pub fn code(code: i64, msg: impl Into<String>) -> Self {
+        Failure::Code {
+            code,
+            msg: msg.into(),
+        }
+    }
+
+    /// An HTTP status such as 503.
+    pub fn status(status: u16) -> Self {
+        Failure::Status(status)
+    }
+
+    /// A slow answer.
+    pub fn delay(by: Duration) -> Self {
+        Failure::Delay(by)
+    }
+}
+
+/// One request the sandbox answered, as [`Sandbox::requests`] and
+/// [`SandboxBuilder::on_request`] see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestRecord {
+    /// `GET` or `POST`.
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The query string, if any.
+    pub query: Option<String>,
+    /// The endpoint id the path matched.
+    pub endpoint: Option<&'static str>,
+    /// The HTTP status answered.
+    pub status: u16,
+    /// The envelope code answered, if an envelope was.
+    pub code: Option<i64>,
+}
+
+impl fmt::Display for RequestRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.path)?;
+        if let Some(q) = &self.query {
+            write!(f, "?{q}")?;
+        }
+        write!(f, " -> {}", self.status)?;
+        if let Some(c) = self.code {
+            write!(f, " code {c}")?;
+        }
+        if let Some(e) = self.endpoint {
+            write!(f, " [{e}]")?;
+        }
+        Ok(())
+    }
+}
+
+type OnRequest = Arc<dyn Fn(&RequestRecord) + Send + Sync>;
+
+/// Builds a [`Sandbox`]: credentials, port, clock, timestamp unit, push
+/// settings and extra routes.
+#[must_use = "a builder does nothing until `start` is called"]
+pub struct SandboxBuilder {
+    credentials: Option<Credentials>,
+    port: u16,
+    clock: Clock,
+    unit: Option<TimestampUnit>,
+    window: Duration,
+    callback_url: Option<String>,
+    push: PushConfig,
+    routes: Vec<(String, String)>,
+    on_request: Option<OnRequest>,
+}
+
+impl fmt::Debug for SandboxBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SandboxBuilder")
+            .field("credentials", &self.credentials)
+            .field("port", &self.port)
+            .field("unit", &self.unit)
+            .field("callback_url", &self.callback_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SandboxBuilder {
+    /// The credentials the sandbox accepts. Default: made up at random (read
+    /// them back with [`Sandbox::credentials`]).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The port on 127.0.0.1. Default 0: a free port.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The clock timestamps are checked against. Keep a clone to move it.
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Accepts only this timestamp unit. Default: either (the docs' example
+    /// is milliseconds, the public clients send seconds).
+    pub fn timestamp_unit(mut self, unit: TimestampUnit) -> Self {
+        self.unit = Some(unit);
+        self
+    }
+
+    /// How far a timestamp may be from the clock. Default 600 s, the
+    /// platform's.
+    pub fn timestamp_window(mut self, window: Duration) -> Self {
+        self.window = window;
+        self
+    }
+
+    /// Where messages are pushed (also settable later with
+    /// [`Sandbox::set_callback_url`]). Without one, pushes are recorded as
+    /// undelivered.
+    pub fn callback_url(mut self, url: impl Into<String>) -> Self {
+        self.callback_url = Some(url.into());
+        self
+    }
+
+    /// Time between push attempts. Default 30 minutes, the platform's; set a
+    /// few milliseconds in tests.
+    pub fn push_retry_interval(mut self, interval: Duration) -> Self {
+        self.push.retry_interval = interval;
+        self
+    }
+
+    /// Retries after the first attempt. Default 5, the platform's.
+    pub fn push_max_retries(mut self, retries: u32) -> Self {
+        self.push.max_retries = retries;
+        self
+    }
+
+    /// How long a receiver has to answer HTTP 200. Default 1000 ms, the
+    /// platform's.
+    pub fn push_ack_timeout(mut self, timeout: Duration) -> Self {
+        self.push.ack_timeout = timeout;
+        self
+    }
+
+    /// Also serves endpoint `id` at `path`: the path your production client
+    /// sets with `override_path` for an endpoint whose path no doc page
+    /// shows.
+    pub fn route(mut self, id: impl Into<String>, path: impl Into<String>) -> Self {
+        self.routes.push((id.into(), path.into()));
+        self
+    }
+
+    /// Called for every request answered (the CLI logs them with it).
+    pub fn on_request(mut self, f: impl Fn(&RequestRecord) + Send + Sync + 'static) -> Self {
+        self.on_request = Some(Arc::new(f));
+        self
+    }
+
+    /// Binds 127.0.0.1 and starts serving.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for a route to an unknown endpoint id or a port that
+    /// cannot be bound.
+    pub async fn start(self) -> Result<Sandbox, Error> {
+        let mut routes = Routes::from_registry();
+        for (id, path) in &self.routes {
+            let spec = endpoint::find(id)
+                .ok_or_else(|| Error::Config(format!("sandbox route: no endpoint {id}")))?;
+            routes.add_first(spec, path);
+        }
+        let listener = TcpListener::bind(("127.0.0.1", self.port))
+            .await
+            .map_err(|e| {
+                Error::Config(format!("sandbox: cannot bind 127.0.0.1:{}: {e}", self.port))
+            })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::Config(format!("sandbox: no local address: {e}")))?;
+        let base_url = format!("http://{addr}");
+        let creds = self.credentials.unwrap_or_else(made_up_credentials);
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let shared = Arc::new(Shared {
+            pusher: Arc::new(Pusher::new(
+                self.push,
+                creds.clone(),
+                self.clock.clone(),
+                self.callback_url,
+                DEVELOP_ID.to_owned(),
+            )),
+            state: Mutex::new(State::new(creds.user_id(), &base_url, sample_data("TB-P8"))),
+            creds,
+            clock: self.clock,
+            unit: self.unit,
+            window_ms: u64::try_from(self.window.as_millis()).unwrap_or(u64::MAX),
+            routes,
+            nonces: Mutex::new(Nonces::default()),
+            failures: Mutex::new(VecDeque::new()),
+            log: Mutex::new(VecDeque::new()),
+            on_request: self.on_request,
+            stop: stop_rx.clone(),
+        });
+        let task = tokio::spawn(accept_loop(listener, Arc::clone(&shared), stop_rx));
+        tracing::info!(%addr, "sandbox started");
+        Ok(Sandbox {
+            shared,
+            addr,
+            base_url,
+            stop: stop_tx,
+            task: Some(task),
+        })
+    }
+}
+
+/// Random credentials for a sandbox started without any.
+fn made_up_credentials() -> Credentials {
+    let nonce = |n: usize| {
+        let raw = crate::signing::generate_nonce();
+        String::from_utf8_lossy(&raw[..n]).into_owned()
+    };
+    let user = 2_100_000_000_000u64 + u64::from(rand::random::<u32>() % 1_000_000);
+    Credentials::new(
+        format!("sbx{}", nonce(29).to_lowercase()),
+        nonce(32),
+        user.to_string(),
+    )
+}
+
+/// What the request handlers share.
+struct Shared {
+    creds: Credentials,
+    clock: Clock,
+    unit: Option<TimestampUnit>,
+    window_ms: u64,
+    routes: Routes,
+    nonces: Mutex<Nonces>,
+    state: Mutex<State>,
+    failures: Mutex<VecDeque<(Option<String>, Failure)>>,
+    log: Mutex<VecDeque<RequestRecord>>,
+    on_request: Option<OnRequest>,
+    pusher: Arc<Pusher>,
+    stop: watch::Receiver<bool>,
+}
+
+/// Requests kept by [`Sandbox::requests`].
+const LOG_CAPACITY: usize = 10_000;
+
+/// A running sandbox. Dropping it (or [`Sandbox::shutdown`]) stops it.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), xportcn::Error> {
+/// use xportcn::sandbox::{Clock, Sandbox};
+/// use xportcn::Credentials;
+///
+/// let clock = Clock::system();
+/// let sandbox = Sandbox::builder()
+///     .credentials(Credentials::new("test-key", "test-secret", "2100007341207"))
+///     .clock(clock.clone())
+///     .start()
+///     .await?;
+/// println!("platform stand-in at {}", sandbox.base_url());
+/// sandbox.shutdown().await;
+/// # Ok(()) }
+/// ```
+pub struct Sandbox {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    base_url: String,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.shared.creds)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    /// Starts a sandbox on a free port with made-up credentials.
+    ///
+    /// # Errors
+    /// [`Error::Config`] if 127.0.0.1 cannot be bound.
+    pub async fn start() -> Result<Sandbox, Error> {
+        Sandbox::builder().start().await
+    }
+
+    /// A builder, to fix the credentials, the port, the clock and more.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder {
+            credentials: None,
+            port: 0,
+            clock: Clock::system(),
+            unit: None,
+            window: Duration::from_secs(600),
+            callback_url: None,
+            push: PushConfig::default(),
+            routes: Vec::new(),
+            on_request: None,
+        }
+    }
+
+    /// The base URL to give a client, `http://127.0.0.1:{port}`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address it listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The credentials it accepts.
+    pub fn credentials(&self) -> &Credentials {
+        &self.shared.creds
+    }
+
+    /// The sandbox's clock (a handle on the same clock: move it to make
+    /// timestamps stale).
+    pub fn clock(&self) -> &Clock {
+        &self.shared.clock
+    }
+
+    /// A client builder for the sandbox: its base URL and credentials, and
+    /// for every endpoint the client would refuse in its generation (no
+    /// known path, or a write to a guessed path), an `override_path` to the
+    /// endpoint's stand-in path `/sandbox/endpoints/{id}`. Chain more
+    /// settings, or your own `override_path`, which wins.
+    pub fn client_builder(&self) -> ClientBuilder {
+        self.client_builder_for(Generation::V1)
+    }
+
+    /// [`Sandbox::client_builder`] for a path generation.
+    pub fn client_builder_for(&self, generation: Generation) -> ClientBuilder {
+        let mut b = self.shipped_client_builder().generation(generation);
+        for spec in endpoint::all() {
+            let ps = spec.path_spec(generation);
+            let refused = match ps.evidence {
+                Evidence::Unknown => true,
+                Evidence::Guessed { .. } => !spec.idempotent,
+                _ => ps.path.is_none(),
+            };
+            if refused {
+                b = b.override_path(spec.id, format!("{STAND_IN_PREFIX}{}", spec.id));
+            }
+        }
+        b
+    }
+
+    /// A client builder with the sandbox's base URL and credentials only:
+    /// the client as shipped, which refuses endpoints with no known path.
+    pub fn shipped_client_builder(&self) -> ClientBuilder {
+        Client::builder()
+            .credentials(self.shared.creds.clone())
+            .base_url(self.base_url.clone())
+    }
+
+    /// `client_builder().build()`.
+    ///
+    /// # Panics
+    /// Never in practice: the builder is complete. A failure to build the
+    /// HTTP client (no TLS backend) would panic here; use
+    /// [`Sandbox::client_builder`] to handle it.
+    pub fn client(&self) -> Client {
+        match self.client_builder().build() {
+            Ok(c) => c,
+            Err(e) => panic!("sandbox client: {e}"),
+        }
+    }
+
+    /// Sets (or replaces) the URL messages are pushed to.
+    pub fn set_callback_url(&self, url: impl Into<String>) {
+        *lock(&self.shared.pusher.url) = Some(url.into());
+    }
+
+    /// The next request (to any endpoint) fails with `failure`. Queue
+    /// several to fail several requests.
+    pub fn fail_next(&self, failure: Failure) {
+        lock(&self.shared.failures).push_back((None, failure));
+    }
+
+    /// The next request to endpoint `id` fails with `failure`.
+    pub fn fail_next_on(&self, id: impl Into<String>, failure: Failure) {
+        lock(&self.shared.failures).push_back((Some(id.into()), failure));
+    }
+
+    /// The requests answered so far (the last 10,000), oldest first.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        lock(&self.shared.log).iter().cloned().collect()
+    }
+
+    /// The messages pushed (or being pushed) so far, oldest first.
+    pub fn pushes(&self) -> Vec<PushRecord> {
+        self.shared.pusher.records()
+    }
+
+    /// Waits until `ready` holds for the push records, at most `timeout`,
+    /// and returns them.
+    pub async fn wait_for_pushes(
+        &self,
+        timeout: Duration,
+        ready: impl Fn(&[PushRecord]) -> bool,
+    ) -> Vec<PushRecord> {
+        self.shared.pusher.wait_for(timeout, ready).await
+    }
+
+    /// Stops serving and waits for the server task to end. Pushes still
+    /// being retried stop too.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stop.wait_for(|s| *s) => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let shared = Arc::clone(&shared);
+                connections.spawn(async move {
+                    let service = hyper::service::service_fn(move |req| {
+                        let shared = Arc::clone(&shared);
+                        async move { Ok::<_, Infallible>(handle(&shared, req).await) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    connections.shutdown().await;
+}
+
+/// An envelope answer.
+fn envelope(code: i64, msg: &str, data: &Value) -> Bytes {
+    let request_id = {
+        let raw = crate::signing::generate_nonce();
+        String::from_utf8_lossy(&raw).to_lowercase()
+    };
+    Bytes::from(
+        json!({
+            "requestId": request_id,
+            "code": code,
+            "developId": DEVELOP_ID,
+            "msg": msg,
+            "data": data,
+        })
+        .to_string(),
+    )
+}
+
+fn respond(status: StatusCode, content_type: &'static str, body: Bytes) -> Response<Full<Bytes>> {
+    let mut resp = Response::new(Full::new(body));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type),
+    );
+    resp
+}
+
+const JSON: &str = "application/json;charset=UTF-8";
+
+async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_owned();
+    let query_str = parts.uri.query().map(str::to_owned);
+    let method_str = parts.method.as_str().to_owned();
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => Bytes::new(),
+    };
+    let (resp, endpoint, code) = answer(
+        shared,
+        &parts.method,
+        &path,
+        query_str.as_deref(),
+        &parts.headers,
+        &body,
+    )
+    .await;
+    let record = RequestRecord {
+        method: method_str,
+        path,
+        query: query_str,
+        endpoint,
+        status: resp.status().as_u16(),
+        code,
+    };
+    tracing::info!(request = %record, "sandbox");
+    if let Some(f) = &shared.on_request {
+        f(&record);
+    }
+    let mut log = lock(&shared.log);
+    if log.len() == LOG_CAPACITY {
+        log.pop_front();
+    }
+    log.push_back(record);
+    resp
+}
+
+/// The answer, the endpoint id it was for and the envelope code.
+async fn answer(
+    shared: &Shared,
+    method: &http::Method,
+    path: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> (Response<Full<Bytes>>, Option<&'static str>, Option<i64>) {
+    let query_pairs: Vec<(String, String)> = query
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let fail = |status: StatusCode, code: i64, msg: &str| {
+        (
+            respond(status, JSON, envelope(code, msg, &Value::Null)),
+            None,
+            Some(code),
+        )
+    };
+
+    // The cashier page a 1688 pay URL points at: opening it pays the order.
+    if let Some(order_id) = path.strip_prefix(CASHIER_PREFIX) {
+        let now = shared.clock.now_millis();
+        let outcome = lock(&shared.state).al_pay(order_id, now);
+        return match outcome {
+            Ok(o) => {
+                send_pushes(shared, o.pushes);
+                let page =
+                    format!("<html><body>sandbox cashier: order {order_id} paid</body></html>");
+                (
+                    respond(StatusCode::OK, "text/html;charset=UTF-8", Bytes::from(page)),
+                    None,
+                    None,
+                )
+            }
+            Err(r) => fail(StatusCode::CONFLICT, r.code, &r.msg),
+        };
+    }
+
+    let method = match *method {
+        http::Method::GET => Method::Get,
+        http::Method::POST => Method::Post,
+        _ => {
+            return fail(
+                StatusCode::METHOD_NOT_ALLOWED,
+                codes::NO_ROUTE,
+                "method not allowed",
+            );
+        }
+    };
+    let matched = match shared.routes.find(method, path) {
+        Ok(m) => m,
+        Err(Miss::Method(want)) => {
+            return fail(
+                StatusCode::METHOD_NOT_ALLOWED,
+                codes::NO_ROUTE,
+                &format!("{path} takes {want} (请求方法错误)"),
+            );
+        }
+        Err(Miss::NotFound) => {
+            return fail(
+                StatusCode::NOT_FOUND,
+                codes::NO_ROUTE,
+                &format!("no endpoint at {path} (接口不存在)"),
+            );
+        }
+    };
+    let spec = matched.spec;
+    let id = Some(spec.id);
+    let with_id =
+        |(r, _, c): (Response<Full<Bytes>>, Option<&'static str>, Option<i64>)| (r, id, c);
+
+    let now = shared.clock.now_millis();
+    let checked = {
+        let check = Check {
+            creds: &shared.creds,
+            now_ms: now,
+            window_ms: shared.window_ms,
+            unit: shared.unit,
+        };
+        auth::check(
+            &check,
+            &mut lock(&shared.nonces),
+            spec.signing,
+            headers,
+            &query_pairs,
+        )
+    };
+    if let Err(r) = checked {
+        return with_id(fail(StatusCode::OK, r.code, &r.msg));
+    }
+
+    let injected = {
+        let mut queue = lock(&shared.failures);
+        let at = queue
+            .iter()
+            .position(|(only, _)| only.as_deref().is_none_or(|o| o == spec.id));
+        at.and_then(|i| queue.remove(i)).map(|(_, f)| f)
+    };
+    match injected {
+        Some(Failure::Code { code, msg }) => return with_id(fail(StatusCode::OK, code, &msg)),
+        Some(Failure::Status(status)) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            let page = format!(
+                "<html><head><title>{status}</title></head><body><h1>{status}</h1>sandbox</body></html>"
+            );
+            return (
+                respond(status, "text/html;charset=UTF-8", Bytes::from(page)),
+                id,
+                None,
+            );
+        }
+        Some(Failure::Delay(by)) => tokio::time::sleep(by).await,
+        None => {}
+    }
+
+    let json_body: Option<Value> = if body.is_empty() {
+        None
+    } else {
+        match serde_json::from_slice(body) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                return with_id(fail(
+                    StatusCode::OK,
+                    codes::INVALID_PARAMETER,
+                    &format!("the body is not JSON: {e} (参数格式错误)"),
+                ));
+            }
+        }
+    };
+    let params = Params::new(&query_pairs, json_body.as_ref(), &matched.params);
+    let outcome = lock(&shared.state).handle(spec.id, &params, now);
+    let data = match outcome {
+        Some(Ok(o)) => {
+            send_pushes(shared, o.pushes);
+            o.data
+        }
+        Some(Err(r)) => return with_id(fail(StatusCode::OK, r.code, &r.msg)),
+        None => stateless(spec, &query_pairs, json_body, &matched.params),
+    };
+    (
+        respond(
+            StatusCode::OK,
+            JSON,
+            envelope(codes::SUCCESS, "成功", &data),
+        ),
+        id,
+        Some(codes::SUCCESS),
+    )
+}
+
+fn send_pushes(shared: &Shared, pushes: Vec<flows::Push>) {
+    for p in pushes {
+        shared
+            .pusher
+            .push(p.message_type, p.platform, p.body, &shared.stop);
+    }
+}
+
+/// The answer of an endpoint with no state: its documented sample, an
+/// example in its response type's shape, or the generic echo.
+fn stateless(
+    spec: &endpoint::EndpointSpec,
+    query: &[(String, String)],
+    body: Option<Value>,
+    path: &[(String, String)],
+) -> Value {
+    if let Some(sample) = samples().get(spec.id) {
+        return sample.clone();
+    }
+    if let Some(example) = spec.example.build() {
+        return example;
+    }
+    let mut request = serde_json::Map::new();
+    if !query.is_empty() {
+        request.insert(
+            "query".to_owned(),
+            Value::Object(
+                query
+                    .iter()
+                    .filter(|(k, _)| k != "timestamp" && k != "sign")
+                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .collect(),
+            ),
+        );
+    }
+    if !path.is_empty() {
+        request.insert(
+            "path".to_owned(),
+            Value::Object(
+                path.iter()
+                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .collect(),
+            ),
+        );
+    }
+    if let Some(b) = body {
+        request.insert("body".to_owned(), b);
+    }
+    json!({ "sandbox": true, "endpoint": spec.id, "request": request })
+}
+
+/// The documented samples the sandbox serves, by endpoint id: the `data` of
+/// the docs' example answers (see `src/sandbox/samples/`).
+fn samples() -> &'static std::collections::HashMap<&'static str, Value> {
+    static SAMPLES: OnceLock<std::collections::HashMap<&'static str, Value>> = OnceLock::new();
+    SAMPLES.get_or_init(|| {
+        [
+            ("TB-P8", include_str!("samples/TB-P8.json")),
+            ("TB-A2", include_str!("samples/TB-A2.json")),
+            ("TB-A5", include_str!("samples/TB-A5.json")),
+            ("TB-O15", include_str!("samples/TB-O15.json")),
+            ("AL-O11", include_str!("samples/AL-O11.json")),
+            ("AL-C1", include_str!("samples/AL-C1.json")),
+            ("BM-3", include_str!("samples/BM-3.json")),
+        ]
+        .into_iter()
+        .filter_map(|(id, text)| {
+            let v: Value = serde_json::from_str(text).ok()?;
+            Some((id, v.get("data")?.clone()))
+        })
+        .collect()
+    })
+}
+
+/// The `data` of one sample (null if it is missing).
+fn sample_data(id: &str) -> Value {
+    samples().get(id).cloned().unwrap_or(Value::Null)
+}

@@ -1,0 +1,244 @@
+//! Message pushes: the sandbox posts a message for each state change to the
+//! registered URL, signed as platform.md §4 describes, and retries a push
+//! that is not answered with HTTP 200 in time, at most 5 times.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::sync::{Notify, watch};
+
+use super::clock::Clock;
+use crate::Credentials;
+use crate::callbacks::sign_push_with;
+use crate::signing::generate_nonce;
+
+/// `messagePlatform` of Taobao messages.
+pub(crate) const TAOBAO: u8 = 0;
+/// `messagePlatform` of 1688 messages.
+pub(crate) const ALI1688: u8 = 1;
+
+/// A message the sandbox pushed (or tried to), as
+/// [`Sandbox::pushes`](super::Sandbox::pushes) returns it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PushRecord {
+    /// The message's `id`.
+    pub id: u64,
+    /// `messageType`, such as `ORDER_PAY_SUCCESS`.
+    pub message_type: String,
+    /// `messagePlatform`: 0 Taobao, 1 1688.
+    pub platform: u8,
+    /// The body of the last attempt (its `retryCount` is the attempt's).
+    pub body: String,
+    /// One entry per attempt, oldest first.
+    pub attempts: Vec<PushAttempt>,
+    /// Whether an attempt was answered with HTTP 200 in time.
+    pub delivered: bool,
+}
+
+/// One attempt to deliver a push.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PushAttempt {
+    /// The receiver's HTTP status, if it answered in time.
+    pub status: Option<u16>,
+    /// What went wrong otherwise (timeout, refused connection).
+    pub error: Option<String>,
+}
+
+/// How pushes are delivered.
+#[derive(Debug, Clone)]
+pub(crate) struct PushConfig {
+    pub retry_interval: Duration,
+    pub max_retries: u32,
+    pub ack_timeout: Duration,
+}
+
+impl Default for PushConfig {
+    fn default() -> Self {
+        PushConfig {
+            // platform.md §4: every 30 minutes, at most 5 times, 1000 ms to answer.
+            retry_interval: Duration::from_secs(30 * 60),
+            max_retries: 5,
+            ack_timeout: Duration::from_millis(1000),
+        }
+    }
+}
+
+pub(crate) struct Pusher {
+    pub(crate) url: Mutex<Option<String>>,
+    records: Mutex<Vec<PushRecord>>,
+    changed: Notify,
+    config: PushConfig,
+    creds: Credentials,
+    clock: Clock,
+    http: reqwest::Client,
+    next_id: Mutex<u64>,
+    develop_id: String,
+}
+
+impl Pusher {
+    pub(crate) fn new(
+        config: PushConfig,
+        creds: Credentials,
+        clock: Clock,
+        url: Option<String>,
+        develop_id: String,
+    ) -> Self {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
+        Pusher {
+            url: Mutex::new(url),
+            records: Mutex::new(Vec::new()),
+            changed: Notify::new(),
+            config,
+            creds,
+            clock,
+            http,
+            next_id: Mutex::new(1),
+            develop_id,
+        }
+    }
+
+    pub(crate) fn records(&self) -> Vec<PushRecord> {
+        lock(&self.records).clone()
+    }
+
+    /// Waits until `ready` holds for the records, or `timeout` passes.
+    pub(crate) async fn wait_for(
+        &self,
+        timeout: Duration,
+        ready: impl Fn(&[PushRecord]) -> bool,
+    ) -> Vec<PushRecord> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.changed.notified();
+            {
+                let records = lock(&self.records);
+                if ready(&records) {
+                    return records.clone();
+                }
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return self.records();
+            }
+        }
+    }
+
+    /// Queues a message and delivers it in the background.
+    pub(crate) fn push(
+        self: &Arc<Self>,
+        message_type: &str,
+        platform: u8,
+        body: Value,
+        shutdown: &watch::Receiver<bool>,
+    ) {
+        let id = {
+            let mut next = lock(&self.next_id);
+            let id = *next;
+            *next += 1;
+            id
+        };
+        let index = {
+            let mut records = lock(&self.records);
+            records.push(PushRecord {
+                id,
+                message_type: message_type.to_owned(),
+                platform,
+                body: String::new(),
+                attempts: Vec::new(),
+                delivered: false,
+            });
+            records.len() - 1
+        };
+        let this = Arc::clone(self);
+        let mut shutdown = shutdown.clone();
+        let message_type = message_type.to_owned();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = this.deliver(index, id, &message_type, platform, body) => {}
+                _ = shutdown.wait_for(|stop| *stop) => {}
+            }
+        });
+    }
+
+    async fn deliver(&self, index: usize, id: u64, message_type: &str, platform: u8, body: Value) {
+        for retry in 0..=self.config.max_retries {
+            if retry > 0 {
+                tokio::time::sleep(self.config.retry_interval).await;
+            }
+            let envelope = json!({
+                "messageType": message_type,
+                "messageBody": body,
+                "messagePlatform": platform,
+                "timestamp": self.clock.now_millis().to_string(),
+                "retryCount": retry,
+                "developId": self.develop_id,
+                "id": id,
+            });
+            let text = envelope.to_string();
+            let url = lock(&self.url).clone();
+            let attempt = match url {
+                None => PushAttempt {
+                    status: None,
+                    error: Some("no callback URL is registered".to_owned()),
+                },
+                Some(url) => self.attempt(&url, &text).await,
+            };
+            let delivered = attempt.status == Some(200);
+            {
+                let mut records = lock(&self.records);
+                if let Some(r) = records.get_mut(index) {
+                    r.body = text;
+                    r.attempts.push(attempt);
+                    r.delivered = delivered;
+                }
+            }
+            self.changed.notify_waiters();
+            if delivered {
+                return;
+            }
+        }
+    }
+
+    async fn attempt(&self, url: &str, text: &str) -> PushAttempt {
+        let nonce = generate_nonce();
+        let nonce = std::str::from_utf8(&nonce).unwrap_or_default().to_owned();
+        let ts = self.clock.now_millis().to_string();
+        let headers = sign_push_with(&self.creds, text.as_bytes(), &ts, &nonce);
+        let sent = self
+            .http
+            .post(url)
+            .headers(headers)
+            .body(text.to_owned())
+            .timeout(self.config.ack_timeout)
+            .send()
+            .await;
+        match sent {
+            Ok(resp) => PushAttempt {
+                status: Some(resp.status().as_u16()),
+                error: None,
+            },
+            Err(e) => PushAttempt {
+                status: None,
+                error: Some(if e.is_timeout() {
+                    format!(
+                        "no answer within {} ms",
+                        self.config.ack_timeout.as_millis()
+                    )
+                } else {
+                    e.to_string()
+                }),
+            },
+        }
+    }
+}
+
+/// Locks a mutex, going on with the data if a holder panicked.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
