@@ -44,6 +44,26 @@ async fn run(mut cmd: Command) -> assert_cmd::assert::Assert {
         .expect("the command runs")
 }
 
+/// Asserts that `server` received no request.
+async fn assert_nothing_sent(server: &MockServer) {
+    let received = server.received_requests().await.unwrap_or_default();
+    assert!(received.is_empty(), "{received:?}");
+}
+
+/// Runs a call the server refuses: exit code 1, the error on stderr naming
+/// `said`, nothing on stdout, and `secret` nowhere.
+async fn refused(cmd: Command, said: &str, secret: &str) {
+    let out = run(cmd)
+        .await
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains(said))
+        .get_output()
+        .clone();
+    assert!(out.stdout.is_empty());
+    assert!(!text(&out.stderr).contains(secret));
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -272,13 +292,7 @@ async fn an_unknown_path_is_refused_before_sending() {
         .code(1)
         .stderr(predicate::str::contains(format!("{}: not sent", spec.id)))
         .stderr(predicate::str::contains("override_path"));
-    assert!(
-        server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .is_empty()
-    );
+    assert_nothing_sent(&server).await;
 }
 
 /// The registry has no write on a guessed path today (the core refuses
@@ -321,15 +335,7 @@ async fn a_platform_error_exits_non_zero_with_its_message() {
         .await;
     let mut cmd = signed(&server.uri());
     cmd.args(["call", "TB-P8", "--query", "itemId=1"]);
-    let out = run(cmd)
-        .await
-        .failure()
-        .code(1)
-        .stderr(predicate::str::contains("签名错误"))
-        .get_output()
-        .clone();
-    assert!(out.stdout.is_empty());
-    assert!(!text(&out.stderr).contains(SECRET));
+    refused(cmd, "签名错误", SECRET).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -379,13 +385,7 @@ async fn all_pages_refuses_a_list_that_is_not_paged() {
         .await
         .failure()
         .stderr(predicate::str::contains("TB-P8 is not a paged list"));
-    assert!(
-        server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .is_empty()
-    );
+    assert_nothing_sent(&server).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -423,11 +423,21 @@ fn an_unknown_id_or_a_wrong_method_is_refused() {
         .stderr(predicate::str::contains("TB-P8 is a GET"));
 }
 
-/// A saved push: a body from the fixtures, signed as the platform would.
-fn saved_push(dir: &std::path::Path) -> (std::path::PathBuf, Vec<String>) {
+/// A saved push: a body from the fixtures, signed as the platform would
+/// (at `timestamp`, or now), written to `dir`.
+fn saved_push(dir: &std::path::Path, timestamp: Option<&str>) -> (std::path::PathBuf, Vec<String>) {
     let body = std::fs::read("tests/fixtures/callbacks/1688-order-buyer-refund.json")
         .expect("the fixture");
-    let headers = xportcn::callbacks::sign_push(&Credentials::new(KEY, SECRET, USER), &body);
+    let creds = Credentials::new(KEY, SECRET, USER);
+    let headers = match timestamp {
+        Some(ts) => xportcn::callbacks::sign_push_with(
+            &creds,
+            &body,
+            ts,
+            "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6",
+        ),
+        None => xportcn::callbacks::sign_push(&creds, &body),
+    };
     let file = dir.join("push.json");
     std::fs::write(&file, &body).expect("written");
     let headers = headers
@@ -437,24 +447,35 @@ fn saved_push(dir: &std::path::Path) -> (std::path::PathBuf, Vec<String>) {
     (file, headers)
 }
 
+/// `xportcn webhook verify` of a body file with headers given by `-H`.
+fn verify_push(body: &std::path::Path, headers: &[String], extra: &[&str]) -> Command {
+    let mut cmd = signed("http://127.0.0.1:1");
+    cmd.args(["webhook", "verify"])
+        .args(extra)
+        .arg("--body")
+        .arg(body);
+    for h in headers {
+        cmd.args(["-H", h]);
+    }
+    cmd
+}
+
 fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("xportcn-cli-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     dir
 }
 
+const REFUND: &str = "ORDER_BUYER_VIEW_ORDER_BUYER_REFUND\n";
+
 #[test]
 fn webhook_verify_accepts_a_good_push() {
     let dir = temp_dir("good");
-    let (body, headers) = saved_push(&dir);
-    let mut cmd = signed("http://127.0.0.1:1");
-    cmd.args(["webhook", "verify", "--body"]).arg(&body);
-    for h in &headers {
-        cmd.args(["-H", h]);
-    }
-    cmd.assert()
+    let (body, headers) = saved_push(&dir, None);
+    verify_push(&body, &headers, &[])
+        .assert()
         .success()
-        .stdout("ORDER_BUYER_VIEW_ORDER_BUYER_REFUND\n");
+        .stdout(REFUND);
 
     // The same push from a headers file and stdin.
     let headers_file = dir.join("push.headers");
@@ -470,14 +491,14 @@ fn webhook_verify_accepts_a_good_push() {
         .expect("stdin")
         .assert()
         .success()
-        .stdout("ORDER_BUYER_VIEW_ORDER_BUYER_REFUND\n");
+        .stdout(REFUND);
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn webhook_verify_rejects_a_tampered_push() {
     let dir = temp_dir("tampered");
-    let (body, headers) = saved_push(&dir);
+    let (body, headers) = saved_push(&dir, None);
     let mut tampered = std::fs::read(&body).expect("read");
     let at = tampered
         .iter()
@@ -485,29 +506,34 @@ fn webhook_verify_rejects_a_tampered_push() {
         .expect("a digit to change");
     tampered[at] = b'8';
     std::fs::write(&body, tampered).expect("written");
-    let mut cmd = signed("http://127.0.0.1:1");
-    cmd.args(["webhook", "verify", "--body"]).arg(&body);
-    for h in &headers {
-        cmd.args(["-H", h]);
-    }
-    cmd.assert()
+    verify_push(&body, &headers, &[])
+        .assert()
         .failure()
         .code(1)
         .stderr(predicate::str::contains(
             "push rejected: the Authorization header",
         ));
+    let _ = std::fs::remove_dir_all(dir);
+}
 
-    // Pushed long ago: stale, unless the time check is off.
-    let (body, headers) = saved_push(&dir);
-    let mut cmd = signed("http://127.0.0.1:1");
-    cmd.args(["webhook", "verify", "--now", "1000000000000", "--body"])
-        .arg(&body);
-    for h in &headers {
-        cmd.args(["-H", h]);
-    }
-    cmd.assert()
+#[test]
+fn webhook_verify_of_an_old_push_checks_time_only_when_asked() {
+    let dir = temp_dir("old");
+    // Pushed on 2024-05-14.
+    let (body, headers) = saved_push(&dir, Some("1715669977082"));
+    verify_push(&body, &headers, &[])
+        .assert()
         .failure()
-        .stderr(predicate::str::contains("in the future"));
+        .code(1)
+        .stderr(predicate::str::contains("beyond the accepted window"));
+    verify_push(&body, &headers, &["--no-time-check"])
+        .assert()
+        .success()
+        .stdout(REFUND);
+    verify_push(&body, &headers, &["--now", "1715669980000"])
+        .assert()
+        .success()
+        .stdout(REFUND);
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -650,15 +676,7 @@ async fn calls_against_the_sandbox() {
         "--query",
         "itemId=672991141190",
     ]);
-    let out = run(cmd)
-        .await
-        .failure()
-        .code(1)
-        .stderr(predicate::str::contains("signature"))
-        .get_output()
-        .clone();
-    assert!(out.stdout.is_empty());
-    assert!(!text(&out.stderr).contains("not-the-secret"));
+    refused(cmd, "signature", "not-the-secret").await;
 
     sandbox.shutdown().await;
 }

@@ -306,6 +306,16 @@ async fn page_server(pages: Pages) -> MockServer {
     server
 }
 
+/// 10 items: three full pages of 3 and a last page of 1.
+async fn ten_items_in_four_pages() -> MockServer {
+    page_server(Pages {
+        sizes: vec![3, 3, 3, 1],
+        total: 10,
+        fail_on: None,
+    })
+    .await
+}
+
 fn search() -> KeywordSearchRequest {
     KeywordSearchRequest::builder()
         .keyword("男鞋")
@@ -329,12 +339,7 @@ async fn pages_asked(server: &MockServer) -> Vec<u64> {
 
 #[tokio::test]
 async fn three_full_pages_and_a_short_last_page() {
-    let server = page_server(Pages {
-        sizes: vec![3, 3, 3, 1],
-        total: 10,
-        fail_on: None,
-    })
-    .await;
+    let server = ten_items_in_four_pages().await;
     let items: Vec<_> = client(&server)
         .ali1688()
         .keyword_search(search())
@@ -542,12 +547,7 @@ async fn by_declaration_signs_where_the_typed_call_does() {
 
 #[tokio::test]
 async fn by_declaration_a_paged_list_pages_like_the_typed_stream() {
-    let server = page_server(Pages {
-        sizes: vec![3, 3, 3, 1],
-        total: 10,
-        fail_on: None,
-    })
-    .await;
+    let server = ten_items_in_four_pages().await;
     let spec = xportcn::endpoint::find("AL-P4").unwrap();
     assert_eq!(
         spec.paging,
