@@ -585,7 +585,6 @@ async fn next_line<R: std::io::BufRead + Send + 'static>(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn webhook_listen_prints_each_verified_push_as_a_json_line() {
-    use std::io::BufRead;
     let mut child = spawn(&["webhook", "listen", "--port", "0"], true);
     let stderr = lines(child.0.stderr.take().expect("piped stderr"));
     let (_stderr, line) = next_line(stderr).await;
