@@ -216,7 +216,7 @@ impl PathSpec {
 #[non_exhaustive]
 pub enum Signing {
     /// The five headers `access-key`, `timestamp`, `nonce-str`, `user-id`,
-    /// `signature` (platform.md §2). Every endpoint but warehouse logistics.
+    /// `signature` (docs/platform.md §2). Every endpoint but warehouse logistics.
     #[default]
     Headers,
     /// `timestamp` and `sign` as query parameters: warehouse logistics

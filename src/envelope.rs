@@ -1,4 +1,4 @@
-//! The response envelope `{requestId, code, developId, msg, data}` (platform.md §3).
+//! The response envelope `{requestId, code, developId, msg, data}` (docs/platform.md §3).
 
 use bytes::Bytes;
 use serde::Deserialize;

@@ -2,7 +2,7 @@
 //!
 //! A response model is its fields and nothing else. The [`model`](macro@model)
 //! attribute turns a plain struct into a model that reads the platform's JSON
-//! the way it really arrives (`platform.md` §5 of the API notes):
+//! the way it really arrives (`docs/platform.md` §5):
 //!
 //! * every field is lenient: ids as numbers or strings ([`Id`]), numbers as
 //!   strings, strings as numbers, `null` and `""` as `None`, `null` lists as

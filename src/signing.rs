@@ -1,4 +1,4 @@
-//! Request signing (platform.md §2).
+//! Request signing (docs/platform.md §2).
 //!
 //! Every request carries five headers: `access-key`, `timestamp`, `nonce-str`,
 //! `user-id` and `signature`, where
@@ -47,7 +47,7 @@ pub const NONCE_LEN: usize = 32;
 
 /// Upper-case hex MD5 of `access_key + timestamp + nonce_str + access_secret`.
 ///
-/// This is the platform's request signature (platform.md §2).
+/// This is the platform's request signature (docs/platform.md §2).
 pub fn sign(access_key: &str, timestamp: &str, nonce_str: &str, access_secret: &str) -> String {
     let hex = sign_hex(access_key, timestamp, nonce_str, access_secret);
     // The buffer holds only ASCII hex digits.

@@ -1,7 +1,7 @@
 //! Lenient value types shared by every module.
 //!
-//! The platform is inconsistent about JSON types (see `platform.md` §5 in the
-//! API notes): ids arrive as numbers or strings and often exceed 2^53, numbers
+//! The platform is inconsistent about JSON types (see `docs/platform.md` §5):
+//! ids arrive as numbers or strings and often exceed 2^53, numbers
 //! arrive as strings, and times come as epoch milliseconds (number or string),
 //! `yyyy-MM-dd HH:mm:ss` text, or 1688's `20170913231916000-0700`.
 //!

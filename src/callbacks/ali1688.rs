@@ -13,17 +13,21 @@ use crate::types::{Fen, Id, Timestamp};
 /// Body of the 1688 order price change message
 /// (`ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY` with platform 1).
 ///
-/// The PandaPon/Xportcn API reference (`docs-pages/000`) sends the full 1688
-/// order; the Xportcn KA message manual sends the compact order summary. The
-/// SDK tells them apart by shape: a body with `baseInfo`, `productItems`,
-/// `nativeLogistics` or `tradeTerms`, or without `orderId`, is an
-/// [`Ali1688PriceModify::Order`].
+/// The PandaPon/Xportcn API reference
+/// (<https://doc-en.pandapon.com/api-263477659>) sends the full 1688 order;
+/// the Xportcn KA message manual
+/// (<https://doc-en-ka.xportcn.com/doc-7259275>) sends the compact order
+/// summary. The SDK tells them apart by shape: a body with `baseInfo`,
+/// `productItems`, `nativeLogistics` or `tradeTerms`, or without `orderId`, is
+/// an [`Ali1688PriceModify::Order`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Ali1688PriceModify {
-    /// The full 1688 order (VERIFIED, `docs-pages/000`).
+    /// The full 1688 order (VERIFIED,
+    /// <https://doc-en.pandapon.com/api-263477659>).
     Order(Box<Order>),
-    /// The compact order summary (VERIFIED, Xportcn KA message manual).
+    /// The compact order summary (VERIFIED, Xportcn KA message manual,
+    /// <https://doc-en-ka.xportcn.com/doc-7259275>).
     Summary(Box<OrderSummary>),
 }
 
@@ -52,7 +56,9 @@ impl Ali1688PriceModify {
 /// (`ORDER_BUYER_VIEW_ORDER_BUYER_REFUND` with platform 1): a 1688 refund
 /// record.
 ///
-/// VERIFIED from the Xportcn API reference sample (`docs-pages/002`).
+/// VERIFIED from the Xportcn API reference sample (see `docs/platform.md` §4;
+/// the public page's URL could not be confirmed, and the sample is
+/// `tests/fixtures/callbacks/1688-order-buyer-refund.json` in the repository).
 /// Amounts are integer **fen** (the sample's `applyPayment: 11700` is the
 /// `退款货品金额:117.00` of its operation log).
 #[model]

@@ -72,9 +72,10 @@ pub struct Envelope {
 /// message is not lost because its type name differs from the docs:
 ///
 /// * platform 0 and a body with `salesOrderId` and `subOrders` → a Taobao
-///   price change. The PandaPon Taobao sample (`docs-pages/001`) carries the
-///   placeholder type `"aliqua ut eu dolor"` with exactly this body, so it
-///   parses as [`Message::TaobaoPriceModify`].
+///   price change. The PandaPon Taobao sample
+///   (<https://doc-en.pandapon.com/api-263477629>) carries the placeholder
+///   type `"aliqua ut eu dolor"` with exactly this body, so it parses as
+///   [`Message::TaobaoPriceModify`].
 /// * platform 0 or 1 and a body with `orderId` and `orderStatus` → an order
 ///   status message with [`OrderEvent::Other`].
 /// * a body with a tracking number and inspection/inbound fields → a
@@ -88,7 +89,8 @@ pub struct Envelope {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Message {
-    /// Taobao order price change (VERIFIED body, `docs-pages/001`).
+    /// Taobao order price change (VERIFIED body,
+    /// <https://doc-en.pandapon.com/api-263477629>).
     TaobaoPriceModify {
         /// Envelope fields.
         envelope: Envelope,
@@ -111,7 +113,9 @@ pub enum Message {
         /// The body.
         body: TaobaoRefund,
     },
-    /// 1688 order price change (VERIFIED, `docs-pages/000` and the KA manual).
+    /// 1688 order price change (VERIFIED: the full order,
+    /// <https://doc-en.pandapon.com/api-263477659>; the compact summary,
+    /// <https://doc-en-ka.xportcn.com/doc-7259275>).
     Ali1688PriceModify {
         /// Envelope fields.
         envelope: Envelope,
@@ -119,7 +123,8 @@ pub enum Message {
         body: Ali1688PriceModify,
     },
     /// 1688 order status change: `ORDER_CREATE`, `ORDER_CANCEL`,
-    /// `ORDER_PAY_SUCCESS`, ... (VERIFIED, Xportcn KA message manual).
+    /// `ORDER_PAY_SUCCESS`, ... (VERIFIED, Xportcn KA message manual,
+    /// <https://doc-en-ka.xportcn.com/doc-7259275>).
     Ali1688OrderStatus {
         /// Envelope fields.
         envelope: Envelope,
@@ -128,7 +133,10 @@ pub enum Message {
         /// The body.
         body: Box<OrderSummary>,
     },
-    /// 1688 buyer refund (VERIFIED body, `docs-pages/002`).
+    /// 1688 buyer refund (VERIFIED body: the Xportcn API reference sample,
+    /// see `docs/platform.md` §4; the sample is
+    /// `tests/fixtures/callbacks/1688-order-buyer-refund.json` in the
+    /// repository).
     Ali1688Refund {
         /// Envelope fields.
         envelope: Envelope,

@@ -3,7 +3,7 @@
 //! The platform POSTs a JSON envelope to the callback URL configured in the
 //! console (Message Service). The receiver must answer **HTTP 200 within
 //! 1000 ms**; a failed push is retried every 30 minutes, at most 5 times, and
-//! the order of messages is not guaranteed (platform.md §4).
+//! the order of messages is not guaranteed (docs/platform.md §4).
 //!
 //! ```text
 //! { "messageType": "ORDER_CREATE",            // what happened

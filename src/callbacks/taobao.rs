@@ -9,7 +9,7 @@ use crate::types::{Fen, Id, Timestamp};
 /// platform 0).
 ///
 /// VERIFIED schema: PandaPon API reference
-/// (<https://doc-en.pandapon.com/api-263477629>, `docs-pages/001`). The
+/// (<https://doc-en.pandapon.com/api-263477629>: schema and sample). The
 /// `subOrders` keys are snake_case while the outer keys are camelCase.
 /// Amounts are integer fen (分).
 #[model]

@@ -41,7 +41,8 @@ pub const DIAGNOSE_MAX_BODY: usize = 64 * 1024;
 
 /// The bytes of the default [`AuthorizationBase::Body`]: the raw request body.
 ///
-/// The message manual defines the header as
+/// The message manual (<https://doc-cnv2.pandapon.com/doc-6521894>; see
+/// `docs/platform.md` §4) defines the header as
 /// `HEX_ENCODE(HMAC-SHA256(Base, Secret))` with `Secret = AccessSecret`, but
 /// the definition of `Base` is cut off in every stored copy of the docs.
 /// **INFERRED:** `Base` is the raw HTTP request body, byte for byte as

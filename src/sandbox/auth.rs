@@ -1,4 +1,4 @@
-//! Request authentication, as the platform describes it (platform.md §2):
+//! Request authentication, as the platform describes it (`docs/platform.md` §2):
 //! the five headers, the MD5 signature, the 600 s window, one use per nonce;
 //! and the query-string `timestamp` + `sign` of warehouse logistics.
 

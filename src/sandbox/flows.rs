@@ -1061,7 +1061,7 @@ fn al_search(p: &Params) -> Value {
     json!({ "totalRecords": 1, "totalPage": 1, "pageSize": size, "currentPage": page_no, "data": data })
 }
 
-/// The order-status message body (platform.md §4): amounts in fen, China
+/// The order-status message body (`docs/platform.md` §4): amounts in fen, China
 /// time.
 fn status_message(
     id: &str,

@@ -5,8 +5,8 @@
 //! anything. [`Sandbox`] is a faithful local stand-in: a server on
 //! 127.0.0.1 that
 //!
-//! - **authenticates like the platform** (platform.md §2, published with
-//!   the crate as [`crate::signing`]): the five headers, the MD5 signature,
+//! - **authenticates like the platform** (`docs/platform.md` §2; the rule is
+//!   [`crate::signing`]): the five headers, the MD5 signature,
 //!   a timestamp within 600 s (seconds or milliseconds, unless a test pins
 //!   one unit), one use per `nonce-str`; the query-string `timestamp` and
 //!   `sign` of warehouse logistics. Each refusal is an envelope with its own
@@ -21,7 +21,7 @@
 //!   detail → refund. Ids are consistent across calls, and a paid or
 //!   cancelled order reads back so;
 //! - **pushes messages** for those state changes to a registered URL,
-//!   signed as platform.md §4 describes, retried like the platform (every
+//!   signed as `docs/platform.md` §4 describes, retried like the platform (every
 //!   30 minutes, at most 5 times; the interval is configurable);
 //! - **injects failures** on demand: an error code, an HTTP status, a slow
 //!   answer.
@@ -98,7 +98,7 @@ use routes::{Miss, Routes};
 
 /// The sandbox's envelope codes.
 ///
-/// The platform's error-code table is not public (platform.md §3), so these
+/// The platform's error-code table is not public (`docs/platform.md` §3), so these
 /// values are the sandbox's own: distinct per cause, so that a test can tell
 /// the causes apart. The messages carry the English cause and a Chinese
 /// phrase, as the platform's messages are often Chinese; the SDK's

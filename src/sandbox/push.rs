@@ -1,5 +1,5 @@
 //! Message pushes: the sandbox posts a message for each state change to the
-//! registered URL, signed as platform.md §4 describes, and retries a push
+//! registered URL, signed as `docs/platform.md` §4 describes, and retries a push
 //! that is not answered with HTTP 200 in time, at most 5 times.
 
 use std::sync::{Arc, Mutex};
@@ -58,7 +58,7 @@ pub(crate) struct PushConfig {
 impl Default for PushConfig {
     fn default() -> Self {
         PushConfig {
-            // platform.md §4: every 30 minutes, at most 5 times, 1000 ms to answer.
+            // docs/platform.md §4: every 30 minutes, at most 5 times, 1000 ms to answer.
             retry_interval: Duration::from_secs(30 * 60),
             max_retries: 5,
             ack_timeout: Duration::from_millis(1000),
