@@ -2,6 +2,10 @@
 //! registered endpoint in both path generations, injects failures, retries
 //! pushes like the platform, and stops when asked.
 
+mod common;
+
+use common::{assert_api_code, taobao_receiver};
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -94,20 +98,6 @@ impl<'a> Signed<'a> {
             serde_json::from_str(&body).unwrap_or(Value::String(body)),
         )
     }
-}
-
-fn tb_receiver() -> xportcn::taobao::Receiver {
-    xportcn::taobao::Receiver::builder()
-        .zip("311121")
-        .country("中国")
-        .address("智溢路西部科技园")
-        .city("杭州市")
-        .phone("15068763421")
-        .mobile_phone("15068763421")
-        .district("余杭区")
-        .name("simon")
-        .state("浙江省")
-        .build()
 }
 
 fn rand_u64() -> u64 {
@@ -290,10 +280,7 @@ async fn the_sdk_reports_sandbox_auth_failures_as_typed_errors_with_the_hint() {
     c.taobao().product_get("1").await.unwrap();
     clock.advance(Duration::from_secs(601));
     let err = c.taobao().product_get("1").await.unwrap_err();
-    assert!(
-        matches!(&err, Error::Api(e) if e.code == codes::TIMESTAMP_EXPIRED),
-        "{err}"
-    );
+    assert_api_code(&err, codes::TIMESTAMP_EXPIRED);
 }
 
 #[tokio::test]
@@ -310,10 +297,7 @@ async fn a_pinned_timestamp_unit_refuses_the_other_one() {
         .build()
         .unwrap();
     let err = seconds.taobao().product_get("1").await.unwrap_err();
-    assert!(
-        matches!(&err, Error::Api(e) if e.code == codes::TIMESTAMP_INVALID),
-        "{err}"
-    );
+    assert_api_code(&err, codes::TIMESTAMP_INVALID);
     sb.client().taobao().product_get("1").await.unwrap();
 }
 
@@ -377,7 +361,7 @@ async fn injected_failures_reach_the_caller_as_typed_errors() {
     let create = xportcn::taobao::PurchaseOrderCreateRequest::builder()
         .order_line_list(vec![])
         .purchase_amount(xportcn::types::Fen(1))
-        .receiver(tb_receiver())
+        .receiver(taobao_receiver())
         .build();
     let err = c.taobao().purchase_order_create(create).await.unwrap_err();
     assert_eq!(err.status(), Some(503), "{err}");
@@ -438,7 +422,7 @@ async fn create_order(sb: &Sandbox) {
             xportcn::taobao::PurchaseOrderCreateRequest::builder()
                 .order_line_list(vec![line])
                 .purchase_amount(xportcn::types::Fen(1))
-                .receiver(tb_receiver())
+                .receiver(taobao_receiver())
                 .build(),
         )
         .await
@@ -556,10 +540,7 @@ async fn made_up_credentials_differ_between_sandboxes() {
         .build()
         .unwrap();
     let err = cross.taobao().product_get("1").await.unwrap_err();
-    assert!(
-        matches!(&err, Error::Api(e) if e.code == codes::UNKNOWN_ACCESS_KEY),
-        "{err}"
-    );
+    assert_api_code(&err, codes::UNKNOWN_ACCESS_KEY);
 }
 
 #[tokio::test]
@@ -587,4 +568,14 @@ async fn unknown_paths_and_wrong_methods_are_told_apart() {
     // Routed to the pay step, which asks for its order id.
     assert_eq!(body["code"], json!(codes::INVALID_PARAMETER), "{body}");
     assert!(body["msg"].as_str().unwrap().contains("orderId"), "{body}");
+}
+
+#[test]
+fn the_sandbox_and_its_records_can_be_shared_across_tasks() {
+    fn shared<T: Send + Sync + 'static>() {}
+    shared::<Sandbox>();
+    shared::<xportcn::sandbox::RequestRecord>();
+    shared::<xportcn::sandbox::PushRecord>();
+    shared::<Clock>();
+    shared::<Failure>();
 }

@@ -6,10 +6,15 @@
 //! request body), nothing here is scripted: the sandbox keeps the state, and
 //! each step's answer depends on the earlier steps.
 
+mod common;
+
+use common::{assert_api_code, taobao_receiver};
+
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
+use xportcn::Credentials;
 use xportcn::aftersale::{
     RefundCancelRequest, RefundDetailRequest, RefundMessageSubmitRequest, RefundRenderRequest,
     RefundSubmitRequest,
@@ -25,10 +30,9 @@ use xportcn::sandbox::{Sandbox, codes};
 use xportcn::taobao::{
     CartAddRequest, LogisticsDetailRequest, OrderCancelRequest as TbOrderCancelRequest,
     OrderDetailRequest, OrderLine, OrderPayRequest, PurchaseOrderCreateRequest,
-    PurchaseOrderRenderRequest, Receiver as TbReceiver, RenderLine,
+    PurchaseOrderRenderRequest, RenderLine,
 };
 use xportcn::types::{Fen, Id};
-use xportcn::{Credentials, Error};
 
 /// The SDK's webhook receiver on a free loopback port: its URL and the
 /// verified messages.
@@ -58,18 +62,18 @@ fn id_at(v: &Value, pointer: &str) -> Id {
     serde_json::from_value(v.pointer(pointer).cloned().expect(pointer)).expect("an id")
 }
 
-fn tb_receiver() -> TbReceiver {
-    TbReceiver::builder()
-        .zip("311121")
-        .country("中国")
-        .address("智溢路西部科技园")
-        .city("杭州市")
-        .phone("15068763421")
-        .mobile_phone("15068763421")
-        .district("余杭区")
-        .name("simon")
-        .state("浙江省")
-        .build()
+/// A Taobao refund's status, read back with the refund detail (TB-A10).
+async fn refund_status(c: &xportcn::Client, refund_id: &Id) -> Option<String> {
+    let detail = c
+        .aftersale()
+        .refund_detail(
+            RefundDetailRequest::builder()
+                .refund_id(refund_id.clone())
+                .build(),
+        )
+        .await
+        .unwrap();
+    detail.refund_order_aggregate?.refund_order?.refund_status
 }
 
 /// Asserts an order-status message of `event` for `order_id`.
@@ -130,7 +134,7 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
                         .sku_id(sku_id.clone())
                         .build(),
                 ])
-                .receiver(tb_receiver())
+                .receiver(taobao_receiver())
                 .build(),
         )
         .await
@@ -150,7 +154,7 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
         PurchaseOrderCreateRequest::builder()
             .order_line_list(vec![line.clone()])
             .purchase_amount(Fen(budget))
-            .receiver(tb_receiver())
+            .receiver(taobao_receiver())
             .seller_order_number("LZ-2026-000118".to_owned())
             .build()
     };
@@ -160,10 +164,7 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
         .purchase_order_create(create(price * 2 - 1))
         .await
         .unwrap_err();
-    assert!(
-        matches!(&err, Error::Api(e) if e.code == codes::INVALID_PARAMETER),
-        "{err}"
-    );
+    assert_api_code(&err, codes::INVALID_PARAMETER);
     let created = c
         .taobao()
         .purchase_order_create(create(price * 2))
@@ -207,10 +208,7 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
     assert_eq!(detail["status"], json!(10), "{detail}");
     // Paying twice is refused.
     let err = c.taobao().order_pay(pay).await.unwrap_err();
-    assert!(
-        matches!(&err, Error::Api(e) if e.code == codes::STATE_CONFLICT),
-        "{err}"
-    );
+    assert_api_code(&err, codes::STATE_CONFLICT);
     let sub_order_id = id_at(&detail, "/subOrders/0/sub_purchase_order_id");
 
     // Logistics of the sub-order, typed.
@@ -272,34 +270,14 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
         )
         .await
         .unwrap();
-    let open = c
-        .aftersale()
-        .refund_detail(
-            RefundDetailRequest::builder()
-                .refund_id(refund_id.clone())
-                .build(),
-        )
-        .await
-        .unwrap();
-    let order = open.refund_order_aggregate.unwrap().refund_order.unwrap();
-    assert_eq!(order.refund_status.as_deref(), Some("10"));
+    assert_eq!(refund_status(&c, &refund_id).await.as_deref(), Some("10"));
     let cancelled = c
         .aftersale()
         .refund_cancel(RefundCancelRequest::new(refund_id.clone()))
         .await
         .unwrap();
     assert_eq!(cancelled.cancel_success, Some(true));
-    let closed = c
-        .aftersale()
-        .refund_detail(
-            RefundDetailRequest::builder()
-                .refund_id(refund_id.clone())
-                .build(),
-        )
-        .await
-        .unwrap();
-    let order = closed.refund_order_aggregate.unwrap().refund_order.unwrap();
-    assert_eq!(order.refund_status.as_deref(), Some("-20"));
+    assert_eq!(refund_status(&c, &refund_id).await.as_deref(), Some("-20"));
     assert!(matches!(
         next_message(&mut pushes).await,
         Message::TaobaoRefund { .. }
@@ -329,7 +307,7 @@ async fn a_cancelled_taobao_order_reads_back_cancelled_and_cannot_be_paid() {
             PurchaseOrderCreateRequest::builder()
                 .order_line_list(vec![line])
                 .purchase_amount(Fen(100))
-                .receiver(tb_receiver())
+                .receiver(taobao_receiver())
                 .build(),
         )
         .await
@@ -355,10 +333,7 @@ async fn a_cancelled_taobao_order_reads_back_cancelled_and_cannot_be_paid() {
         .order_pay(OrderPayRequest::builder().other(by_id()).build())
         .await
         .unwrap_err();
-    assert!(
-        matches!(&err, Error::Api(e) if e.code == codes::STATE_CONFLICT),
-        "{err}"
-    );
+    assert_api_code(&err, codes::STATE_CONFLICT);
     // No callback URL: the pushes are recorded, undelivered.
     let records = sandbox.pushes();
     assert_eq!(records.len(), 2);

@@ -27,7 +27,7 @@ use xportcn::aftersale::{
 use xportcn::taobao::{
     BatchCheckItem, CartAddRequest, CartSkuProperty, LogisticsDetailRequest, OrderDetailRequest,
     OrderLine, OrderPayRequest, ProductBatchCheckRequest, PurchaseOrderCreateRequest,
-    PurchaseOrderRenderRequest, Receiver, RenderLine,
+    PurchaseOrderRenderRequest, RenderLine,
 };
 use xportcn::types::{Fen, Id};
 
@@ -45,22 +45,6 @@ const REFUND_SUBMIT_PATH: &str = "/open/order/refund/submit";
 const ORDER_ID: &str = "3305075341149134260";
 const SUB_ORDER_ID: &str = "1034499579120189839";
 const REFUND_ID: &str = "110002685755";
-
-/// The receiver of the docs' render example (doc-vnm), used for the preview
-/// and the order.
-fn receiver() -> Receiver {
-    Receiver::builder()
-        .zip("311121")
-        .country("中国")
-        .address("智溢路西部科技园")
-        .city("杭州市")
-        .phone("15068763421")
-        .mobile_phone("15068763421")
-        .district("余杭区")
-        .name("simon")
-        .state("浙江省")
-        .build()
-}
 
 /// All requests the server has received so far.
 async fn received(server: &MockServer) -> Vec<wiremock::Request> {
@@ -257,7 +241,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
                 .sku_id(sku_id.clone())
                 .build(),
         ])
-        .receiver(receiver())
+        .receiver(taobao_receiver())
         .build();
     let preview = c.taobao().purchase_order_render(render).await.unwrap();
     assert_eq!(preview.get(), r#"{"payAmount":2,"postFee":0}"#);
@@ -295,7 +279,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
         ])
         .order_source("lazada".to_owned())
         .purchase_amount(budget)
-        .receiver(receiver())
+        .receiver(taobao_receiver())
         .seller_order_number("LZ-2026-000118".to_owned())
         .build();
     let created = c.taobao().purchase_order_create(create).await.unwrap();

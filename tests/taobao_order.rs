@@ -10,21 +10,6 @@ use wiremock::MockServer;
 use xportcn::taobao::*;
 use xportcn::types::Fen;
 
-/// The docs' render/create receiver (doc-vnm render example).
-fn render_receiver() -> Receiver {
-    Receiver::builder()
-        .zip("311121")
-        .country("中国")
-        .address("智溢路西部科技园")
-        .city("杭州市")
-        .phone("15068763421")
-        .mobile_phone("15068763421")
-        .district("余杭区")
-        .name("simon")
-        .state("浙江省")
-        .build()
-}
-
 #[tokio::test]
 async fn purchase_order_page_posts_filters_and_keeps_the_answer_raw() {
     let server = MockServer::start().await;
@@ -115,7 +100,7 @@ async fn purchase_order_render_sends_numeric_ids_inside_the_line_string() {
         .build();
     let request = PurchaseOrderRenderRequest::builder()
         .order_line_list(vec![line])
-        .receiver(render_receiver())
+        .receiver(taobao_receiver())
         .build();
     let raw = client(&server)
         .taobao()
@@ -142,7 +127,7 @@ async fn purchase_order_render_writes_ids_digit_for_digit() {
     ];
     let request = PurchaseOrderRenderRequest::builder()
         .order_line_list(lines)
-        .receiver(render_receiver())
+        .receiver(taobao_receiver())
         .build();
     let body = serde_json::to_value(&request).unwrap();
     assert_eq!(
@@ -157,7 +142,7 @@ async fn purchase_order_render_has_no_v2_path() {
     expect_nothing_sent(&server).await;
     let request = PurchaseOrderRenderRequest::builder()
         .order_line_list(vec![])
-        .receiver(render_receiver())
+        .receiver(taobao_receiver())
         .build();
     let r = v2_client(&server)
         .taobao()

@@ -46,10 +46,29 @@
 //! not show, a generic answer that echoes the request, lossless:
 //! `{"sandbox": true, "endpoint": id, "request": {...}}`.
 //!
-//! The answers of steps the docs do not show (Taobao create, pay, detail and
-//! refund submit, for example) are the sandbox's own and are marked so in
-//! [`flows`](self#what-the-answers-are-made-of): tests read them the way the
-//! SDK does, as raw JSON.
+//! The stateful endpoints, and where their answers come from:
+//!
+//! | endpoints | state | answer |
+//! |---|---|---|
+//! | TB-P8, TB-P4 product | the documented product, under the asked id | documented sample; its SKUs' `mpSkuld` (null in the docs) filled in |
+//! | TB-C1, TB-C2, TB-C3 cart | cart items | `{"id"}` on add, the items on list: the sandbox's own |
+//! | TB-O4, TB-O6, TB-C5 preview | none | `payAmount`, `postFee`, `productAmount` in fen: the sandbox's own |
+//! | TB-O7, TB-O5, TB-C6 create | order, status 0; pushes `ORDER_CREATE` | `{"orderId"}`: the sandbox's own |
+//! | TB-O12, TB-O3 pay | status 10; pushes `ORDER_PAY_SUCCESS` | `{"orderId", "paySuccess"}`: the sandbox's own |
+//! | TB-O10, TB-O2 cancel | status 4 (unpaid orders only); pushes `ORDER_CANCEL` | the sandbox's own |
+//! | TB-O14 detail, TB-O1/TB-O8 list | | `purchaseOrderId`, `status` (the KA status codes), `subOrders` with the documented message's snake_case keys: the sandbox's own |
+//! | TB-O15 logistics | paid orders only | the documented shape |
+//! | TB-A2 render, TB-A7 submit, TB-A6 message, TB-A5 cancel, TB-A10 detail, TB-A1 list | refund, sub-order `refund_status` 10 / -20; pushes the refund message | documented shapes (render, cancel, detail); `{"refundId"}` for submit: the sandbox's own |
+//! | AL-P4, AL-P5, AL-P6 search, AL-P2 detail | none | documented page shape with one offer |
+//! | AL-O1, AL-O2 preview | none | `orderPreviewResuslt` (the docs' spelling) |
+//! | AL-O3, AL-O4 create | order `waitbuyerpay`; pushes `ORDER_CREATE` | the documented 1688 order model |
+//! | AL-O6 pay URL (+ its cashier page), AL-O8 submit to pay | `waitsellersend`; pushes `ORDER_PAY_SUCCESS` | documented `PayUrl`; AL-O8's answer is the sandbox's own |
+//! | AL-O5 cancel, AL-O7 receive, AL-O10 list, AL-O11 detail | `cancel`, `success` | documented shapes; AL-O10's list fields are the sandbox's own |
+//! | AL-A3 refund, AL-A6 refund info | refund `waitselleragree`; pushes the 1688 refund message | documented field names |
+//!
+//! "The sandbox's own" means no doc page shows that answer: tests should read
+//! it the way the SDK does, as raw JSON, and not take its field names as the
+//! platform's.
 //!
 //! # Paths no doc page shows
 //! The SDK refuses to call an endpoint whose path is unknown (and to write

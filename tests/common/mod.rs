@@ -233,6 +233,29 @@ pub fn assert_path_unavailable(err: &xportcn::Error, id: &str) {
     assert!(text.contains(&format!("override_path(\"{id}\"")), "{text}");
 }
 
+/// Asserts that `err` is a platform error with envelope code `code`.
+pub fn assert_api_code(err: &xportcn::Error, code: i64) {
+    assert!(
+        matches!(err, xportcn::Error::Api(e) if e.code == code),
+        "expected platform error {code}, got {err}"
+    );
+}
+
+/// The receiver of the docs' Taobao render and create examples (doc-vnm).
+pub fn taobao_receiver() -> xportcn::taobao::Receiver {
+    xportcn::taobao::Receiver::builder()
+        .zip("311121")
+        .country("中国")
+        .address("智溢路西部科技园")
+        .city("杭州市")
+        .phone("15068763421")
+        .mobile_phone("15068763421")
+        .district("余杭区")
+        .name("simon")
+        .state("浙江省")
+        .build()
+}
+
 /// A documented sample from `tests/fixtures/`, parsed.
 pub fn fixture_json(rel: &str) -> serde_json::Value {
     serde_json::from_str(&fixture(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
