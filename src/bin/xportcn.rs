@@ -47,7 +47,7 @@ struct Cli {
 }
 
 /// Options every subcommand takes.
-#[derive(Debug, Args)]
+#[derive(Args)]
 struct Global {
     /// Access Key.
     #[arg(long, env = "XPORTCN_ACCESS_KEY", global = true)]
@@ -70,6 +70,19 @@ struct Global {
     /// Path generation: v1 (`/open/...`, `/alibaba/...`) or v2 (`/v2/...`).
     #[arg(long, value_enum, default_value_t = Gen::V1, global = true)]
     generation: Gen,
+}
+
+impl std::fmt::Debug for Global {
+    /// Never shows the secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Global")
+            .field("access_key", &self.access_key)
+            .field("access_secret", &self.access_secret.as_ref().map(|_| "***"))
+            .field("user_id", &self.user_id)
+            .field("base_url", &self.base_url)
+            .field("generation", &self.generation)
+            .finish()
+    }
 }
 
 /// `--generation`.
