@@ -18,7 +18,9 @@ use tracing::Instrument;
 use crate::model::Page;
 
 use crate::credentials::Credentials;
-use crate::endpoint::{self, Endpoint, EndpointSpec, Evidence, Generation, Method, Paged, Signing};
+use crate::endpoint::{
+    self, Endpoint, EndpointSpec, Evidence, Generation, Method, Paged, Paging, Signing,
+};
 use crate::envelope::{self, ApiResponse};
 use crate::error::{Error, TimeoutKind, TransportKind};
 use crate::retry::{self, Decision, Outcome, RetryPolicy};
@@ -439,6 +441,36 @@ impl Client {
             // The SDK cannot know what a raw path does: a GET may be a write.
             idempotent: false,
             error: None,
+            spec: None,
+            path_params: Vec::new(),
+        }
+    }
+
+    /// Calls an endpoint by its declaration, with an untyped request: what
+    /// a tool that knows only an id (`endpoint::find("TB-P8")`) needs.
+    ///
+    /// Everything but the request's type is the typed method's: the method,
+    /// the path for this client's generation (or its override) with the same
+    /// evidence rules (an unknown path, or a write on a guessed one, fails
+    /// before sending with [`Error::PathUnavailable`]), where the signature
+    /// travels, and whether it is retried. The fields go where the method
+    /// puts them: set them with [`RawCall::query`] for a `GET`,
+    /// [`RawCall::json`] for a `POST`; `{name}` placeholders of the path
+    /// with [`RawCall::path_param`]. A typed request's own checks
+    /// ([`Endpoint::check_generation`]) do not run.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: xportcn::Client) -> Result<(), xportcn::Error> {
+    /// let spec = xportcn::endpoint::find("TB-P8").expect("a registered id");
+    /// let resp = client.endpoint(spec).query(&[("itemId", "672991141190")]).send_value().await?;
+    /// println!("{}", resp.data);
+    /// # Ok(()) }
+    /// ```
+    pub fn endpoint(&self, spec: &'static EndpointSpec) -> RawCall {
+        RawCall {
+            idempotent: spec.idempotent,
+            spec: Some(spec),
+            ..self.raw(spec.method, String::new())
         }
     }
 
@@ -748,7 +780,7 @@ async fn read_body(mut resp: reqwest::Response, limit: usize) -> Result<Bytes, B
 }
 
 /// Replaces `{name}` placeholders with percent-encoded values.
-fn fill_path(template: &str, params: &[(&'static str, String)]) -> Result<String, Error> {
+fn fill_path<N: AsRef<str>>(template: &str, params: &[(N, String)]) -> Result<String, Error> {
     if !template.contains('{') {
         return Ok(template.to_owned());
     }
@@ -763,7 +795,7 @@ fn fill_path(template: &str, params: &[(&'static str, String)]) -> Result<String
         let name = &after[..close];
         let value = params
             .iter()
-            .find(|(n, _)| *n == name)
+            .find(|(n, _)| n.as_ref() == name)
             .map(|(_, v)| v)
             .ok_or_else(|| {
                 Error::Request(format!("path {template:?} needs the parameter {name:?}"))
@@ -947,57 +979,94 @@ where
         max_pages: u32,
     ) -> impl Stream<Item = Result<Item<E>, Error>> + Send + 'static {
         let start = call.request.page().unwrap_or(1).max(1);
-        struct State<E> {
-            call: Call<E>,
-            page: u32,
-            fetched: u32,
-            seen: u64,
-        }
-        let first = State {
-            call,
-            page: start,
-            fetched: 0,
-            seen: 0,
-        };
-        stream::unfold(Some(first), move |state| async move {
-            let mut st = state?;
-            if st.fetched >= max_pages {
-                return Some((Err(Error::PageLimit { pages: st.fetched }), None));
-            }
-            st.call.request.set_page(st.page);
-            let size = st.call.request.page_size().map(u64::from);
+        let size = call.request.page_size().map(u64::from);
+        paginate(start, size, max_pages, move |page| {
+            let mut request = call.request.clone();
+            request.set_page(page);
             let once = Call {
-                client: st.call.client.clone(),
-                request: st.call.request.clone(),
-                retry_writes: st.call.retry_writes,
+                client: call.client.clone(),
+                request,
+                retry_writes: call.retry_writes,
             };
-            let resp = match once.send().await {
-                Ok(r) => r,
-                Err(e) => return Some((Err(e), None)),
-            };
-            let (total, total_pages) = (resp.total(), resp.total_pages());
-            let items = resp.into_items();
-            let n = items.len() as u64;
-            st.seen += n;
-            st.fetched += 1;
-            let page = u64::from(st.page);
-            let reached_total = total.is_some_and(|t| match size {
-                Some(s) => page.saturating_mul(s) >= t,
-                None => st.seen >= t,
-            });
-            let last = n == 0
-                || size.is_some_and(|s| n < s)
-                || reached_total
-                || total_pages.is_some_and(|tp| page >= tp);
-            tracing::debug!(page, items = n, ?total, last, "page fetched");
-            st.page = st.page.saturating_add(1);
-            Some((Ok(items), (!last).then_some(st)))
-        })
-        .flat_map(|page| match page {
-            Ok(items) => stream::iter(items.into_iter().map(Ok)).left_stream(),
-            Err(e) => stream::once(async move { Err(e) }).right_stream(),
+            async move {
+                let resp = once.send().await?;
+                Ok(PageOf {
+                    total: resp.total(),
+                    total_pages: resp.total_pages(),
+                    items: resp.into_items(),
+                })
+            }
         })
     }
+}
+
+/// One fetched page of a list: its items and the server's totals.
+struct PageOf<T> {
+    items: Vec<T>,
+    total: Option<u64>,
+    total_pages: Option<u64>,
+}
+
+/// Every item of a paged list: `fetch` gets page `start`, `start + 1`, ...
+/// until the last page (see [`Pages`] for the rule) or `max_pages`
+/// ([`Error::PageLimit`]). The one paging loop of [`Pages`] and
+/// [`RawCall::pages`].
+fn paginate<T, F, Fut>(
+    start: u32,
+    size: Option<u64>,
+    max_pages: u32,
+    fetch: F,
+) -> impl Stream<Item = Result<T, Error>> + Send + 'static
+where
+    T: Send + 'static,
+    F: Fn(u32) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<PageOf<T>, Error>> + Send,
+{
+    struct State<F> {
+        fetch: F,
+        page: u32,
+        fetched: u32,
+        seen: u64,
+    }
+    let first = State {
+        fetch,
+        page: start,
+        fetched: 0,
+        seen: 0,
+    };
+    stream::unfold(Some(first), move |state| async move {
+        let mut st = state?;
+        if st.fetched >= max_pages {
+            return Some((Err(Error::PageLimit { pages: st.fetched }), None));
+        }
+        let PageOf {
+            items,
+            total,
+            total_pages,
+        } = match (st.fetch)(st.page).await {
+            Ok(p) => p,
+            Err(e) => return Some((Err(e), None)),
+        };
+        let n = items.len() as u64;
+        st.seen += n;
+        st.fetched += 1;
+        let page = u64::from(st.page);
+        let reached_total = total.is_some_and(|t| match size {
+            Some(s) => page.saturating_mul(s) >= t,
+            None => st.seen >= t,
+        });
+        let last = n == 0
+            || size.is_some_and(|s| n < s)
+            || reached_total
+            || total_pages.is_some_and(|tp| page >= tp);
+        tracing::debug!(page, items = n, ?total, last, "page fetched");
+        st.page = st.page.saturating_add(1);
+        Some((Ok(items), (!last).then_some(st)))
+    })
+    .flat_map(|page| match page {
+        Ok(items) => stream::iter(items.into_iter().map(Ok)).left_stream(),
+        Err(e) => stream::once(async move { Err(e) }).right_stream(),
+    })
 }
 
 impl<E> Stream for Pages<E>
@@ -1036,6 +1105,9 @@ pub struct RawCall {
     body: Option<Bytes>,
     idempotent: bool,
     error: Option<Error>,
+    /// The endpoint, for a call by declaration ([`Client::endpoint`]).
+    spec: Option<&'static EndpointSpec>,
+    path_params: Vec<(String, String)>,
 }
 
 impl fmt::Debug for RawCall {
@@ -1045,6 +1117,7 @@ impl fmt::Debug for RawCall {
             .field("path", &self.path)
             .field("query", &self.query)
             .field("idempotent", &self.idempotent)
+            .field("endpoint", &self.spec.map(|s| s.id))
             .finish_non_exhaustive()
     }
 }
@@ -1077,30 +1150,148 @@ impl RawCall {
         self
     }
 
+    /// Fills the path placeholder `{name}` of a call by declaration
+    /// ([`Client::endpoint`]) with `value` (percent-encoded).
+    pub fn path_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.path_params.push((name.into(), value.into()));
+        self
+    }
+
     /// Sends the call and decodes `data` into `T`.
     pub async fn send<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
         if let Some(e) = self.error {
             return Err(e);
         }
-        if !self.path.starts_with('/') {
-            return Err(Error::Request(format!(
-                "path {:?} must start with '/'",
-                self.path
-            )));
-        }
-        let prepared = Prepared {
-            endpoint: "raw",
-            method: self.method,
-            url: self
-                .client
-                .url(&self.path, self.query.as_deref().unwrap_or("")),
-            path: self.path,
-            body: self.body,
-            retry_allowed: self.idempotent,
-            signing: Signing::Headers,
-            guessed: false,
+        let query = self.query.as_deref().unwrap_or("");
+        let prepared = match self.spec {
+            Some(spec) => {
+                let (template, guessed) = self.client.route(spec)?;
+                let path = fill_path(template, &self.path_params)?;
+                Prepared {
+                    endpoint: spec.id,
+                    method: spec.method,
+                    url: self.client.url(&path, query),
+                    path,
+                    body: self.body,
+                    retry_allowed: self.idempotent,
+                    signing: spec.signing,
+                    guessed: guessed.is_some(),
+                }
+            }
+            None => {
+                if !self.path.starts_with('/') {
+                    return Err(Error::Request(format!(
+                        "path {:?} must start with '/'",
+                        self.path
+                    )));
+                }
+                Prepared {
+                    endpoint: "raw",
+                    method: self.method,
+                    url: self.client.url(&self.path, query),
+                    path: self.path,
+                    body: self.body,
+                    retry_allowed: self.idempotent,
+                    signing: Signing::Headers,
+                    guessed: false,
+                }
+            }
         };
         self.client.send(prepared).await
+    }
+
+    /// Every item of a paged list called by declaration
+    /// ([`Client::endpoint`] of an endpoint with
+    /// [`paging`](crate::endpoint::EndpointSpec::paging)), as JSON values,
+    /// fetched page by page from the page the request sets (1 if unset),
+    /// with the stop rule of [`Pages`] and at most `max_pages` pages
+    /// (then [`Error::PageLimit`]). An endpoint that is not a paged list, or
+    /// a call by path, yields one [`Error::Request`] and sends nothing.
+    pub fn pages(
+        mut self,
+        max_pages: u32,
+    ) -> impl Stream<Item = Result<serde_json::Value, Error>> + Send + 'static {
+        let first = match self.error.take().map_or_else(|| self.paging(), Err) {
+            Ok(first) => first,
+            Err(e) => return stream::once(async move { Err(e) }).left_stream(),
+        };
+        let (paging, start, size) = first;
+        paginate(start, size, max_pages.max(1), move |page| {
+            let call = self.with_field(paging.page_field, page);
+            async move { call?.send_value().await?.into_page(&paging) }
+        })
+        .right_stream()
+    }
+
+    /// The paging of a call by declaration, its first page and page size.
+    fn paging(&self) -> Result<(Paging, u32, Option<u64>), Error> {
+        let spec = self.spec.ok_or_else(|| {
+            Error::Request(format!(
+                "{} {}: only an endpoint called by its declaration can be paged",
+                self.method, self.path
+            ))
+        })?;
+        let paging = spec.paging.ok_or_else(|| {
+            Error::Request(format!(
+                "{} is not a paged list: it has no page field to step through",
+                spec.id
+            ))
+        })?;
+        let start = self.field(paging.page_field)?.unwrap_or(1).max(1);
+        let start = u32::try_from(start).unwrap_or(u32::MAX);
+        let size = match paging.size_field {
+            Some(f) => self.field(f)?,
+            None => None,
+        };
+        Ok((paging, start, size))
+    }
+
+    /// The fields of the request: the query's pairs for a `GET`, the JSON
+    /// body's object for a `POST`.
+    fn fields(&self) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
+        match self.method {
+            Method::Get => {
+                let pairs: Vec<(String, String)> =
+                    serde_urlencoded::from_str(self.query.as_deref().unwrap_or(""))
+                        .map_err(|e| Error::Request(format!("cannot read the query: {e}")))?;
+                Ok(pairs
+                    .into_iter()
+                    .map(|(k, v)| (k, serde_json::Value::String(v)))
+                    .collect())
+            }
+            Method::Post => match &self.body {
+                None => Ok(serde_json::Map::new()),
+                Some(b) => serde_json::from_slice(b).map_err(|e| {
+                    Error::Request(format!("a paged list's body must be a JSON object: {e}"))
+                }),
+            },
+        }
+    }
+
+    /// A numeric request field (a number or a numeric string).
+    fn field(&self, name: &str) -> Result<Option<u64>, Error> {
+        Ok(self.fields()?.get(name).and_then(count_of))
+    }
+
+    /// A copy of this call with one request field set to a number.
+    fn with_field(&self, name: &str, value: u32) -> Result<RawCall, Error> {
+        let mut fields = self.fields()?;
+        fields.insert(name.to_owned(), value.into());
+        let next = RawCall {
+            client: self.client.clone(),
+            method: self.method,
+            path: self.path.clone(),
+            query: self.query.clone(),
+            body: self.body.clone(),
+            idempotent: self.idempotent,
+            error: None,
+            spec: self.spec,
+            path_params: self.path_params.clone(),
+        };
+        Ok(match self.method {
+            Method::Get => next.query(&fields),
+            Method::Post => next.json(&fields),
+        })
     }
 
     /// Sends the call and returns `data` as a `serde_json::Value`.
@@ -1119,6 +1310,45 @@ impl RawCall {
     }
 }
 
+/// A count: a non-negative JSON number or numeric string.
+fn count_of(v: &serde_json::Value) -> Option<u64> {
+    match v {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+impl ApiResponse<serde_json::Value> {
+    /// The items and totals of one page of a list, by its paging fields.
+    fn into_page(mut self, paging: &Paging) -> Result<PageOf<serde_json::Value>, Error> {
+        let count = |f: Option<&str>| f.and_then(|f| self.data.get(f)).and_then(count_of);
+        let (total, total_pages) = (count(paging.total_field), count(paging.total_pages_field));
+        let items = match self
+            .data
+            .get_mut(paging.items_field)
+            .map(serde_json::Value::take)
+        {
+            Some(serde_json::Value::Array(items)) => items,
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(_) => {
+                return Err(crate::error::DecodeError {
+                    path: format!("data.{}", paging.items_field),
+                    message: "expected the page's items, a JSON array".to_owned(),
+                    body: self.body,
+                    http_status: self.http_status,
+                }
+                .into());
+            }
+        };
+        Ok(PageOf {
+            items,
+            total,
+            total_pages,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1132,7 +1362,7 @@ mod tests {
         );
         assert!(fill_path("/x/{missing}", &p).is_err());
         assert!(fill_path("/x/{refundId", &p).is_err());
-        assert_eq!(fill_path("/plain", &[]).unwrap(), "/plain");
+        assert_eq!(fill_path::<&str>("/plain", &[]).unwrap(), "/plain");
     }
 
     #[test]

@@ -250,11 +250,54 @@ pub struct EndpointSpec {
     pub sdk_method: &'static str,
     /// One line on what it does.
     pub summary: &'static str,
+    /// For a paged list (`#[endpoint(paged(..))]`), where its page number,
+    /// page size, items and totals are on the wire; `None` otherwise.
+    pub paging: Option<Paging>,
     /// Builds an example answer (`data`) in the response type's shape: what
     /// the sandbox serves when it has no documented sample or state for the
     /// endpoint. Set by the [`endpoint`](macro@endpoint) attribute from
     /// [`ResponseExample`]; declarations written by hand have none.
     pub example: ExampleFn,
+}
+
+/// Where a paged list keeps its paging on the wire: the request fields of
+/// the page number and size, and the fields of `data` holding the items and
+/// the totals. Filled by [`endpoint`](macro@endpoint) from
+/// `paged(page = .., size = ..)` and the response's
+/// [`Page`](crate::model::Page) declaration, so that a list can be paged by
+/// its declaration alone ([`RawCall::pages`](crate::RawCall::pages)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Paging {
+    /// Request field of the page number (1-based), e.g. `beginPage`.
+    pub page_field: &'static str,
+    /// Request field of the page size, e.g. `pageSize`, if there is one.
+    pub size_field: Option<&'static str>,
+    /// Field of `data` holding the page's items (a JSON array).
+    pub items_field: &'static str,
+    /// Field of `data` holding the total number of items, if any.
+    pub total_field: Option<&'static str>,
+    /// Field of `data` holding the total number of pages, if any.
+    pub total_pages_field: Option<&'static str>,
+}
+
+impl Paging {
+    /// A paging declaration, by wire names.
+    pub const fn new(
+        page_field: &'static str,
+        size_field: Option<&'static str>,
+        items_field: &'static str,
+        total_field: Option<&'static str>,
+        total_pages_field: Option<&'static str>,
+    ) -> Self {
+        Paging {
+            page_field,
+            size_field,
+            items_field,
+            total_field,
+            total_pages_field,
+        }
+    }
 }
 
 /// An example answer in a response type's shape, for the sandbox and for
@@ -354,6 +397,7 @@ impl EndpointSpec {
             signing: Signing::Headers,
             sdk_method: "",
             summary: "",
+            paging: None,
             example: ExampleFn::NONE,
         }
     }
@@ -397,6 +441,12 @@ impl EndpointSpec {
     /// Sets the summary line.
     pub const fn summary(mut self, s: &'static str) -> Self {
         self.summary = s;
+        self
+    }
+
+    /// Declares the endpoint a paged list, with its paging fields.
+    pub const fn paging(mut self, paging: Paging) -> Self {
+        self.paging = Some(paging);
         self
     }
 

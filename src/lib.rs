@@ -8,8 +8,10 @@
 //!   envelope into typed structs or a precise [`Error`].
 //! * Endpoints are grouped by platform: [`Client::taobao`],
 //!   [`Client::aftersale`], [`Client::ali1688`]. Any endpoint's path can be
-//!   overridden ([`ClientBuilder::override_path`]) and any path can be called
-//!   through [`Client::raw`].
+//!   overridden ([`ClientBuilder::override_path`]), any path can be called
+//!   through [`Client::raw`], and any registered endpoint by its declaration
+//!   alone through [`Client::endpoint`] (what the `xportcn` command-line
+//!   tool, feature `cli`, does).
 //! * [`callbacks`] parses and verifies the messages the platform pushes to
 //!   your webhook.
 //!

@@ -215,6 +215,14 @@ pub trait Page {
     fn total_pages(&self) -> Option<u64>;
     /// The items of this page.
     fn into_items(self) -> Vec<Self::Item>;
+
+    /// The wire name of the items field (the `items = ..` of
+    /// `#[model(page(..))]`, e.g. `"data"`); empty when not declared.
+    const ITEMS_FIELD: &'static str = "";
+    /// The wire name of the total-items field, when there is one.
+    const TOTAL_FIELD: Option<&'static str> = None;
+    /// The wire name of the total-pages field, when there is one.
+    const TOTAL_PAGES_FIELD: Option<&'static str> = None;
 }
 
 /// A count field (`total`, `totalPage`) read as `u64`; used by the code

@@ -306,6 +306,16 @@ async fn page_server(pages: Pages) -> MockServer {
     server
 }
 
+/// 10 items: three full pages of 3 and a last page of 1.
+async fn ten_items_in_four_pages() -> MockServer {
+    page_server(Pages {
+        sizes: vec![3, 3, 3, 1],
+        total: 10,
+        fail_on: None,
+    })
+    .await
+}
+
 fn search() -> KeywordSearchRequest {
     KeywordSearchRequest::builder()
         .keyword("男鞋")
@@ -329,12 +339,7 @@ async fn pages_asked(server: &MockServer) -> Vec<u64> {
 
 #[tokio::test]
 async fn three_full_pages_and_a_short_last_page() {
-    let server = page_server(Pages {
-        sizes: vec![3, 3, 3, 1],
-        total: 10,
-        fail_on: None,
-    })
-    .await;
+    let server = ten_items_in_four_pages().await;
     let items: Vec<_> = client(&server)
         .ali1688()
         .keyword_search(search())
@@ -489,4 +494,98 @@ async fn a_typed_call_can_be_spawned_directly() {
         c.ali1688().keyword_search(search()).pages()
     };
     assert_static_send(&stream);
+}
+
+// --- calls by declaration (`Client::endpoint`) ------------------------------
+
+#[tokio::test]
+async fn by_declaration_a_guessed_write_is_refused_unsent() {
+    let server = MockServer::start().await;
+    expect_nothing_sent(&server).await;
+    let result = client(&server)
+        .endpoint(&GuessedWrite::SPEC)
+        .json(&json!({"orderId": "1"}))
+        .send_value()
+        .await;
+    refused_unsent(&server, "TEST-GUESSED-WRITE", result).await;
+}
+
+#[tokio::test]
+async fn by_declaration_a_guessed_read_404_says_it_was_guessed() {
+    let server = MockServer::start().await;
+    let err = client(&server)
+        .endpoint(&GuessedRead::SPEC)
+        .send_value()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::GuessedPathNotFound { endpoint: "TEST-GUESSED-READ", path, .. } if path == "/open/thing/list"),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn by_declaration_signs_where_the_typed_call_does() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/open/pp/logistics/thing"))
+        .and(signed())
+        .and(QuerySignedBy { digits: 13 })
+        .and(body_json(json!({"itemId": "2048020617114736"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!({"ok": true}))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let r = client(&server)
+        .endpoint(&QuerySigned::SPEC)
+        .json(&json!({"itemId": "2048020617114736"}))
+        .send_value()
+        .await
+        .unwrap();
+    assert_eq!(r.data, json!({"ok": true}));
+}
+
+#[tokio::test]
+async fn by_declaration_a_paged_list_pages_like_the_typed_stream() {
+    let server = ten_items_in_four_pages().await;
+    let spec = xportcn::endpoint::find("AL-P4").unwrap();
+    assert_eq!(
+        spec.paging,
+        Some(xportcn::endpoint::Paging::new(
+            "beginPage",
+            Some("pageSize"),
+            "data",
+            Some("totalRecords"),
+            Some("totalPage"),
+        ))
+    );
+    let items: Vec<serde_json::Value> = client(&server)
+        .endpoint(spec)
+        .json(&json!({"keyword": "男鞋", "pageSize": 3}))
+        .pages(100)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 10);
+    assert_eq!(items[9]["subject"], "p4-0");
+    assert_eq!(pages_asked(&server).await, [1, 2, 3, 4]);
+}
+
+#[tokio::test]
+async fn by_declaration_only_a_paged_list_pages() {
+    let server = MockServer::start().await;
+    expect_nothing_sent(&server).await;
+    let c = client(&server);
+    let spec = xportcn::endpoint::find("TB-P8").unwrap();
+    assert_eq!(spec.paging, None);
+    for call in [
+        c.endpoint(spec),
+        c.raw(xportcn::endpoint::Method::Get, "/open/x"),
+    ] {
+        let items: Vec<_> = call.pages(10).collect().await;
+        assert!(
+            matches!(items.as_slice(), [Err(Error::Request(_))]),
+            "{items:?}"
+        );
+    }
 }

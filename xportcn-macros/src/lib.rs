@@ -74,6 +74,23 @@ fn generic_arg<'a>(ty: &'a Type, outer: &str) -> Option<&'a Type> {
     })
 }
 
+/// The `rename = ".."` of a field's `#[serde(..)]` attributes, if any.
+fn serde_rename(attrs: &[Attribute]) -> syn::Result<Option<String>> {
+    let mut out = None;
+    for a in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        a.parse_nested_meta(|m| {
+            if m.path.is_ident("rename") {
+                out = Some(m.value()?.parse::<LitStr>()?.value());
+            } else if m.input.peek(syn::Token![=]) {
+                // Any other `name = value` option: skip its value.
+                m.value()?.parse::<Expr>()?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(out)
+}
+
 fn is_option(ty: &Type) -> bool {
     generic_arg(ty, "Option").is_some()
 }
@@ -219,20 +236,38 @@ fn expand_model(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<TokenSt
             let ty = &named.named[field].ty;
             let elem = vec_elem(ty)
                 .ok_or_else(|| err(ty.span(), "page(items = ..) must be a Vec<T> field"))?;
-            let total = match total {
-                Some(t) => quote!(::xportcn::model::Count::count(&self.#t)),
-                None => quote!(None),
+            // The wire name of a named field, for the `*_FIELD` consts.
+            let wire_of = |id: &Ident| -> syn::Result<String> {
+                fields
+                    .iter()
+                    .find(|f| f.ident == *id)
+                    .map(|f| f.names[0].clone())
+                    .ok_or_else(|| err(id.span(), "page(..) names no field"))
             };
-            let pages = match pages {
-                Some(p) => quote!(::xportcn::model::Count::count(&self.#p)),
-                None => quote!(None),
+            let items_wire = wire_of(&items)?;
+            let count = |c: Option<Ident>| -> syn::Result<(TokenStream2, TokenStream2)> {
+                Ok(match c {
+                    Some(t) => {
+                        let wire = wire_of(&t)?;
+                        (
+                            quote!(::xportcn::model::Count::count(&self.#t)),
+                            quote!(::core::option::Option::Some(#wire)),
+                        )
+                    }
+                    None => (quote!(None), quote!(::core::option::Option::None)),
+                })
             };
+            let (total, total_wire) = count(total)?;
+            let (pages, pages_wire) = count(pages)?;
             quote! {
                 impl ::xportcn::model::Page for #name {
                     type Item = #elem;
                     fn total(&self) -> ::core::option::Option<u64> { #total }
                     fn total_pages(&self) -> ::core::option::Option<u64> { #pages }
                     fn into_items(self) -> ::std::vec::Vec<#elem> { self.#items }
+                    const ITEMS_FIELD: &'static str = #items_wire;
+                    const TOTAL_FIELD: ::core::option::Option<&'static str> = #total_wire;
+                    const TOTAL_PAGES_FIELD: ::core::option::Option<&'static str> = #pages_wire;
                 }
             }
         }
@@ -568,6 +603,37 @@ fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<Toke
         }
     };
 
+    let paging = match &a.paged {
+        None => quote!(),
+        Some((page, size)) => {
+            let wire = |id: &Ident| -> syn::Result<String> {
+                let field = named
+                    .named
+                    .iter()
+                    .find(|f| f.ident.as_ref() == Some(id))
+                    .ok_or_else(|| err(id.span(), "paged(..) names no field"))?;
+                Ok(serde_rename(&field.attrs)?.unwrap_or_else(|| wire_name(id, "camelCase")))
+            };
+            let page_wire = wire(page)?;
+            let size_wire = match size {
+                Some(s) => {
+                    let w = wire(s)?;
+                    quote!(::core::option::Option::Some(#w))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            quote! {
+                .paging(::xportcn::endpoint::Paging::new(
+                    #page_wire,
+                    #size_wire,
+                    <#response as ::xportcn::model::Page>::ITEMS_FIELD,
+                    <#response as ::xportcn::model::Page>::TOTAL_FIELD,
+                    <#response as ::xportcn::model::Page>::TOTAL_PAGES_FIELD,
+                ))
+            }
+        }
+    };
+
     let paged_impl = match &a.paged {
         None => quote!(),
         Some((page, size)) => {
@@ -628,7 +694,8 @@ fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<Toke
                     .signing(#signing)
                     .sdk_method(#sdk_method)
                     .summary(#summary)
-                    .example(<#response as ::xportcn::endpoint::ResponseExample>::response_example);
+                    .example(<#response as ::xportcn::endpoint::ResponseExample>::response_example)
+                    #paging;
             #path_params_fn
             #generation_fn
         }

@@ -1,0 +1,175 @@
+//! `xportcn call`: one signed call, by endpoint id or by path.
+
+use std::io::IsTerminal;
+
+use clap::{Args, ValueEnum};
+use futures_util::StreamExt;
+use serde_json::{Map, Value};
+use xportcn::endpoint::{self, Method};
+use xportcn::{DEFAULT_MAX_PAGES, Error, RawCall};
+
+use crate::{Failure, Global, config, write_line};
+
+/// `xportcn call`.
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// An endpoint id (e.g. `TB-P8`, see `xportcn endpoints`), or a path
+    /// starting with `/` (sent as is, not retried).
+    target: String,
+    /// HTTP method. An id has its own (giving another one is an error); a
+    /// path defaults to GET.
+    #[arg(long, value_enum)]
+    method: Option<MethodArg>,
+    /// The request's fields as JSON (or `@FILE`): the body of a POST, the
+    /// query string of a GET (then a flat object).
+    #[arg(long, value_name = "BODY", conflicts_with = "query")]
+    json: Option<String>,
+    /// One request field (repeatable), as text: the query string of a GET,
+    /// a JSON object of strings for a POST.
+    #[arg(long = "query", value_name = "K=V")]
+    query: Vec<String>,
+    /// A `{name}` placeholder of the endpoint's path (repeatable).
+    #[arg(long = "path-param", value_name = "NAME=VALUE")]
+    path_params: Vec<String>,
+    /// Sends the endpoint id to this path instead of its own
+    /// (`ClientBuilder::override_path`).
+    #[arg(long, value_name = "P")]
+    path: Option<String>,
+    /// Streams every item of a paged list, one JSON line each.
+    #[arg(long)]
+    all_pages: bool,
+    /// With `--all-pages`: stop after this many pages.
+    #[arg(long, default_value_t = DEFAULT_MAX_PAGES, requires = "all_pages")]
+    max_pages: u32,
+}
+
+/// `--method`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "UPPER")]
+enum MethodArg {
+    Get,
+    Post,
+}
+
+impl From<MethodArg> for Method {
+    fn from(m: MethodArg) -> Method {
+        match m {
+            MethodArg::Get => Method::Get,
+            MethodArg::Post => Method::Post,
+        }
+    }
+}
+
+/// Sends the call and prints `data`, or every item with `--all-pages`.
+pub async fn run(global: &Global, args: CallArgs) -> Result<(), Failure> {
+    let call = build(global, &args)?;
+    if args.all_pages {
+        return stream_items(call, args.max_pages).await;
+    }
+    let resp = call.send_value().await?;
+    let text = serde_json::to_string_pretty(&resp.data)
+        .map_err(|e| Error::Request(format!("cannot print the answer: {e}")))?;
+    write_line(&text)
+}
+
+/// The call the arguments describe.
+fn build(global: &Global, args: &CallArgs) -> Result<RawCall, Error> {
+    let given_method = args.method.map(Method::from);
+    let (call, method) = if args.target.starts_with('/') {
+        if args.path.is_some() || !args.path_params.is_empty() || args.all_pages {
+            return Err(config(
+                "--path, --path-param and --all-pages need an endpoint id, not a path",
+            ));
+        }
+        let method = given_method.unwrap_or(Method::Get);
+        (global.client(&[])?.raw(method, &args.target), method)
+    } else {
+        let spec = endpoint::find(&args.target).ok_or_else(|| {
+            config(format!(
+                "no endpoint has the id {:?} (see `xportcn endpoints`); a path starts with '/'",
+                args.target
+            ))
+        })?;
+        if given_method.is_some_and(|m| m != spec.method) {
+            return Err(config(format!(
+                "{} is a {}: --method does not change an endpoint's method",
+                spec.id, spec.method
+            )));
+        }
+        let overrides: Vec<(&str, &str)> =
+            args.path.iter().map(|p| (spec.id, p.as_str())).collect();
+        let mut call = global.client(&overrides)?.endpoint(spec);
+        for pair in &args.path_params {
+            let (name, value) = split_pair(pair, "--path-param")?;
+            call = call.path_param(name, value);
+        }
+        (call, spec.method)
+    };
+    Ok(match (method, fields(args)?) {
+        (_, None) => call,
+        (Method::Get, Some(Value::Object(map))) => call.query(&map),
+        (Method::Get, Some(_)) => {
+            return Err(Error::Request(
+                "a GET's fields travel as the query string: --json must be a flat object".into(),
+            ));
+        }
+        (_, Some(body)) => call.json(&body),
+    })
+}
+
+/// The request's fields from `--json` or `--query`, if any.
+fn fields(args: &CallArgs) -> Result<Option<Value>, Error> {
+    if let Some(json) = &args.json {
+        let text = match json.strip_prefix('@') {
+            Some(file) => std::fs::read_to_string(file)
+                .map_err(|e| config(format!("cannot read --json file {file}: {e}")))?,
+            None => json.clone(),
+        };
+        let value = serde_json::from_str(&text)
+            .map_err(|e| Error::Request(format!("--json is not valid JSON: {e}")))?;
+        return Ok(Some(value));
+    }
+    if args.query.is_empty() {
+        return Ok(None);
+    }
+    let mut map = Map::new();
+    for pair in &args.query {
+        let (k, v) = split_pair(pair, "--query")?;
+        map.insert(k.to_owned(), Value::String(v.to_owned()));
+    }
+    Ok(Some(Value::Object(map)))
+}
+
+/// `name=value`.
+fn split_pair<'a>(pair: &'a str, flag: &str) -> Result<(&'a str, &'a str), Error> {
+    pair.split_once('=')
+        .filter(|(k, _)| !k.is_empty())
+        .ok_or_else(|| config(format!("{flag} takes name=value, not {pair:?}")))
+}
+
+/// Prints every item of a paged list as one JSON line, with a count on
+/// stderr when it is a terminal.
+async fn stream_items(call: RawCall, max_pages: u32) -> Result<(), Failure> {
+    let progress = std::io::stderr().is_terminal();
+    let mut items = std::pin::pin!(call.pages(max_pages));
+    let mut n: u64 = 0;
+    let result = loop {
+        match items.next().await {
+            None => break Ok(()),
+            Some(Err(e)) => break Err(e.into()),
+            Some(Ok(item)) => {
+                n += 1;
+                if let Err(e) = write_line(&item.to_string()) {
+                    break Err(e);
+                }
+                if progress {
+                    eprint!("\r{n} items");
+                }
+            }
+        }
+    };
+    if progress {
+        eprintln!("\r{n} items");
+    }
+    result
+}
