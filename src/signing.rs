@@ -140,6 +140,29 @@ impl TimestampUnit {
     }
 }
 
+/// Reads a `timestamp` header value in either unit: values below 10^11 (up
+/// to 11 digits) are seconds, longer ones milliseconds. Returns the time in
+/// epoch milliseconds and the unit it was read in; `None` unless the value
+/// is a plain decimal number that fits in a `u64`.
+///
+/// ```
+/// use xportcn::signing::{parse_timestamp, TimestampUnit};
+/// assert_eq!(parse_timestamp("1715669977"), Some((1_715_669_977_000, TimestampUnit::Seconds)));
+/// assert_eq!(parse_timestamp("1715669977082"), Some((1_715_669_977_082, TimestampUnit::Millis)));
+/// assert_eq!(parse_timestamp("-5"), None);
+/// ```
+pub fn parse_timestamp(ts: &str) -> Option<(u64, TimestampUnit)> {
+    if ts.is_empty() || !ts.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u64 = ts.parse().ok()?;
+    Some(if n < 100_000_000_000 {
+        (n.saturating_mul(1000), TimestampUnit::Seconds)
+    } else {
+        (n, TimestampUnit::Millis)
+    })
+}
+
 /// A fresh 32-character alphanumeric nonce from the thread-local CSPRNG.
 pub fn generate_nonce() -> [u8; NONCE_LEN] {
     const ALPHABET: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

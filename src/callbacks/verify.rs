@@ -711,18 +711,9 @@ impl Verifier {
     }
 
     fn check_timestamp(&self, ts: &str, now: SystemTime) -> Result<(), Rejection> {
-        if ts.is_empty() || !ts.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Rejection::InvalidHeader("timestamp"));
-        }
-        let n: u64 = ts
-            .parse()
-            .map_err(|_| Rejection::InvalidHeader("timestamp"))?;
         // 10-digit values are seconds, 13-digit values milliseconds.
-        let millis = if n < 100_000_000_000 {
-            n.saturating_mul(1000)
-        } else {
-            n
-        };
+        let (millis, _) =
+            signing::parse_timestamp(ts).ok_or(Rejection::InvalidHeader("timestamp"))?;
         let Some(sent) = UNIX_EPOCH.checked_add(Duration::from_millis(millis)) else {
             return Err(Rejection::FutureTimestamp {
                 ahead: Duration::MAX,

@@ -2,12 +2,13 @@
 //! the five headers, the MD5 signature, the 600 s window, one use per nonce;
 //! and the query-string `timestamp` + `sign` of warehouse logistics.
 
-use std::collections::{HashMap, VecDeque};
+use std::time::Duration;
 
 use http::HeaderMap;
 
 use super::codes;
 use crate::Credentials;
+use crate::callbacks::MemoryReplayStore;
 use crate::endpoint::Signing;
 use crate::signing::{self, TimestampUnit};
 
@@ -25,35 +26,6 @@ impl Refusal {
             code,
             msg: msg.into(),
         }
-    }
-}
-
-/// The nonces seen inside the timestamp window, oldest first.
-#[derive(Default)]
-pub(crate) struct Nonces {
-    seen: HashMap<String, u64>,
-    order: VecDeque<(u64, String)>,
-}
-
-impl Nonces {
-    /// Records `nonce` at `now`; false if it was already used inside the
-    /// window. Nonces older than the window are forgotten: their timestamps
-    /// would be refused anyway.
-    fn first_use(&mut self, nonce: &str, now: u64, window_ms: u64) -> bool {
-        while let Some((at, _)) = self.order.front() {
-            if now.saturating_sub(*at) <= window_ms.saturating_mul(2) {
-                break;
-            }
-            if let Some((_, old)) = self.order.pop_front() {
-                self.seen.remove(&old);
-            }
-        }
-        if self.seen.contains_key(nonce) {
-            return false;
-        }
-        self.seen.insert(nonce.to_owned(), now);
-        self.order.push_back((now, nonce.to_owned()));
-        true
     }
 }
 
@@ -79,7 +51,9 @@ fn header<'h>(headers: &'h HeaderMap, name: &str) -> Result<&'h str, Refusal> {
     }
 }
 
-/// The timestamp in milliseconds, if it has a unit the check accepts.
+/// The timestamp in milliseconds, if it is a number in a unit the check
+/// accepts (the same reading as the push verifier's:
+/// [`signing::parse_timestamp`]).
 fn timestamp_ms(ts: &str, unit: Option<TimestampUnit>) -> Result<u64, Refusal> {
     let bad = |why: &str| {
         Refusal::new(
@@ -87,24 +61,13 @@ fn timestamp_ms(ts: &str, unit: Option<TimestampUnit>) -> Result<u64, Refusal> {
             format!("timestamp `{ts}` {why} (时间戳无效)"),
         )
     };
-    if ts.is_empty() || !ts.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad("is not a number"));
-    }
-    let value: u64 = ts.parse().map_err(|_| bad("is out of range"))?;
-    let detected = match ts.len() {
-        13 => TimestampUnit::Millis,
-        10 => TimestampUnit::Seconds,
-        _ => return Err(bad("is neither 10-digit seconds nor 13-digit milliseconds")),
-    };
+    let (ms, read_as) = signing::parse_timestamp(ts).ok_or_else(|| bad("is not a number"))?;
     match unit {
-        Some(want) if want != detected => Err(bad(match want {
+        Some(want) if want != read_as => Err(bad(match want {
             TimestampUnit::Seconds => "must be in seconds (10 digits) here",
             _ => "must be in milliseconds (13 digits) here",
         })),
-        _ => Ok(match detected {
-            TimestampUnit::Seconds => value.saturating_mul(1000),
-            _ => value,
-        }),
+        _ => Ok(ms),
     }
 }
 
@@ -112,7 +75,7 @@ fn timestamp_ms(ts: &str, unit: Option<TimestampUnit>) -> Result<u64, Refusal> {
 /// [`Signing::Query`]).
 pub(crate) fn check(
     c: &Check<'_>,
-    nonces: &mut Nonces,
+    nonces: &MemoryReplayStore,
     signing_at: Signing,
     headers: &HeaderMap,
     query: &[(String, String)],
@@ -178,7 +141,10 @@ pub(crate) fn check(
             "user-id does not belong to this access-key (用户不匹配)",
         ));
     }
-    if !nonces.first_use(nonce, c.now_ms, c.window_ms) {
+    // A nonce is kept for twice the window: a request dated up to the window
+    // ahead can be replayed until its timestamp is a window old.
+    let keep = Duration::from_millis(c.window_ms.saturating_mul(2));
+    if !nonces.insert_now(nonce, keep) {
         return Err(Refusal::new(
             codes::NONCE_REUSED,
             "nonce-str already used (重复请求)",
@@ -217,7 +183,11 @@ mod tests {
         h
     }
 
-    fn run(h: &HeaderMap, unit: Option<TimestampUnit>, nonces: &mut Nonces) -> Result<(), Refusal> {
+    fn run(
+        h: &HeaderMap,
+        unit: Option<TimestampUnit>,
+        nonces: &MemoryReplayStore,
+    ) -> Result<(), Refusal> {
         let creds = creds();
         let c = Check {
             creds: &creds,
@@ -237,37 +207,39 @@ mod tests {
             h["signature"].to_str().unwrap(),
             "E2695BB8E0BDE9353BAA8086C281142A"
         );
-        assert_eq!(run(&h, None, &mut Nonces::default()), Ok(()));
+        assert_eq!(run(&h, None, &MemoryReplayStore::default()), Ok(()));
         let h = headers("1715669977", nonce, "s3cr3t");
-        assert_eq!(run(&h, None, &mut Nonces::default()), Ok(()));
-        let err = run(&h, Some(TimestampUnit::Millis), &mut Nonces::default()).unwrap_err();
+        assert_eq!(run(&h, None, &MemoryReplayStore::default()), Ok(()));
+        let err = run(
+            &h,
+            Some(TimestampUnit::Millis),
+            &MemoryReplayStore::default(),
+        )
+        .unwrap_err();
         assert_eq!(err.code, codes::TIMESTAMP_INVALID);
     }
 
     #[test]
     fn each_failure_has_its_code() {
-        let mut n = Nonces::default();
+        let n = MemoryReplayStore::default();
         let nonce = "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6";
         let wrong = headers("1715669977082", nonce, "other");
         assert_eq!(
-            run(&wrong, None, &mut n).unwrap_err().code,
+            run(&wrong, None, &n).unwrap_err().code,
             codes::SIGNATURE_MISMATCH
         );
         let stale = headers("1715669300000", nonce, "s3cr3t");
         assert_eq!(
-            run(&stale, None, &mut n).unwrap_err().code,
+            run(&stale, None, &n).unwrap_err().code,
             codes::TIMESTAMP_EXPIRED
         );
         let mut missing = headers("1715669977082", nonce, "s3cr3t");
         missing.remove("user-id");
-        let err = run(&missing, None, &mut n).unwrap_err();
+        let err = run(&missing, None, &n).unwrap_err();
         assert_eq!(err.code, codes::MISSING_HEADER);
         assert!(err.msg.contains("user-id"), "{}", err.msg);
         let good = headers("1715669977082", nonce, "s3cr3t");
-        assert_eq!(run(&good, None, &mut n), Ok(()));
-        assert_eq!(
-            run(&good, None, &mut n).unwrap_err().code,
-            codes::NONCE_REUSED
-        );
+        assert_eq!(run(&good, None, &n), Ok(()));
+        assert_eq!(run(&good, None, &n).unwrap_err().code, codes::NONCE_REUSED);
     }
 }

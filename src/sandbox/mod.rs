@@ -8,7 +8,8 @@
 //! - **authenticates like the platform** (`docs/platform.md` §2; the rule is
 //!   [`crate::signing`]): the five headers, the MD5 signature,
 //!   a timestamp within 600 s (seconds or milliseconds, unless a test pins
-//!   one unit), one use per `nonce-str`; the query-string `timestamp` and
+//!   one unit), one use per `nonce-str` (remembered for twice the window,
+//!   up to about 500,000 nonces); the query-string `timestamp` and
 //!   `sign` of warehouse logistics. Each refusal is an envelope with its own
 //!   [`codes`] value;
 //! - **serves every endpoint of [`endpoint::all`]** at each of its known
@@ -107,10 +108,11 @@ pub use clock::Clock;
 pub use push::{PushAttempt, PushRecord};
 pub use routes::STAND_IN_PREFIX;
 
+use crate::callbacks::MemoryReplayStore;
 use crate::endpoint::{self, Evidence, Generation, Method};
 use crate::signing::TimestampUnit;
 use crate::{Client, ClientBuilder, Credentials, Error};
-use auth::{Check, Nonces};
+use auth::Check;
 use flows::{Params, State};
 use push::{PushConfig, Pusher, lock};
 use routes::{Miss, Routes};
@@ -161,6 +163,10 @@ pub const CASHIER_PREFIX: &str = "/sandbox/cashier/1688/";
 
 /// The `developId` the sandbox puts in its envelopes and pushes (made up).
 const DEVELOP_ID: &str = "1110890638347337996";
+
+/// Memory for the nonces seen (about 500,000 of them, 128 bytes each): past
+/// it the oldest ones are forgotten, so a long-running sandbox stays bounded.
+const NONCE_MEMORY: usize = 64 * 1024 * 1024;
 
 /// Largest request body the sandbox reads.
 const MAX_BODY: usize = 4 * 1024 * 1024;
@@ -381,7 +387,7 @@ impl SandboxBuilder {
             unit: self.unit,
             window_ms: u64::try_from(self.window.as_millis()).unwrap_or(u64::MAX),
             routes,
-            nonces: Mutex::new(Nonces::default()),
+            nonces: MemoryReplayStore::new(NONCE_MEMORY),
             failures: Mutex::new(VecDeque::new()),
             log: Mutex::new(VecDeque::new()),
             on_request: self.on_request,
@@ -420,7 +426,8 @@ struct Shared {
     unit: Option<TimestampUnit>,
     window_ms: u64,
     routes: Routes,
-    nonces: Mutex<Nonces>,
+    /// Nonces seen, the same bounded store a push receiver uses.
+    nonces: MemoryReplayStore,
     state: Mutex<State>,
     failures: Mutex<VecDeque<(Option<String>, Failure)>>,
     log: Mutex<VecDeque<RequestRecord>>,
@@ -802,13 +809,7 @@ async fn answer(
             window_ms: shared.window_ms,
             unit: shared.unit,
         };
-        auth::check(
-            &check,
-            &mut lock(&shared.nonces),
-            spec.signing,
-            headers,
-            &query_pairs,
-        )
+        auth::check(&check, &shared.nonces, spec.signing, headers, &query_pairs)
     };
     if let Err(r) = checked {
         return with_id(fail(StatusCode::OK, r.code, &r.msg));
