@@ -18,9 +18,7 @@ use tracing::Instrument;
 use crate::model::Page;
 
 use crate::credentials::Credentials;
-use crate::endpoint::{
-    self, Endpoint, EndpointSpec, Evidence, Generation, Method, Paged, Paging, Signing,
-};
+use crate::endpoint::{self, Endpoint, EndpointSpec, Generation, Method, Paged, Paging, Signing};
 use crate::envelope::{self, ApiResponse};
 use crate::error::{Error, TimeoutKind, TransportKind};
 use crate::retry::{self, Decision, Outcome, RetryPolicy};
@@ -388,21 +386,12 @@ impl Client {
             return Ok((p.as_str(), None));
         }
         let generation = self.inner.generation;
-        let unavailable = |reason: String| Error::PathUnavailable {
-            endpoint: spec.id,
-            generation,
-            reason,
-        };
-        let ps = spec.path_spec(generation);
-        match (ps.path, ps.evidence) {
-            (Some(p), Evidence::Verified { .. } | Evidence::Derived) => Ok((p, None)),
-            (Some(p), Evidence::Guessed { reason }) if spec.idempotent => Ok((p, Some(reason))),
-            (Some(p), Evidence::Guessed { .. }) => Err(unavailable(format!(
-                "it is a write and its path {p} is only guessed (no doc page shows it); \
-                 money never moves on a guess"
-            ))),
-            _ => Err(unavailable("no path is known for it".to_owned())),
-        }
+        spec.sendable_path(generation)
+            .map_err(|reason| Error::PathUnavailable {
+                endpoint: spec.id,
+                generation,
+                reason,
+            })
     }
 
     /// Calls any [`Endpoint`]: the SDK's own request types, or yours. The

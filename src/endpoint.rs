@@ -462,6 +462,34 @@ impl EndpointSpec {
     pub fn path(&self, generation: Generation) -> Option<&'static str> {
         self.path_spec(generation).path
     }
+
+    /// The path the SDK sends in a generation when no `override_path` is
+    /// set, with the guess's reason for a guessed read; or why it refuses to
+    /// send: no path is known, or it is a write on a guessed path (money
+    /// never moves on a guess).
+    ///
+    /// ```
+    /// use xportcn::endpoint::{find, Generation};
+    /// let pay = find("TB-O12").expect("registered");
+    /// assert!(pay.sendable_path(Generation::V1).is_err());
+    /// let product = find("TB-P8").expect("registered");
+    /// assert_eq!(product.sendable_path(Generation::V1), Ok(("/open/product/get", None)));
+    /// ```
+    pub fn sendable_path(
+        &self,
+        generation: Generation,
+    ) -> Result<(&'static str, Option<&'static str>), String> {
+        let ps = self.path_spec(generation);
+        match (ps.path, ps.evidence) {
+            (Some(p), Evidence::Verified { .. } | Evidence::Derived) => Ok((p, None)),
+            (Some(p), Evidence::Guessed { reason }) if self.idempotent => Ok((p, Some(reason))),
+            (Some(p), Evidence::Guessed { .. }) => Err(format!(
+                "it is a write and its path {p} is only guessed (no doc page shows it); \
+                 money never moves on a guess"
+            )),
+            _ => Err("no path is known for it".to_owned()),
+        }
+    }
 }
 
 /// A request type bound to its endpoint; written by the

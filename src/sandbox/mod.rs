@@ -109,7 +109,7 @@ pub use push::{PushAttempt, PushRecord};
 pub use routes::STAND_IN_PREFIX;
 
 use crate::callbacks::MemoryReplayStore;
-use crate::endpoint::{self, Evidence, Generation, Method};
+use crate::endpoint::{self, Generation, Method};
 use crate::signing::TimestampUnit;
 use crate::{Client, ClientBuilder, Credentials, Error};
 use auth::Check;
@@ -531,13 +531,7 @@ impl Sandbox {
     pub fn client_builder_for(&self, generation: Generation) -> ClientBuilder {
         let mut b = self.shipped_client_builder().generation(generation);
         for spec in endpoint::all() {
-            let ps = spec.path_spec(generation);
-            let refused = match ps.evidence {
-                Evidence::Unknown => true,
-                Evidence::Guessed { .. } => !spec.idempotent,
-                _ => ps.path.is_none(),
-            };
-            if refused {
+            if spec.sendable_path(generation).is_err() {
                 b = b.override_path(spec.id, format!("{STAND_IN_PREFIX}{}", spec.id));
             }
         }
