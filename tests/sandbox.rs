@@ -579,3 +579,26 @@ fn the_sandbox_and_its_records_can_be_shared_across_tasks() {
     shared::<Clock>();
     shared::<Failure>();
 }
+
+#[tokio::test]
+async fn the_made_up_secret_is_readable_and_signs_for_that_sandbox_only() {
+    let made_up = Sandbox::start().await.unwrap();
+    let secret = made_up
+        .made_up_secret()
+        .expect("made-up credentials")
+        .to_owned();
+    let creds = made_up.credentials();
+    let from_printed = made_up
+        .shipped_client_builder()
+        .credentials(Credentials::new(
+            creds.access_key(),
+            secret.as_str(),
+            creds.user_id(),
+        ))
+        .build()
+        .unwrap();
+    from_printed.taobao().product_get("1").await.unwrap();
+    assert!(!format!("{made_up:?}").contains(&secret));
+    // Credentials given by the test: their secret is not the sandbox's to tell.
+    assert_eq!(sandbox().await.made_up_secret(), None);
+}

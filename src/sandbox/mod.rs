@@ -371,7 +371,13 @@ impl SandboxBuilder {
             .local_addr()
             .map_err(|e| Error::Config(format!("sandbox: no local address: {e}")))?;
         let base_url = format!("http://{addr}");
-        let creds = self.credentials.unwrap_or_else(made_up_credentials);
+        let (creds, made_up_secret) = match self.credentials {
+            Some(creds) => (creds, None),
+            None => {
+                let (creds, secret) = made_up_credentials();
+                (creds, Some(secret))
+            }
+        };
         let (stop_tx, stop_rx) = watch::channel(false);
         let shared = Arc::new(Shared {
             pusher: Arc::new(Pusher::new(
@@ -397,6 +403,7 @@ impl SandboxBuilder {
         tracing::info!(%addr, "sandbox started");
         Ok(Sandbox {
             shared,
+            made_up_secret,
             addr,
             base_url,
             stop: stop_tx,
@@ -405,18 +412,21 @@ impl SandboxBuilder {
     }
 }
 
-/// Random credentials for a sandbox started without any.
-fn made_up_credentials() -> Credentials {
+/// Random credentials for a sandbox started without any, and their secret
+/// (readable through [`Sandbox::made_up_secret`]).
+fn made_up_credentials() -> (Credentials, String) {
     let nonce = |n: usize| {
         let raw = crate::signing::generate_nonce();
         String::from_utf8_lossy(&raw[..n]).into_owned()
     };
     let user = 2_100_000_000_000u64 + u64::from(rand::random::<u32>() % 1_000_000);
-    Credentials::new(
+    let secret = nonce(32);
+    let creds = Credentials::new(
         format!("sbx{}", nonce(29).to_lowercase()),
-        nonce(32),
+        secret.clone(),
         user.to_string(),
-    )
+    );
+    (creds, secret)
 }
 
 /// What the request handlers share.
@@ -458,6 +468,9 @@ const LOG_CAPACITY: usize = 10_000;
 /// ```
 pub struct Sandbox {
     shared: Arc<Shared>,
+    /// The secret of credentials the sandbox made up (never printed by
+    /// `Debug`).
+    made_up_secret: Option<String>,
     addr: SocketAddr,
     base_url: String,
     stop: watch::Sender<bool>,
@@ -510,6 +523,14 @@ impl Sandbox {
     /// The credentials it accepts.
     pub fn credentials(&self) -> &Credentials {
         &self.shared.creds
+    }
+
+    /// The access secret, when the sandbox made its credentials up (no
+    /// [`SandboxBuilder::credentials`]): to hand to a client in another
+    /// process, as `xportcn sandbox` prints it. It guards nothing but this
+    /// sandbox. `None` for credentials you gave, whose secret is yours.
+    pub fn made_up_secret(&self) -> Option<&str> {
+        self.made_up_secret.as_deref()
     }
 
     /// The sandbox's clock (a handle on the same clock: move it to make
