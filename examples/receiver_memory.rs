@@ -55,9 +55,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let timeout = Duration::from_secs(2);
     let config = ServeConfig::default().header_read_timeout(timeout);
     let max = config.max_connections;
-    let (router, _rx) = Receiver::new(Verifier::new(creds.clone()))
+    let inbox = std::sync::Arc::new(xportcn::callbacks::MemoryInbox::new());
+    let router = Receiver::new(Verifier::new(creds.clone()), inbox)
         .body_timeout(timeout)
-        .build();
+        .router();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let server = tokio::spawn(serve(listener, router, config));

@@ -1,4 +1,6 @@
-//! A push receiver on 127.0.0.1 that logs every verified message.
+//! A push receiver on 127.0.0.1 that stores every verified push in a durable
+//! SQLite inbox (`webhook-inbox.sqlite3` in the working directory) before it
+//! answers 200, and a consumer that logs and acks each one.
 //!
 //! ```text
 //! XPORTCN_ACCESS_KEY=... XPORTCN_ACCESS_SECRET=... XPORTCN_USER_ID=... \
@@ -13,7 +15,7 @@
 
 use xportcn::Credentials;
 use xportcn::callbacks::axum::{Receiver, ServeConfig, serve};
-use xportcn::callbacks::{Message, Verifier, sign_push};
+use xportcn::callbacks::{Consumer, Message, SqliteInbox, Verifier, sign_push};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -28,11 +30,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
     let verifier = Verifier::new(creds.clone());
-    let (router, mut deliveries) = Receiver::new(verifier).build();
+    // Durable: a push answered 200 survives a crash of this process.
+    let inbox = std::sync::Arc::new(SqliteInbox::open("webhook-inbox.sqlite3")?);
+    let router = Receiver::new(verifier, inbox.clone()).router();
 
-    // Your processing: may be slow, the receiver has already answered 200.
+    // Your processing: may be slow, the push is already stored. Ack after
+    // handling: a push not acked (a crash) is delivered again.
+    let mut consumer = Consumer::new(inbox);
     tokio::spawn(async move {
-        while let Some(delivery) = deliveries.recv().await {
+        while let Ok(delivery) = consumer.next().await {
             let msg = &delivery.message;
             match msg {
                 Message::Ali1688OrderStatus { event, body, .. }
@@ -55,6 +61,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     delivery.dedup_key,
                     other
                 ),
+            }
+            if let Err(e) = delivery.ack().await {
+                eprintln!("ack failed ({e}): the push will be delivered again");
             }
         }
     });

@@ -1,5 +1,5 @@
 //! The axum push receiver, driven with tower `oneshot` and over a real
-//! loopback socket, with a deliberately slow consumer.
+//! loopback socket, with a deliberately slow consumer; the inbox behind it.
 #![cfg(feature = "axum")]
 
 use std::sync::Arc;
@@ -11,8 +11,11 @@ use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 use xportcn::Credentials;
-use xportcn::callbacks::axum::{Receiver, receiver};
-use xportcn::callbacks::{Message, Verifier, sign_push};
+use xportcn::callbacks::axum::Receiver;
+use xportcn::callbacks::{
+    Consumer, Inbox, MemoryInbox, Message, SqliteInbox, StoreError, StoreFuture, Verifier,
+    sign_push,
+};
 
 fn creds() -> Credentials {
     Credentials::new("test-access-key", "test-secret", "2100007341207")
@@ -34,6 +37,22 @@ fn signed_request(body: &[u8]) -> Request<Body> {
     req
 }
 
+/// A receiver storing into `inbox`.
+fn receiver(inbox: &MemoryInbox) -> axum::Router {
+    Receiver::new(Verifier::new(creds()), Arc::new(inbox.clone())).router()
+}
+
+/// Every push waiting in `inbox`, handled (acked): (message, dedup key).
+async fn drain(inbox: Arc<dyn Inbox>) -> Vec<(Message, String)> {
+    let mut consumer = Consumer::new(inbox).batch(1);
+    let mut out = Vec::new();
+    while let Some(d) = consumer.try_next(Duration::ZERO).await.expect("inbox") {
+        out.push((d.message.clone(), d.dedup_key.clone()));
+        d.ack().await.expect("ack");
+    }
+    out
+}
+
 async fn send(router: &axum::Router, req: Request<Body>) -> (StatusCode, String) {
     let resp = router.clone().oneshot(req).await.expect("infallible");
     let status = resp.status();
@@ -43,16 +62,18 @@ async fn send(router: &axum::Router, req: Request<Body>) -> (StatusCode, String)
 
 #[tokio::test]
 async fn valid_tampered_garbage_unsigned_oversized() {
-    let (router, mut rx) = Receiver::new(Verifier::new(creds()))
+    let inbox = MemoryInbox::new();
+    let router = Receiver::new(Verifier::new(creds()), Arc::new(inbox.clone()))
         .body_limit(64 * 1024)
-        .build();
+        .router();
     let body = fixture("1688-order-buyer-refund.json");
 
     let (status, text) = send(&router, signed_request(&body)).await;
     assert_eq!((status, text.as_str()), (StatusCode::OK, "success"));
-    let delivery = rx.try_recv().expect("queued before the answer");
-    assert!(matches!(delivery.message, Message::Ali1688Refund { .. }));
-    assert_eq!(delivery.dedup_key, "id:224");
+    assert_eq!(inbox.pending(), 1, "stored before the answer");
+    let stored = drain(Arc::new(inbox.clone())).await;
+    assert!(matches!(stored[0].0, Message::Ali1688Refund { .. }));
+    assert_eq!(stored[0].1, "id:224");
 
     // Tampered: signed for one body, another body sent.
     let mut req = signed_request(&body);
@@ -76,12 +97,34 @@ async fn valid_tampered_garbage_unsigned_oversized() {
         StatusCode::PAYLOAD_TOO_LARGE
     );
 
-    assert!(rx.try_recv().is_err(), "nothing else was delivered");
+    assert!(
+        drain(Arc::new(inbox)).await.is_empty(),
+        "nothing else was stored"
+    );
 }
 
 #[tokio::test]
-async fn redelivery_is_acknowledged_but_delivered_once() {
-    let (router, mut rx) = receiver(Verifier::new(creds()));
+async fn refusals_say_nothing_of_why_and_close_the_connection() {
+    let inbox = MemoryInbox::new();
+    let router = receiver(&inbox);
+    let body = fixture("order-create.string-body.json");
+    let mut headers = sign_push(&creds(), &body);
+    headers.insert("authorization", "0".repeat(64).parse().expect("header"));
+    let resp = router
+        .clone()
+        .oneshot(request_with(&headers, &body))
+        .await
+        .expect("infallible");
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(resp.headers()["connection"], "close");
+    let text = resp.into_body().collect().await.expect("body").to_bytes();
+    assert_eq!(&text[..], b"unauthorized");
+}
+
+#[tokio::test]
+async fn redelivery_is_acknowledged_but_stored_once() {
+    let inbox = MemoryInbox::new();
+    let router = receiver(&inbox);
     let body = fixture("order-create.string-body.json");
     // Two deliveries of the same message: fresh nonce and signature each time.
     assert_eq!(
@@ -93,64 +136,137 @@ async fn redelivery_is_acknowledged_but_delivered_once() {
         send(&router, signed_request(retried.as_bytes())).await,
         (StatusCode::OK, "duplicate".into())
     );
-    assert!(rx.try_recv().is_ok());
-    assert!(rx.try_recv().is_err());
+    assert_eq!(drain(Arc::new(inbox)).await.len(), 1);
+}
+
+/// An inbox that cannot answer, then (after `heal`) one that can.
+#[derive(Debug, Clone, Default)]
+struct Flaky {
+    inner: MemoryInbox,
+    down: Arc<std::sync::atomic::AtomicBool>,
+    /// Appends that still commit, but only after this delay.
+    slow: Arc<std::sync::Mutex<Option<Duration>>>,
+}
+
+impl Inbox for Flaky {
+    fn append<'a>(
+        &'a self,
+        push: &'a xportcn::callbacks::inbox::Push,
+    ) -> StoreFuture<'a, xportcn::callbacks::inbox::Appended> {
+        Box::pin(async move {
+            if self.down.load(Ordering::SeqCst) {
+                return Err(StoreError::new("down"));
+            }
+            let slow = *self.slow.lock().expect("lock");
+            if let Some(delay) = slow {
+                // Commits even if the caller stopped waiting, like a
+                // Redis script or a SQLite write that outlives its timeout.
+                let (inner, push) = (self.inner.clone(), push.clone());
+                let done = tokio::spawn(async move {
+                    tokio::time::sleep(delay).await;
+                    inner.append(&push).await
+                });
+                return done.await.expect("task");
+            }
+            self.inner.append(push).await
+        })
+    }
+    fn contains<'a>(&'a self, key: &'a str) -> StoreFuture<'a, bool> {
+        self.inner.contains(key)
+    }
+    fn fetch<'a>(
+        &'a self,
+        c: &'a str,
+        max: usize,
+        wait: Duration,
+    ) -> StoreFuture<'a, Vec<xportcn::callbacks::inbox::Leased>> {
+        self.inner.fetch(c, max, wait)
+    }
+    fn ack<'a>(&'a self, id: &'a str) -> StoreFuture<'a, ()> {
+        self.inner.ack(id)
+    }
+    fn release<'a>(&'a self, id: &'a str, delay: Duration) -> StoreFuture<'a, ()> {
+        self.inner.release(id, delay)
+    }
 }
 
 #[tokio::test]
-async fn full_queue_answers_503_within_the_budget_and_releases_the_key() {
-    let (router, mut rx) = Receiver::new(Verifier::new(creds()))
-        .queue_capacity(1)
+async fn a_store_that_cannot_answer_gives_503_and_the_retry_stores_it() {
+    let inbox = Flaky::default();
+    let router = Receiver::new(Verifier::new(creds()), Arc::new(inbox.clone()))
+        .ack_budget(Duration::from_millis(100))
+        .router();
+    let body = fixture("1688-order-buyer-refund.json");
+    let headers = sign_push(&creds(), &body);
+    inbox.down.store(true, Ordering::SeqCst);
+    assert_eq!(
+        send(&router, request_with(&headers, &body)).await,
+        (StatusCode::SERVICE_UNAVAILABLE, "busy, retry later".into())
+    );
+    inbox.down.store(false, Ordering::SeqCst);
+    // The platform's retry, byte for byte the same request: stored, not
+    // "duplicate" and not "replay".
+    assert_eq!(
+        send(&router, request_with(&headers, &body)).await,
+        (StatusCode::OK, "success".into())
+    );
+    assert_eq!(drain(Arc::new(inbox.inner.clone())).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_store_slower_than_the_budget_gives_503_and_the_retry_finds_the_push_stored() {
+    // Issue 18, finding 2: a claim that ran after its client-side timeout
+    // must not turn the retry into a silent duplicate of nothing.
+    let inbox = Flaky::default();
+    *inbox.slow.lock().expect("lock") = Some(Duration::from_millis(300));
+    let router = Receiver::new(Verifier::new(creds()), Arc::new(inbox.clone()))
         .ack_budget(Duration::from_millis(50))
-        .build();
-    let first = fixture("order-create.string-body.json");
-    let second = fixture("taobao-order-price-modify.json");
+        .router();
+    let body = fixture("1688-order-buyer-refund.json");
+    let headers = sign_push(&creds(), &body);
     assert_eq!(
-        send(&router, signed_request(&first)).await.0,
-        StatusCode::OK
-    );
-    // Nobody reads: the queue (capacity 1) is full.
-    assert_eq!(
-        send(&router, signed_request(&second)).await.0,
+        send(&router, request_with(&headers, &body)).await.0,
         StatusCode::SERVICE_UNAVAILABLE
     );
-    // Once the consumer catches up, the platform's retry is accepted.
-    assert!(rx.recv().await.is_some());
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    *inbox.slow.lock().expect("lock") = None;
+    // The identical retry: 200 duplicate, and the push is there to consume.
     assert_eq!(
-        send(&router, signed_request(&second)).await.0,
-        StatusCode::OK
+        send(&router, request_with(&headers, &body)).await,
+        (StatusCode::OK, "duplicate".into())
     );
-    assert!(matches!(
-        rx.recv().await.map(|d| d.message),
-        Some(Message::TaobaoPriceModify { .. })
-    ));
-    // A dropped consumer means 503 too.
-    drop(rx);
-    let third = fixture("1688-order-price-modify.json");
+    let stored = drain(Arc::new(inbox.inner.clone())).await;
     assert_eq!(
-        send(&router, signed_request(&third)).await.0,
-        StatusCode::SERVICE_UNAVAILABLE
+        stored.len(),
+        1,
+        "the duplicate answer is true: the push is stored"
     );
+    assert!(matches!(stored[0].0, Message::Ali1688Refund { .. }));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn loopback_with_slow_consumer() {
-    let (router, mut rx) = receiver(Verifier::new(creds()));
+    let inbox = MemoryInbox::new();
+    let router = receiver(&inbox);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    let server = tokio::spawn(xportcn::callbacks::axum::serve(
+        listener,
+        router,
+        xportcn::callbacks::axum::ServeConfig::default(),
+    ));
 
     // The consumer takes 3 s per message.
-    let started = Arc::new(AtomicUsize::new(0));
     let finished = Arc::new(AtomicUsize::new(0));
-    let (s, f) = (started.clone(), finished.clone());
+    let f = finished.clone();
+    let mut consumer = Consumer::new(Arc::new(inbox.clone()));
     tokio::spawn(async move {
-        while let Some(_delivery) = rx.recv().await {
-            s.fetch_add(1, Ordering::SeqCst);
+        while let Ok(delivery) = consumer.next().await {
             tokio::time::sleep(Duration::from_secs(3)).await;
             f.fetch_add(1, Ordering::SeqCst);
+            let _ = delivery.ack().await;
         }
     });
 
@@ -177,18 +293,6 @@ async fn loopback_with_slow_consumer() {
     assert_eq!(statuses, [200, 200, 200, 200]);
     assert_eq!(finished.load(Ordering::SeqCst), 0);
 
-    let body = fixture("order-create.string-body.json");
-    let mut headers = sign_push(&creds(), &body);
-    headers.insert("authorization", "0".repeat(64).parse().expect("header"));
-    let resp = client
-        .post(&url)
-        .headers(headers)
-        .body(body)
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(resp.status().as_u16(), 401);
-
     let resp = client
         .post(&url)
         .headers(sign_push(&creds(), b"garbage"))
@@ -197,50 +301,104 @@ async fn loopback_with_slow_consumer() {
         .await
         .expect("send");
     assert_eq!(resp.status().as_u16(), 400);
-    assert_eq!(finished.load(Ordering::SeqCst), 0);
     server.abort();
 }
 
 #[tokio::test]
-async fn same_request_again_after_200_is_duplicate_and_after_503_is_accepted() {
-    let (router, mut rx) = Receiver::new(Verifier::new(creds()))
-        .queue_capacity(1)
-        .ack_budget(Duration::from_millis(20))
-        .build();
+async fn same_request_again_is_duplicate_and_another_body_on_its_signature_is_401() {
+    let inbox = MemoryInbox::new();
+    let router = receiver(&inbox);
     let first = fixture("order-create.string-body.json");
     let headers = sign_push(&creds(), &first);
-    let request = |body: &[u8], headers: &http::HeaderMap| {
-        let mut req = Request::post("/")
-            .body(Body::from(body.to_vec()))
-            .expect("request");
-        *req.headers_mut() = headers.clone();
-        req
-    };
     assert_eq!(
-        send(&router, request(&first, &headers)).await.0,
+        send(&router, request_with(&headers, &first)).await.0,
         StatusCode::OK
     );
-    // Byte-for-byte the same request (same nonce): acknowledged, not queued again.
+    // Byte-for-byte the same request (same nonce): acknowledged, not stored again.
     assert_eq!(
-        send(&router, request(&first, &headers)).await,
+        send(&router, request_with(&headers, &first)).await,
         (StatusCode::OK, "duplicate".into())
     );
-    // Queue full: 503, then the identical retry succeeds once there is room.
-    let second = fixture("1688-order-buyer-refund.json");
-    let headers2 = sign_push(&creds(), &second);
-    assert_eq!(
-        send(&router, request(&second, &headers2)).await.0,
-        StatusCode::SERVICE_UNAVAILABLE
+    assert_eq!(drain(Arc::new(inbox)).await.len(), 1);
+}
+
+#[tokio::test]
+async fn an_unacked_delivery_comes_again_with_its_dedup_key_and_retry_later_hands_it_back() {
+    let inbox = MemoryInbox::new().lease(Duration::from_millis(100));
+    let router = receiver(&inbox);
+    let body = fixture("1688-order-buyer-refund.json");
+    assert_eq!(send(&router, signed_request(&body)).await.0, StatusCode::OK);
+    let mut consumer = Consumer::new(Arc::new(inbox.clone()));
+    let first = consumer.next().await.expect("delivered");
+    assert_eq!(first.attempt, 1);
+    let key = first.dedup_key.clone();
+    drop(first); // the handler crashed: never acked
+    let again = consumer
+        .next()
+        .await
+        .expect("delivered again after the lease");
+    assert_eq!((again.dedup_key.as_str(), again.attempt), (key.as_str(), 2));
+    again
+        .retry_later(Duration::ZERO)
+        .await
+        .expect("handed back");
+    let third = consumer.next().await.expect("delivered again at once");
+    assert_eq!(third.attempt, 3);
+    third.ack().await.expect("ack");
+    assert!(
+        consumer
+            .try_next(Duration::from_millis(300))
+            .await
+            .expect("inbox")
+            .is_none(),
+        "acked: never again"
     );
-    assert!(rx.recv().await.is_some());
-    assert_eq!(
-        send(&router, request(&second, &headers2)).await.0,
-        StatusCode::OK
-    );
-    assert!(matches!(
-        rx.recv().await.map(|d| d.message),
-        Some(Message::Ali1688Refund { .. })
+}
+
+#[tokio::test]
+async fn sqlite_pushes_answered_200_survive_a_stop_before_they_were_consumed() {
+    // Issue 18, finding 1: 10 pushes answered 200, then the process stops
+    // before its consumer drained them. Reopening the file finds all 10.
+    let dir = tempdir();
+    let path = dir.join("inbox.sqlite3");
+    {
+        let inbox = Arc::new(SqliteInbox::open(&path).expect("open"));
+        let router = Receiver::new(Verifier::new(creds()), inbox).router();
+        for i in 0..10 {
+            let body = format!(
+                r#"{{"messageType":"ORDER_PAY_SUCCESS","messagePlatform":1,"id":{i},"messageBody":{{"orderId":"33050753411491342{i:02}"}}}}"#
+            );
+            assert_eq!(
+                send(&router, signed_request(body.as_bytes())).await,
+                (StatusCode::OK, "success".into())
+            );
+        }
+    } // everything dropped: the consumer never ran
+    let inbox = Arc::new(SqliteInbox::open(&path).expect("reopen"));
+    assert_eq!(inbox.pending().await.expect("count"), 10);
+    let stored = drain(inbox.clone()).await;
+    let mut keys: Vec<_> = stored.into_iter().map(|(_, k)| k).collect();
+    keys.sort();
+    assert_eq!(keys.len(), 10);
+    assert_eq!(keys[0], "id:0");
+    assert_eq!(inbox.pending().await.expect("count"), 0);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A fresh directory under the target directory.
+fn tempdir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "xportcn-receiver-{}-{:x}",
+        std::process::id(),
+        rand_u64()
     ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn rand_u64() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::time::SystemTime::now())
 }
 
 // ---------------------------------------------------------------------------
@@ -281,16 +439,18 @@ async fn headers_of_a_real_outbound_request_on_another_body_get_401() {
         headers.append(k.clone(), v.clone());
     }
 
-    let (router, mut rx) = receiver(Verifier::new(creds()));
+    let inbox = MemoryInbox::new();
+    let router = receiver(&inbox);
     let forged = fixture("1688-order-buyer-refund.json");
     let (status, text) = send(&router, request_with(&headers, &forged)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{text}");
-    assert!(rx.try_recv().is_err(), "nothing delivered");
+    assert!(drain(Arc::new(inbox)).await.is_empty(), "nothing stored");
 }
 
 #[tokio::test]
 async fn stripped_or_blank_authorization_with_a_swapped_body_gets_401() {
-    let (router, mut rx) = receiver(Verifier::new(creds()));
+    let inbox = MemoryInbox::new();
+    let router = receiver(&inbox);
     let genuine = fixture("order-create.string-body.json");
     let forged = fixture("1688-order-buyer-refund.json");
     let mut stripped = sign_push(&creds(), &genuine);
@@ -305,12 +465,13 @@ async fn stripped_or_blank_authorization_with_a_swapped_body_gets_401() {
         send(&router, request_with(&blank, &forged)).await.0,
         StatusCode::UNAUTHORIZED
     );
-    assert!(rx.try_recv().is_err(), "nothing delivered");
+    assert!(drain(Arc::new(inbox)).await.is_empty(), "nothing stored");
 }
 
 #[tokio::test]
 async fn one_body_replayed_under_fresh_headers_is_delivered_once() {
-    let (router, mut rx) = receiver(Verifier::new(creds()));
+    let inbox = MemoryInbox::new();
+    let router = receiver(&inbox);
     let body = fixture("1688-order-buyer-refund.json");
     let authorization = sign_push(&creds(), &body)["authorization"].clone();
     // The attacker keeps the body and its Authorization, and makes up new
@@ -326,15 +487,14 @@ async fn one_body_replayed_under_fresh_headers_is_delivered_once() {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(text, if i == 0 { "success" } else { "duplicate" });
     }
-    assert!(rx.try_recv().is_ok());
-    assert!(rx.try_recv().is_err(), "delivered exactly once");
+    assert_eq!(drain(Arc::new(inbox)).await.len(), 1, "stored exactly once");
 }
 
 #[tokio::test]
 async fn oversized_content_length_gets_413_before_the_body() {
-    let (router, _rx) = Receiver::new(Verifier::new(creds()))
+    let router = Receiver::new(Verifier::new(creds()), Arc::new(MemoryInbox::new()))
         .body_limit(1024)
-        .build();
+        .router();
     // The body never comes: only the announced length is known.
     let mut req = Request::post("/")
         .body(Body::new(NeverBody))
@@ -351,9 +511,10 @@ async fn oversized_content_length_gets_413_before_the_body() {
 
 #[tokio::test]
 async fn stalled_body_gets_408_within_the_body_timeout() {
-    let (router, mut rx) = Receiver::new(Verifier::new(creds()))
+    let inbox = MemoryInbox::new();
+    let router = Receiver::new(Verifier::new(creds()), Arc::new(inbox.clone()))
         .body_timeout(Duration::from_millis(200))
-        .build();
+        .router();
     let req = Request::post("/")
         .body(Body::new(NeverBody))
         .expect("request");
@@ -363,7 +524,7 @@ async fn stalled_body_gets_408_within_the_body_timeout() {
         .expect("infallible");
     assert_eq!(resp.status(), StatusCode::REQUEST_TIMEOUT);
     assert_eq!(resp.headers()["connection"], "close");
-    assert!(rx.try_recv().is_err());
+    assert!(drain(Arc::new(inbox)).await.is_empty());
 }
 
 /// A request body whose bytes never arrive.

@@ -13,7 +13,6 @@ use common::{assert_api_code, taobao_receiver};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 use xportcn::Credentials;
 use xportcn::aftersale::{
     RefundCancelRequest, RefundDetailRequest, RefundMessageSubmitRequest, RefundRenderRequest,
@@ -24,8 +23,8 @@ use xportcn::ali1688::{
     OrderCreateRequest, OrderDetailRequest as AliOrderDetailRequest, OrderPayUrlRequest,
     OrderPreviewRequest, OrderStatus, ProductDetailRequest, RefundCreateRequest, RefundInfoRequest,
 };
-use xportcn::callbacks::axum::{Delivery, Receiver, ServeConfig, serve};
-use xportcn::callbacks::{Message, OrderEvent, Verifier};
+use xportcn::callbacks::axum::{Receiver, ServeConfig, serve};
+use xportcn::callbacks::{Consumer, MemoryInbox, Message, OrderEvent, Verifier};
 use xportcn::sandbox::{Sandbox, codes};
 use xportcn::taobao::{
     CartAddRequest, LogisticsDetailRequest, OrderCancelRequest as TbOrderCancelRequest,
@@ -36,8 +35,10 @@ use xportcn::types::{Fen, Id};
 
 /// The SDK's webhook receiver on a free loopback port: its URL and the
 /// verified messages.
-async fn receiver(creds: &Credentials) -> (String, mpsc::Receiver<Delivery>) {
-    let (router, deliveries) = Receiver::new(Verifier::new(creds.clone())).build();
+async fn receiver(creds: &Credentials) -> (String, Consumer) {
+    let inbox = std::sync::Arc::new(MemoryInbox::new());
+    let router = Receiver::new(Verifier::new(creds.clone()), inbox.clone()).router();
+    let deliveries = Consumer::new(inbox);
     let app = axum::Router::new().nest("/xportcn/push", router);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/xportcn/push", listener.local_addr().unwrap());
@@ -46,12 +47,14 @@ async fn receiver(creds: &Credentials) -> (String, mpsc::Receiver<Delivery>) {
 }
 
 /// The next verified message, within 10 s.
-async fn next_message(deliveries: &mut mpsc::Receiver<Delivery>) -> Message {
-    tokio::time::timeout(Duration::from_secs(10), deliveries.recv())
+async fn next_message(deliveries: &mut Consumer) -> Message {
+    let delivery = tokio::time::timeout(Duration::from_secs(10), deliveries.next())
         .await
         .expect("a push within 10 s")
-        .expect("the receiver is running")
-        .message
+        .expect("the inbox answers");
+    let message = delivery.message.clone();
+    delivery.ack().await.expect("ack");
+    message
 }
 
 fn raw(v: &serde_json::value::RawValue) -> Value {

@@ -10,7 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use xportcn::Credentials;
 use xportcn::callbacks::axum::{Receiver, ServeConfig, serve};
-use xportcn::callbacks::{Verifier, sign_push};
+use xportcn::callbacks::{MemoryInbox, Verifier, sign_push};
 
 /// Upper bound on anything the tests wait for.
 const BOUND: Duration = Duration::from_secs(10);
@@ -22,7 +22,6 @@ fn creds() -> Credentials {
 struct Server {
     addr: SocketAddr,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
-    _rx: tokio::sync::mpsc::Receiver<xportcn::callbacks::axum::Delivery>,
 }
 
 impl Drop for Server {
@@ -32,17 +31,20 @@ impl Drop for Server {
 }
 
 async fn start(receiver: Receiver, config: ServeConfig) -> Server {
-    let (router, rx) = receiver.build();
+    let router = receiver.router();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let task = tokio::spawn(serve(listener, router, config));
-    Server {
-        addr,
-        task,
-        _rx: rx,
-    }
+    Server { addr, task }
+}
+
+fn receiver() -> Receiver {
+    Receiver::new(
+        Verifier::new(creds()),
+        std::sync::Arc::new(MemoryInbox::new()),
+    )
 }
 
 /// Reads until EOF or error (bounded by [`BOUND`]); returns what was read.
@@ -69,7 +71,7 @@ fn text(bytes: &[u8]) -> String {
 #[tokio::test]
 async fn stalled_body_gets_its_connection_closed_within_the_timeout() {
     let server = start(
-        Receiver::new(Verifier::new(creds())).body_timeout(Duration::from_millis(300)),
+        receiver().body_timeout(Duration::from_millis(300)),
         ServeConfig::default().header_read_timeout(Duration::from_millis(300)),
     )
     .await;
@@ -91,7 +93,7 @@ async fn stalled_body_gets_its_connection_closed_within_the_timeout() {
 #[tokio::test]
 async fn stalled_headers_get_the_connection_closed_within_the_timeout() {
     let server = start(
-        Receiver::new(Verifier::new(creds())),
+        receiver(),
         ServeConfig::default().header_read_timeout(Duration::from_millis(300)),
     )
     .await;
@@ -110,11 +112,7 @@ async fn stalled_headers_get_the_connection_closed_within_the_timeout() {
 
 #[tokio::test]
 async fn oversized_content_length_gets_413_before_the_body_is_sent() {
-    let server = start(
-        Receiver::new(Verifier::new(creds())).body_limit(64 * 1024),
-        ServeConfig::default(),
-    )
-    .await;
+    let server = start(receiver().body_limit(64 * 1024), ServeConfig::default()).await;
     let mut s = TcpStream::connect(server.addr).await.expect("connect");
     s.write_all(b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 100000000\r\n\r\n")
         .await
@@ -133,7 +131,7 @@ async fn oversized_content_length_gets_413_before_the_body_is_sent() {
 async fn fifty_stalled_clients_are_refused_past_the_connection_bound() {
     let max = 10;
     let server = start(
-        Receiver::new(Verifier::new(creds())),
+        receiver(),
         ServeConfig::default()
             .max_connections(max)
             .header_read_timeout(Duration::from_secs(2)),

@@ -1,166 +1,145 @@
 //! A ready push receiver for [`axum`] (feature `axum`).
 //!
-//! The platform wants HTTP 200 within 1000 ms, while your processing of a
-//! message may take much longer. The receiver therefore only verifies,
-//! de-duplicates and queues: it reads the raw body as
-//! [`Bytes`] (never re-serialised), runs the
-//! [`Verifier`], and hands the message to your code through a bounded
-//! [`tokio::sync::mpsc`] channel of [`Delivery`] values, then answers at once.
+//! The platform wants HTTP 200 within 1000 ms and never sends a message
+//! again after a 200. The receiver answers 200 only once the push is
+//! **stored** in an [`Inbox`]; your code consumes the inbox at its own pace
+//! with a [`Consumer`](super::Consumer):
+//!
+//! ```text
+//! receive (this router):  read body ──▶ verify ──▶ store (claim + append) ──▶ answer
+//! consume (your code):    Consumer::next ──▶ handle ──▶ Delivery::ack
+//! ```
 //!
 //! | outcome | status |
 //! |---|---|
-//! | verified, queued | 200 `success` |
-//! | verified, already seen ([`Message::dedup_key`]) | 200 `duplicate`, not queued again |
-//! | replayed nonce ([`Rejection::Replay`]) of a message already queued | 200 `duplicate` |
-//! | queue still full after the ack budget (default 800 ms) | 503, so the platform retries later |
-//! | consumer gone (receiver dropped) | 503 |
-//! | replayed nonce of anything else | 401 |
-//! | authentication failed ([`Rejection::status`]) | 401 |
-//! | body not a message | 400 |
+//! | verified, stored (committed) | 200 `success` |
+//! | verified, the same message already stored ([`Message::dedup_key`](super::Message::dedup_key)) | 200 `duplicate`, not stored again |
+//! | the same request again (same signature, same body) | as above: 200 `duplicate` once stored, else stored |
+//! | a signature already used with another body ([`Rejection::Replay`]) | 401 |
+//! | authentication failed ([`Rejection::status`]) | 401 `unauthorized`; connection closed |
+//! | body not a message | 400; connection closed |
+//! | the inbox or the replay store did not answer within the store budget (default 800 ms) | 503, so the platform retries |
 //! | `Content-Length` over the size limit (default 1 MiB) | 413 at once, before the body is read; connection closed |
 //! | body over the size limit while read | 413; connection closed |
 //! | body not complete within the body timeout (default 5 s) | 408; connection closed |
-//! | replay store unavailable (Redis down) | 503, so the platform retries; never accepted unverified |
+//! | all body buffers in use ([`Receiver::max_buffered_bytes`]) | 503; connection closed |
+//!
+//! The answer never says why a push was refused; the reason is logged (at
+//! DEBUG, and WARN for a configuration problem).
 //!
 //! ```no_run
+//! use std::sync::Arc;
 //! use xportcn::Credentials;
-//! use xportcn::callbacks::{Verifier, axum::{Receiver, ServeConfig}};
+//! use xportcn::callbacks::{Consumer, SqliteInbox, Verifier, axum::{Receiver, ServeConfig}};
 //!
-//! # async fn run() -> std::io::Result<()> {
-//! let verifier = Verifier::new(Credentials::from_env().expect("credentials"));
-//! let (router, mut deliveries) = Receiver::new(verifier).build();
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let inbox = Arc::new(SqliteInbox::open("pushes.sqlite3")?); // durable: survives a crash
+//! let verifier = Verifier::new(Credentials::from_env()?);
+//! let router = Receiver::new(verifier, inbox.clone()).router();
+//!
+//! // Consume: in this process, or in another one that opens the same file.
+//! let mut consumer = Consumer::new(inbox);
 //! tokio::spawn(async move {
-//!     while let Some(delivery) = deliveries.recv().await {
+//!     while let Ok(delivery) = consumer.next().await {
 //!         println!("{} {}", delivery.message.message_type(), delivery.dedup_key);
+//!         let _ = delivery.ack().await; // after handling
 //!     }
 //! });
+//!
 //! let app = ::axum::Router::new().nest("/xportcn/push", router);
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-//! // Header-read timeout and a connection bound: use this rather than
-//! // `axum::serve`, which has neither.
-//! xportcn::callbacks::axum::serve(listener, app, ServeConfig::default()).await
-//! # }
+//! // Header, write and body limits and a connection bound: use this rather
+//! // than `axum::serve`, which has none of them.
+//! xportcn::callbacks::axum::serve(listener, app, ServeConfig::default()).await?;
+//! # Ok(()) }
 //! ```
 //!
 //! [`serve`] is the safe way to run the router: unauthenticated clients
 //! cannot hold the receiver open. It closes a connection whose request
 //! headers do not arrive within [`ServeConfig::header_read_timeout`]
-//! (default 5 s), and refuses connections beyond
-//! [`ServeConfig::max_connections`] (default 256). The receiver itself
-//! answers 413 from `Content-Length` before reading the body and closes a
-//! connection whose body is not complete within
-//! [`Receiver::body_timeout`] (default 5 s). With those defaults a stalled
-//! client costs at most one connection slot for 5 s (headers) + 5 s (body).
+//! (default 5 s) or whose answers are not read within
+//! [`ServeConfig::write_timeout`] (default 5 s), and refuses connections
+//! beyond [`ServeConfig::max_connections`] (default 256). A refused request
+//! (401, 400, 413, 408) closes its connection, so pipelined unauthenticated
+//! requests end at the first one. The receiver itself answers 413 from
+//! `Content-Length` before reading the body and closes a connection whose
+//! body is not complete within [`Receiver::body_timeout`] (default 5 s).
 //!
-//! The nonce and the de-duplication key are kept in the verifier's
-//! [`ReplayStore`] (in memory by default; `RedisReplayStore` with feature
-//! `redis` to share them between instances), recorded only after the push
-//! verified.
-//!
-//! After a 503 the push's nonce and de-duplication key are forgotten, so
-//! the platform's retry (even byte-for-byte the same request) is accepted.
-//!
-//! Without axum, do the same with [`Verifier::verify`] and
-//! [`Message::dedup_key`] in your framework's handler.
+//! Without axum, do the same with [`receive`](super::receive) in your
+//! framework's handler.
 
 use std::fmt;
 use std::io;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
 use ::axum::Router;
 use ::axum::body::{Body, Bytes};
 use ::axum::extract::{Request, State};
-use ::axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use ::axum::http::{HeaderValue, StatusCode, header};
 use ::axum::response::{IntoResponse, Response};
 use ::axum::routing::{MethodRouter, post};
-use bytes::BytesMut;
 use http_body_util::BodyExt;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::mpsc::error::TrySendError;
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio_io_timeout::TimeoutStream;
 
-use super::store::{MEMORY_ENTRY_OVERHEAD, MemoryReplayStore, ReplayStore};
-use super::{Message, Rejection, Verifier};
+use super::inbox::Inbox;
+use super::receive::{Answer, DEFAULT_STORE_BUDGET, receive};
+use super::{Rejection, Verifier};
 
-/// Default capacity of the delivery queue.
-pub const DEFAULT_QUEUE_CAPACITY: usize = 1024;
-/// Default time a push may wait for room in a full queue before 503.
-pub const DEFAULT_ACK_BUDGET: Duration = Duration::from_millis(800);
+/// Default time the store step may take before the receiver answers 503.
+pub const DEFAULT_ACK_BUDGET: Duration = DEFAULT_STORE_BUDGET;
 /// Default body size limit: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
-/// The unit of [`Receiver::dedup_capacity`] (a number of keys).
-pub const DEFAULT_DEDUP_CAPACITY: usize = 10_000;
-/// Default time a de-duplication key is remembered: 24 h, well beyond the
-/// platform's retries (5 times, 30 minutes apart).
-pub const DEFAULT_DEDUP_TTL: Duration = Duration::from_secs(24 * 3600);
 /// Default limit on reading a whole request body: 5 s.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default bound on the bytes of all request bodies being read at once:
+/// 16 MiB.
+pub const DEFAULT_MAX_BUFFERED_BYTES: usize = 16 * 1024 * 1024;
 /// Default limit on reading the request headers in [`serve`]: 5 s.
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default limit on a blocked write (an answer the client does not read)
+/// in [`serve`]: 5 s.
+pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default bound on concurrent connections in [`serve`].
 pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
-
-/// A verified message handed to your code.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct Delivery {
-    /// The message.
-    pub message: Message,
-    /// Its [`Message::dedup_key`].
-    pub dedup_key: String,
-    /// When the push was received.
-    pub received_at: Instant,
-}
-
-/// Where de-duplication keys go.
-#[derive(Debug, Clone)]
-enum Dedup {
-    /// The verifier's replay store (or a default one).
-    Shared,
-    Off,
-    Store(Arc<dyn ReplayStore>),
-}
+/// Read buffer of one connection in [`serve`]: 16 KiB (pipelined bytes past
+/// it wait in the kernel).
+pub const CONNECTION_BUFFER: usize = 16 * 1024;
 
 /// Builder of the push receiver; see the [module docs](self).
 #[derive(Debug, Clone)]
 pub struct Receiver {
     verifier: Verifier,
-    queue_capacity: usize,
+    inbox: Arc<dyn Inbox>,
     ack_budget: Duration,
     body_limit: usize,
     body_timeout: Duration,
-    dedup: Dedup,
-    dedup_ttl: Duration,
+    max_buffered_bytes: usize,
 }
 
 impl Receiver {
-    /// A receiver using `verifier`, with the default queue capacity (1024),
-    /// ack budget (800 ms), body limit (1 MiB), body timeout (5 s), and
-    /// de-duplication keys kept for 24 h in the verifier's replay store.
-    pub fn new(verifier: Verifier) -> Self {
+    /// A receiver that verifies pushes with `verifier` and stores them in
+    /// `inbox` before it answers 200, with the default store budget
+    /// (800 ms), body limit (1 MiB), body timeout (5 s) and body buffer
+    /// bound (16 MiB).
+    pub fn new(verifier: Verifier, inbox: Arc<dyn Inbox>) -> Self {
         Receiver {
             verifier,
-            queue_capacity: DEFAULT_QUEUE_CAPACITY,
+            inbox,
             ack_budget: DEFAULT_ACK_BUDGET,
             body_limit: DEFAULT_BODY_LIMIT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
-            dedup: Dedup::Shared,
-            dedup_ttl: DEFAULT_DEDUP_TTL,
+            max_buffered_bytes: DEFAULT_MAX_BUFFERED_BYTES,
         }
     }
 
-    /// Capacity of the delivery queue (at least 1).
-    pub fn queue_capacity(mut self, capacity: usize) -> Self {
-        self.queue_capacity = capacity.max(1);
-        self
-    }
-
-    /// How long a push waits for room in a full queue before the receiver
-    /// answers 503 (the platform then retries in 30 minutes). Keep it well
-    /// under the platform's 1000 ms timeout.
+    /// How long storing a push may take before the receiver answers 503
+    /// (the platform then retries in 30 minutes). Keep it well under the
+    /// platform's 1000 ms.
     pub fn ack_budget(mut self, budget: Duration) -> Self {
         self.ack_budget = budget;
         self
@@ -180,140 +159,44 @@ impl Receiver {
         self
     }
 
-    /// De-duplication in a memory of its own, sized for about `capacity`
-    /// keys (bounded in bytes); 0 turns de-duplication off (every verified
-    /// push is delivered). By default the keys share the verifier's replay
-    /// store.
-    pub fn dedup_capacity(mut self, capacity: usize) -> Self {
-        self.dedup = if capacity == 0 {
-            Dedup::Off
-        } else {
-            Dedup::Store(Arc::new(MemoryReplayStore::new(
-                capacity.saturating_mul(48 + MEMORY_ENTRY_OVERHEAD),
-            )))
-        };
-        self
-    }
-
-    /// Keeps de-duplication keys in `store` (by default: the verifier's
-    /// replay store).
-    pub fn dedup_store(mut self, store: Arc<dyn ReplayStore>) -> Self {
-        self.dedup = Dedup::Store(store);
-        self
-    }
-
-    /// How long a de-duplication key is remembered (default 24 h).
-    pub fn dedup_ttl(mut self, ttl: Duration) -> Self {
-        self.dedup_ttl = ttl;
+    /// Bound on the bytes of all request bodies being read at once (default
+    /// 16 MiB, at least the body limit). A body that finds no room gets 503.
+    /// With it, slow senders of large bodies cost at most this much memory
+    /// in all, whatever the number of connections.
+    pub fn max_buffered_bytes(mut self, bytes: usize) -> Self {
+        self.max_buffered_bytes = bytes;
         self
     }
 
     /// A router answering `POST /` (mount it with [`Router::nest`] or
-    /// [`Router::merge`]) and the queue of verified messages.
-    ///
-    /// If the returned receiver is dropped, pushes get 503.
-    pub fn build(self) -> (Router, mpsc::Receiver<Delivery>) {
-        let (route, rx) = self.method_router();
-        (Router::new().route("/", route), rx)
+    /// [`Router::merge`]).
+    pub fn router(self) -> Router {
+        Router::new().route("/", self.method_router())
     }
 
-    /// [`Receiver::build`] as a [`MethodRouter`], to mount on your own path:
-    /// `Router::new().route("/my/callback", method_router)`.
-    pub fn method_router(self) -> (MethodRouter, mpsc::Receiver<Delivery>) {
-        let (tx, rx) = mpsc::channel(self.queue_capacity);
-        let dedup = match self.dedup {
-            Dedup::Off => None,
-            Dedup::Store(s) => Some(s),
-            Dedup::Shared => Some(
-                self.verifier
-                    .store()
-                    .cloned()
-                    .unwrap_or_else(|| Arc::new(MemoryReplayStore::default())),
-            ),
-        };
+    /// [`Receiver::router`] as a [`MethodRouter`], to mount on your own
+    /// path: `Router::new().route("/my/callback", method_router)`.
+    pub fn method_router(self) -> MethodRouter {
+        let buffers = self.max_buffered_bytes.max(self.body_limit).max(1);
         let shared = Arc::new(Shared {
-            verifier: self.verifier,
-            tx,
-            ack_budget: self.ack_budget,
-            body_limit: self.body_limit,
-            body_timeout: self.body_timeout,
-            dedup,
-            dedup_ttl: self.dedup_ttl,
+            buffers: Arc::new(Semaphore::new(buffers.min(Semaphore::MAX_PERMITS))),
+            receiver: self,
         });
-        let route = post(handle).with_state(shared);
-        (route, rx)
+        post(handle).with_state(shared)
     }
-}
-
-/// [`Receiver::new`]`(verifier).build()`.
-pub fn receiver(verifier: Verifier) -> (Router, mpsc::Receiver<Delivery>) {
-    Receiver::new(verifier).build()
 }
 
 struct Shared {
-    verifier: Verifier,
-    tx: mpsc::Sender<Delivery>,
-    ack_budget: Duration,
-    body_limit: usize,
-    body_timeout: Duration,
-    dedup: Option<Arc<dyn ReplayStore>>,
-    dedup_ttl: Duration,
+    receiver: Receiver,
+    /// One permit per body byte being read.
+    buffers: Arc<Semaphore>,
 }
 
 impl fmt::Debug for Shared {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Shared")
-            .field("verifier", &self.verifier)
+            .field("receiver", &self.receiver)
             .finish_non_exhaustive()
-    }
-}
-
-/// The store key of a de-duplication key.
-fn dedup_key_of(key: &str) -> String {
-    format!("d:{key}")
-}
-
-/// What a claim of a de-duplication key found.
-enum Claim {
-    New,
-    Duplicate,
-    Unavailable,
-}
-
-impl Shared {
-    /// Claims a de-duplication key.
-    async fn claim(&self, key: &str) -> Claim {
-        let Some(store) = &self.dedup else {
-            return Claim::New;
-        };
-        match store
-            .insert_if_absent(&dedup_key_of(key), self.dedup_ttl)
-            .await
-        {
-            Ok(true) => Claim::New,
-            Ok(false) => Claim::Duplicate,
-            Err(e) => {
-                tracing::warn!(error = %e, "de-duplication store unavailable: answering 503");
-                Claim::Unavailable
-            }
-        }
-    }
-
-    /// Whether `key` was claimed by a queued delivery (`None`: unknown).
-    async fn seen(&self, key: &str) -> Option<bool> {
-        match &self.dedup {
-            Some(store) => store.contains(&dedup_key_of(key)).await.ok(),
-            None => Some(false),
-        }
-    }
-
-    /// Releases a claim whose delivery could not be queued.
-    async fn release(&self, key: &str) {
-        if let Some(store) = &self.dedup
-            && let Err(e) = store.remove(&dedup_key_of(key)).await
-        {
-            tracing::warn!(error = %e, "could not release a de-duplication key");
-        }
     }
 }
 
@@ -325,110 +208,95 @@ fn closing(status: StatusCode, text: &'static str) -> Response {
     resp
 }
 
-fn unavailable() -> Response {
-    (StatusCode::SERVICE_UNAVAILABLE, "busy, retry later").into_response()
-}
-
-/// Reads the body up to `limit` bytes; `Err` is the response to give.
-async fn read_body(body: Body, limit: usize) -> Result<Bytes, Response> {
+/// Reads the body up to `limit` bytes, charging every byte to `buffers`;
+/// `Err` is the response to give.
+async fn read_body(
+    body: Body,
+    announced: Option<usize>,
+    limit: usize,
+    buffers: &Arc<Semaphore>,
+) -> Result<(Bytes, Vec<OwnedSemaphorePermit>), Response> {
+    let busy = |_| closing(StatusCode::SERVICE_UNAVAILABLE, "busy, retry later");
     let mut body = body;
-    let mut buf = BytesMut::new();
+    let mut permits = Vec::new();
+    let mut charge = |n: usize| -> Result<(), ()> {
+        let n = u32::try_from(n).map_err(|_| ())?;
+        permits.push(buffers.clone().try_acquire_many_owned(n).map_err(|_| ())?);
+        Ok(())
+    };
+    // Exactly the announced length, at once: no doubling growth.
+    let mut buf = Vec::with_capacity(announced.unwrap_or(0).min(limit));
+    charge(buf.capacity()).map_err(busy)?;
     while let Some(frame) = body.frame().await {
         let Ok(frame) = frame else {
             return Err(closing(StatusCode::BAD_REQUEST, "body could not be read"));
         };
         if let Ok(data) = frame.into_data() {
-            if buf.len().saturating_add(data.len()) > limit {
+            let len = buf.len().saturating_add(data.len());
+            if len > limit {
                 return Err(closing(StatusCode::PAYLOAD_TOO_LARGE, "body too large"));
+            }
+            if len > buf.capacity() {
+                let before = buf.capacity();
+                buf.reserve_exact(len.saturating_mul(2).min(limit) - buf.len());
+                charge(buf.capacity() - before).map_err(busy)?;
             }
             buf.extend_from_slice(&data);
         }
     }
-    Ok(buf.freeze())
+    Ok((Bytes::from(buf), permits))
 }
 
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    let received_at = Instant::now();
+    let r = &shared.receiver;
     let (parts, body) = request.into_parts();
-    let headers: HeaderMap = parts.headers;
     // 413 from the announced length, before a byte of the body is read.
-    let announced = headers
+    let announced = parts
+        .headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if announced.is_some_and(|n| n > shared.body_limit as u64) {
+    if announced.is_some_and(|n| n > r.body_limit as u64) {
         return closing(StatusCode::PAYLOAD_TOO_LARGE, "body too large");
     }
-    let body =
-        match tokio::time::timeout(shared.body_timeout, read_body(body, shared.body_limit)).await {
-            Ok(Ok(body)) => body,
-            Ok(Err(resp)) => return resp,
-            Err(_) => {
-                tracing::debug!("push body not complete within the body timeout");
-                return closing(StatusCode::REQUEST_TIMEOUT, "body timeout");
-            }
-        };
-    let checked = match shared.verifier.check(&headers, &body, SystemTime::now()) {
-        Ok(c) => c,
-        Err(rejection) => return reject(&rejection),
+    let announced = announced.and_then(|n| usize::try_from(n).ok());
+    let read = read_body(body, announced, r.body_limit, &shared.buffers);
+    let (body, permits) = match tokio::time::timeout(r.body_timeout, read).await {
+        Ok(Ok(read)) => read,
+        Ok(Err(resp)) => return resp,
+        Err(_) => {
+            tracing::debug!("push body not complete within the body timeout");
+            return closing(StatusCode::REQUEST_TIMEOUT, "body timeout");
+        }
     };
-    let dedup_key = checked.message.dedup_key();
-    let nonce = checked.nonce.clone();
-    match shared.verifier.record_nonce(&checked).await {
-        Ok(()) => {}
-        // An authentic request sent again: fine if its message was queued.
-        Err(Rejection::Replay) => {
-            return match shared.seen(&dedup_key).await {
-                Some(true) => (StatusCode::OK, "duplicate").into_response(),
-                Some(false) => reject(&Rejection::Replay),
-                None => unavailable(),
-            };
+    let answer = receive(
+        &r.verifier,
+        r.inbox.as_ref(),
+        &parts.headers,
+        body,
+        r.ack_budget,
+    )
+    .await;
+    drop(permits);
+    match &answer {
+        Answer::Stored { .. } => {}
+        Answer::Duplicate { dedup_key } => {
+            tracing::debug!(key = %dedup_key, "duplicate push acknowledged, not stored again");
         }
-        Err(rejection) => return reject(&rejection),
-    }
-    match shared.claim(&dedup_key).await {
-        Claim::New => {}
-        Claim::Duplicate => {
-            tracing::debug!(key = %dedup_key, "duplicate push acknowledged, not delivered again");
-            return (StatusCode::OK, "duplicate").into_response();
+        Answer::Rejected(rejection @ Rejection::AuthorizationBaseMismatch { .. }) => {
+            // Logged at WARN by the verifier; never told to the client.
+            tracing::debug!(%rejection, "push rejected");
         }
-        Claim::Unavailable => {
-            shared.verifier.forget_nonce(nonce.as_deref()).await;
-            return unavailable();
+        Answer::Rejected(rejection) => tracing::debug!(%rejection, "push rejected"),
+        Answer::Unavailable(e) => {
+            tracing::warn!(error = %e, "push not stored: answering 503 so the platform retries");
         }
     }
-    let delivery = Delivery {
-        message: checked.message,
-        dedup_key,
-        received_at,
-    };
-    let queued = match shared.tx.try_send(delivery) {
-        Ok(()) => Ok(()),
-        Err(TrySendError::Full(delivery)) => {
-            match tokio::time::timeout(shared.ack_budget, shared.tx.reserve()).await {
-                Ok(Ok(permit)) => {
-                    permit.send(delivery);
-                    Ok(())
-                }
-                _ => Err(delivery.dedup_key),
-            }
-        }
-        Err(TrySendError::Closed(delivery)) => Err(delivery.dedup_key),
-    };
-    match queued {
-        Ok(()) => (StatusCode::OK, "success").into_response(),
-        Err(key) => {
-            shared.release(&key).await;
-            shared.verifier.forget_nonce(nonce.as_deref()).await;
-            tracing::warn!(key = %key, "delivery queue full or closed: answering 503 so the platform retries");
-            unavailable()
-        }
+    if answer.is_ok() || answer.status() == StatusCode::SERVICE_UNAVAILABLE {
+        (answer.status(), answer.text()).into_response()
+    } else {
+        closing(answer.status(), answer.text())
     }
-}
-
-fn reject(rejection: &Rejection) -> Response {
-    tracing::debug!(%rejection, "push rejected");
-    (rejection.status(), rejection.to_string()).into_response()
 }
 
 /// Connection limits of [`serve`].
@@ -442,6 +310,9 @@ pub struct ServeConfig {
     /// Connections served at once (default 256); beyond it a new connection
     /// gets a bare 503 and is closed at once.
     pub max_connections: usize,
+    /// A connection whose answer cannot be written within this time (the
+    /// client does not read) is closed (default 5 s).
+    pub write_timeout: Duration,
 }
 
 impl Default for ServeConfig {
@@ -449,6 +320,7 @@ impl Default for ServeConfig {
         ServeConfig {
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
         }
     }
 }
@@ -457,6 +329,12 @@ impl ServeConfig {
     /// Sets [`ServeConfig::header_read_timeout`].
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
         self.header_read_timeout = timeout;
+        self
+    }
+
+    /// Sets [`ServeConfig::write_timeout`].
+    pub fn write_timeout(mut self, timeout: Duration) -> Self {
+        self.write_timeout = timeout;
         self
     }
 
@@ -473,8 +351,8 @@ const REFUSED: &[u8] =
 
 /// Serves `router` on `listener` over HTTP/1.1 with the limits of `config`:
 /// the easy and safe way to run a [`Receiver`] (plain `axum::serve` has no
-/// header timeout and no connection bound, so idle or stalled clients can
-/// hold it open).
+/// header or write timeout and no connection bound, so idle, stalled or
+/// non-reading clients can hold it open).
 ///
 /// Runs until the task is dropped or aborted. Put a TLS reverse proxy in
 /// front: the platform pushes over HTTPS.
@@ -502,12 +380,17 @@ pub async fn serve(listener: TcpListener, router: Router, config: ServeConfig) -
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(router.clone());
         let header_timeout = config.header_read_timeout;
+        // A client that does not read its answers cannot hold the slot:
+        // a write blocked longer than this ends the connection.
+        let mut stream = TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(config.write_timeout));
         tokio::spawn(async move {
             let _permit = permit;
             let connection = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(header_timeout)
-                .serve_connection(TokioIo::new(stream), service);
+                .max_buf_size(CONNECTION_BUFFER)
+                .serve_connection(TokioIo::new(Box::pin(stream)), service);
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, "connection ended with an error");
             }

@@ -47,10 +47,13 @@ mod ali1688;
 #[cfg(feature = "axum")]
 pub mod axum;
 mod bigmajor;
+pub mod inbox;
 mod message;
 mod order;
+mod receive;
 #[cfg(feature = "redis")]
 mod redis;
+mod sign;
 mod store;
 mod taobao;
 mod verify;
@@ -64,10 +67,17 @@ pub use crate::ali1688::{
 };
 pub use ali1688::{Ali1688PriceModify, Ali1688Refund, Ali1688RefundOperation};
 pub use bigmajor::{ParcelInbound, QualityInspection};
+#[cfg(feature = "redis")]
+pub use inbox::RedisInbox;
+#[cfg(feature = "sqlite")]
+pub use inbox::SqliteInbox;
+pub use inbox::{Consumer, Delivery, Inbox, MemoryInbox};
 pub use message::{Envelope, Message};
 pub use order::{OrderEvent, OrderStatus, OrderSummary};
+pub use receive::{Answer, DEFAULT_STORE_BUDGET, receive};
 #[cfg(feature = "redis")]
 pub use redis::{DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT, RedisReplayStore};
+pub use sign::{sign_push, sign_push_with, sign_push_with_base};
 pub use store::{
     DEFAULT_REPLAY_MEMORY_BYTES, MEMORY_ENTRY_OVERHEAD, MemoryReplayStore, ReplayStore, StoreError,
     StoreFuture,
@@ -76,7 +86,6 @@ pub use taobao::{PurchaseOrderPrice, TaobaoPriceModify, TaobaoRefund, TaobaoSubO
 pub use verify::{
     AuthorizationBase, DEFAULT_REPLAY_CAPACITY, DEFAULT_TIMESTAMP_WINDOW, DIAGNOSE_MAX_BODY,
     HEADER_AUTHORIZATION, MAX_NONCE_LEN, Rejection, SignatureScheme, Verifier, authorization_base,
-    sign_push, sign_push_with, sign_push_with_base,
 };
 
 /// The platform a message is about (`messagePlatform`).

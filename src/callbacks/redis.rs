@@ -15,8 +15,104 @@ pub const DEFAULT_REDIS_TIMEOUT: Duration = Duration::from_millis(300);
 /// Default prefix of every key this store writes.
 pub const DEFAULT_REDIS_PREFIX: &str = "xportcn:";
 
-/// A [`ReplayStore`] in Redis: `SET key 1 NX PX ttl` (one atomic command,
-/// no read-then-write race), `EXISTS` and `DEL`.
+/// A connection to one Redis with a time limit on every command, shared by
+/// the replay store and the inbox.
+#[derive(Clone)]
+pub(crate) struct RedisConn {
+    conn: ConnectionManager,
+    timeout: Duration,
+}
+
+pub(crate) fn store_error(what: &str, e: &redis::RedisError) -> StoreError {
+    // The kind only: a RedisError's text can quote the server's reply.
+    StoreError::new(format!("redis {what} failed ({:?})", e.kind()))
+}
+
+impl RedisConn {
+    /// A lazy connection to `url`; nothing is sent yet.
+    pub(crate) fn open(url: &str, timeout: Duration) -> Result<Self, StoreError> {
+        let client = redis::Client::open(url).map_err(|e| store_error("URL parsing", &e))?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(timeout))
+            .set_response_timeout(Some(timeout))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_millis(100));
+        let conn = client
+            .get_connection_manager_lazy(config)
+            .map_err(|e| store_error("connection setup", &e))?;
+        Ok(RedisConn { conn, timeout })
+    }
+
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Runs one command within the time limit.
+    pub(crate) async fn run<T: redis::FromRedisValue>(
+        &self,
+        what: &str,
+        cmd: &redis::Cmd,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn.clone();
+        self.limited(what, cmd.query_async::<T>(&mut conn)).await
+    }
+
+    /// Runs a Lua script (EVALSHA, then EVAL if Redis does not know it)
+    /// within the time limit.
+    pub(crate) async fn invoke<T: redis::FromRedisValue>(
+        &self,
+        what: &str,
+        script: &redis::ScriptInvocation<'_>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn.clone();
+        self.limited(what, script.invoke_async::<T>(&mut conn))
+            .await
+    }
+
+    /// Runs an atomic pipeline (`MULTI` … `EXEC`) within the time limit.
+    pub(crate) async fn atomic<T: redis::FromRedisValue>(
+        &self,
+        what: &str,
+        pipe: &redis::Pipeline,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn.clone();
+        self.limited(what, pipe.query_async::<T>(&mut conn)).await
+    }
+
+    /// Runs one command within the time limit, with Redis's own error
+    /// (such as `BUSYGROUP`) left for the caller to read.
+    pub(crate) async fn try_run<T: redis::FromRedisValue>(
+        &self,
+        what: &str,
+        cmd: &redis::Cmd,
+    ) -> Result<redis::RedisResult<T>, StoreError> {
+        let mut conn = self.conn.clone();
+        tokio::time::timeout(self.timeout, cmd.query_async::<T>(&mut conn))
+            .await
+            .map_err(|_| {
+                StoreError::new(format!("redis {what} timed out after {:?}", self.timeout))
+            })
+    }
+
+    async fn limited<T>(
+        &self,
+        what: &str,
+        fut: impl std::future::Future<Output = redis::RedisResult<T>>,
+    ) -> Result<T, StoreError> {
+        match tokio::time::timeout(self.timeout, fut).await {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(store_error(what, &e)),
+            Err(_) => Err(StoreError::new(format!(
+                "redis {what} timed out after {:?}",
+                self.timeout
+            ))),
+        }
+    }
+}
+
+/// A [`ReplayStore`] in Redis: one Lua script reads the key and, if it is
+/// absent, sets it with its value and expiry (atomic: no read-then-write
+/// race between receivers).
 ///
 /// Every command has a time limit ([`DEFAULT_REDIS_TIMEOUT`]); a command
 /// that fails or times out is a [`StoreError`], and the receiver answers
@@ -36,9 +132,8 @@ pub const DEFAULT_REDIS_PREFIX: &str = "xportcn:";
 /// ```
 #[derive(Clone)]
 pub struct RedisReplayStore {
-    conn: ConnectionManager,
+    conn: RedisConn,
     prefix: String,
-    timeout: Duration,
 }
 
 impl fmt::Debug for RedisReplayStore {
@@ -46,15 +141,19 @@ impl fmt::Debug for RedisReplayStore {
         // The URL may hold a password: it is not kept.
         f.debug_struct("RedisReplayStore")
             .field("prefix", &self.prefix)
-            .field("timeout", &self.timeout)
+            .field("timeout", &self.conn.timeout())
             .finish_non_exhaustive()
     }
 }
 
-fn store_error(what: &str, e: &redis::RedisError) -> StoreError {
-    // The kind only: a RedisError's text can quote the server's reply.
-    StoreError::new(format!("redis {what} failed ({:?})", e.kind()))
-}
+/// Sets KEYS[1] to ARGV[1] for ARGV[2] ms unless it is set; returns the
+/// value already set, or nil.
+const REMEMBER: &str = r"
+local v = redis.call('GET', KEYS[1])
+if v then return v end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return false
+";
 
 impl RedisReplayStore {
     /// A store for the Redis at `url` (`redis://host:port/db`,
@@ -74,19 +173,9 @@ impl RedisReplayStore {
     /// # Errors
     /// As [`RedisReplayStore::open`].
     pub fn open_with_timeout(url: &str, timeout: Duration) -> Result<Self, StoreError> {
-        let client = redis::Client::open(url).map_err(|e| store_error("URL parsing", &e))?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(timeout))
-            .set_response_timeout(Some(timeout))
-            .set_number_of_retries(1)
-            .set_max_delay(Duration::from_millis(100));
-        let conn = client
-            .get_connection_manager_lazy(config)
-            .map_err(|e| store_error("connection setup", &e))?;
         Ok(RedisReplayStore {
-            conn,
+            conn: RedisConn::open(url, timeout)?,
             prefix: DEFAULT_REDIS_PREFIX.to_owned(),
-            timeout,
         })
     }
 
@@ -96,57 +185,21 @@ impl RedisReplayStore {
         self.prefix = prefix.into();
         self
     }
-
-    fn key(&self, key: &str) -> String {
-        let mut k = String::with_capacity(self.prefix.len() + key.len());
-        k.push_str(&self.prefix);
-        k.push_str(key);
-        k
-    }
-
-    async fn run<T: redis::FromRedisValue>(
-        &self,
-        what: &str,
-        cmd: redis::Cmd,
-    ) -> Result<T, StoreError> {
-        let mut conn = self.conn.clone();
-        match tokio::time::timeout(self.timeout, cmd.query_async::<T>(&mut conn)).await {
-            Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => Err(store_error(what, &e)),
-            Err(_) => Err(StoreError::new(format!(
-                "redis {what} timed out after {:?}",
-                self.timeout
-            ))),
-        }
-    }
 }
 
 impl ReplayStore for RedisReplayStore {
-    fn insert_if_absent<'a>(&'a self, key: &'a str, ttl: Duration) -> StoreFuture<'a, bool> {
+    fn remember<'a>(
+        &'a self,
+        key: &'a str,
+        value: &'a str,
+        ttl: Duration,
+    ) -> StoreFuture<'a, Option<String>> {
         Box::pin(async move {
-            let ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
-            let mut cmd = redis::cmd("SET");
-            cmd.arg(self.key(key)).arg(1).arg("NX").arg("PX").arg(ms);
-            let set: Option<String> = self.run("SET NX", cmd).await?;
-            Ok(set.is_some())
-        })
-    }
-
-    fn contains<'a>(&'a self, key: &'a str) -> StoreFuture<'a, bool> {
-        Box::pin(async move {
-            let mut cmd = redis::cmd("EXISTS");
-            cmd.arg(self.key(key));
-            let n: i64 = self.run("EXISTS", cmd).await?;
-            Ok(n > 0)
-        })
-    }
-
-    fn remove<'a>(&'a self, key: &'a str) -> StoreFuture<'a, ()> {
-        Box::pin(async move {
-            let mut cmd = redis::cmd("DEL");
-            cmd.arg(self.key(key));
-            let _: i64 = self.run("DEL", cmd).await?;
-            Ok(())
+            let ms = crate::callbacks::inbox::clamped_ms(ttl);
+            let script = redis::Script::new(REMEMBER);
+            let mut call = script.prepare_invoke();
+            call.key(format!("{}{key}", self.prefix)).arg(value).arg(ms);
+            self.conn.invoke("remember", &call).await
         })
     }
 }

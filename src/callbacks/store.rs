@@ -1,16 +1,16 @@
-//! Where the webhook state lives: [`ReplayStore`], the in-memory default
-//! [`MemoryReplayStore`], and (feature `redis`) `RedisReplayStore`.
+//! Where the verifier's replay memory lives: [`ReplayStore`], the in-memory
+//! default [`MemoryReplayStore`], and (feature `redis`) `RedisReplayStore`.
 //!
-//! Two kinds of keys go into a store, both recorded only **after** a push
-//! has verified, so unauthenticated traffic can neither fill the store nor
-//! evict genuine entries:
+//! A store maps the identity of an authenticated request (its signature) to
+//! a digest of the body it carried, recorded only **after** a push has
+//! verified, so unauthenticated traffic can neither fill the store nor evict
+//! genuine entries. The same signature with the same body again is the same
+//! request retried; with another body it is a replay. Several receiver
+//! instances that share one store (Redis) reject a replay sent to any of
+//! them.
 //!
-//! * `n:<nonce-str>`: replay protection of the [`Verifier`](super::Verifier);
-//! * `d:<dedup key>`: the receiver's de-duplication of messages
-//!   ([`Message::dedup_key`](super::Message::dedup_key)).
-//!
-//! Several receiver instances that share one store (Redis) reject a nonce
-//! replayed to any of them and hand a message to the consumer once.
+//! Pushes themselves, and their de-duplication, live in the
+//! [`Inbox`](super::Inbox).
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -19,15 +19,15 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// The future a [`ReplayStore`] method returns.
+/// The future a [`ReplayStore`] or [`Inbox`](super::Inbox) method returns.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
-/// A store that could not answer (Redis down, a timeout).
+/// A store that could not answer (Redis down, a timeout, a disk error).
 ///
 /// The receiver answers 503 so the platform retries later; a push is never
-/// accepted without its replay check. Carries no credentials or URLs.
+/// acknowledged without being stored. Carries no credentials or URLs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("replay store unavailable: {message}")]
+#[error("store unavailable: {message}")]
 pub struct StoreError {
     message: String,
 }
@@ -46,22 +46,22 @@ impl StoreError {
     }
 }
 
-/// Replay memory and de-duplication set of push receivers, behind one small
-/// trait so that several machines can share them.
+/// The verifier's replay memory, behind one small trait so that several
+/// machines can share it.
 ///
-/// Implementations must make [`insert_if_absent`](Self::insert_if_absent)
-/// atomic: of two concurrent calls with the same key, exactly one gets
-/// `true`.
+/// Implementations must make [`remember`](Self::remember) atomic: of two
+/// concurrent calls with the same key, exactly one records its value and
+/// the other gets that value back.
 pub trait ReplayStore: fmt::Debug + Send + Sync + 'static {
-    /// Records `key` for `ttl` unless it is already recorded: `true` if it
-    /// was absent (now recorded), `false` if it was present.
-    fn insert_if_absent<'a>(&'a self, key: &'a str, ttl: Duration) -> StoreFuture<'a, bool>;
-
-    /// Whether `key` is recorded.
-    fn contains<'a>(&'a self, key: &'a str) -> StoreFuture<'a, bool>;
-
-    /// Forgets `key` (a claim whose delivery could not be completed).
-    fn remove<'a>(&'a self, key: &'a str) -> StoreFuture<'a, ()>;
+    /// Records `key` with `value` for `ttl` unless `key` is already
+    /// recorded: `None` if it was absent (now recorded), else the value
+    /// recorded first.
+    fn remember<'a>(
+        &'a self,
+        key: &'a str,
+        value: &'a str,
+        ttl: Duration,
+    ) -> StoreFuture<'a, Option<String>>;
 }
 
 /// Default byte budget of a [`MemoryReplayStore`]: 4 MiB, about 26,000
@@ -74,21 +74,26 @@ pub const MEMORY_ENTRY_OVERHEAD: usize = 96;
 
 /// The in-memory [`ReplayStore`]: bounded in **bytes**, with per-key expiry.
 ///
-/// Each entry costs `key.len() +` [`MEMORY_ENTRY_OVERHEAD`] bytes of the
-/// budget. When the budget is spent, expired entries go first, then the
-/// oldest. Since only verified pushes are recorded, only the platform's own
-/// traffic can evict entries. Clones share the memory.
+/// Each entry costs `key.len() + value.len() +` [`MEMORY_ENTRY_OVERHEAD`]
+/// bytes of the budget. When the budget is spent, expired entries go first,
+/// then the oldest. Since only verified pushes are recorded, only the
+/// platform's own traffic can evict entries. Clones share the memory.
 #[derive(Clone)]
 pub struct MemoryReplayStore {
     inner: Arc<Mutex<Memory>>,
+}
+
+struct Entry {
+    expiry: Instant,
+    generation: u64,
+    value: Box<str>,
 }
 
 struct Memory {
     max_bytes: usize,
     bytes: usize,
     next_gen: u64,
-    /// key -> (expiry, generation of its queue entry)
-    map: HashMap<Arc<str>, (Instant, u64)>,
+    map: HashMap<Arc<str>, Entry>,
     /// insertion order: (key, generation, cost)
     order: VecDeque<(Arc<str>, u64, usize)>,
 }
@@ -144,18 +149,24 @@ impl MemoryReplayStore {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// [`ReplayStore::insert_if_absent`], synchronously.
-    pub fn insert_now(&self, key: &str, ttl: Duration) -> bool {
-        self.lock().insert(key, ttl, Instant::now())
+    /// [`ReplayStore::remember`], synchronously.
+    pub fn remember_now(&self, key: &str, value: &str, ttl: Duration) -> Option<String> {
+        self.lock().remember(key, value, ttl, Instant::now())
     }
 
-    /// [`ReplayStore::contains`], synchronously.
+    /// Records `key` (with an empty value) unless it is recorded: `true` if
+    /// it was absent.
+    pub fn insert_now(&self, key: &str, ttl: Duration) -> bool {
+        self.remember_now(key, "", ttl).is_none()
+    }
+
+    /// Whether `key` is recorded and unexpired.
     pub fn contains_now(&self, key: &str) -> bool {
         let m = self.lock();
-        m.map.get(key).is_some_and(|(exp, _)| *exp > Instant::now())
+        m.map.get(key).is_some_and(|e| e.expiry > Instant::now())
     }
 
-    /// [`ReplayStore::remove`], synchronously.
+    /// Forgets `key`.
     pub fn remove_now(&self, key: &str) {
         // The queue entry stays (and keeps its cost) until it reaches the
         // front; its generation no longer matches the map.
@@ -164,20 +175,23 @@ impl MemoryReplayStore {
 }
 
 impl Memory {
-    fn insert(&mut self, key: &str, ttl: Duration, now: Instant) -> bool {
-        if let Some((exp, _)) = self.map.get(key)
-            && *exp > now
+    fn remember(&mut self, key: &str, value: &str, ttl: Duration, now: Instant) -> Option<String> {
+        if let Some(e) = self.map.get(key)
+            && e.expiry > now
         {
-            return false;
+            return Some(e.value.to_string());
         }
-        let cost = key.len().saturating_add(MEMORY_ENTRY_OVERHEAD);
+        let cost = key
+            .len()
+            .saturating_add(value.len())
+            .saturating_add(MEMORY_ENTRY_OVERHEAD);
         // Drop dead queue entries (removed, re-inserted or expired) from the
         // front, then the oldest live ones while over budget.
         while let Some((k, generation, c)) = self.order.front() {
-            let live = self.map.get(k).filter(|(_, g)| g == generation);
+            let live = self.map.get(k).filter(|e| e.generation == *generation);
             let dead = match live {
                 None => true,
-                Some((exp, _)) => *exp <= now,
+                Some(e) => e.expiry <= now,
             };
             let over = self.bytes.saturating_add(cost) > self.max_bytes;
             if !(dead || over) {
@@ -185,7 +199,7 @@ impl Memory {
             }
             let c = *c;
             if let Some((k, generation, _)) = self.order.pop_front()
-                && self.map.get(&k).is_some_and(|(_, g)| *g == generation)
+                && self.map.get(&k).is_some_and(|e| e.generation == generation)
             {
                 self.map.remove(&k);
             }
@@ -197,36 +211,38 @@ impl Memory {
         let expiry = now
             .checked_add(ttl)
             .unwrap_or(now + Duration::from_secs(100 * 365 * 86_400));
-        self.map.insert(k.clone(), (expiry, generation));
+        self.map.insert(
+            k.clone(),
+            Entry {
+                expiry,
+                generation,
+                value: value.into(),
+            },
+        );
         self.order.push_back((k, generation, cost));
         self.bytes = self.bytes.saturating_add(cost);
-        true
+        None
     }
 }
 
 impl ReplayStore for MemoryReplayStore {
-    fn insert_if_absent<'a>(&'a self, key: &'a str, ttl: Duration) -> StoreFuture<'a, bool> {
-        let r = self.insert_now(key, ttl);
+    fn remember<'a>(
+        &'a self,
+        key: &'a str,
+        value: &'a str,
+        ttl: Duration,
+    ) -> StoreFuture<'a, Option<String>> {
+        let r = self.remember_now(key, value, ttl);
         Box::pin(std::future::ready(Ok(r)))
-    }
-
-    fn contains<'a>(&'a self, key: &'a str) -> StoreFuture<'a, bool> {
-        let r = self.contains_now(key);
-        Box::pin(std::future::ready(Ok(r)))
-    }
-
-    fn remove<'a>(&'a self, key: &'a str) -> StoreFuture<'a, ()> {
-        self.remove_now(key);
-        Box::pin(std::future::ready(Ok(())))
     }
 }
 
-/// Runs a store future that is expected to be ready at once (the in-memory
+/// Runs a future that is expected to be ready at once (the in-memory
 /// store); `None` if it is not (a networked store in a synchronous call).
-pub(crate) fn now_or_never<T>(fut: StoreFuture<'_, T>) -> Option<Result<T, StoreError>> {
-    let mut fut = fut;
+pub(crate) fn now_or_never<F: Future>(fut: F) -> Option<F::Output> {
+    let fut = std::pin::pin!(fut);
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    match fut.as_mut().poll(&mut cx) {
+    match fut.poll(&mut cx) {
         std::task::Poll::Ready(r) => Some(r),
         std::task::Poll::Pending => None,
     }
@@ -268,6 +284,20 @@ mod tests {
             s.insert_now("x", HOUR);
             assert!(s.bytes() <= budget);
         }
+    }
+
+    #[test]
+    fn the_first_value_is_kept_and_returned() {
+        let s = MemoryReplayStore::new(10_000);
+        assert_eq!(s.remember_now("n", "body-a", HOUR), None);
+        assert_eq!(
+            s.remember_now("n", "body-b", HOUR).as_deref(),
+            Some("body-a")
+        );
+        assert_eq!(
+            s.remember_now("n", "body-a", HOUR).as_deref(),
+            Some("body-a")
+        );
     }
 
     #[test]

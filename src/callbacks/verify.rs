@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, KeyInit, Mac};
 use http::StatusCode;
-use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use http::header::{AUTHORIZATION, HeaderMap, HeaderName};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
@@ -15,9 +15,7 @@ use super::store::{
 };
 use super::{CallbackError, Message};
 use crate::credentials::Credentials;
-use crate::signing::{
-    self, HEADER_ACCESS_KEY, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, HEADER_USER_ID,
-};
+use crate::signing::{self, HEADER_ACCESS_KEY, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP};
 
 /// The `Authorization` header carrying `HEX(HMAC-SHA256(base, AccessSecret))`.
 pub const HEADER_AUTHORIZATION: HeaderName = AUTHORIZATION;
@@ -95,22 +93,33 @@ pub enum AuthorizationBase {
     BodyTimestamp,
     /// The `timestamp` header, the `nonce-str` header, then the raw body.
     TimestampNonceBody,
+    /// The envelope's `messageBody` value only, as the platform built it: the
+    /// string it holds when it is a JSON string (as in the docs' samples),
+    /// else its raw JSON text as sent. The message manual
+    /// (<https://doc-cnv2.pandapon.com/doc-6521894>, 消息签名) says the
+    /// platform digest-signs "the message body" (消息体), which may mean this
+    /// value rather than the whole POST body. **INFERRED**, like the default.
+    MessageBody,
 }
 
 impl AuthorizationBase {
     /// Every candidate, the default first.
-    pub const CANDIDATES: [AuthorizationBase; 5] = [
+    pub const CANDIDATES: [AuthorizationBase; 6] = [
         AuthorizationBase::Body,
         AuthorizationBase::TimestampBody,
         AuthorizationBase::TimestampNewlineBody,
         AuthorizationBase::BodyTimestamp,
         AuthorizationBase::TimestampNonceBody,
+        AuthorizationBase::MessageBody,
     ];
 
     /// Whether this base covers the `timestamp` header (then a push signed
     /// only by `Authorization` has an authenticated timestamp).
     pub fn covers_timestamp(self) -> bool {
-        !matches!(self, AuthorizationBase::Body)
+        !matches!(
+            self,
+            AuthorizationBase::Body | AuthorizationBase::MessageBody
+        )
     }
 
     /// Whether this base covers the `nonce-str` header.
@@ -126,18 +135,23 @@ impl AuthorizationBase {
             AuthorizationBase::TimestampNewlineBody => "TimestampNewlineBody",
             AuthorizationBase::BodyTimestamp => "BodyTimestamp",
             AuthorizationBase::TimestampNonceBody => "TimestampNonceBody",
+            AuthorizationBase::MessageBody => "MessageBody",
         }
     }
 
     /// HMAC-SHA256 over this base; `None` when a header it needs is absent.
-    fn mac(
+    pub(super) fn mac(
         self,
         secret: &[u8],
         timestamp: Option<&str>,
         nonce: Option<&str>,
         body: &[u8],
     ) -> Option<[u8; 32]> {
+        if self == AuthorizationBase::MessageBody {
+            return hmac_sha256(secret, &message_body_bytes(body)?);
+        }
         let parts: [&[u8]; 3] = match self {
+            AuthorizationBase::MessageBody => return None,
             AuthorizationBase::Body => [authorization_base(body), b"", b""],
             AuthorizationBase::TimestampBody => [timestamp?.as_bytes(), body, b""],
             AuthorizationBase::TimestampNewlineBody => [timestamp?.as_bytes(), b"\n", body],
@@ -157,7 +171,7 @@ impl fmt::Display for AuthorizationBase {
 }
 
 /// HMAC-SHA256 of `data` with `secret` as the key.
-fn hmac_sha256(secret: &[u8], data: &[u8]) -> Option<[u8; 32]> {
+pub(super) fn hmac_sha256(secret: &[u8], data: &[u8]) -> Option<[u8; 32]> {
     hmac_sha256_parts(secret, &[data])
 }
 
@@ -380,11 +394,24 @@ impl fmt::Debug for Verifier {
     }
 }
 
-/// What a push proved, before its nonce is recorded.
+/// What a push proved, before its replay identity is recorded.
 pub(crate) struct Checked {
     pub(crate) message: Message,
-    /// The nonce, when it is authenticated (and so will be recorded).
-    pub(crate) nonce: Option<String>,
+    /// The replay identity: the signature that authenticated the timestamp
+    /// and nonce, normalised (`None` when nothing authenticates them).
+    pub(crate) replay_id: Option<String>,
+    /// A digest of the body, recorded with the replay identity.
+    pub(crate) body_digest: String,
+}
+
+/// What recording a push's replay identity found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Seen {
+    /// First use of this signature (or nothing to record).
+    New,
+    /// The same signature with the same body: the same request again (a
+    /// retry, or a replay of it that de-duplication absorbs).
+    SameRequest,
 }
 
 static HEADER_ONLY_WARNING: Once = Once::new();
@@ -515,22 +542,15 @@ impl Verifier {
         now: SystemTime,
     ) -> Result<Message, Rejection> {
         let checked = self.check(headers, body, now)?;
-        if let (Some(nonce), Some(store)) = (&checked.nonce, &self.store) {
-            let key = nonce_key(nonce);
-            let fut = store.insert_if_absent(&key, self.nonce_ttl());
-            match now_or_never(fut) {
-                Some(Ok(true)) => {}
-                Some(Ok(false)) => return Err(Rejection::Replay),
-                Some(Err(e)) => return Err(e.into()),
-                None => {
-                    return Err(StoreError::new(
-                        "the replay store is asynchronous: use Verifier::verify_async",
-                    )
-                    .into());
-                }
-            }
+        match now_or_never(self.record(&checked)) {
+            Some(Ok(Seen::New)) => Ok(checked.message),
+            Some(Ok(Seen::SameRequest)) => Err(Rejection::Replay),
+            Some(Err(e)) => Err(e),
+            None => Err(StoreError::new(
+                "the replay store is asynchronous: use Verifier::verify_async",
+            )
+            .into()),
         }
-        Ok(checked.message)
     }
 
     /// Authenticates a push and parses its body, with any replay store.
@@ -544,20 +564,32 @@ impl Verifier {
         body: &[u8],
     ) -> Result<Message, Rejection> {
         let checked = self.check(headers, body, SystemTime::now())?;
-        self.record_nonce(&checked).await?;
-        Ok(checked.message)
+        match self.record(&checked).await? {
+            Seen::New => Ok(checked.message),
+            Seen::SameRequest => Err(Rejection::Replay),
+        }
     }
 
-    /// Records the nonce of a checked push: [`Rejection::Replay`] if it
-    /// was seen before.
-    pub(crate) async fn record_nonce(&self, checked: &Checked) -> Result<(), Rejection> {
-        if let (Some(nonce), Some(store)) = (&checked.nonce, &self.store) {
-            let key = nonce_key(nonce);
-            if !store.insert_if_absent(&key, self.nonce_ttl()).await? {
-                return Err(Rejection::Replay);
-            }
+    /// Records the replay identity of a checked push with its body digest.
+    ///
+    /// The identity is the signature that covers the timestamp and the
+    /// nonce, not the `nonce-str` header: moving digits between the
+    /// `timestamp` and `nonce-str` headers (a 13-digit millisecond timestamp
+    /// re-split into a 10-digit one and a "new" nonce) keeps the signature
+    /// and so is still a replay. The same signature with another body is a
+    /// [`Rejection::Replay`]; with the same body it is [`Seen::SameRequest`].
+    pub(crate) async fn record(&self, checked: &Checked) -> Result<Seen, Rejection> {
+        let (Some(id), Some(store)) = (&checked.replay_id, &self.store) else {
+            return Ok(Seen::New);
+        };
+        match store
+            .remember(id, &checked.body_digest, self.nonce_ttl())
+            .await?
+        {
+            None => Ok(Seen::New),
+            Some(digest) if digest == checked.body_digest => Ok(Seen::SameRequest),
+            Some(_) => Err(Rejection::Replay),
         }
-        Ok(())
     }
 
     fn nonce_ttl(&self) -> Duration {
@@ -593,7 +625,8 @@ impl Verifier {
                 }
                 return Ok(Checked {
                     message: Message::from_slice(body)?,
-                    nonce: None,
+                    replay_id: None,
+                    body_digest: body_digest(body),
                 });
             }
             if !(self.accept_request_signature_only || self.accept_unsigned) {
@@ -623,47 +656,44 @@ impl Verifier {
                 });
             }
         }
-        if let Some(auth) = authorization {
-            self.check_authorization(auth, timestamp, nonce, body)?;
-        }
+        let tag = match authorization {
+            Some(auth) => Some(self.check_authorization(auth, timestamp, nonce, body, now)?),
+            None => None,
+        };
         match timestamp {
             Some(ts) => self.check_timestamp(ts, now)?,
             None if self.require_timestamp => return Err(Rejection::MissingHeader("timestamp")),
             None => {}
         }
-        // Only an authenticated nonce is recorded: one covered by the
-        // request-style signature (verified above) or by the Authorization
-        // base. An unauthenticated nonce protects nothing, and recording it
-        // would let anyone holding one genuine push fill the store.
-        let nonce_authenticated =
-            signature.is_some() || (authorization.is_some() && self.base.covers_nonce());
+        // The replay identity is the signature that authenticates the
+        // nonce: the request-style signature (verified above), or the
+        // Authorization tag when its base covers the nonce. An
+        // unauthenticated nonce protects nothing, and recording it would let
+        // anyone holding one genuine push fill the store. Hex is normalised
+        // to lower case, so a change of case is not a new identity.
+        let replay_id = match (signature, tag) {
+            (Some(sig), _) => Some(format!("s:{}", sig.to_ascii_lowercase())),
+            (None, Some(tag)) if self.base.covers_nonce() => {
+                Some(format!("a:{}", hex::encode(tag)))
+            }
+            _ => None,
+        };
         Ok(Checked {
             message: Message::from_slice(body)?,
-            nonce: nonce.filter(|_| nonce_authenticated).map(str::to_owned),
+            replay_id,
+            body_digest: body_digest(body),
         })
     }
 
-    /// Forgets the nonce [`Verifier::record_nonce`] recorded for a push
-    /// whose delivery could not be completed (the receiver answered 503), so
-    /// that a retry of the very same request is not taken for a replay. Only
-    /// a nonce this push recorded is forgotten, never one named by an
-    /// unauthenticated header.
-    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
-    pub(crate) async fn forget_nonce(&self, recorded: Option<&str>) {
-        if let (Some(nonce), Some(store)) = (recorded, &self.store)
-            && let Err(e) = store.remove(&nonce_key(nonce)).await
-        {
-            tracing::warn!(error = %e, "could not forget the nonce of an undelivered push");
-        }
-    }
-
+    /// Checks `Authorization` and returns its tag.
     fn check_authorization(
         &self,
         value: &str,
         timestamp: Option<&str>,
         nonce: Option<&str>,
         body: &[u8],
-    ) -> Result<(), Rejection> {
+        now: SystemTime,
+    ) -> Result<[u8; 32], Rejection> {
         let bad = Rejection::BadSignature {
             scheme: SignatureScheme::Authorization,
         };
@@ -684,9 +714,9 @@ impl Verifier {
                 .is_some_and(|expected| bool::from(expected.ct_eq(&got)))
         };
         if matches(self.base) {
-            return Ok(());
+            return Ok(got);
         }
-        if body.len() <= DIAGNOSE_MAX_BODY
+        if self.diagnosable(timestamp, body, now)
             && let Some(other) = AuthorizationBase::CANDIDATES
                 .into_iter()
                 .find(|b| *b != self.base && matches(*b))
@@ -708,6 +738,36 @@ impl Verifier {
             return Err(Rejection::MissingHeader("nonce-str"));
         }
         Err(bad)
+    }
+
+    /// Whether a mismatching `Authorization` may be tried against the other
+    /// bases. Only when the attacker cannot move bytes across a base's
+    /// boundaries: the `timestamp` header is a timestamp within the window
+    /// (digits only), and the body is a message envelope (a JSON object:
+    /// it starts with `{`, so no digits can be moved out of it into the
+    /// timestamp, nor from the timestamp into it) whose `messageBody` is not
+    /// itself an envelope (a captured push wrapped as the `messageBody` of
+    /// another). Otherwise a captured genuine push, re-split, could steer the
+    /// advice towards a base that breaks every genuine push.
+    fn diagnosable(&self, timestamp: Option<&str>, body: &[u8], now: SystemTime) -> bool {
+        if body.len() > DIAGNOSE_MAX_BODY {
+            return false;
+        }
+        if let Some(ts) = timestamp
+            && self.check_timestamp(ts, now).is_err()
+        {
+            return false;
+        }
+        let trimmed = body.trim_ascii();
+        if !(trimmed.starts_with(b"{") && trimmed.ends_with(b"}"))
+            || Message::from_slice(body).is_err()
+        {
+            return false;
+        }
+        match message_body_bytes(body) {
+            Some(inner) => Message::from_slice(&inner).is_err(),
+            None => true,
+        }
     }
 
     fn check_timestamp(&self, ts: &str, now: SystemTime) -> Result<(), Rejection> {
@@ -748,9 +808,32 @@ fn header<'a>(
     }
 }
 
-/// The store key of a nonce.
-fn nonce_key(nonce: &str) -> String {
-    format!("n:{nonce}")
+/// A digest of a body, recorded with its replay identity: 32 hex digits of
+/// its SHA-256.
+fn body_digest(body: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = Sha256::digest(body);
+    hex::encode(digest.get(..16).unwrap_or(&digest))
+}
+
+/// The bytes of the envelope's `messageBody` value as the platform built
+/// them: for a JSON string, the string it holds; for any other value, its
+/// raw JSON text as sent. `None` when the body has no `messageBody`.
+fn message_body_bytes(body: &[u8]) -> Option<Vec<u8>> {
+    #[derive(serde::Deserialize)]
+    struct Outer<'a> {
+        #[serde(rename = "messageBody", borrow)]
+        message_body: Option<&'a serde_json::value::RawValue>,
+    }
+    let outer: Outer<'_> = serde_json::from_slice(body).ok()?;
+    let raw = outer.message_body?.get();
+    if raw.starts_with('"') {
+        serde_json::from_str::<String>(raw)
+            .ok()
+            .map(String::into_bytes)
+    } else {
+        Some(raw.as_bytes().to_vec())
+    }
 }
 
 /// At most [`MAX_NONCE_LEN`] bytes of ASCII letters, digits, `-` and `_`.
@@ -759,105 +842,6 @@ fn valid_nonce(nonce: &str) -> bool {
         && nonce
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-/// Signs a push body the way the platform would, with the current time and
-/// a fresh nonce: use it to test your own receiver.
-///
-/// The headers are `Authorization` (upper-case hex HMAC-SHA256 over
-/// [`authorization_base`]), the request-style `access-key`, `timestamp`
-/// (milliseconds), `nonce-str`, `user-id`, `signature`, and
-/// `content-type: application/json`.
-pub fn sign_push(credentials: &Credentials, body: &[u8]) -> HeaderMap {
-    let signed = signing::SignedHeaders::new(credentials, signing::TimestampUnit::Millis);
-    let mut headers = authorization_headers(credentials, body);
-    // The same code path the client uses to sign its requests.
-    if let (Ok(ak), Ok(uid)) = (
-        HeaderValue::from_str(credentials.access_key()),
-        HeaderValue::from_str(credentials.user_id()),
-    ) {
-        signed.apply(&mut headers, &ak, &uid);
-    }
-    headers
-}
-
-/// [`sign_push`] with a given `timestamp` header value and nonce (tests of
-/// stale timestamps and replays). A value that cannot be a header is left
-/// out.
-pub fn sign_push_with(
-    credentials: &Credentials,
-    body: &[u8],
-    timestamp: &str,
-    nonce: &str,
-) -> HeaderMap {
-    let mut headers = authorization_headers(credentials, body);
-    let signature = signing::sign(
-        credentials.access_key(),
-        timestamp,
-        nonce,
-        credentials.access_secret(),
-    );
-    for (name, value) in [
-        (HEADER_ACCESS_KEY, credentials.access_key()),
-        (HEADER_TIMESTAMP, timestamp),
-        (HEADER_NONCE, nonce),
-        (HEADER_USER_ID, credentials.user_id()),
-        (HEADER_SIGNATURE, signature.as_str()),
-    ] {
-        if let Ok(v) = HeaderValue::from_str(value) {
-            headers.insert(name, v);
-        }
-    }
-    headers
-}
-
-/// `Authorization` and `content-type` for a push body.
-fn authorization_headers(credentials: &Credentials, body: &[u8]) -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    if let Some(tag) = hmac_sha256(
-        credentials.access_secret().as_bytes(),
-        authorization_base(body),
-    ) && let Ok(v) = HeaderValue::from_str(&hex::encode_upper(tag))
-    {
-        headers.insert(HEADER_AUTHORIZATION, v);
-    }
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers
-}
-
-/// [`sign_push`] with the `Authorization` HMAC over another
-/// [`AuthorizationBase`] (computed from the fresh `timestamp` and
-/// `nonce-str` headers): test a receiver configured for that base, or see
-/// the mismatch diagnosis at work.
-pub fn sign_push_with_base(
-    credentials: &Credentials,
-    body: &[u8],
-    base: AuthorizationBase,
-) -> HeaderMap {
-    let mut headers = sign_push(credentials, body);
-    let value = |name: &HeaderName| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let (ts, nonce) = (value(&HEADER_TIMESTAMP), value(&HEADER_NONCE));
-    match base.mac(
-        credentials.access_secret().as_bytes(),
-        ts.as_deref(),
-        nonce.as_deref(),
-        body,
-    ) {
-        Some(tag) => {
-            if let Ok(v) = HeaderValue::from_str(&hex::encode_upper(tag)) {
-                headers.insert(HEADER_AUTHORIZATION, v);
-            }
-        }
-        None => {
-            headers.remove(HEADER_AUTHORIZATION);
-        }
-    }
-    headers
 }
 
 #[cfg(test)]

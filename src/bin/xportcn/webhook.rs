@@ -2,13 +2,17 @@
 
 use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Subcommand};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Value, json};
 use xportcn::callbacks::axum::{Receiver, ServeConfig, serve};
-use xportcn::callbacks::{Ali1688PriceModify, Message, Verifier};
+use xportcn::callbacks::{
+    Ali1688PriceModify, Consumer, Inbox, MemoryInbox, Message, RedisInbox, RedisReplayStore,
+    SqliteInbox, Verifier,
+};
 
 use crate::{Failure, Global, config, write_line};
 
@@ -17,8 +21,83 @@ use crate::{Failure, Global, config, write_line};
 pub enum WebhookCommand {
     /// Says whether a saved push verifies; prints its message type if so.
     Verify(VerifyArgs),
-    /// Receives pushes and prints each verified message as one JSON line.
+    /// Receives pushes: each verified push is stored in the inbox before it
+    /// is answered 200, then printed as one JSON line and acked.
     Listen(ListenArgs),
+    /// Prints the pushes waiting in an inbox, one JSON line each, and acks
+    /// each once printed (for receivers started with `listen --no-consume`).
+    Consume(ConsumeArgs),
+}
+
+/// Where pushes are stored: `sqlite:PATH`, `redis://...` (or `rediss://`),
+/// or `memory`.
+#[derive(Debug, Args)]
+pub struct InboxArgs {
+    /// The inbox: `sqlite:PATH` (the default, `sqlite:xportcn-inbox.sqlite3`
+    /// in the working directory: durable on one machine), `redis://HOST:PORT/DB`
+    /// (several machines; `rediss://` for TLS), or `memory` (for tests: loses
+    /// acknowledged pushes when the process stops).
+    #[arg(long, value_name = "sqlite:PATH|redis://...|memory", default_value = DEFAULT_INBOX,
+          env = "XPORTCN_INBOX", hide_env_values = true)]
+    inbox: String,
+}
+
+/// The inbox without `--inbox`.
+const DEFAULT_INBOX: &str = "sqlite:xportcn-inbox.sqlite3";
+
+/// An opened inbox and, for Redis, the replay store shared with it.
+struct Opened {
+    inbox: Arc<dyn Inbox>,
+    replay: Option<Arc<RedisReplayStore>>,
+    what: String,
+}
+
+impl InboxArgs {
+    fn open(&self) -> Result<Opened, Failure> {
+        let spec = self.inbox.trim();
+        let store_failure = |e: xportcn::callbacks::StoreError| -> Failure {
+            config(format!("--inbox: {e}")).into()
+        };
+        if let Some(path) = spec.strip_prefix("sqlite:") {
+            if path.is_empty() {
+                return Err(config("--inbox sqlite:PATH needs a path").into());
+            }
+            let inbox = SqliteInbox::open(path).map_err(store_failure)?;
+            return Ok(Opened {
+                inbox: Arc::new(inbox),
+                replay: None,
+                what: format!("sqlite:{path}"),
+            });
+        }
+        if spec.starts_with("redis://") || spec.starts_with("rediss://") {
+            let inbox = RedisInbox::open(spec).map_err(store_failure)?;
+            let replay = RedisReplayStore::open(spec).map_err(store_failure)?;
+            return Ok(Opened {
+                inbox: Arc::new(inbox),
+                replay: Some(Arc::new(replay)),
+                // The URL may hold a password: never printed.
+                what: "redis".to_owned(),
+            });
+        }
+        if spec == "memory" {
+            return Ok(Opened {
+                inbox: Arc::new(MemoryInbox::new()),
+                replay: None,
+                what: "memory (acknowledged pushes are lost if this process stops)".to_owned(),
+            });
+        }
+        Err(config("--inbox takes sqlite:PATH, redis://..., rediss://... or memory").into())
+    }
+}
+
+/// `xportcn webhook consume`.
+#[derive(Debug, Args)]
+pub struct ConsumeArgs {
+    #[command(flatten)]
+    inbox: InboxArgs,
+    /// This consumer's name (Redis: its name in the consumer group).
+    #[arg(long)]
+    name: Option<String>,
 }
 
 /// `xportcn webhook verify`.
@@ -55,6 +134,12 @@ pub struct ListenArgs {
     /// Address to bind.
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     bind: IpAddr,
+    #[command(flatten)]
+    inbox: InboxArgs,
+    /// Only receive and store: consume with `xportcn webhook consume` (or
+    /// your own `Consumer`), in this process or another.
+    #[arg(long)]
+    no_consume: bool,
 }
 
 /// Runs a webhook subcommand.
@@ -62,6 +147,17 @@ pub async fn run(global: &Global, cmd: WebhookCommand) -> Result<(), Failure> {
     match cmd {
         WebhookCommand::Verify(args) => verify(global, &args),
         WebhookCommand::Listen(args) => listen(global, &args).await,
+        WebhookCommand::Consume(args) => {
+            let opened = args.inbox.open()?;
+            let mut consumer = Consumer::new(opened.inbox);
+            if let Some(name) = &args.name {
+                consumer = consumer.name(name.clone());
+            }
+            tokio::select! {
+                consumed = consume(consumer) => consumed,
+                _ = tokio::signal::ctrl_c() => Ok(()),
+            }
+        }
     }
 }
 
@@ -115,8 +211,12 @@ async fn listen(global: &Global, args: &ListenArgs) -> Result<(), Failure> {
     if !args.path.starts_with('/') {
         return Err(config(format!("--path {:?} must start with '/'", args.path)).into());
     }
-    let verifier = Verifier::new(global.credentials()?);
-    let (router, mut deliveries) = Receiver::new(verifier).build();
+    let mut verifier = Verifier::new(global.credentials()?);
+    let opened = args.inbox.open()?;
+    if let Some(replay) = opened.replay.clone() {
+        verifier = verifier.replay_store(replay);
+    }
+    let router = Receiver::new(verifier, opened.inbox.clone()).router();
     let app = if args.path == "/" {
         router
     } else {
@@ -130,13 +230,12 @@ async fn listen(global: &Global, args: &ListenArgs) -> Result<(), Failure> {
         .local_addr()
         .map_err(Failure::io("cannot read the listening address"))?;
     eprintln!("listening on http://{local}{}", args.path);
+    eprintln!("inbox: {}", opened.what);
     let printer = async {
-        while let Some(delivery) = deliveries.recv().await {
-            let mut line = message_json(&delivery.message);
-            line["dedupKey"] = Value::String(delivery.dedup_key);
-            write_line(&line.to_string())?;
+        if args.no_consume {
+            std::future::pending::<()>().await;
         }
-        Ok::<(), Failure>(())
+        consume(Consumer::new(opened.inbox)).await
     };
     tokio::select! {
         served = serve(listener, app, ServeConfig::default()) => {
@@ -144,6 +243,28 @@ async fn listen(global: &Global, args: &ListenArgs) -> Result<(), Failure> {
         }
         printed = printer => printed,
         _ = tokio::signal::ctrl_c() => Ok(()),
+    }
+}
+
+/// The consume pipeline: next → handle (print one JSON line) → ack.
+async fn consume(mut consumer: Consumer) -> Result<(), Failure> {
+    loop {
+        let delivery = match consumer.next().await {
+            Ok(delivery) => delivery,
+            Err(e) => {
+                eprintln!("inbox: {e}; retrying");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            }
+        };
+        let mut line = message_json(&delivery.message);
+        line["dedupKey"] = Value::String(delivery.dedup_key.clone());
+        line["attempt"] = Value::from(delivery.attempt);
+        write_line(&line.to_string())?;
+        if let Err(e) = delivery.ack().await {
+            // Delivered again later: a duplicate line, never a lost one.
+            eprintln!("inbox: ack failed ({e}); the push will be printed again");
+        }
     }
 }
 
