@@ -17,7 +17,7 @@
 //!   numbers with a fraction (exact text); `i64`, `bool`, `String`
 //!   otherwise; a string with numbers mixed in stays `String` (read
 //!   leniently); a field seen only as `null`, or with mixed objects and
-//!   values, is [`RawJson`](crate::model::RawJson);
+//!   values, is [`JsonValue`](crate::model::JsonValue);
 //! - Rust field names in snake_case from the wire names, as every model of
 //!   the SDK has them, with `#[model(rename = "..")]` where the camelCase
 //!   rule would not give the wire name back (snake_case keys, `ID`,
@@ -139,7 +139,11 @@ pub fn generate(name: &str, data: &Value, source: &str) -> Result<String, Genera
         );
     }
     out.push('\n');
-    out.push_str("use xportcn::model::model;\n");
+    if g.used.contains("JsonValue") {
+        out.push_str("use xportcn::model::{JsonValue, model};\n");
+    } else {
+        out.push_str("use xportcn::model::model;\n");
+    }
     let uses: Vec<&str> = ["Decimal", "Id"]
         .into_iter()
         .filter(|t| g.used.contains(*t))
@@ -152,9 +156,6 @@ pub fn generate(name: &str, data: &Value, source: &str) -> Result<String, Genera
         many => {
             let _ = writeln!(out, "use xportcn::types::{{{}}};", many.join(", "));
         }
-    }
-    if g.used.contains("RawJson") {
-        out.push_str("use xportcn::model::RawJson;\n");
     }
     for s in &g.structs {
         out.push('\n');
@@ -294,8 +295,24 @@ struct Generator {
 
 /// Names the generated file uses or that a reader would confuse.
 const RESERVED_TYPES: &[&str] = &[
-    "Id", "Decimal", "RawJson", "Option", "Vec", "String", "Box", "Result", "Extra", "Fen", "Yuan",
-    "Timestamp", "Default", "Self", "Some", "None", "Ok", "Err",
+    "Id",
+    "Decimal",
+    "JsonValue",
+    "Option",
+    "Vec",
+    "String",
+    "Box",
+    "Result",
+    "Extra",
+    "Fen",
+    "Yuan",
+    "Timestamp",
+    "Default",
+    "Self",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
 ];
 
 impl Generator {
@@ -353,8 +370,8 @@ impl Generator {
         if shape.only_arrays() {
             let elem = shape.array.as_deref().map_or(&EMPTY, |e| e);
             if elem.array.is_some() {
-                self.used.insert("RawJson");
-                return "Vec<RawJson>".to_owned();
+                self.used.insert("JsonValue");
+                return "Vec<JsonValue>".to_owned();
             }
             let item_path = format!("{path}[]");
             return match self.kind(parent, &singular(wire), wire, elem, &item_path, source) {
@@ -437,7 +454,7 @@ fn scalar_type(wire: &str, s: &Shape) -> &'static str {
     let seen_scalar = s.scalar() || s.empty;
     if nested || !seen_scalar {
         // Objects mixed with values, or nothing but null / an empty list.
-        return "RawJson";
+        return "JsonValue";
     }
     let numbers_or_digits = !s.boolean && !s.float && !s.text;
     if numbers_or_digits && (s.big || (is_id_key(wire) && (s.int || s.digits))) {
@@ -479,8 +496,18 @@ fn singular(key: &str) -> String {
             }
         }
     }
-    if key.len() > 3 && key.ends_with('s') && !key.ends_with("ss") {
-        return key[..key.len() - 1].to_owned();
+    if key.len() > 3 {
+        if let Some(stem) = key.strip_suffix("ies") {
+            return format!("{stem}y");
+        }
+        for suffix in ["sses", "xes", "ches", "shes"] {
+            if key.ends_with(suffix) {
+                return key[..key.len() - 2].to_owned();
+            }
+        }
+        if key.ends_with('s') && !key.ends_with("ss") {
+            return key[..key.len() - 1].to_owned();
+        }
     }
     key.to_owned()
 }
@@ -639,7 +666,10 @@ mod tests {
         assert!(out.contains("pub qty: Option<i64>,"));
         assert!(out.contains("pub offer_map_id: Option<Id>,"));
         assert!(out.contains("pub refund_ids: Vec<Id>,"));
-        assert!(out.contains("pub paid: Option<i64>,"), "`paid` is not an id: {out}");
+        assert!(
+            out.contains("pub paid: Option<i64>,"),
+            "`paid` is not an id: {out}"
+        );
         assert!(out.contains("use xportcn::types::Id;"));
     }
 
@@ -660,6 +690,17 @@ mod tests {
         assert!(sku.contains("pub price: Option<String>,"), "{sku}");
         assert!(out.contains("pub tags: Vec<String>,"));
         assert!(out.contains("/// `data.skuList[]` of `test`."));
+        let out = generated(json!({"properties": [{}], "addresses": [{}], "boxes": [{}]}));
+        for s in ["Property", "Address", "Box"] {
+            assert!(
+                out.contains(&format!("pub struct {s} {{")) || s == "Box",
+                "{out}"
+            );
+        }
+        assert!(
+            out.contains("pub boxes: Vec<AnswerBox>,"),
+            "a reserved name: {out}"
+        );
     }
 
     #[test]
@@ -668,13 +709,13 @@ mod tests {
             "remark": null, "items": [], "odd": [1, {"a": 1}], "grid": [[1]], "flag": true,
             "maybe": [null, {"a": 1}]
         }));
-        assert!(out.contains("pub remark: Option<RawJson>,"), "{out}");
-        assert!(out.contains("pub items: Vec<RawJson>,"));
-        assert!(out.contains("pub odd: Vec<RawJson>,"));
-        assert!(out.contains("pub grid: Vec<RawJson>,"));
+        assert!(out.contains("pub remark: Option<JsonValue>,"), "{out}");
+        assert!(out.contains("pub items: Vec<JsonValue>,"));
+        assert!(out.contains("pub odd: Vec<JsonValue>,"));
+        assert!(out.contains("pub grid: Vec<JsonValue>,"));
         assert!(out.contains("pub flag: Option<bool>,"));
         assert!(out.contains("pub maybe: Vec<Maybe>,"), "{out}");
-        assert!(out.contains("use xportcn::model::RawJson;"));
+        assert!(out.contains("use xportcn::model::{JsonValue, model};"));
     }
 
     #[test]
@@ -685,7 +726,10 @@ mod tests {
         }));
         assert!(out.contains("pub r#type: Option<i64>,"), "{out}");
         // `self_` and `extra_` are read as `self` and `extra` by the camelCase rule.
-        assert!(out.contains("in the sample.\n    pub self_: Option<i64>,"), "{out}");
+        assert!(
+            out.contains("in the sample.\n    pub self_: Option<i64>,"),
+            "{out}"
+        );
         assert!(out.contains("in the sample.\n    pub extra_: Option<i64>,"));
         assert!(out.contains("#[model(rename = \"mobile_phone\")]\n    pub mobile_phone:"));
         assert!(out.contains("#[model(rename = \"orderID\")]\n    pub order_id: Option<Id>"));

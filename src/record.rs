@@ -324,8 +324,7 @@ impl Exchange {
     pub fn read(path: &Path) -> Result<Exchange, Error> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
-        Exchange::from_json(&text)
-            .map_err(|e| Error::Config(format!("{}: {e}", path.display())))
+        Exchange::from_json(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))
     }
 
     /// Reads an exchange from its JSON text.
@@ -458,7 +457,13 @@ impl Recorder {
             .as_deref()
             .unwrap_or("raw")
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         let stem = format!(
             "{id}-{:013}-{}-{n:06}",
@@ -548,8 +553,24 @@ mod tests {
         let creds = Credentials::new("AK-unit-key", "SK-unit-secret", "2100009999999");
         let rec = Recorder::new(dir.clone(), &creds);
         let body = br#"{"code":200,"data":{"owner":2100009999999,"note":"key AK-unit-key"}}"#;
-        rec.record(Exchange::new(Some("TB-P8"), "GET", "/p", "", None, 200, body));
-        rec.record(Exchange::new(Some("TB-P8"), "GET", "/p", "", None, 200, body));
+        rec.record(Exchange::new(
+            Some("TB-P8"),
+            "GET",
+            "/p",
+            "",
+            None,
+            200,
+            body,
+        ));
+        rec.record(Exchange::new(
+            Some("TB-P8"),
+            "GET",
+            "/p",
+            "",
+            None,
+            200,
+            body,
+        ));
         let files = Exchange::read_dir(&dir).unwrap();
         assert_eq!(files.len(), 2);
         for f in std::fs::read_dir(&dir).unwrap() {
@@ -559,9 +580,8 @@ mod tests {
         // A directory that cannot be created: the call goes on, nothing panics.
         let file = dir.join("a-file");
         std::fs::write(&file, b"x").unwrap();
-        Recorder::new(file.join("sub"), &creds).record(Exchange::new(
-            None, "GET", "/p", "", None, 200, body,
-        ));
+        Recorder::new(file.join("sub"), &creds)
+            .record(Exchange::new(None, "GET", "/p", "", None, 200, body));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
