@@ -26,6 +26,20 @@ mod generated {
     include!("generated/recorded_product.rs");
 }
 
+/// The endpoint as a user declares it, typed by the generated model (the
+/// loop of `docs/adding-an-endpoint.md`).
+#[xportcn::endpoint::endpoint(
+    id = "MY-P8",
+    method = GET,
+    v1 = verified("/open/product/get", "https://example.invalid/your-own-doc-page"),
+    response = generated::RecordedProduct,
+    idempotent,
+)]
+pub struct MyProductRequest {
+    /// The item.
+    pub item_id: String,
+}
+
 const GOLDEN: &str = "tests/generated/recorded_product.rs";
 
 /// A fresh directory under the system's temp dir, removed when dropped.
@@ -198,6 +212,12 @@ async fn a_recorded_answer_is_replayed_generated_and_decoded() {
         Some("3452545926724")
     );
     assert_eq!(decoded.sku_list[0].properties.len(), 2);
+    // Declared with `#[endpoint]` and called typed, against the replay.
+    let typed = client
+        .call(MyProductRequest::builder().item_id("3".to_owned()).build())
+        .await
+        .expect("typed call");
+    assert_eq!(typed, decoded);
     replay.shutdown().await;
 }
 
@@ -277,6 +297,21 @@ async fn a_recorded_call_by_path_is_replayed_at_that_path() {
         serde_json::to_vec(&exchange).unwrap(),
     )
     .unwrap();
+    // An endpoint declared outside the SDK: replayed at its path.
+    let own = Exchange::new(
+        Some("MY-9"),
+        "GET",
+        "/my/own/path",
+        "a=1",
+        None,
+        200,
+        br#"{"code":200,"msg":"ok","data":{"mine":true}}"#,
+    );
+    std::fs::write(
+        dir.0.join("MY-9-0001.json"),
+        serde_json::to_vec(&own).unwrap(),
+    )
+    .unwrap();
     let sandbox = Sandbox::builder()
         .replay_from(&dir.0)
         .start()
@@ -290,6 +325,13 @@ async fn a_recorded_call_by_path_is_replayed_at_that_path() {
         .await
         .expect("replayed");
     assert!(resp.data.get().contains("1234567890123456789"));
+    let mine = sandbox
+        .client()
+        .raw(Method::Get, "/my/own/path")
+        .send_value()
+        .await
+        .expect("replayed");
+    assert_eq!(mine.data, json!({"mine": true}));
     // Still authenticated: a wrong secret is refused.
     let wrong = xportcn::Client::builder()
         .credentials(xportcn::Credentials::new(

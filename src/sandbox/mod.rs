@@ -39,7 +39,9 @@
 //! ```
 //!
 //! # What the answers are made of
-//! In this order: a failure queued with [`Sandbox::fail_next`]; the state of
+//! In this order: a failure queued with [`Sandbox::fail_next`]; a recorded
+//! answer ([`SandboxBuilder::replay_from`]: a shape production sent, marked
+//! with the response header [`SHAPE_HEADER`] = [`SHAPE_RECORDED`]); the state of
 //! the flows above; the documented sample of the endpoint (the docs' own
 //! example answers, shipped in `src/sandbox/samples/`); an example in the
 //! response type's shape ([`ResponseExample`](crate::endpoint::ResponseExample):
@@ -353,8 +355,8 @@ impl SandboxBuilder {
     /// `xportcn call --record`) with its recorded answer, status and body,
     /// instead of the documented sample, the example, the echo or the
     /// flow's own answer: your tests run against production shapes. The
-    /// last recording of an endpoint wins; a recorded call by path answers
-    /// that path. Authentication and [`Sandbox::fail_next`] still apply
+    /// last recording of an endpoint wins; a recorded call by path (or of
+    /// an endpoint you declared yourself) answers that path. Authentication and [`Sandbox::fail_next`] still apply
     /// first. A replayed answer carries the header
     /// [`SHAPE_HEADER`]` = `[`SHAPE_RECORDED`]. Call it again to add
     /// directories. The files are read by [`SandboxBuilder::start`].

@@ -6,9 +6,9 @@
 //! its endpoint again, status and body as recorded: a production shape
 //! instead of an example, an echo or the sandbox's own flow answer. For one
 //! endpoint, the last recording (in file-name order, which is recording
-//! order) wins. A recording of a call by path answers the endpoint that
-//! path routes to, or, for a path the registry does not know, that method
-//! and path.
+//! order) wins. A recording of a call by path, or of an endpoint declared
+//! outside the SDK, answers the endpoint its path routes to, or, for a path
+//! the registry does not know, that method and path.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -84,15 +84,14 @@ impl Replay {
                         )));
                     }
                 };
-                let spec = match ex.endpoint.as_deref() {
-                    Some(id) => Some(crate::endpoint::find(id).ok_or_else(|| {
-                        Error::Config(format!(
-                            "replay_from {}: no endpoint has the id {id:?}",
-                            dir.display()
-                        ))
-                    })?),
-                    None => routes.find(method, &ex.path).ok().map(|m| m.spec),
-                };
+                // An id of the registry answers that endpoint; a call by
+                // path, or an endpoint declared outside the SDK, answers
+                // whatever its path routes to, or that path.
+                let spec = ex
+                    .endpoint
+                    .as_deref()
+                    .and_then(crate::endpoint::find)
+                    .or_else(|| routes.find(method, &ex.path).ok().map(|m| m.spec));
                 let recorded = Recorded::of(&ex);
                 match spec {
                     Some(spec) => {
