@@ -2,7 +2,7 @@
 //! from a JSON answer. `xportcn model --name NAME FILE` prints it.
 //!
 //! The platform shows no response schema for about half its endpoints. A
-//! recorded answer ([`record`](crate::record)) or any saved JSON answer is
+//! recorded answer ([`record`](mod@crate::record)) or any saved JSON answer is
 //! turned into Rust source that compiles as a file of your crate, with
 //! `xportcn` as its only dependency, and decodes that answer with nothing
 //! left in `extra`:
@@ -108,9 +108,9 @@ pub fn generate(name: &str, data: &Value, source: &str) -> Result<String, Genera
     let mut root = Shape::default();
     root.add(data, 0);
     let (obj, is_list, path) = match (&root.object, &root.array) {
-        (Some(o), None) if root.only_objects() => (o.as_ref(), false, "data".to_owned()),
+        (Some(o), None) if root.only_objects() => (o, false, "data".to_owned()),
         (None, Some(elem)) if root.only_arrays() => match &elem.object {
-            Some(o) if elem.only_objects() => (o.as_ref(), true, "data[]".to_owned()),
+            Some(o) if elem.only_objects() => (o, true, "data[]".to_owned()),
             _ => {
                 return Err(GenerateError(format!(
                     "{source}: the answer is a list of {}, not of objects: declare \
@@ -179,7 +179,7 @@ struct Shape {
     text: bool,
     /// The empty string (read as `None` by every lenient type).
     empty: bool,
-    object: Option<Box<BTreeMap<String, Shape>>>,
+    object: Option<BTreeMap<String, Shape>>,
     array: Option<Box<Shape>>,
     /// Items seen in lists here.
     items: usize,
@@ -396,12 +396,10 @@ impl Generator {
         path: &str,
         source: &str,
     ) -> Kind {
-        if shape.only_objects() {
-            if let Some(fields) = &shape.object {
-                let name = self.struct_name(parent, name_key);
-                self.emit(&name, fields, path, source, false);
-                return Kind::Struct(name);
-            }
+        if let Some(fields) = shape.object.as_ref().filter(|_| shape.only_objects()) {
+            let name = self.struct_name(parent, name_key);
+            self.emit(&name, fields, path, source, false);
+            return Kind::Struct(name);
         }
         let t = scalar_type(wire, shape);
         self.used.insert(t);
@@ -490,10 +488,8 @@ fn is_id_key(key: &str) -> bool {
 /// A key with a list's item name: `skuList` → `sku`, `subOrders` → `subOrder`.
 fn singular(key: &str) -> String {
     for suffix in ["List", "_list", "list"] {
-        if let Some(stem) = key.strip_suffix(suffix) {
-            if !stem.is_empty() {
-                return stem.to_owned();
-            }
+        if let Some(stem) = key.strip_suffix(suffix).filter(|s| !s.is_empty()) {
+            return stem.to_owned();
         }
     }
     if key.len() > 3 {

@@ -184,12 +184,13 @@ fn redact_in(value: &mut Value, personal: bool, depth: usize) {
             // JSON inside a string (`receiver`, `messageBody`): redact
             // inside it and encode it again, so its shape stays readable.
             let t = s.trim_start();
-            if t.starts_with('{') || t.starts_with('[') {
-                if let Ok(mut inner) = serde_json::from_str::<Value>(s) {
-                    redact_in(&mut inner, personal, depth + 1);
-                    *s = inner.to_string();
-                    return;
-                }
+            let inner = (t.starts_with('{') || t.starts_with('['))
+                .then(|| serde_json::from_str::<Value>(s).ok())
+                .flatten();
+            if let Some(mut inner) = inner {
+                redact_in(&mut inner, personal, depth + 1);
+                *s = inner.to_string();
+                return;
             }
             if personal && !s.is_empty() {
                 *s = REDACTED.to_owned();
@@ -206,10 +207,8 @@ fn scrub(value: &mut Value, secrets: &[&str]) {
     match value {
         Value::Object(map) => map.values_mut().for_each(|v| scrub(v, secrets)),
         Value::Array(items) => items.iter_mut().for_each(|v| scrub(v, secrets)),
-        Value::String(s) => {
-            if secrets.iter().any(|x| s.contains(x)) {
-                *s = REDACTED.to_owned();
-            }
+        Value::String(s) if secrets.iter().any(|x| s.contains(x)) => {
+            *s = REDACTED.to_owned();
         }
         Value::Number(n) => {
             let text = n.to_string();
@@ -440,10 +439,12 @@ impl Recorder {
         {
             scrub(v, &secrets);
         }
-        if let Some(t) = &mut exchange.response_text {
-            if secrets.iter().any(|s| t.contains(s)) {
-                *t = REDACTED.to_owned();
-            }
+        if let Some(t) = exchange
+            .response_text
+            .as_mut()
+            .filter(|t| secrets.iter().any(|s| t.contains(s)))
+        {
+            *t = REDACTED.to_owned();
         }
         if let Err(e) = self.write(&exchange) {
             tracing::warn!(dir = %self.dir.display(), error = %e, "could not record the exchange");
