@@ -234,41 +234,26 @@ impl Shape {
 
     /// The JSON kinds seen, for the rustdoc.
     fn kinds(&self) -> String {
-        let mut k = Vec::new();
-        if self.object.is_some() {
-            k.push("an object");
-        }
-        if let Some(a) = &self.array {
-            k.push(if a.items == 0 {
-                "an empty list"
-            } else {
-                "a list"
-            });
-        }
-        if self.big {
-            k.push("an integer beyond 2^53");
-        }
-        if self.int {
-            k.push("an integer");
-        }
-        if self.float {
-            k.push("a decimal number");
-        }
-        if self.digits {
-            k.push("a string of digits");
-        }
-        if self.text {
-            k.push("a string");
-        }
-        if self.empty {
-            k.push("an empty string");
-        }
-        if self.boolean {
-            k.push("a boolean");
-        }
-        if self.null {
-            k.push("null");
-        }
+        let list = match &self.array {
+            Some(a) if a.items == 0 => Some("an empty list"),
+            Some(_) => Some("a list"),
+            None => None,
+        };
+        let k: Vec<&str> = [
+            (self.object.is_some(), "an object"),
+            (list.is_some(), list.unwrap_or_default()),
+            (self.big, "an integer beyond 2^53"),
+            (self.int, "an integer"),
+            (self.float, "a decimal number"),
+            (self.digits, "a string of digits"),
+            (self.text, "a string"),
+            (self.empty, "an empty string"),
+            (self.boolean, "a boolean"),
+            (self.null, "null"),
+        ]
+        .into_iter()
+        .filter_map(|(seen, kind)| seen.then_some(kind))
+        .collect();
         match k.as_slice() {
             [] => "nothing".to_owned(),
             [one] => (*one).to_owned(),
@@ -601,7 +586,9 @@ fn unique_ident(ident: &str, taken: &mut BTreeSet<String>) -> String {
 }
 
 /// The wire name `#[model]` gives a field without `rename`: the camelCase of
-/// its snake_case name (as `xportcn-macros` computes it).
+/// its snake_case name. This is `xportcn-macros`' `wire_name` again (a
+/// proc-macro crate cannot share a function with this one); the test
+/// `wire_of_matches_the_model_macro` keeps the two in step.
 fn wire_of(ident: &str) -> String {
     let name = ident.trim_start_matches("r#");
     let mut out = String::with_capacity(name.len());
@@ -773,6 +760,36 @@ mod tests {
         assert!(out.contains("pub struct AId {"), "{out}");
         assert!(out.contains("pub struct Answer {"));
         assert!(out.contains("pub struct AnswerAnswer {"));
+    }
+
+    /// The fields as the macro names them on the wire, for `wire_of`.
+    #[crate::model::model]
+    struct WireNames {
+        r#type: Option<i64>,
+        self_: Option<i64>,
+        order_id: Option<i64>,
+        sku2_id: Option<i64>,
+        n3d: Option<i64>,
+    }
+
+    #[test]
+    fn wire_of_matches_the_model_macro() {
+        let names = ["r#type", "self_", "order_id", "sku2_id", "n3d"];
+        let text = format!(
+            "{{{}}}",
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!("{:?}: {i}", wire_of(n)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let w: WireNames = serde_json::from_str(&text).unwrap();
+        assert!(w.extra.is_empty(), "{text}: {:?}", w.extra);
+        assert_eq!(
+            (w.r#type, w.self_, w.order_id, w.sku2_id, w.n3d),
+            (Some(0), Some(1), Some(2), Some(3), Some(4))
+        );
     }
 
     #[test]

@@ -554,24 +554,17 @@ mod tests {
         let creds = Credentials::new("AK-unit-key", "SK-unit-secret", "2100009999999");
         let rec = Recorder::new(dir.clone(), &creds);
         let body = br#"{"code":200,"data":{"owner":2100009999999,"note":"key AK-unit-key"}}"#;
-        rec.record(Exchange::new(
-            Some("TB-P8"),
-            "GET",
-            "/p",
-            "",
-            None,
-            200,
-            body,
-        ));
-        rec.record(Exchange::new(
-            Some("TB-P8"),
-            "GET",
-            "/p",
-            "",
-            None,
-            200,
-            body,
-        ));
+        for _ in 0..2 {
+            rec.record(Exchange::new(
+                Some("TB-P8"),
+                "GET",
+                "/p",
+                "",
+                None,
+                200,
+                body,
+            ));
+        }
         let files = Exchange::read_dir(&dir).unwrap();
         assert_eq!(files.len(), 2);
         for f in std::fs::read_dir(&dir).unwrap() {
