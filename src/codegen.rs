@@ -608,6 +608,9 @@ fn wire_of(ident: &str) -> String {
 
 /// A key as it can stand in a one-line doc comment.
 fn doc_text(key: &str) -> String {
+    if key.is_empty() {
+        return "\"\"".to_owned();
+    }
     key.chars()
         .flat_map(|c| {
             if c.is_control() || c == '`' {

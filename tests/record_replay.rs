@@ -10,7 +10,7 @@
 //!    compiled here and decodes the replayed answer with nothing in `extra`.
 //!
 //! `XPORTCN_BLESS=1 cargo test --test record_replay` rewrites the golden
-//! file after an intended change of the generator.
+//! files (`tests/generated/`) after an intended change of the generator.
 
 use std::path::{Path, PathBuf};
 
@@ -39,6 +39,21 @@ pub struct MyProductRequest {
     /// The item.
     pub item_id: String,
 }
+
+/// The generator's hard cases, compiled.
+#[allow(missing_docs)]
+mod odd_keys {
+    include!("generated/odd_keys.rs");
+}
+
+/// Keywords, keys that are not identifiers, collisions, nulls, empty and
+/// mixed lists, nesting, numbers beyond 2^53.
+const ODD_KEYS: &str = r#"{"code":200,"msg":"ok","data":{"type":1,"self":2,"extra":3,
+ "mobile_phone":"x","orderID":4,"中文":5,"3d":6,"a-b":7,"skuId":8,"sku_id":9,"":10,"gen":1,
+ "async":2,"remark":null,"items":[],"odd":[1,{"a":1}],"grid":[[1]],
+ "answer":{"answer":{"z":1.5}},"boxes":[{"k":true},{"k":false,"j":"9007199254740993"}],
+ "big":9007199254740993,"lines":[{"lineId":1234567890123456789,"price":"6.15"},
+ {"lineId":"5","qty":2,"price":7}]}}"#;
 
 const GOLDEN: &str = "tests/generated/recorded_product.rs";
 
@@ -189,14 +204,7 @@ async fn a_recorded_answer_is_replayed_generated_and_decoded() {
     // 3. Generate the model from the recording: the golden file, byte for byte.
     let source = xportcn::codegen::generate_from_json("RecordedProduct", &text, "a recording")
         .expect("generated");
-    if std::env::var_os("XPORTCN_BLESS").is_some() {
-        std::fs::write(GOLDEN, &source).expect("bless");
-    }
-    let golden = std::fs::read_to_string(GOLDEN).expect("golden file");
-    assert_eq!(
-        source, golden,
-        "the generator's output changed: XPORTCN_BLESS=1 to accept"
-    );
+    golden(GOLDEN, &source);
     // ...which compiled above, and decodes the replayed answer losslessly,
     // 19-digit-safe ids as `Id`.
     let decoded: generated::RecordedProduct =
@@ -352,4 +360,46 @@ async fn a_recorded_call_by_path_is_replayed_at_that_path() {
     std::fs::write(dir.0.join("zz.json"), b"{}").unwrap();
     let refused = Sandbox::builder().replay_from(&dir.0).start().await;
     assert!(matches!(refused, Err(xportcn::Error::Config(_))));
+}
+
+/// Writes `source` to the golden file with `XPORTCN_BLESS=1`, else asserts
+/// they are equal.
+fn golden(path: &str, source: &str) {
+    if std::env::var_os("XPORTCN_BLESS").is_some() {
+        std::fs::write(path, source).expect("bless");
+    }
+    let golden = std::fs::read_to_string(path).expect("golden file");
+    assert_eq!(
+        source, golden,
+        "the generator's output changed: XPORTCN_BLESS=1 to accept"
+    );
+}
+
+#[test]
+fn odd_keys_generate_compile_and_decode_with_nothing_in_extra() {
+    let source =
+        xportcn::codegen::generate_from_json("OddKeys", ODD_KEYS, "`odd keys`").expect("generated");
+    golden("tests/generated/odd_keys.rs", &source);
+    let envelope: Value = serde_json::from_str(ODD_KEYS).unwrap();
+    let decoded: odd_keys::OddKeys =
+        serde_json::from_value(envelope["data"].clone()).expect("decodes");
+    let debug = format!("{decoded:?}");
+    assert_eq!(
+        debug.matches("extra: {}").count(),
+        debug.matches("extra: ").count(),
+        "{debug}"
+    );
+    assert_eq!(decoded.r#type, Some(1));
+    assert_eq!(decoded.self_, Some(2));
+    assert_eq!(decoded.extra_, Some(3));
+    assert_eq!(decoded.field, Some(10));
+    assert_eq!(
+        decoded.big.as_ref().map(|i| i.as_str()),
+        Some("9007199254740993")
+    );
+    assert_eq!(
+        decoded.lines[0].line_id.as_ref().map(|i| i.as_str()),
+        Some("1234567890123456789")
+    );
+    assert_eq!(decoded.lines.len(), 2);
 }
