@@ -68,8 +68,9 @@ const MAX_TEXT: usize = 4096;
 /// The names come from the platform's documented samples and the SDK's
 /// models: addresses (`address`, `fullAddress`, `detailAddress`,
 /// `receiverAddress`, `province`/`city`/`area`/`town` and their `…Text`),
-/// 1688's `toFullName`, `toPost`, `contactPerson`, the logistics
-/// `fromPhone`/`fromMobile`, the buyer's `buyerLoginId` and `buyerAlipayId`.
+/// 1688's `toFullName`, `toArea`, `toPost`, `contactPerson`, the logistics
+/// `fromPhone`/`fromMobile`, the buyer's `buyerLoginId` and `buyerAlipayId`,
+/// the operator's `operatorLoginId`.
 pub const PERSONAL_KEYS: &[&str] = &[
     "name",
     "fullname",
@@ -97,6 +98,7 @@ pub const PERSONAL_KEYS: &[&str] = &[
     "county",
     "street",
     "topost",
+    "toarea",
     "postcode",
     "zip",
     "zipcode",
@@ -105,6 +107,7 @@ pub const PERSONAL_KEYS: &[&str] = &[
     "passport",
     "buyerloginid",
     "buyeralipayid",
+    "operatorloginid",
 ];
 
 /// Parts of keys whose values are personal data: a key (lower-cased, `_`
