@@ -771,6 +771,32 @@ async fn call_record_then_model_prints_a_declaration_for_the_answer() {
         "{source}"
     );
 
+    // `xportcn sandbox --replay` answers that path with the recording.
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let mut child = spawn(&["sandbox", "--port", "0", "--replay", &dir_arg], true);
+    let stdout = lines(child.0.stdout.take().expect("piped stdout"));
+    let (_stdout, line) = next_line(stdout).await;
+    let base = line
+        .strip_prefix("base-url=")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_owned();
+    let mut cmd = signed(&base);
+    cmd.args([
+        "call",
+        "/v2/taobao/some/new/path",
+        "--method",
+        "POST",
+        "--json",
+        "{}",
+    ]);
+    let out = run(cmd).await.success().get_output().clone();
+    assert!(
+        text(&out.stdout).contains("1234567890123456789"),
+        "{}",
+        text(&out.stdout)
+    );
+    drop(child);
+
     // Not JSON, or no name a type can have: a clear error.
     let bad = dir.join("bad.json");
     std::fs::write(&bad, "not json").expect("write");
