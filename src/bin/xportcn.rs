@@ -7,7 +7,7 @@
 //! xportcn call TB-P8 --query itemId=672991141190 --record recordings/
 //! xportcn model --name Product recordings/TB-P8-....json
 //! xportcn endpoints
-//! xportcn sandbox --port 8080
+//! xportcn sandbox --port 8080 --replay recordings/
 //! xportcn webhook verify --body push.json --headers-file push.headers
 //! xportcn webhook listen --port 8080
 //! ```

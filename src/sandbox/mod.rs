@@ -356,8 +356,9 @@ impl SandboxBuilder {
     /// instead of the documented sample, the example, the echo or the
     /// flow's own answer: your tests run against production shapes. The
     /// last recording of an endpoint wins; a recorded call by path (or of
-    /// an endpoint you declared yourself) answers that path. Authentication and [`Sandbox::fail_next`] still apply
-    /// first. A replayed answer carries the header
+    /// an endpoint you declared yourself) answers that path. Authentication
+    /// and [`Sandbox::fail_next`] still apply first. A replayed answer
+    /// carries the header
     /// [`SHAPE_HEADER`]` = `[`SHAPE_RECORDED`]. Call it again to add
     /// directories. The files are read by [`SandboxBuilder::start`].
     pub fn replay_from(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
