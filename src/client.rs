@@ -21,6 +21,7 @@ use crate::credentials::Credentials;
 use crate::endpoint::{self, Endpoint, EndpointSpec, Generation, Method, Paged, Paging, Signing};
 use crate::envelope::{self, ApiResponse};
 use crate::error::{Error, TimeoutKind, TransportKind};
+use crate::record::{Exchange, Recorder};
 use crate::retry::{self, Decision, Outcome, RetryPolicy};
 use crate::signing::{SignedHeaders, TimestampUnit};
 
@@ -32,6 +33,9 @@ pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(90);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default limit on a response body: 8 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// The `endpoint` of a call by path (in spans and logs; `null` in records).
+const RAW_ENDPOINT: &str = "raw";
 
 /// Stand-in deadline for a total timeout too large to add to an `Instant`.
 const FAR_FUTURE: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
@@ -91,6 +95,7 @@ pub struct ClientBuilder {
     overrides: Vec<(String, String)>,
     max_response_bytes: usize,
     generation: Generation,
+    record_to: Option<std::path::PathBuf>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -105,6 +110,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("overrides", &self.overrides)
             .field("generation", &self.generation)
+            .field("record_to", &self.record_to)
             .finish_non_exhaustive()
     }
 }
@@ -124,6 +130,7 @@ impl Default for ClientBuilder {
             overrides: Vec::new(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             generation: Generation::V1,
+            record_to: None,
         }
     }
 }
@@ -232,6 +239,30 @@ impl ClientBuilder {
         self
     }
 
+    /// Records every exchange (a request and the answer it got) into
+    /// `dir`, one JSON file each, for
+    /// [`SandboxBuilder::replay_from`](crate::sandbox::SandboxBuilder::replay_from)
+    /// and `xportcn model` (see [`record`](crate::record)).
+    ///
+    /// Each file holds the endpoint id (`null` for a call by path), the
+    /// method, the path, the query or JSON body as built before signing,
+    /// the HTTP status and the body answered. The access key, the secret,
+    /// the signature, the nonce, the timestamp and the user id are never
+    /// written (the record is built from the unsigned request); values under
+    /// personal-data keys ([`record::is_personal_key`](crate::record::is_personal_key))
+    /// are redacted in the request and the response. A failure to write is
+    /// logged at WARN and never fails the call. Only answers that arrived
+    /// are recorded (not timeouts, connection errors or refused redirects);
+    /// each attempt that is retried is not, the final answer is.
+    ///
+    /// The files are written synchronously, on the task making the call:
+    /// meant for development and for capturing samples, not for every call
+    /// of a busy production service.
+    pub fn record_to(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.record_to = Some(dir.into());
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
@@ -282,6 +313,7 @@ impl ClientBuilder {
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
         let user_agent = header("user agent", &self.user_agent)?;
+        let recorder = self.record_to.map(|dir| Recorder::new(dir, &creds));
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -297,6 +329,7 @@ impl ClientBuilder {
                 overrides,
                 max_response_bytes: self.max_response_bytes,
                 generation: self.generation,
+                recorder,
             }),
         })
     }
@@ -336,6 +369,7 @@ struct Inner {
     overrides: HashMap<&'static str, String>,
     max_response_bytes: usize,
     generation: Generation,
+    recorder: Option<Recorder>,
 }
 
 impl fmt::Debug for Client {
@@ -349,6 +383,7 @@ impl fmt::Debug for Client {
             .field("total_timeout", &self.inner.total_timeout)
             .field("overrides", &self.inner.overrides)
             .field("generation", &self.inner.generation)
+            .field("recorder", &self.inner.recorder)
             .finish_non_exhaustive()
     }
 }
@@ -493,6 +528,7 @@ impl Client {
             endpoint: spec.id,
             method: spec.method,
             url: self.url(&path, &query),
+            query,
             path,
             body,
             retry_allowed: spec.idempotent || retry_writes,
@@ -526,6 +562,17 @@ impl Client {
         );
         let call = async move {
             let (status, body, signed) = self.execute(&p).await?;
+            if let Some(recorder) = &self.inner.recorder {
+                recorder.record(Exchange::new(
+                    (p.endpoint != RAW_ENDPOINT).then_some(p.endpoint),
+                    p.method.as_str(),
+                    &p.path,
+                    &p.query,
+                    p.body.as_deref(),
+                    status,
+                    &body,
+                ));
+            }
             let masked = || signed.signed_string_masked();
             let result = envelope::decode::<T>(status, body, Some(&masked));
             let result = match result {
@@ -804,6 +851,8 @@ struct Prepared {
     endpoint: &'static str,
     method: Method,
     path: String,
+    /// The query as built, before any signing pair joins it (recorded).
+    query: String,
     url: String,
     body: Option<Bytes>,
     retry_allowed: bool,
@@ -1160,6 +1209,7 @@ impl RawCall {
                     endpoint: spec.id,
                     method: spec.method,
                     url: self.client.url(&path, query),
+                    query: query.to_owned(),
                     path,
                     body: self.body,
                     retry_allowed: self.idempotent,
@@ -1175,9 +1225,10 @@ impl RawCall {
                     )));
                 }
                 Prepared {
-                    endpoint: "raw",
+                    endpoint: RAW_ENDPOINT,
                     method: self.method,
                     url: self.client.url(&self.path, query),
+                    query: query.to_owned(),
                     path: self.path,
                     body: self.body,
                     retry_allowed: self.idempotent,

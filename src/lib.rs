@@ -39,6 +39,7 @@ pub mod basics;
 pub mod bigmajor;
 pub mod callbacks;
 mod client;
+pub mod codegen;
 mod credentials;
 pub mod endpoint;
 mod envelope;
@@ -47,6 +48,7 @@ pub mod intl;
 pub mod logistics;
 pub mod model;
 pub mod poizon;
+pub mod record;
 pub mod retry;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;

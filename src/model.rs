@@ -364,6 +364,13 @@ impl Scalar for Box<RawValue> {
     }
 }
 
+/// Any JSON value: a model field whose shape is not known (seen only as
+/// `null`, or as objects and plain values mixed), as
+/// [`codegen`](crate::codegen) generates it. It is `serde_json::Value`,
+/// named here so that generated code needs no other dependency than this
+/// crate.
+pub type JsonValue = serde_json::Value;
+
 /// Serializes a value as a JSON string holding its JSON text: for request
 /// parameters the platform takes as "JSON inside a string" (`params`,
 /// `orderLineList`, `receiver`, `properties`). Use with

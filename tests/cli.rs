@@ -721,3 +721,96 @@ async fn the_sandbox_subcommand_takes_given_credentials_and_prints_no_secret() {
     cmd.args(["call", "TB-P8", "--query", "itemId=672991141190"]);
     run(cmd).await.success();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn call_record_then_model_prints_a_declaration_for_the_answer() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/taobao/some/new/path"))
+        .respond_with(ok(json!({
+            "tradeId": 1234567890123456789_u64,
+            "buyerPhone": "13912345678",
+            "lines": [{"skuId": "5123456789012345678", "amount": 6.15}, {"skuId": 2, "note": "x"}],
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = temp_dir("record");
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut cmd = signed(&server.uri());
+    cmd.args(["call", "/v2/taobao/some/new/path", "--method", "POST"])
+        .args(["--json", r#"{"receiverName":"张三丰","keyword":"kettle"}"#])
+        .arg("--record")
+        .arg(&dir);
+    run(cmd).await.success();
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the record directory")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let recorded = std::fs::read_to_string(&files[0]).expect("recording");
+    for never in [KEY, SECRET, USER, "张三丰", "13912345678"] {
+        assert!(!recorded.contains(never), "{never} recorded: {recorded}");
+    }
+    assert!(recorded.contains("\"endpoint\": null"), "{recorded}");
+
+    let out = xportcn()
+        .args(["model", "--name", "Trade"])
+        .arg(&files[0])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let source = text(&out.stdout);
+    assert!(source.contains("pub struct Trade {"), "{source}");
+    assert!(source.contains("pub trade_id: Option<Id>,"), "{source}");
+    assert!(source.contains("pub lines: Vec<Line>,"), "{source}");
+    assert!(source.contains("pub amount: Option<Decimal>,"), "{source}");
+    assert!(
+        source.contains("POST /v2/taobao/some/new/path, HTTP 200, recorded"),
+        "{source}"
+    );
+
+    // `xportcn sandbox --replay` answers that path with the recording.
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let mut child = spawn(&["sandbox", "--port", "0", "--replay", &dir_arg], true);
+    let stdout = lines(child.0.stdout.take().expect("piped stdout"));
+    let (_stdout, line) = next_line(stdout).await;
+    let base = line
+        .strip_prefix("base-url=")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_owned();
+    let mut cmd = signed(&base);
+    cmd.args([
+        "call",
+        "/v2/taobao/some/new/path",
+        "--method",
+        "POST",
+        "--json",
+        "{}",
+    ]);
+    let out = run(cmd).await.success().get_output().clone();
+    assert!(
+        text(&out.stdout).contains("1234567890123456789"),
+        "{}",
+        text(&out.stdout)
+    );
+    drop(child);
+
+    // Not JSON, or no name a type can have: a clear error.
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "not json").expect("write");
+    xportcn()
+        .args(["model", "--name", "Trade"])
+        .arg(&bad)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("is not JSON"));
+    xportcn()
+        .args(["model", "--name", "trade"])
+        .arg(&files[0])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a Rust type name"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,7 +1,8 @@
 //! The access secret never leaves the process: not in logs (all of them, at
 //! TRACE, including `log` records of reqwest/hyper), not in any error's
 //! `Display`/`Debug`/source chain, not in the `Debug` of the client, its
-//! builder, the credentials or a pending call, and not on the wire.
+//! builder, the credentials or a pending call, not on the wire, and not in
+//! recordings (`record_to`, with nonces, signatures and the user id).
 //!
 //! One representative of every fault kind runs under a capturing subscriber.
 mod common;
@@ -294,6 +295,9 @@ async fn secret_never_appears_in_logs_errors_or_on_the_wire() {
         assert_clean("Debug", &text);
     }
 
+    // Recordings (`record_to`), with their WARN and DEBUG lines logged too.
+    recordings_hold_no_credentials_nonces_or_signatures().await;
+
     // Nothing secret went over the wire either.
     assert_clean("the wire", &String::from_utf8_lossy(&wire.lock().unwrap()));
     assert!(!wire.lock().unwrap().is_empty());
@@ -317,4 +321,92 @@ async fn secret_never_appears_in_logs_errors_or_on_the_wire() {
         logs.lines().count(),
         errors.len()
     );
+}
+
+/// Recordings (`ClientBuilder::record_to`) hold none of the credentials nor
+/// anything signed: not the access key, the secret, the user id, a nonce or
+/// a signature (headers or warehouse logistics' query `sign`), even when the
+/// server echoes the key and the user id back.
+/// (Run inside [`secret_never_appears_in_logs_errors_or_on_the_wire`], under
+/// its capturing subscriber: a second test in this binary running without one
+/// would race it for the `tracing` callsites' interest.)
+async fn recordings_hold_no_credentials_nonces_or_signatures() {
+    let dir = std::env::temp_dir().join(format!("xportcn-hygiene-rec-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let echo_back = serde_json::json!({
+        "userId": USER_ID, "accessKey": ACCESS_KEY, "owner": USER_ID.parse::<u64>().unwrap(),
+        "note": format!("key {ACCESS_KEY} for {USER_ID}"),
+    });
+    let server = mock(json(200, envelope(echo_back))).await;
+    let c = builder(format!("{}/api", server.uri()))
+        .record_to(&dir)
+        .build()
+        .unwrap();
+    c.taobao().product_get("1").await.unwrap();
+    // A platform error, a query-signed endpoint and a call by path.
+    let server_err = mock(json(
+        200,
+        serde_json::json!({"code": 401, "msg": "签名错误 sign error", "requestId": "r"}),
+    ))
+    .await;
+    let c_err = builder(format!("{}/api", server_err.uri()))
+        .record_to(&dir)
+        .build()
+        .unwrap();
+    let _ = c_err.taobao().product_get("1").await.unwrap_err();
+    let query_signed = xportcn::endpoint::all()
+        .iter()
+        .find(|s| {
+            s.signing == xportcn::endpoint::Signing::Query
+                && s.path(xportcn::Generation::V1).is_some()
+        })
+        .expect("a query-signed endpoint");
+    let _ = c
+        .endpoint(query_signed)
+        .query(&[("orderNo", "A1")])
+        .json(&serde_json::json!({"orderNo": "A1"}))
+        .send_value()
+        .await;
+    c.raw(Method::Post, "/v2/any/path")
+        .json(&serde_json::json!({"userId": USER_ID}))
+        .send_value()
+        .await
+        .unwrap();
+
+    let mut signed_values = Vec::new();
+    let mut query_signs = 0;
+    for server in [&server, &server_err] {
+        for req in server.received_requests().await.unwrap() {
+            for h in ["nonce-str", "signature"] {
+                signed_values.push(req.headers[h].to_str().unwrap().to_owned());
+            }
+            for (k, v) in req.url.query_pairs() {
+                if k == "sign" {
+                    query_signs += 1;
+                    signed_values.push(v.into_owned());
+                }
+            }
+        }
+    }
+    assert!(
+        query_signs >= 1 && signed_values.len() >= 9,
+        "{signed_values:?}"
+    );
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 4, "{files:?}");
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        assert_clean("a recording", &text);
+        for never in signed_values
+            .iter()
+            .map(String::as_str)
+            .chain([ACCESS_KEY, USER_ID])
+        {
+            assert!(!text.contains(never), "{never} in {}: {text}", f.display());
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

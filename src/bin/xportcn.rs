@@ -4,8 +4,10 @@
 //! xportcn sign --timestamp 1715669977082 --nonce a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6
 //! xportcn call TB-P8 --query itemId=672991141190
 //! xportcn call AL-P4 --json '{"keyword":"phone case","pageSize":50}' --all-pages
+//! xportcn call TB-P8 --query itemId=672991141190 --record recordings/
+//! xportcn model --name Product recordings/TB-P8-....json
 //! xportcn endpoints
-//! xportcn sandbox --port 8080
+//! xportcn sandbox --port 8080 --replay recordings/
 //! xportcn webhook verify --body push.json --headers-file push.headers
 //! xportcn webhook listen --port 8080
 //! ```
@@ -25,6 +27,8 @@ use xportcn::{Client, Credentials, Generation};
 mod call;
 #[path = "xportcn/endpoints.rs"]
 mod endpoints;
+#[path = "xportcn/model.rs"]
+mod model;
 #[path = "xportcn/sandbox.rs"]
 mod sandbox;
 #[path = "xportcn/sign.rs"]
@@ -102,6 +106,9 @@ enum Command {
     Call(call::CallArgs),
     /// Lists the endpoint registry: ids, methods, paths and their evidence.
     Endpoints(endpoints::EndpointsArgs),
+    /// Prints a `#[model]` declaration for a JSON answer or a recorded
+    /// exchange (`call --record`).
+    Model(model::ModelArgs),
     /// Runs the embedded fake platform in the foreground, logging each
     /// request.
     Sandbox(sandbox::SandboxArgs),
@@ -181,8 +188,11 @@ impl Global {
         }
     }
 
-    /// A client from the options, with path overrides `(id, path)`.
-    fn client(&self, overrides: &[(&str, &str)]) -> Result<Client, xportcn::Error> {
+    /// A client builder from the options, with path overrides `(id, path)`.
+    fn client_builder(
+        &self,
+        overrides: &[(&str, &str)],
+    ) -> Result<xportcn::ClientBuilder, xportcn::Error> {
         let mut builder = Client::builder()
             .credentials(self.credentials()?)
             .generation(self.generation());
@@ -192,7 +202,7 @@ impl Global {
         for (id, path) in overrides {
             builder = builder.override_path(*id, *path);
         }
-        builder.build()
+        Ok(builder)
     }
 }
 
@@ -208,6 +218,7 @@ async fn main() -> ExitCode {
         Command::Sign(args) => sign::run(&cli.global, &args),
         Command::Call(args) => call::run(&cli.global, args).await,
         Command::Endpoints(args) => endpoints::run(&args),
+        Command::Model(args) => model::run(&args),
         Command::Sandbox(args) => sandbox::run(&cli.global, &args).await,
         Command::Webhook(cmd) => webhook::run(&cli.global, cmd).await,
     };

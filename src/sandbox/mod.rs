@@ -39,7 +39,9 @@
 //! ```
 //!
 //! # What the answers are made of
-//! In this order: a failure queued with [`Sandbox::fail_next`]; the state of
+//! In this order: a failure queued with [`Sandbox::fail_next`]; a recorded
+//! answer ([`SandboxBuilder::replay_from`]: a shape production sent, marked
+//! with the response header [`SHAPE_HEADER`] = [`SHAPE_RECORDED`]); the state of
 //! the flows above; the documented sample of the endpoint (the docs' own
 //! example answers, shipped in `src/sandbox/samples/`); an example in the
 //! response type's shape ([`ResponseExample`](crate::endpoint::ResponseExample):
@@ -85,6 +87,7 @@ mod auth;
 mod clock;
 mod flows;
 mod push;
+mod replay;
 mod routes;
 
 use std::collections::VecDeque;
@@ -106,6 +109,7 @@ use tokio::task::JoinHandle;
 
 pub use clock::Clock;
 pub use push::{PushAttempt, PushRecord};
+pub use replay::{SHAPE_HEADER, SHAPE_RECORDED};
 pub use routes::STAND_IN_PREFIX;
 
 use crate::callbacks::MemoryReplayStore;
@@ -115,6 +119,7 @@ use crate::{Client, ClientBuilder, Credentials, Error};
 use auth::Check;
 use flows::{Params, State};
 use push::{PushConfig, Pusher, lock};
+use replay::{Recorded, Replay};
 use routes::{Miss, Routes};
 
 /// The sandbox's envelope codes.
@@ -261,6 +266,7 @@ pub struct SandboxBuilder {
     push: PushConfig,
     routes: Vec<(String, String)>,
     on_request: Option<OnRequest>,
+    replay: Vec<std::path::PathBuf>,
 }
 
 impl fmt::Debug for SandboxBuilder {
@@ -344,6 +350,22 @@ impl SandboxBuilder {
         self
     }
 
+    /// Answers each endpoint recorded in `dir` (by
+    /// [`ClientBuilder::record_to`](crate::ClientBuilder::record_to) or
+    /// `xportcn call --record`) with its recorded answer, status and body,
+    /// instead of the documented sample, the example, the echo or the
+    /// flow's own answer: your tests run against production shapes. The
+    /// last recording of an endpoint wins; a recorded call by path (or of
+    /// an endpoint you declared yourself) answers that path. Authentication
+    /// and [`Sandbox::fail_next`] still apply first. A replayed answer
+    /// carries the header
+    /// [`SHAPE_HEADER`]` = `[`SHAPE_RECORDED`]. Call it again to add
+    /// directories. The files are read by [`SandboxBuilder::start`].
+    pub fn replay_from(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.replay.push(dir.into());
+        self
+    }
+
     /// Called for every request answered (the CLI logs them with it).
     pub fn on_request(mut self, f: impl Fn(&RequestRecord) + Send + Sync + 'static) -> Self {
         self.on_request = Some(Arc::new(f));
@@ -353,8 +375,10 @@ impl SandboxBuilder {
     /// Binds 127.0.0.1 and starts serving.
     ///
     /// # Errors
-    /// [`Error::Config`] for a route to an unknown endpoint id or a port that
-    /// cannot be bound.
+    /// [`Error::Config`] for a route to an unknown endpoint id, a port that
+    /// cannot be bound, or a [`replay_from`](SandboxBuilder::replay_from)
+    /// directory that cannot be read or holds a file that is not an
+    /// exchange.
     pub async fn start(self) -> Result<Sandbox, Error> {
         let mut routes = Routes::from_registry();
         for (id, path) in &self.routes {
@@ -362,6 +386,7 @@ impl SandboxBuilder {
                 .ok_or_else(|| Error::Config(format!("sandbox route: no endpoint {id}")))?;
             routes.add_first(spec, path);
         }
+        let replay = Replay::load(&self.replay, &routes)?;
         let listener = TcpListener::bind(("127.0.0.1", self.port))
             .await
             .map_err(|e| {
@@ -393,6 +418,7 @@ impl SandboxBuilder {
             unit: self.unit,
             window_ms: u64::try_from(self.window.as_millis()).unwrap_or(u64::MAX),
             routes,
+            replay,
             nonces: MemoryReplayStore::new(NONCE_MEMORY),
             failures: Mutex::new(VecDeque::new()),
             log: Mutex::new(VecDeque::new()),
@@ -436,6 +462,8 @@ struct Shared {
     unit: Option<TimestampUnit>,
     window_ms: u64,
     routes: Routes,
+    /// Recorded answers ([`SandboxBuilder::replay_from`]).
+    replay: Replay,
     /// Nonces seen, the same bounded store a push receiver uses.
     nonces: MemoryReplayStore,
     state: Mutex<State>,
@@ -507,6 +535,7 @@ impl Sandbox {
             push: PushConfig::default(),
             routes: Vec::new(),
             on_request: None,
+            replay: Vec::new(),
         }
     }
 
@@ -803,6 +832,16 @@ async fn answer(
                 &format!("{path} takes {want} (请求方法错误)"),
             );
         }
+        Err(Miss::NotFound) if !shared.replay.is_empty() => {
+            return match shared.replay.path(method, path) {
+                Some(rec) => replay_unrouted(shared, headers, &query_pairs, rec),
+                None => fail(
+                    StatusCode::NOT_FOUND,
+                    codes::NO_ROUTE,
+                    &format!("no endpoint at {path} (接口不存在)"),
+                ),
+            };
+        }
         Err(Miss::NotFound) => {
             return fail(
                 StatusCode::NOT_FOUND,
@@ -853,6 +892,9 @@ async fn answer(
         Some(Failure::Delay(by)) => tokio::time::sleep(by).await,
         None => {}
     }
+    if let Some(rec) = shared.replay.endpoint(spec.id) {
+        return (replayed(rec), id, rec.code);
+    }
 
     let json_body: Option<Value> = if body.is_empty() {
         None
@@ -887,6 +929,51 @@ async fn answer(
         id,
         Some(codes::SUCCESS),
     )
+}
+
+/// A recorded answer, as recorded, marked [`SHAPE_RECORDED`].
+fn replayed(rec: &Recorded) -> Response<Full<Bytes>> {
+    let content_type = if rec.json {
+        JSON
+    } else {
+        "text/html;charset=UTF-8"
+    };
+    let mut resp = respond(rec.status, content_type, rec.body.clone());
+    resp.headers_mut().insert(
+        SHAPE_HEADER,
+        HeaderValue::from_static(replay::SHAPE_RECORDED),
+    );
+    resp
+}
+
+/// The recorded answer of a path no endpoint routes (a call by path),
+/// after the header authentication every such call gets.
+fn replay_unrouted(
+    shared: &Shared,
+    headers: &HeaderMap,
+    query_pairs: &[(String, String)],
+    rec: &Recorded,
+) -> (Response<Full<Bytes>>, Option<&'static str>, Option<i64>) {
+    let check = Check {
+        creds: &shared.creds,
+        now_ms: shared.clock.now_millis(),
+        window_ms: shared.window_ms,
+        unit: shared.unit,
+    };
+    match auth::check(
+        &check,
+        &shared.nonces,
+        endpoint::Signing::Headers,
+        headers,
+        query_pairs,
+    ) {
+        Ok(_) => (replayed(rec), None, rec.code),
+        Err(r) => (
+            respond(StatusCode::OK, JSON, envelope(r.code, &r.msg, &Value::Null)),
+            None,
+            Some(r.code),
+        ),
+    }
 }
 
 fn send_pushes(shared: &Shared, pushes: Vec<flows::Push>) {

@@ -41,6 +41,12 @@ pub struct CallArgs {
     /// With `--all-pages`: stop after this many pages.
     #[arg(long, default_value_t = DEFAULT_MAX_PAGES, requires = "all_pages")]
     max_pages: u32,
+    /// Records each exchange (request and answer, credentials never and
+    /// personal data redacted) as a JSON file in this directory
+    /// (`ClientBuilder::record_to`), for `xportcn model` and the sandbox's
+    /// `replay_from`.
+    #[arg(long, value_name = "DIR")]
+    record: Option<std::path::PathBuf>,
 }
 
 /// `--method`.
@@ -82,7 +88,7 @@ fn build(global: &Global, args: &CallArgs) -> Result<RawCall, Error> {
             ));
         }
         let method = given_method.unwrap_or(Method::Get);
-        (global.client(&[])?.raw(method, &args.target), method)
+        (client(global, args, &[])?.raw(method, &args.target), method)
     } else {
         let spec = endpoint::find(&args.target).ok_or_else(|| {
             config(format!(
@@ -98,7 +104,7 @@ fn build(global: &Global, args: &CallArgs) -> Result<RawCall, Error> {
         }
         let overrides: Vec<(&str, &str)> =
             args.path.iter().map(|p| (spec.id, p.as_str())).collect();
-        let mut call = global.client(&overrides)?.endpoint(spec);
+        let mut call = client(global, args, &overrides)?.endpoint(spec);
         for pair in &args.path_params {
             let (name, value) = split_pair(pair, "--path-param")?;
             call = call.path_param(name, value);
@@ -115,6 +121,20 @@ fn build(global: &Global, args: &CallArgs) -> Result<RawCall, Error> {
         }
         (_, Some(body)) => call.json(&body),
     })
+}
+
+/// The client, recording with `--record`.
+fn client(
+    global: &Global,
+    args: &CallArgs,
+    overrides: &[(&str, &str)],
+) -> Result<xportcn::Client, Error> {
+    let builder = global.client_builder(overrides)?;
+    match &args.record {
+        Some(dir) => builder.record_to(dir),
+        None => builder,
+    }
+    .build()
 }
 
 /// The request's fields from `--json` or `--query`, if any.

@@ -11,6 +11,10 @@ pub struct SandboxArgs {
     /// Port on 127.0.0.1 (0: any free port).
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// Answers each endpoint recorded in this directory (`call --record`)
+    /// with its recorded answer (`SandboxBuilder::replay_from`; repeatable).
+    #[arg(long, value_name = "DIR")]
+    replay: Vec<std::path::PathBuf>,
 }
 
 /// Runs the sandbox until Ctrl-C, logging each request to stderr.
@@ -26,6 +30,9 @@ pub async fn run(global: &Global, args: &SandboxArgs) -> Result<(), Failure> {
         .on_request(|r: &RequestRecord| eprintln!("{r}"));
     if let Some(creds) = global.credentials_opt() {
         builder = builder.credentials(creds);
+    }
+    for dir in &args.replay {
+        builder = builder.replay_from(dir);
     }
     let sandbox = builder.start().await?;
     if let Some(secret) = sandbox.made_up_secret() {
