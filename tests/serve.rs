@@ -182,3 +182,109 @@ async fn futures_join<F: std::future::Future<Output = T> + Send + 'static, T: Se
     }
     out
 }
+
+/// Issue 18, finding 4, as reported: `max` connections each pipeline about
+/// 550 KiB of tiny unauthenticated requests and never read the answers.
+/// Genuine pushes must still be accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_that_pipeline_and_never_read_do_not_lock_genuine_pushes_out() {
+    let max = 16;
+    let server = start(receiver(), ServeConfig::default().max_connections(max)).await;
+    let one = b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n\r\n{}";
+    let burst: Vec<u8> = one.repeat(550 * 1024 / one.len() + 1);
+    let mut attackers = Vec::new();
+    for _ in 0..max {
+        // A small receive window, so that unread answers back up at once.
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.set_recv_buffer_size(4096).expect("SO_RCVBUF");
+        let mut s = socket.connect(server.addr).await.expect("connect");
+        let burst = burst.clone();
+        attackers.push(tokio::spawn(async move {
+            // Writes until the server stops reading or closes; never reads.
+            let _ = tokio::time::timeout(BOUND, s.write_all(&burst)).await;
+            tokio::time::sleep(BOUND).await;
+            drop(s);
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let accepted = genuine_pushes(server.addr, 5).await;
+    for a in attackers {
+        a.abort();
+    }
+    assert_eq!(
+        accepted, 5,
+        "genuine pushes locked out by non-reading clients"
+    );
+}
+
+/// Sends `n` distinct genuine pushes, each retried on a fresh connection
+/// until answered 200, within [`BOUND`]; how many were answered 200.
+async fn genuine_pushes(addr: SocketAddr, n: usize) -> usize {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("client");
+    let deadline = Instant::now() + BOUND;
+    let mut accepted = 0;
+    for order in 100..100 + n {
+        let body = format!(
+            r#"{{"messageType":"ORDER_CREATE","messagePlatform":1,"messageBody":{{"orderId":"{order}","orderStatus":"WAITING_FOR_PAYMENT"}}}}"#
+        );
+        while Instant::now() < deadline {
+            let sent = client
+                .post(format!("http://{addr}/"))
+                .headers(sign_push(&creds(), body.as_bytes()))
+                .body(body.clone())
+                .timeout(Duration::from_secs(2))
+                .send()
+                .await;
+            if sent.is_ok_and(|r| r.status().as_u16() == 200) {
+                accepted += 1;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    accepted
+}
+
+/// A connection whose answer is not read loses its slot after the write
+/// timeout (the one slot here), whatever the answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_does_not_read_its_answer_loses_its_slot_after_the_write_timeout() {
+    let big = axum::routing::get(|| async { vec![b'x'; 32 * 1024 * 1024] });
+    let router = axum::Router::new()
+        .route("/big", big)
+        .merge(receiver().router());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let config = ServeConfig::default()
+        .max_connections(1)
+        .write_timeout(Duration::from_millis(500));
+    let task = tokio::spawn(serve(listener, router, config));
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.set_recv_buffer_size(4096).expect("SO_RCVBUF");
+    let mut hog = socket.connect(addr).await.expect("connect");
+    hog.write_all(b"GET /big HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await
+        .expect("write");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The hog never reads; its slot comes free within the bound.
+    assert_eq!(genuine_pushes(addr, 1).await, 1);
+    drop(hog);
+    task.abort();
+}
+
+/// Pipelined unauthenticated requests end at the first refusal: one 401,
+/// then the connection is closed (issue 18, finding 4).
+#[tokio::test]
+async fn pipelined_unauthenticated_requests_end_at_the_first_refusal() {
+    let server = start(receiver(), ServeConfig::default()).await;
+    let mut s = TcpStream::connect(server.addr).await.expect("connect");
+    let one = b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n\r\n{}";
+    s.write_all(&one.repeat(100)).await.expect("write");
+    let got = text(&read_to_close(&mut s).await);
+    assert_eq!(got.matches("HTTP/1.1 401").count(), 1, "{got}");
+}

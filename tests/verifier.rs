@@ -468,3 +468,131 @@ async fn headers_of_a_real_outbound_request_cannot_carry_a_forged_push() {
     let lax = Verifier::new(creds()).accept_request_signature_only(true);
     assert!(lax.verify(&headers, &forged).is_ok());
 }
+
+// ---------------------------------------------------------------------------
+// Issue 19, finding 1: a replay re-split between `timestamp` and `nonce-str`
+// ---------------------------------------------------------------------------
+
+/// Moves the 3 millisecond digits of a 13-digit timestamp to the front of
+/// the nonce: the same instant, a "new" nonce, the same signatures.
+fn resplit(headers: &HeaderMap) -> HeaderMap {
+    let mut h = headers.clone();
+    let ts = headers["timestamp"].to_str().expect("ts").to_owned();
+    let nonce = headers["nonce-str"].to_str().expect("nonce").to_owned();
+    assert_eq!(ts.len(), 13);
+    h.insert("timestamp", HeaderValue::from_str(&ts[..10]).expect("ts"));
+    h.insert(
+        "nonce-str",
+        HeaderValue::from_str(&format!("{}{nonce}", &ts[10..])).expect("nonce"),
+    );
+    h
+}
+
+#[test]
+fn a_replay_re_split_between_timestamp_and_nonce_is_still_a_replay() {
+    let body = body();
+    // The default base, with the request-style signature.
+    let verifier = Verifier::new(creds());
+    let headers = sign_push_with(
+        &creds(),
+        &body,
+        &now_ms().to_string(),
+        "abcDEF0123456789abcDEF0123456789",
+    );
+    assert!(verifier.verify(&headers, &body).is_ok());
+    let replay = resplit(&headers);
+    // The re-split headers are genuine on their own: a fresh verifier accepts them.
+    assert!(Verifier::new(creds()).verify(&replay, &body).is_ok());
+    assert_eq!(verifier.verify(&replay, &body), Err(Rejection::Replay));
+    // A change of hex case is no new identity either.
+    let mut upper = headers.clone();
+    let sig = headers["signature"]
+        .to_str()
+        .expect("sig")
+        .to_ascii_lowercase();
+    upper.insert("signature", HeaderValue::from_str(&sig).expect("sig"));
+    assert_eq!(verifier.verify(&upper, &body), Err(Rejection::Replay));
+
+    // TimestampNonceBody, signed by Authorization alone.
+    let verifier = Verifier::new(creds()).authorization_base(AuthorizationBase::TimestampNonceBody);
+    let headers = only(
+        &sign_push_with_base(&creds(), &body, AuthorizationBase::TimestampNonceBody),
+        &["authorization", "timestamp", "nonce-str"],
+    );
+    assert!(verifier.verify(&headers, &body).is_ok());
+    assert_eq!(
+        verifier.verify(&resplit(&headers), &body),
+        Err(Rejection::Replay)
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Issue 19, finding 4: the base diagnosis cannot be steered
+// ---------------------------------------------------------------------------
+
+#[test]
+fn moving_body_bytes_into_the_timestamp_never_steers_the_base_advice() {
+    let body = body();
+    let genuine = only(&sign_push(&creds(), &body), &["authorization"]);
+    let verifier = Verifier::new(creds());
+    assert!(verifier.verify(&genuine, &body).is_ok());
+    let mut tried = 0;
+    for k in 1..body.len().min(40) {
+        // A prefix of the body moved into `timestamp` (TimestampBody), with
+        // or without the newline of TimestampNewlineBody, and a suffix
+        // (BodyTimestamp).
+        let splits: [(&[u8], &[u8]); 2] = [
+            (&body[..k], &body[k..]),
+            (&body[body.len() - k..], &body[..body.len() - k]),
+        ];
+        for (moved, rest) in splits {
+            let Ok(ts) = std::str::from_utf8(moved) else {
+                continue;
+            };
+            let Ok(value) = HeaderValue::from_str(ts) else {
+                continue;
+            };
+            let mut h = genuine.clone();
+            h.insert("timestamp", value);
+            tried += 1;
+            let err = Verifier::new(creds()).verify(&h, rest).unwrap_err();
+            assert!(
+                !matches!(err, Rejection::AuthorizationBaseMismatch { .. }),
+                "steered by moving {k} bytes: {err}"
+            );
+        }
+    }
+    assert!(tried > 20, "{tried}");
+    // A captured push wrapped as the messageBody of another envelope.
+    let wrapped = format!(
+        r#"{{"messageType":"ORDER_CREATE","messagePlatform":1,"messageBody":{}}}"#,
+        String::from_utf8_lossy(&body)
+    );
+    let err = verifier.verify(&genuine, wrapped.as_bytes()).unwrap_err();
+    assert_eq!(
+        err,
+        Rejection::BadSignature {
+            scheme: SignatureScheme::Authorization
+        }
+    );
+}
+
+#[test]
+fn the_message_body_value_is_a_candidate_base() {
+    // messageBody as a JSON string (the docs' samples) and as an object.
+    for body in [
+        body(),
+        br#"{"messageType":"ORDER_CREATE","messagePlatform":1,"messageBody":{"orderId":"1","orderStatus":"WAITING_FOR_PAYMENT"}}"#.to_vec(),
+    ] {
+        let h = sign_push_with_base(&creds(), &body, AuthorizationBase::MessageBody);
+        assert_eq!(
+            Verifier::new(creds()).verify(&h, &body),
+            Err(Rejection::AuthorizationBaseMismatch {
+                configured: AuthorizationBase::Body,
+                matches: AuthorizationBase::MessageBody
+            })
+        );
+        let v = Verifier::new(creds()).authorization_base(AuthorizationBase::MessageBody);
+        assert!(v.verify(&h, &body).is_ok());
+    }
+}
