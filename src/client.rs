@@ -525,9 +525,14 @@ impl Client {
             request_id = tracing::field::Empty,
         );
         let call = async move {
-            let (status, body, signed) = self.execute(&p).await?;
+            let safe = p.retry_allowed;
+            let (status, body, signed) = self
+                .execute(&p)
+                .await
+                .map_err(|e| e.with_repeatable(safe))?;
             let masked = || signed.signed_string_masked();
-            let result = envelope::decode::<T>(status, body, Some(&masked));
+            let result = envelope::decode::<T>(status, body, Some(&masked))
+                .map_err(|e| e.with_repeatable(safe));
             let result = match result {
                 Err(e) if p.guessed && status == 404 => Err(Error::GuessedPathNotFound {
                     endpoint: p.endpoint,
@@ -720,6 +725,8 @@ fn classify(
             kind,
             elapsed: started.elapsed(),
             attempts,
+            // Set by the caller, which knows the request.
+            repeatable: false,
         };
         return (Outcome::Timeout, err);
     }
@@ -737,6 +744,7 @@ fn classify(
         Error::Transport {
             kind,
             attempts,
+            repeatable: false,
             source: e,
         },
     )

@@ -276,6 +276,7 @@ async fn html_error_page_is_a_typed_http_error() {
         status,
         reason,
         body,
+        ..
     } = &err
     else {
         panic!("{err:?}")
@@ -306,6 +307,7 @@ async fn empty_invalid_and_truncated_bodies() {
                 status: 200,
                 reason,
                 body: raw,
+                ..
             } => {
                 assert!(reason.contains(want), "{body:?}: {reason}");
                 assert_eq!(raw, body.as_bytes());
