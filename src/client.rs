@@ -193,7 +193,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Unit of the `timestamp` header: milliseconds (default) or seconds.
+    /// Unit of the `timestamp` header: seconds (the default, what both public
+    /// clients send; see [`TimestampUnit`] for the evidence) or milliseconds
+    /// (the docs' examples).
     pub fn timestamp_unit(mut self, unit: TimestampUnit) -> Self {
         self.timestamp_unit = unit;
         self

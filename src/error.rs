@@ -414,8 +414,9 @@ const AUTH_WORDS: &[&str] = &[
 /// The advice given for an authentication failure.
 const AUTH_HINT: &str = "this looks like an authentication failure: check that the machine's \
      clock is within 600 s of UTC (clock skew), that the timestamp unit matches what the \
-     platform expects (ClientBuilder::timestamp_unit: milliseconds by default, seconds as the \
-     public clients send), and that the access key, access secret and user id belong together";
+     platform expects (ClientBuilder::timestamp_unit: seconds by default, as the public clients \
+     send; milliseconds as in the docs' examples), and that the access key, access secret and \
+     user id belong together";
 
 /// HTTP statuses that mean the request was not authenticated.
 fn is_auth_status(status: u16) -> bool {

@@ -94,19 +94,26 @@ fn sign_prints_the_golden_signature_and_never_the_secret() {
 
 #[test]
 fn sign_without_a_timestamp_uses_the_unit() {
-    let out = signed("http://127.0.0.1:1")
-        .args(["sign", "--unit", "s"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let stdout = text(&out.stdout);
-    let ts = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("timestamp: "))
-        .expect("a timestamp line");
-    assert_eq!(ts.len(), 10, "{ts}");
-    assert!(!stdout.contains(SECRET));
+    // Seconds by default (as the client sends), milliseconds on request.
+    for (args, digits) in [
+        (&["sign"][..], 10),
+        (&["sign", "--unit", "s"], 10),
+        (&["sign", "--unit", "ms"], 13),
+    ] {
+        let out = signed("http://127.0.0.1:1")
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let stdout = text(&out.stdout);
+        let ts = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("timestamp: "))
+            .expect("a timestamp line");
+        assert_eq!(ts.len(), digits, "{args:?}: {ts}");
+        assert!(!stdout.contains(SECRET));
+    }
 }
 
 #[test]

@@ -43,10 +43,36 @@ async fn server_recomputes_the_signature_from_received_headers() {
     assert_eq!(sig, independent_signature(ACCESS_KEY, ts, nonce, SECRET));
     assert_eq!(nonce.len(), 32);
     assert!(nonce.bytes().all(|b| b.is_ascii_alphanumeric()));
-    // Milliseconds by default: 13 digits, close to now.
+    // Seconds by default (what both public clients send): 10 digits, close
+    // to now.
+    assert_eq!(ts.len(), 10);
+    let now_s = TimestampUnit::Seconds.now();
+    assert!(now_s.abs_diff(ts.parse::<u64>().unwrap()) < 60);
+}
+
+#[tokio::test]
+async fn timestamp_unit_can_be_pinned_to_milliseconds() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(signed())
+        .respond_with(ok_product())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .timestamp_unit(TimestampUnit::Millis)
+        .build()
+        .unwrap();
+    client.taobao().product_get("1").await.unwrap();
+    let reqs = received(&server).await;
+    let ts = header(&reqs[0], "timestamp");
     assert_eq!(ts.len(), 13);
-    let now_ms = TimestampUnit::Millis.now();
-    assert!(now_ms.abs_diff(ts.parse::<u64>().unwrap()) < 60_000);
+    assert!(
+        TimestampUnit::Millis
+            .now()
+            .abs_diff(ts.parse::<u64>().unwrap())
+            < 60_000
+    );
 }
 
 #[tokio::test]

@@ -295,7 +295,7 @@ impl SandboxBuilder {
     }
 
     /// Accepts only this timestamp unit. Default: either (the docs' example
-    /// is milliseconds, the public clients send seconds).
+    /// is milliseconds, the public clients send seconds, the SDK's default).
     pub fn timestamp_unit(mut self, unit: TimestampUnit) -> Self {
         self.unit = Some(unit);
         self
@@ -559,12 +559,18 @@ impl Sandbox {
         b
     }
 
-    /// A client builder with the sandbox's base URL and credentials only:
-    /// the client as shipped, which refuses endpoints with no known path.
+    /// A client builder with the sandbox's base URL and credentials only
+    /// (and its timestamp unit, when one is pinned with
+    /// [`SandboxBuilder::timestamp_unit`]): the client as shipped, which
+    /// refuses endpoints with no known path.
     pub fn shipped_client_builder(&self) -> ClientBuilder {
-        Client::builder()
+        let b = Client::builder()
             .credentials(self.shared.creds.clone())
-            .base_url(self.base_url.clone())
+            .base_url(self.base_url.clone());
+        match self.shared.unit {
+            Some(unit) => b.timestamp_unit(unit),
+            None => b,
+        }
     }
 
     /// `client_builder().build()`.
