@@ -298,7 +298,12 @@ async fn an_unknown_path_is_refused_before_sending() {
         .failure()
         .code(1)
         .stderr(predicate::str::contains(format!("{}: not sent", spec.id)))
-        .stderr(predicate::str::contains("override_path"));
+        // The fix named is the CLI's flag, not the library's builder call.
+        .stderr(predicate::str::contains(format!(
+            "--path (xportcn call {} --path /the/path)",
+            spec.id
+        )))
+        .stderr(predicate::str::contains("override_path").not());
     assert_nothing_sent(&server).await;
 }
 
@@ -727,4 +732,58 @@ async fn the_sandbox_subcommand_takes_given_credentials_and_prints_no_secret() {
     let mut cmd = signed(&base);
     cmd.args(["call", "TB-P8", "--query", "itemId=672991141190"]);
     run(cmd).await.success();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sandbox_subcommand_pushes_to_a_webhook_listener() {
+    // The listener, on its own port.
+    let mut listener = spawn(&["webhook", "listen", "--port", "0"], true);
+    let stderr = lines(listener.0.stderr.take().expect("piped stderr"));
+    let (_stderr, line) = next_line(stderr).await;
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_owned();
+    // The sandbox, on another port, pushing to the listener.
+    let mut sandbox = spawn(
+        &["sandbox", "--port", "0", "--callback-url", url.as_str()],
+        true,
+    );
+    let stdout = lines(sandbox.0.stdout.take().expect("piped stdout"));
+    let (_stdout, line) = next_line(stdout).await;
+    let base = line
+        .strip_prefix("base-url=")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_owned();
+    assert_ne!(
+        base.trim_end_matches('/'),
+        url.trim_end_matches("/xportcn/push"),
+        "two ports"
+    );
+
+    // A Taobao order created in the sandbox pushes ORDER_CREATE.
+    let mut cmd = signed(&base);
+    cmd.args([
+        "call",
+        "TB-O7",
+        "--json",
+        r#"{"orderLineList":"[{\"itemId\":\"672991141190\",\"quantity\":\"1\",\"skuId\":\"3452545926724\"}]","purchaseAmount":100}"#,
+    ]);
+    let out = run(cmd).await.success().get_output().clone();
+    let created: Value = serde_json::from_slice(&out.stdout).expect("JSON data");
+    let order_id = created["orderId"].to_string();
+    let order_id = order_id.trim_matches('"');
+
+    let stdout = lines(listener.0.stdout.take().expect("piped stdout"));
+    // Bounded: a push that never arrives fails the test (the children are
+    // killed when dropped, which ends the blocked read).
+    let (_stdout, line) =
+        tokio::time::timeout(std::time::Duration::from_secs(60), next_line(stdout))
+            .await
+            .expect("a push reached the listener");
+    let msg: Value = serde_json::from_str(&line).expect("one JSON object");
+    assert_eq!(msg["messageType"], "ORDER_CREATE", "{line}");
+    assert!(line.contains(order_id), "{order_id} in {line}");
+    assert!(!line.contains(SECRET));
 }

@@ -11,6 +11,11 @@ pub struct SandboxArgs {
     /// Port on 127.0.0.1 (0: any free port).
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// Pushes the order messages of the flows to this URL, signed like the
+    /// platform (e.g. the URL `xportcn webhook listen` prints, on another
+    /// port). Without it, pushes are only recorded.
+    #[arg(long, value_name = "URL")]
+    callback_url: Option<String>,
 }
 
 /// Runs the sandbox until Ctrl-C, logging each request to stderr.
@@ -26,6 +31,9 @@ pub async fn run(global: &Global, args: &SandboxArgs) -> Result<(), Failure> {
         .on_request(|r: &RequestRecord| eprintln!("{r}"));
     if let Some(creds) = global.credentials_opt() {
         builder = builder.credentials(creds);
+    }
+    if let Some(url) = &args.callback_url {
+        builder = builder.callback_url(url.clone());
     }
     let sandbox = builder.start().await?;
     if let Some(secret) = sandbox.made_up_secret() {
