@@ -315,7 +315,13 @@ impl ClientBuilder {
 /// let product = client.taobao().product_get("672991141190").await?;
 /// let render = client
 ///     .aftersale()
-///     .refund_render(RefundRenderRequest::new("1034499579120189839", 1, 1))
+///     .refund_render(
+///         RefundRenderRequest::builder()
+///             .sub_order_id("1034499579120189839")
+///             .goods_status(1)
+///             .refund_type(1)
+///             .build(),
+///     )
 ///     .await?;
 /// # Ok(()) }
 /// ```

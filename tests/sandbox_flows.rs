@@ -20,17 +20,17 @@ use xportcn::aftersale::{
     RefundSubmitRequest,
 };
 use xportcn::ali1688::{
-    AddressParam, CargoParam, KeywordSearchRequest, OfferRef, OrderCancelRequest,
-    OrderCreateRequest, OrderDetailRequest as AliOrderDetailRequest, OrderPayUrlRequest,
+    AddressParam, Ali1688OrderCreateRequest, Ali1688OrderDetailRequest as AliOrderDetailRequest,
+    CargoParam, KeywordSearchRequest, OfferRef, OrderCancelRequest, OrderPayUrlRequest,
     OrderPreviewRequest, OrderStatus, ProductDetailRequest, RefundCreateRequest, RefundInfoRequest,
 };
 use xportcn::callbacks::axum::{Delivery, Receiver, ServeConfig, serve};
 use xportcn::callbacks::{Message, OrderEvent, Verifier};
 use xportcn::sandbox::{Sandbox, codes};
 use xportcn::taobao::{
-    CartAddRequest, LogisticsDetailRequest, OrderCancelRequest as TbOrderCancelRequest,
-    OrderDetailRequest, OrderLine, OrderPayRequest, PurchaseOrderCreateRequest,
-    PurchaseOrderRenderRequest, RenderLine,
+    CartAddRequest, LogisticsDetailRequest, OrderCancelRequest as TbOrderCancelRequest, OrderLine,
+    OrderPayRequest, PurchaseOrderCreateRequest, PurchaseOrderRenderRequest, RenderLine,
+    TaobaoOrderDetailRequest,
 };
 use xportcn::types::{Fen, Id};
 
@@ -179,7 +179,7 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
 
     // Detail before paying: status 0 (wait buyer pay).
     let detail_req = || {
-        OrderDetailRequest::builder()
+        TaobaoOrderDetailRequest::builder()
             .other(
                 [("orderId".to_owned(), json!(order_id))]
                     .into_iter()
@@ -230,7 +230,13 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
     // Refund render → submit (pushed) → message → detail → cancel (pushed).
     let render = c
         .aftersale()
-        .refund_render(RefundRenderRequest::new(sub_order_id.clone(), 1, 1))
+        .refund_render(
+            RefundRenderRequest::builder()
+                .sub_order_id(sub_order_id.clone())
+                .goods_status(1)
+                .refund_type(1)
+                .build(),
+        )
         .await
         .unwrap();
     let template = render.refund_order_template.expect("template");
@@ -324,7 +330,7 @@ async fn a_cancelled_taobao_order_reads_back_cancelled_and_cannot_be_paid() {
         .unwrap();
     let detail = raw(&c
         .taobao()
-        .order_detail(OrderDetailRequest::builder().other(by_id()).build())
+        .order_detail(TaobaoOrderDetailRequest::builder().other(by_id()).build())
         .await
         .unwrap());
     assert_eq!(detail["status"], json!(4));
@@ -395,7 +401,7 @@ async fn ali1688_flow_against_the_sandbox_with_verified_pushes() {
     assert_eq!(preview.order_preview_result[0].success, Some(true));
 
     let create = || {
-        OrderCreateRequest::builder()
+        Ali1688OrderCreateRequest::builder()
             .flow("general")
             .address_param(address())
             .cargo_param_list(vec![line.clone()])

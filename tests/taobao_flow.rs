@@ -25,9 +25,9 @@ use xportcn::aftersale::{
     RefundCancelRequest, RefundMessageSubmitRequest, RefundRenderRequest, RefundSubmitRequest,
 };
 use xportcn::taobao::{
-    BatchCheckItem, CartAddRequest, CartSkuProperty, LogisticsDetailRequest, OrderDetailRequest,
-    OrderLine, OrderPayRequest, ProductBatchCheckRequest, PurchaseOrderCreateRequest,
-    PurchaseOrderRenderRequest, RenderLine,
+    BatchCheckItem, CartAddRequest, CartSkuProperty, LogisticsDetailRequest, OrderLine,
+    OrderPayRequest, ProductBatchCheckRequest, PurchaseOrderCreateRequest,
+    PurchaseOrderRenderRequest, RenderLine, TaobaoOrderDetailRequest,
 };
 use xportcn::types::{Fen, Id};
 
@@ -309,7 +309,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
     // the KA status-flow page. The sub-order takes the snake_case keys of the
     // one documented Taobao sub-order object, the TB-M1 message's
     // `subOrders`. The sub-order id is read from there.
-    let detail = OrderDetailRequest::builder()
+    let detail = TaobaoOrderDetailRequest::builder()
         .other(params([("orderId", json!(order_id))]))
         .build();
     refused_before_sending(
@@ -411,7 +411,13 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
     .await;
     let render = c
         .aftersale()
-        .refund_render(RefundRenderRequest::new(sub_order_id.clone(), 1, 1))
+        .refund_render(
+            RefundRenderRequest::builder()
+                .sub_order_id(sub_order_id.clone())
+                .goods_status(1)
+                .refund_type(1)
+                .build(),
+        )
         .await
         .unwrap();
     let template = render.refund_order_template.expect("refundOrderTemplate");

@@ -20,12 +20,14 @@ pub use cart::{
     CartShop,
 };
 pub use order::{
-    AddressParam, CargoParam, LogisticsTraceRequest, OfferRef, OrderCancelRequest,
-    OrderCreateBatchRequest, OrderCreateRequest, OrderDetailRequest, OrderPageRequest,
+    AddressParam, Ali1688OrderCreateRequest, Ali1688OrderDetailRequest, CargoParam,
+    LogisticsTraceRequest, OfferRef, OrderCancelRequest, OrderCreateBatchRequest, OrderPageRequest,
     OrderPayUrlRequest, OrderPreview, OrderPreviewBatchRequest, OrderPreviewRequest,
     OrderPreviewResult, OrderReceiveGoodsRequest, OrderSubmitToPayBatchRequest, PayUrl,
     ReceiveGoods,
 };
+#[allow(deprecated)]
+pub use order::{OrderCreateRequest, OrderDetailRequest};
 pub use order_model::*;
 pub use product::{
     CategoryGetRequest, HotListRequest, OpenUidDecryptRequest, ProductAttribute, ProductDetail,

@@ -242,8 +242,8 @@ pub fn assert_api_code(err: &xportcn::Error, code: i64) {
 }
 
 /// The receiver of the docs' Taobao render and create examples (doc-vnm).
-pub fn taobao_receiver() -> xportcn::taobao::Receiver {
-    xportcn::taobao::Receiver::builder()
+pub fn taobao_receiver() -> xportcn::taobao::PurchaseReceiver {
+    xportcn::taobao::PurchaseReceiver::builder()
         .zip("311121")
         .country("中国")
         .address("智溢路西部科技园")
