@@ -106,7 +106,7 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
     let sku = product.sku_list.first().expect("a SKU");
     let sku_id = sku.sku_id.clone().expect("skuId");
     let price = sku.price.expect("price");
-    let mp_sku_id: Id = sku.extra.get_as("mpSkuld").unwrap().unwrap();
+    let mp_sku_id: Id = sku.mp_sku_id.clone().expect("mpSkuId");
     let added = c
         .taobao()
         .cart_add(

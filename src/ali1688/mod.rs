@@ -41,8 +41,8 @@ pub use refund::{
 };
 pub use search::{
     GlobalSelectSearchRequest, ImageSearchRequest, KeywordSearchPage, KeywordSearchRequest,
-    OfferSummary, SearchSort, ShopOffer, ShopSearchPage, ShopSearchRequest, SortOrder,
-    StrictSelectSearchRequest,
+    OfferPriceInfo, OfferSummary, SearchSort, ShopOffer, ShopSearchPage, ShopSearchRequest,
+    SortOrder, StrictSelectSearchRequest,
 };
 
 use crate::client::{Call, Client};
