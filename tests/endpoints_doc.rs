@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use xportcn::endpoint::{self, EndpointSpec, Generation};
+use xportcn::endpoint::{self, EndpointSpec, FieldEvidence, Generation};
 
 struct Row {
     method: String,
@@ -108,7 +108,78 @@ fn check(spec: &EndpointSpec, row: &Row) -> Vec<String> {
         ));
     }
     problems.extend(check_test(id, &row.test));
+    // Every client citation of the response's typed fields is in the row.
+    let mut cited: Vec<&str> = Vec::new();
+    for f in spec.response_fields() {
+        if let FieldEvidence::Client(c) = f.evidence
+            && !cited.contains(&c)
+        {
+            cited.push(c);
+        }
+    }
+    for c in cited {
+        if !row.evidence.contains(&format!("client: {c}")) {
+            problems.push(format!("{id}: evidence should cite \"client: {c}\""));
+        }
+    }
     problems
+}
+
+/// Response fields by evidence level, counted from the code: each typed
+/// field of each response model once (a model shared by several endpoints
+/// counts once), and `raw` the endpoints whose answer has no typed field.
+fn field_counts() -> BTreeMap<&'static str, usize> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut counts: BTreeMap<&'static str, usize> =
+        [("doc", 0), ("client", 0), ("recorded", 0), ("raw", 0)].into();
+    for spec in endpoint::all() {
+        let fields = spec.response_fields();
+        if fields.is_empty() {
+            *counts.entry("raw").or_default() += 1;
+        }
+        for f in fields {
+            if seen.insert((f.model, f.name)) {
+                *counts.entry(f.evidence.level()).or_default() += 1;
+            }
+        }
+    }
+    counts
+}
+
+/// The `| level | count | ... |` table of docs/endpoints.md.
+fn doc_counts() -> BTreeMap<String, usize> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/endpoints.md");
+    let text = std::fs::read_to_string(path).expect("docs/endpoints.md");
+    let mut out = BTreeMap::new();
+    let mut in_table = false;
+    for line in text.lines() {
+        if line.starts_with("| level | count |") {
+            in_table = true;
+            continue;
+        }
+        if !in_table || line.starts_with("|---") {
+            continue;
+        }
+        if !line.starts_with("| ") {
+            break;
+        }
+        let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
+        let level = cells[0].trim_matches('`').to_owned();
+        let n = cells[1].trim_matches('*').parse().expect("a count");
+        out.insert(level, n);
+    }
+    out
+}
+
+#[test]
+fn field_counts_by_evidence_level_match_the_code() {
+    let code = field_counts();
+    let doc = doc_counts();
+    let code: BTreeMap<String, usize> = code.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    assert_eq!(
+        doc, code,
+        "docs/endpoints.md's response-field counts (left) differ from the code (right)"
+    );
 }
 
 /// The test cell names `tests/<file>.rs::<fn>`; the file must define it.
