@@ -669,7 +669,7 @@ async fn order_flow_from_search_to_order_detail() {
         .keyword_search(KeywordSearchRequest::builder().keyword("女包").build())
         .await
         .unwrap();
-    let found: Id = page.data[0].extra.get_as("offerId").unwrap().unwrap();
+    let found: Id = page.data[0].offer_id.clone().expect("offerId");
 
     // 2. Product detail of that offer.
     expect_one(

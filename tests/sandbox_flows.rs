@@ -376,7 +376,8 @@ async fn ali1688_flow_against_the_sandbox_with_verified_pushes() {
         .keyword_search(KeywordSearchRequest::builder().keyword("女包").build())
         .await
         .unwrap();
-    let offer: Id = page.data[0].extra.get_as("offerId").unwrap().unwrap();
+    // `offerId` is typed (a public client reads it).
+    let offer: Id = page.data[0].offer_id.clone().expect("offerId");
     let detail = c
         .ali1688()
         .product_detail_with(ProductDetailRequest::new(offer))
