@@ -595,8 +595,9 @@ async fn next_line<R: std::io::BufRead + Send + 'static>(
     .expect("read")
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn webhook_listen_prints_each_verified_push_as_a_json_line() {
+/// `xportcn webhook listen` on a free port, with the test credentials, and
+/// the URL it prints.
+async fn listener() -> (Child, String) {
     let mut child = spawn(&["webhook", "listen", "--port", "0"], true);
     let stderr = lines(child.0.stderr.take().expect("piped stderr"));
     let (_stderr, line) = next_line(stderr).await;
@@ -605,6 +606,27 @@ async fn webhook_listen_prints_each_verified_push_as_a_json_line() {
         .strip_prefix("listening on ")
         .unwrap_or_else(|| panic!("{line}"))
         .to_owned();
+    (child, url)
+}
+
+/// `xportcn sandbox` on a free port with the test credentials (and `args`),
+/// and the base URL it prints.
+async fn sandbox_with_credentials(args: &[&str]) -> (Child, String) {
+    let mut all = vec!["sandbox", "--port", "0"];
+    all.extend_from_slice(args);
+    let mut child = spawn(&all, true);
+    let stdout = lines(child.0.stdout.take().expect("piped stdout"));
+    let (_stdout, line) = next_line(stdout).await;
+    let base = line
+        .strip_prefix("base-url=")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_owned();
+    (child, base)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webhook_listen_prints_each_verified_push_as_a_json_line() {
+    let (mut child, url) = listener().await;
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     assert!(url.ends_with("/xportcn/push"), "{url}");
 
@@ -722,13 +744,7 @@ async fn the_sandbox_subcommand_makes_up_credentials_and_logs_requests() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_sandbox_subcommand_takes_given_credentials_and_prints_no_secret() {
-    let mut child = spawn(&["sandbox", "--port", "0"], true);
-    let stdout = lines(child.0.stdout.take().expect("piped stdout"));
-    let (_stdout, line) = next_line(stdout).await;
-    let base = line
-        .strip_prefix("base-url=")
-        .unwrap_or_else(|| panic!("{line}"))
-        .to_owned();
+    let (_child, base) = sandbox_with_credentials(&[]).await;
     let mut cmd = signed(&base);
     cmd.args(["call", "TB-P8", "--query", "itemId=672991141190"]);
     run(cmd).await.success();
@@ -737,25 +753,9 @@ async fn the_sandbox_subcommand_takes_given_credentials_and_prints_no_secret() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_sandbox_subcommand_pushes_to_a_webhook_listener() {
     // The listener, on its own port.
-    let mut listener = spawn(&["webhook", "listen", "--port", "0"], true);
-    let stderr = lines(listener.0.stderr.take().expect("piped stderr"));
-    let (_stderr, line) = next_line(stderr).await;
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("{line}"))
-        .to_owned();
+    let (mut listener, url) = listener().await;
     // The sandbox, on another port, pushing to the listener.
-    let mut sandbox = spawn(
-        &["sandbox", "--port", "0", "--callback-url", url.as_str()],
-        true,
-    );
-    let stdout = lines(sandbox.0.stdout.take().expect("piped stdout"));
-    let (_stdout, line) = next_line(stdout).await;
-    let base = line
-        .strip_prefix("base-url=")
-        .unwrap_or_else(|| panic!("{line}"))
-        .to_owned();
+    let (_sandbox, base) = sandbox_with_credentials(&["--callback-url", url.as_str()]).await;
     assert_ne!(
         base.trim_end_matches('/'),
         url.trim_end_matches("/xportcn/push"),

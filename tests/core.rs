@@ -51,53 +51,25 @@ async fn server_recomputes_the_signature_from_received_headers() {
 }
 
 #[tokio::test]
-async fn timestamp_unit_can_be_pinned_to_milliseconds() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(signed())
-        .respond_with(ok_product())
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = builder(&server)
-        .timestamp_unit(TimestampUnit::Millis)
-        .build()
-        .unwrap();
-    client.taobao().product_get("1").await.unwrap();
-    let reqs = received(&server).await;
-    let ts = header(&reqs[0], "timestamp");
-    assert_eq!(ts.len(), 13);
-    assert!(
-        TimestampUnit::Millis
-            .now()
-            .abs_diff(ts.parse::<u64>().unwrap())
-            < 60_000
-    );
-}
-
-#[tokio::test]
-async fn timestamp_unit_switches_to_seconds() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(signed())
-        .respond_with(ok_product())
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = builder(&server)
-        .timestamp_unit(TimestampUnit::Seconds)
-        .build()
-        .unwrap();
-    client.taobao().product_get("1").await.unwrap();
-    let reqs = received(&server).await;
-    let ts = header(&reqs[0], "timestamp");
-    assert_eq!(ts.len(), 10);
-    assert!(
-        TimestampUnit::Seconds
-            .now()
-            .abs_diff(ts.parse::<u64>().unwrap())
-            < 60
-    );
+async fn timestamp_unit_can_be_pinned_either_way() {
+    for (unit, digits, slack) in [
+        (TimestampUnit::Millis, 13, 60_000),
+        (TimestampUnit::Seconds, 10, 60),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(signed())
+            .respond_with(ok_product())
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = builder(&server).timestamp_unit(unit).build().unwrap();
+        client.taobao().product_get("1").await.unwrap();
+        let reqs = received(&server).await;
+        let ts = header(&reqs[0], "timestamp");
+        assert_eq!(ts.len(), digits, "{unit:?}");
+        assert!(unit.now().abs_diff(ts.parse::<u64>().unwrap()) < slack);
+    }
 }
 
 #[tokio::test]

@@ -16,15 +16,15 @@ struct Row {
     test: String,
 }
 
-fn rows() -> BTreeMap<String, Row> {
+/// The cells of each row of the table of docs/endpoints.md whose header
+/// line starts with `header`.
+fn table(header: &str) -> Vec<Vec<String>> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/endpoints.md");
     let text = std::fs::read_to_string(path).expect("docs/endpoints.md");
-    let mut out = BTreeMap::new();
+    let mut out = Vec::new();
     let mut in_table = false;
     for line in text.lines() {
-        if line.starts_with(
-            "| id | title | method | v1 path | v2 path | evidence | SDK method | test |",
-        ) {
+        if line.starts_with(header) {
             in_table = true;
             continue;
         }
@@ -34,16 +34,25 @@ fn rows() -> BTreeMap<String, Row> {
         if !line.starts_with("| ") {
             break;
         }
-        let cells: Vec<String> = line
-            .trim()
-            .trim_matches('|')
-            .split(" | ")
-            .map(|c| c.trim().to_owned())
-            .collect();
+        out.push(
+            line.trim()
+                .trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_owned())
+                .collect(),
+        );
+    }
+    out
+}
+
+fn rows() -> BTreeMap<String, Row> {
+    let mut out = BTreeMap::new();
+    for cells in table("| id | title | method | v1 path | v2 path | evidence | SDK method | test |")
+    {
         assert_eq!(
             cells.len(),
             8,
-            "a row of docs/endpoints.md has 8 cells: {line}"
+            "a row of docs/endpoints.md has 8 cells: {cells:?}"
         );
         let prev = out.insert(
             cells[0].clone(),
@@ -148,27 +157,13 @@ fn field_counts() -> BTreeMap<&'static str, usize> {
 
 /// The `| level | count | ... |` table of docs/endpoints.md.
 fn doc_counts() -> BTreeMap<String, usize> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/endpoints.md");
-    let text = std::fs::read_to_string(path).expect("docs/endpoints.md");
-    let mut out = BTreeMap::new();
-    let mut in_table = false;
-    for line in text.lines() {
-        if line.starts_with("| level | count |") {
-            in_table = true;
-            continue;
-        }
-        if !in_table || line.starts_with("|---") {
-            continue;
-        }
-        if !line.starts_with("| ") {
-            break;
-        }
-        let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
-        let level = cells[0].trim_matches('`').to_owned();
-        let n = cells[1].trim_matches('*').parse().expect("a count");
-        out.insert(level, n);
-    }
-    out
+    table("| level | count |")
+        .into_iter()
+        .map(|cells| {
+            let n = cells[1].parse().expect("a count");
+            (cells[0].trim_matches('`').to_owned(), n)
+        })
+        .collect()
 }
 
 #[test]

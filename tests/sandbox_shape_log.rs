@@ -7,25 +7,11 @@
 //! subscriber, which a concurrent test's events would disturb.
 #![cfg(feature = "sandbox")]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod common;
 
 use serde_json::{Value, json};
 use xportcn::endpoint::Method;
 use xportcn::sandbox::{SHAPE_HEADER, Sandbox, ShapeSource};
-
-#[derive(Clone, Default)]
-struct Buf(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buf {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// The shape recorded for the last request to `id`.
 fn last_shape(sandbox: &Sandbox, id: &str) -> Option<ShapeSource> {
@@ -39,15 +25,8 @@ fn last_shape(sandbox: &Sandbox, id: &str) -> Option<ShapeSource> {
 
 #[tokio::test]
 async fn invented_answers_are_flagged_documented_ones_are_not() {
-    let buf = Buf::default();
-    let writer = buf.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
     // current-thread runtime: the sandbox's tasks log through this default.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = common::capture_logs(tracing::Level::WARN);
 
     let sandbox = Sandbox::start().await.unwrap();
     let client = sandbox.client();
@@ -90,7 +69,7 @@ async fn invented_answers_are_flagged_documented_ones_are_not() {
     assert_eq!(header.as_deref(), Some("invented"), "{body}");
     assert_eq!(body["data"]["sandbox"], true);
 
-    let logs = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     let warned = |id: &str| {
         logs.lines()
             .filter(|l| {

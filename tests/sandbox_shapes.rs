@@ -7,16 +7,6 @@
 use xportcn::sandbox::{INVENTED_SHAPES, Sandbox, ShapeSource};
 use xportcn::taobao::{ProductItemSearchRequest, RecommendPage};
 
-/// The shape recorded for the last request to `id`.
-fn last_shape(sandbox: &Sandbox, id: &str) -> Option<ShapeSource> {
-    sandbox
-        .requests()
-        .iter()
-        .rev()
-        .find(|r| r.endpoint == Some(id))
-        .and_then(|r| r.shape)
-}
-
 /// TB-P5b answers items in TB-P1's client-evidenced item shape (flagged:
 /// borrowed from TB-P1), so a search runs through the typed method.
 #[tokio::test]
@@ -40,7 +30,12 @@ async fn taobao_keyword_search_answers_items() {
     assert_eq!(item.item_id.as_ref().unwrap().as_str(), "672991141190");
     assert!(item.title.is_some() && item.main_image_url.is_some());
     assert!(item.extra.is_empty(), "{:?}", item.extra);
-    assert_eq!(last_shape(&sandbox, "TB-P5b"), Some(ShapeSource::Invented));
+    let record = sandbox
+        .requests()
+        .into_iter()
+        .find(|r| r.endpoint == Some("TB-P5b"))
+        .expect("the search is recorded");
+    assert_eq!(record.shape, Some(ShapeSource::Invented));
     sandbox.shutdown().await;
 }
 
