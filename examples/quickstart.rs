@@ -22,8 +22,8 @@ use serde_json::{Value, json};
 use xportcn::aftersale::{RefundRenderRequest, RefundSubmitRequest};
 use xportcn::sandbox::{Failure, Sandbox};
 use xportcn::taobao::{
-    LogisticsDetailRequest, OrderDetailRequest, OrderLine, OrderPayRequest,
-    PurchaseOrderCreateRequest, PurchaseOrderRenderRequest, Receiver, RenderLine,
+    LogisticsDetailRequest, OrderLine, OrderPayRequest, PurchaseOrderCreateRequest,
+    PurchaseOrderRenderRequest, PurchaseReceiver, RenderLine, TaobaoOrderDetailRequest,
 };
 use xportcn::types::{Fen, Id};
 use xportcn::{Client, Credentials, Error, RetryPolicy};
@@ -92,8 +92,8 @@ async fn real_platform(creds: Credentials) -> Result<(), BoxError> {
     Ok(())
 }
 
-fn receiver() -> Receiver {
-    Receiver::builder()
+fn receiver() -> PurchaseReceiver {
+    PurchaseReceiver::builder()
         .zip("311121")
         .country("中国")
         .address("智溢路西部科技园")
@@ -198,7 +198,11 @@ async fn sandbox_flow() -> Result<(), BoxError> {
         .await?;
     let detail = client
         .taobao()
-        .order_detail(OrderDetailRequest::builder().other(by_order()).build())
+        .order_detail(
+            TaobaoOrderDetailRequest::builder()
+                .other(by_order())
+                .build(),
+        )
         .await?;
     println!(
         "   -> the order reads back with status {} (10 = waiting for the seller to ship)\n",
@@ -227,7 +231,13 @@ async fn sandbox_flow() -> Result<(), BoxError> {
     println!("6. Refund: render (POST /open/order/refund/render), then submit");
     let render = client
         .aftersale()
-        .refund_render(RefundRenderRequest::new(sub_order.clone(), 1, 1))
+        .refund_render(
+            RefundRenderRequest::builder()
+                .sub_order_id(sub_order.clone())
+                .goods_status(1)
+                .refund_type(1)
+                .build(),
+        )
         .send_full()
         .await?;
     let template = render.data.refund_order_template.unwrap_or_default();

@@ -200,7 +200,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Unit of the `timestamp` header: milliseconds (default) or seconds.
+    /// Unit of the `timestamp` header: seconds (the default, what both public
+    /// clients send; see [`TimestampUnit`] for the evidence) or milliseconds
+    /// (the docs' examples).
     pub fn timestamp_unit(mut self, unit: TimestampUnit) -> Self {
         self.timestamp_unit = unit;
         self
@@ -346,7 +348,13 @@ impl ClientBuilder {
 /// let product = client.taobao().product_get("672991141190").await?;
 /// let render = client
 ///     .aftersale()
-///     .refund_render(RefundRenderRequest::new("1034499579120189839", 1, 1))
+///     .refund_render(
+///         RefundRenderRequest::builder()
+///             .sub_order_id("1034499579120189839")
+///             .goods_status(1)
+///             .refund_type(1)
+///             .build(),
+///     )
 ///     .await?;
 /// # Ok(()) }
 /// ```
@@ -561,7 +569,11 @@ impl Client {
             request_id = tracing::field::Empty,
         );
         let call = async move {
-            let (status, body, signed) = self.execute(&p).await?;
+            let safe = p.retry_allowed;
+            let (status, body, signed) = self
+                .execute(&p)
+                .await
+                .map_err(|e| e.with_repeatable(safe))?;
             if let Some(recorder) = &self.inner.recorder {
                 recorder.record(Exchange::new(
                     (p.endpoint != RAW_ENDPOINT).then_some(p.endpoint),
@@ -574,7 +586,8 @@ impl Client {
                 ));
             }
             let masked = || signed.signed_string_masked();
-            let result = envelope::decode::<T>(status, body, Some(&masked));
+            let result = envelope::decode::<T>(status, body, Some(&masked))
+                .map_err(|e| e.with_repeatable(safe));
             let result = match result {
                 Err(e) if p.guessed && status == 404 => Err(Error::GuessedPathNotFound {
                     endpoint: p.endpoint,
@@ -767,6 +780,8 @@ fn classify(
             kind,
             elapsed: started.elapsed(),
             attempts,
+            // Set by the caller, which knows the request.
+            repeatable: false,
         };
         return (Outcome::Timeout, err);
     }
@@ -784,6 +799,7 @@ fn classify(
         Error::Transport {
             kind,
             attempts,
+            repeatable: false,
             source: e,
         },
     )

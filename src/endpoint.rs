@@ -258,6 +258,10 @@ pub struct EndpointSpec {
     /// endpoint. Set by the [`endpoint`](macro@endpoint) attribute from
     /// [`ResponseExample`]; declarations written by hand have none.
     pub example: ExampleFn,
+    /// Lists the response's typed fields with their evidence (see
+    /// [`EndpointSpec::response_fields`]). Set by the
+    /// [`endpoint`](macro@endpoint) attribute from [`ResponseExample`].
+    pub fields: FieldsFn,
 }
 
 /// Where a paged list keeps its paging on the wire: the request fields of
@@ -311,11 +315,20 @@ impl Paging {
 pub trait ResponseExample {
     /// The example, or `None` when the shape is unknown.
     fn response_example() -> Option<serde_json::Value>;
+
+    /// Adds the typed fields of this response (nested models included), each
+    /// with its evidence, to `out`. Models declared with
+    /// [`model`](macro@crate::model::model) list theirs; other types have
+    /// none.
+    fn response_fields(_out: &mut ResponseFields) {}
 }
 
 impl<T: ResponseExample> ResponseExample for Option<T> {
     fn response_example() -> Option<serde_json::Value> {
         T::response_example()
+    }
+    fn response_fields(out: &mut ResponseFields) {
+        T::response_fields(out)
     }
 }
 
@@ -325,7 +338,119 @@ impl<T: ResponseExample> ResponseExample for Vec<T> {
             T::response_example().into_iter().collect(),
         ))
     }
+    fn response_fields(out: &mut ResponseFields) {
+        T::response_fields(out)
+    }
 }
+
+/// How the SDK knows a typed response field (`docs/endpoints.md` counts them
+/// by level).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FieldEvidence {
+    /// A doc page of the platform shows the field (its sample, schema or
+    /// description; rustdoc says when a name is INFERRED from a description).
+    /// The default of a [`model`](macro@crate::model::model) field.
+    Doc,
+    /// A shipped public client of the platform reads the field:
+    /// `"repo, file, commit"` (`#[model(client = "..")]`).
+    Client(&'static str),
+    /// A recorded answer of the platform holds the field: where it was
+    /// recorded (`#[model(recorded = "..")]`).
+    Recorded(&'static str),
+}
+
+impl FieldEvidence {
+    /// The level's name as `docs/endpoints.md` writes it: `doc`, `client` or
+    /// `recorded`.
+    pub fn level(&self) -> &'static str {
+        match self {
+            FieldEvidence::Doc => "doc",
+            FieldEvidence::Client(_) => "client",
+            FieldEvidence::Recorded(_) => "recorded",
+        }
+    }
+}
+
+/// One typed field of a response model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResponseField {
+    /// The model's Rust path, e.g. `xportcn::taobao::product::Sku`.
+    pub model: &'static str,
+    /// The field's wire name, e.g. `mpSkuId`.
+    pub name: &'static str,
+    /// How the SDK knows it.
+    pub evidence: FieldEvidence,
+}
+
+/// The typed fields of a response, each model listed once (a model used in
+/// several places, or containing itself, is not listed twice). Filled by
+/// [`ResponseExample::response_fields`]; read with
+/// [`EndpointSpec::response_fields`].
+#[derive(Debug, Default)]
+pub struct ResponseFields {
+    fields: Vec<ResponseField>,
+    seen: Vec<&'static str>,
+}
+
+impl ResponseFields {
+    /// Starts listing `model`; false if it was already listed.
+    #[doc(hidden)]
+    pub fn enter(&mut self, model: &'static str) -> bool {
+        if self.seen.contains(&model) {
+            return false;
+        }
+        self.seen.push(model);
+        true
+    }
+
+    /// Adds a field of the model being listed.
+    #[doc(hidden)]
+    pub fn push(&mut self, model: &'static str, name: &'static str, evidence: FieldEvidence) {
+        self.fields.push(ResponseField {
+            model,
+            name,
+            evidence,
+        });
+    }
+
+    /// The fields listed.
+    pub fn fields(&self) -> &[ResponseField] {
+        &self.fields
+    }
+
+    /// The fields listed, owned.
+    pub fn into_fields(self) -> Vec<ResponseField> {
+        self.fields
+    }
+}
+
+/// The function behind [`EndpointSpec::fields`]. Two are equal when they
+/// are the same function.
+#[derive(Clone, Copy)]
+pub struct FieldsFn(pub fn(&mut ResponseFields));
+
+impl FieldsFn {
+    /// No typed field (a raw answer, or a declaration written by hand).
+    pub const NONE: FieldsFn = FieldsFn(no_fields);
+}
+
+fn no_fields(_: &mut ResponseFields) {}
+
+impl fmt::Debug for FieldsFn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FieldsFn")
+    }
+}
+
+impl PartialEq for FieldsFn {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::fn_addr_eq(self.0, other.0)
+    }
+}
+
+impl Eq for FieldsFn {}
 
 impl ResponseExample for bool {
     fn response_example() -> Option<serde_json::Value> {
@@ -399,7 +524,30 @@ impl EndpointSpec {
             summary: "",
             paging: None,
             example: ExampleFn::NONE,
+            fields: FieldsFn::NONE,
         }
+    }
+
+    /// Sets the lister of the response's typed fields (see
+    /// [`ResponseExample::response_fields`]).
+    pub const fn fields(mut self, f: fn(&mut ResponseFields)) -> Self {
+        self.fields = FieldsFn(f);
+        self
+    }
+
+    /// The response's typed fields, nested models included, each with its
+    /// evidence ([`FieldEvidence`]). Empty for an answer kept raw.
+    ///
+    /// ```
+    /// use xportcn::endpoint::{self, FieldEvidence};
+    /// let fields = endpoint::find("TB-P8").unwrap().response_fields();
+    /// let mp_sku_id = fields.iter().find(|f| f.name == "mpSkuId").unwrap();
+    /// assert!(matches!(mp_sku_id.evidence, FieldEvidence::Client(_)));
+    /// ```
+    pub fn response_fields(&self) -> Vec<ResponseField> {
+        let mut out = ResponseFields::default();
+        (self.fields.0)(&mut out);
+        out.into_fields()
     }
 
     /// Sets the example answer (see [`ResponseExample`]).

@@ -209,6 +209,7 @@ fn decode_slow<T: DeserializeOwned>(
                 "{kind}, where the envelope object {{\"code\", \"msg\", \"data\"}} was expected"
             ),
             body,
+            repeatable: false,
         });
     }
     let env: EnvelopeRawData<'_> = match serde_json::from_slice(&body) {
@@ -219,6 +220,7 @@ fn decode_slow<T: DeserializeOwned>(
                 status,
                 reason,
                 body,
+                repeatable: false,
             });
         }
     };
@@ -228,6 +230,7 @@ fn decode_slow<T: DeserializeOwned>(
             status,
             reason,
             body,
+            repeatable: false,
         });
     };
     let msg = env.msg.unwrap_or_default();

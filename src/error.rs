@@ -49,6 +49,7 @@ pub enum Error {
         snippet(body),
         http_hint_suffix(*status)
     )]
+    #[non_exhaustive]
     Http {
         /// HTTP status of the response.
         status: u16,
@@ -56,6 +57,11 @@ pub enum Error {
         reason: String,
         /// The whole raw body.
         body: Bytes,
+        /// Whether the request was safe to send again (see
+        /// [`Error::is_retryable`]): the endpoint is idempotent, or the call
+        /// opted in with [`Call::retry_writes`](crate::Call::retry_writes) or
+        /// [`RawCall::idempotent`](crate::RawCall::idempotent).
+        repeatable: bool,
     },
 
     /// The envelope was valid but a value did not fit the expected type.
@@ -89,6 +95,7 @@ pub enum Error {
 
     /// The request did not complete in time.
     #[error("timed out after {elapsed:?} ({kind}) after {attempts} attempt(s)")]
+    #[non_exhaustive]
     Timeout {
         /// Which limit was hit.
         kind: TimeoutKind,
@@ -96,16 +103,23 @@ pub enum Error {
         elapsed: Duration,
         /// Attempts made.
         attempts: u32,
+        /// Whether the request was safe to send again (see
+        /// [`Error::is_retryable`]).
+        repeatable: bool,
     },
 
     /// The request could not be sent or its response could not be read:
     /// connection refused, reset, DNS failure, TLS failure.
     #[error("transport error ({kind}) after {attempts} attempt(s): {source}")]
+    #[non_exhaustive]
     Transport {
         /// What kind of transport failure.
         kind: TransportKind,
         /// Attempts made.
         attempts: u32,
+        /// Whether the request was safe to send again (see
+        /// [`Error::is_retryable`]).
+        repeatable: bool,
         /// The underlying error.
         #[source]
         source: reqwest::Error,
@@ -168,16 +182,48 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether sending the same request again later may succeed (timeouts,
-    /// transport failures, 429 and 5xx). The client already retried idempotent
-    /// calls as configured before returning.
+    /// Whether sending the same request again later is both safe and may
+    /// succeed.
+    ///
+    /// True only when the failure is transient (a timeout, a transport
+    /// failure, HTTP 429 or 5xx) **and** the request was safe to repeat:
+    /// the endpoint is declared idempotent (reads, previews, renders), or the
+    /// call opted in with [`Call::retry_writes`](crate::Call::retry_writes)
+    /// (or [`RawCall::idempotent`](crate::RawCall::idempotent) for a raw
+    /// call). A write (create, pay, cancel, submit) that got a 503 or timed
+    /// out is **not** retryable: the platform may have processed it, and a
+    /// generic retry wrapper would send the order or the payment twice. The
+    /// one exception is [`TransportKind::Connect`]: the connection was never
+    /// made, nothing reached the server, so sending again is safe for any
+    /// request.
+    ///
+    /// The client has already retried safe calls as its
+    /// [`RetryPolicy`](crate::RetryPolicy) allows before returning.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Timeout { .. } | Error::Transport { .. } => true,
-            Error::Http { status, .. } => *status == 429 || *status >= 500,
+            Error::Transport {
+                kind: TransportKind::Connect,
+                ..
+            } => true,
+            Error::Timeout { repeatable, .. } | Error::Transport { repeatable, .. } => *repeatable,
+            Error::Http {
+                status, repeatable, ..
+            } => *repeatable && (*status == 429 || *status >= 500),
             Error::GuessedPathNotFound { .. } => false,
             _ => false,
         }
+    }
+
+    /// Records whether the request was safe to repeat, on the variants that
+    /// carry it (the client core knows; decoding alone does not).
+    pub(crate) fn with_repeatable(mut self, safe: bool) -> Self {
+        match &mut self {
+            Error::Http { repeatable, .. }
+            | Error::Timeout { repeatable, .. }
+            | Error::Transport { repeatable, .. } => *repeatable = safe,
+            _ => {}
+        }
+        self
     }
 
     /// The HTTP status of the response, when there was one.
@@ -368,8 +414,9 @@ const AUTH_WORDS: &[&str] = &[
 /// The advice given for an authentication failure.
 const AUTH_HINT: &str = "this looks like an authentication failure: check that the machine's \
      clock is within 600 s of UTC (clock skew), that the timestamp unit matches what the \
-     platform expects (ClientBuilder::timestamp_unit: milliseconds by default, seconds as the \
-     public clients send), and that the access key, access secret and user id belong together";
+     platform expects (ClientBuilder::timestamp_unit: seconds by default, as the public clients \
+     send; milliseconds as in the docs' examples), and that the access key, access secret and \
+     user id belong together";
 
 /// HTTP statuses that mean the request was not authenticated.
 fn is_auth_status(status: u16) -> bool {

@@ -13,7 +13,13 @@
 //!   `extra` field the attribute adds ([`Extra`]); nothing the server sends is
 //!   lost, and no JSON tree is built for it;
 //! * names are camelCase on the wire unless `rename_all = "snake_case"`; a
-//!   field can take `#[model(rename = "..")]` and `#[model(alias = "..")]`.
+//!   field can take `#[model(rename = "..")]` and `#[model(alias = "..")]`;
+//! * a field's evidence is a doc page unless it says otherwise:
+//!   `#[model(client = "repo, file, commit")]` for a field a shipped public
+//!   client reads, `#[model(recorded = "..")]` for one seen in a recorded
+//!   answer. The rustdoc of the field gets an "Evidence" line, and
+//!   [`EndpointSpec::response_fields`](crate::endpoint::EndpointSpec::response_fields)
+//!   lists every typed field with its level.
 //!
 //! The model is read in one pass straight from the body text (no
 //! `serde(flatten)` buffering), and also serializes back to the same shape.
@@ -67,6 +73,7 @@ use serde_json::value::RawValue;
 
 pub use xportcn_macros::model;
 
+use crate::endpoint::ResponseFields;
 use crate::types::{Decimal, Fen, Id, Timestamp, Yuan, lenient};
 
 /// A value a model field can hold, read leniently: `None` for `null`, and for
@@ -78,6 +85,11 @@ pub trait Scalar: Sized {
     /// Reads the value, or `None` for `null` (and for `""` where that means
     /// "absent").
     fn deserialize_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error>;
+
+    /// Lists the typed fields inside the value (a model's); none for a
+    /// plain value.
+    #[doc(hidden)]
+    fn nested_fields(_out: &mut ResponseFields) {}
 }
 
 /// A model field: `Option<T>` or `Vec<T>` of a [`Scalar`].
@@ -88,6 +100,9 @@ pub trait Field: Sized + Default {
     fn is_absent(&self) -> bool {
         false
     }
+    /// Lists the typed fields inside the value (a model's).
+    #[doc(hidden)]
+    fn nested_fields(_out: &mut ResponseFields) {}
 }
 
 impl<T: Scalar> Field for Option<T> {
@@ -96,6 +111,9 @@ impl<T: Scalar> Field for Option<T> {
     }
     fn is_absent(&self) -> bool {
         self.is_none()
+    }
+    fn nested_fields(out: &mut ResponseFields) {
+        T::nested_fields(out)
     }
 }
 
@@ -144,6 +162,9 @@ impl<'de, T: Scalar> Visitor<'de> for VecVisitor<T> {
 impl<T: Scalar> Field for Vec<T> {
     fn deserialize_field<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(VecVisitor(PhantomData))
+    }
+    fn nested_fields(out: &mut ResponseFields) {
+        T::nested_fields(out)
     }
 }
 

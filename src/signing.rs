@@ -111,19 +111,30 @@ pub fn verify(
     bool::from(upper.ct_eq(&expected))
 }
 
-/// Unit of the `timestamp` header.
+/// Unit of the `timestamp` header. The default is **seconds**, the unit the
+/// field evidence supports.
 ///
-/// The docs' example (`1715669977082`) is milliseconds, while the public
-/// clients send seconds; the default is milliseconds. If the platform rejects
-/// your timestamps, try [`TimestampUnit::Seconds`] via
-/// [`ClientBuilder::timestamp_unit`](crate::ClientBuilder::timestamp_unit).
+/// Evidence (`docs/platform.md` §2):
+/// * client: `Hunghs1112/SaboApp`, `constants/alibabaApi.js`, commit
+///   `39301355` (same at `ae5a5c7f`): a shipped app signs every request with
+///   a 10-digit timestamp in seconds;
+/// * client: `govshudov/taobao`, commit `10f694d4`: a proxy that forwards
+///   every request with one set of headers captured from a working call,
+///   whose timestamp `1733474179` is in seconds;
+/// * doc page: only the docs' examples (`1715669977082`) show milliseconds.
+///
+/// Seconds work in production; milliseconds are what the docs' examples
+/// show. Either unit can be pinned with
+/// [`ClientBuilder::timestamp_unit`](crate::ClientBuilder::timestamp_unit)
+/// (switch to [`TimestampUnit::Millis`] if the platform refuses your
+/// timestamps).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum TimestampUnit {
-    /// Epoch milliseconds (13 digits). The default.
-    #[default]
+    /// Epoch milliseconds (13 digits), as in the docs' examples.
     Millis,
-    /// Epoch seconds (10 digits).
+    /// Epoch seconds (10 digits), as both public clients send. The default.
+    #[default]
     Seconds,
 }
 

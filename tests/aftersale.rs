@@ -34,7 +34,13 @@ async fn refund_render_sends_the_documented_request_and_decodes_the_sample() {
 
     let render = client(&server)
         .aftersale()
-        .refund_render(RefundRenderRequest::new("1034499579120189839", 1, 1))
+        .refund_render(
+            RefundRenderRequest::builder()
+                .sub_order_id("1034499579120189839")
+                .goods_status(1)
+                .refund_type(1)
+                .build(),
+        )
         .await
         .unwrap();
 

@@ -234,10 +234,12 @@ async fn image_search_sends_the_documented_body() {
     assert_eq!(p.total_records, Some(3));
     assert_eq!(p.data.len(), 2);
     assert_eq!(p.data[0].subject.as_deref(), Some("国潮男装t恤 p1-0"));
+    // `offerId`: typed at the client level (a public app reads it).
     assert_eq!(
-        p.data[1].extra.get_as::<u64>("offerId").unwrap().unwrap(),
-        700000000011
+        p.data[1].offer_id.as_ref().map(|id| id.as_str()),
+        Some("700000000011")
     );
+    assert!(!p.data[1].extra.contains_key("offerId"));
 }
 
 #[tokio::test]

@@ -199,7 +199,7 @@ async fn freight_estimate_signs_the_query_and_sends_the_documented_body() {
             "currency": "CNY",
             "price": "12.50"
         }),
-        13,
+        10,
         answer.clone(),
     )
     .await;
@@ -229,7 +229,7 @@ async fn freight_preview_signs_the_query_and_sends_the_documented_example() {
         &server,
         "/open/pp/logistics/orderRenderFreight",
         fixture_json("responses/WL-2.request.json"),
-        13,
+        10,
         answer.clone(),
     )
     .await;
@@ -285,7 +285,7 @@ async fn order_booking_signs_the_query_and_sends_the_documented_example() {
         &server,
         "/open/pp/logistics/orderBookingFreight",
         fixture_json("responses/WL-3.request.json"),
-        13,
+        10,
         answer.clone(),
     )
     .await;
@@ -377,7 +377,7 @@ async fn domestic_logistics_update_keeps_the_logistic_numer_typo_and_signs_the_q
         &server,
         "/open/pp/logistics/updateLogisticInfo",
         body,
-        13,
+        10,
         serde_json::Value::Null,
     )
     .await;
@@ -390,18 +390,18 @@ async fn domestic_logistics_update_keeps_the_logistic_numer_typo_and_signs_the_q
 }
 
 #[tokio::test]
-async fn domestic_logistics_update_signs_with_seconds_when_the_client_does() {
+async fn domestic_logistics_update_signs_with_milliseconds_when_the_client_pins_them() {
     let server = MockServer::start().await;
     expect_query_signed(
         &server,
         "/v2/open/pp/logistics/updateLogisticInfo",
         fixture_json("responses/WL-4.request.json"),
-        10,
+        13,
         json!(true),
     )
     .await;
     let client = builder(&server)
-        .timestamp_unit(TimestampUnit::Seconds)
+        .timestamp_unit(TimestampUnit::Millis)
         .generation(xportcn::Generation::V2)
         .build()
         .unwrap();

@@ -43,35 +43,33 @@ async fn server_recomputes_the_signature_from_received_headers() {
     assert_eq!(sig, independent_signature(ACCESS_KEY, ts, nonce, SECRET));
     assert_eq!(nonce.len(), 32);
     assert!(nonce.bytes().all(|b| b.is_ascii_alphanumeric()));
-    // Milliseconds by default: 13 digits, close to now.
-    assert_eq!(ts.len(), 13);
-    let now_ms = TimestampUnit::Millis.now();
-    assert!(now_ms.abs_diff(ts.parse::<u64>().unwrap()) < 60_000);
+    // Seconds by default (what both public clients send): 10 digits, close
+    // to now.
+    assert_eq!(ts.len(), 10);
+    let now_s = TimestampUnit::Seconds.now();
+    assert!(now_s.abs_diff(ts.parse::<u64>().unwrap()) < 60);
 }
 
 #[tokio::test]
-async fn timestamp_unit_switches_to_seconds() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(signed())
-        .respond_with(ok_product())
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = builder(&server)
-        .timestamp_unit(TimestampUnit::Seconds)
-        .build()
-        .unwrap();
-    client.taobao().product_get("1").await.unwrap();
-    let reqs = received(&server).await;
-    let ts = header(&reqs[0], "timestamp");
-    assert_eq!(ts.len(), 10);
-    assert!(
-        TimestampUnit::Seconds
-            .now()
-            .abs_diff(ts.parse::<u64>().unwrap())
-            < 60
-    );
+async fn timestamp_unit_can_be_pinned_either_way() {
+    for (unit, digits, slack) in [
+        (TimestampUnit::Millis, 13, 60_000),
+        (TimestampUnit::Seconds, 10, 60),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(signed())
+            .respond_with(ok_product())
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = builder(&server).timestamp_unit(unit).build().unwrap();
+        client.taobao().product_get("1").await.unwrap();
+        let reqs = received(&server).await;
+        let ts = header(&reqs[0], "timestamp");
+        assert_eq!(ts.len(), digits, "{unit:?}");
+        assert!(unit.now().abs_diff(ts.parse::<u64>().unwrap()) < slack);
+    }
 }
 
 #[tokio::test]
@@ -276,6 +274,7 @@ async fn html_error_page_is_a_typed_http_error() {
         status,
         reason,
         body,
+        ..
     } = &err
     else {
         panic!("{err:?}")
@@ -306,6 +305,7 @@ async fn empty_invalid_and_truncated_bodies() {
                 status: 200,
                 reason,
                 body: raw,
+                ..
             } => {
                 assert!(reason.contains(want), "{body:?}: {reason}");
                 assert_eq!(raw, body.as_bytes());

@@ -126,7 +126,7 @@ async fn an_unknown_path_fails_before_sending_and_names_the_fix() {
     let client = builder(&server).generation(Generation::V2).build().unwrap();
     let err = client
         .ali1688()
-        .order_detail(xportcn::ali1688::OrderDetailRequest::new(
+        .order_detail(xportcn::ali1688::Ali1688OrderDetailRequest::new(
             "3305075341149134260",
         ))
         .await
@@ -530,7 +530,7 @@ async fn by_declaration_signs_where_the_typed_call_does() {
     Mock::given(method("POST"))
         .and(path("/api/open/pp/logistics/thing"))
         .and(signed())
-        .and(QuerySignedBy { digits: 13 })
+        .and(QuerySignedBy { digits: 10 })
         .and(body_json(json!({"itemId": "2048020617114736"})))
         .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!({"ok": true}))))
         .expect(1)

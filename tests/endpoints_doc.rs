@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use xportcn::endpoint::{self, EndpointSpec, Generation};
+use xportcn::endpoint::{self, EndpointSpec, FieldEvidence, Generation};
 
 struct Row {
     method: String,
@@ -16,15 +16,15 @@ struct Row {
     test: String,
 }
 
-fn rows() -> BTreeMap<String, Row> {
+/// The cells of each row of the table of docs/endpoints.md whose header
+/// line starts with `header`.
+fn table(header: &str) -> Vec<Vec<String>> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/endpoints.md");
     let text = std::fs::read_to_string(path).expect("docs/endpoints.md");
-    let mut out = BTreeMap::new();
+    let mut out = Vec::new();
     let mut in_table = false;
     for line in text.lines() {
-        if line.starts_with(
-            "| id | title | method | v1 path | v2 path | evidence | SDK method | test |",
-        ) {
+        if line.starts_with(header) {
             in_table = true;
             continue;
         }
@@ -34,16 +34,25 @@ fn rows() -> BTreeMap<String, Row> {
         if !line.starts_with("| ") {
             break;
         }
-        let cells: Vec<String> = line
-            .trim()
-            .trim_matches('|')
-            .split(" | ")
-            .map(|c| c.trim().to_owned())
-            .collect();
+        out.push(
+            line.trim()
+                .trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_owned())
+                .collect(),
+        );
+    }
+    out
+}
+
+fn rows() -> BTreeMap<String, Row> {
+    let mut out = BTreeMap::new();
+    for cells in table("| id | title | method | v1 path | v2 path | evidence | SDK method | test |")
+    {
         assert_eq!(
             cells.len(),
             8,
-            "a row of docs/endpoints.md has 8 cells: {line}"
+            "a row of docs/endpoints.md has 8 cells: {cells:?}"
         );
         let prev = out.insert(
             cells[0].clone(),
@@ -108,7 +117,64 @@ fn check(spec: &EndpointSpec, row: &Row) -> Vec<String> {
         ));
     }
     problems.extend(check_test(id, &row.test));
+    // Every client citation of the response's typed fields is in the row.
+    let mut cited: Vec<&str> = Vec::new();
+    for f in spec.response_fields() {
+        if let FieldEvidence::Client(c) = f.evidence
+            && !cited.contains(&c)
+        {
+            cited.push(c);
+        }
+    }
+    for c in cited {
+        if !row.evidence.contains(&format!("client: {c}")) {
+            problems.push(format!("{id}: evidence should cite \"client: {c}\""));
+        }
+    }
     problems
+}
+
+/// Response fields by evidence level, counted from the code: each typed
+/// field of each response model once (a model shared by several endpoints
+/// counts once), and `raw` the endpoints whose answer has no typed field.
+fn field_counts() -> BTreeMap<&'static str, usize> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut counts: BTreeMap<&'static str, usize> =
+        [("doc", 0), ("client", 0), ("recorded", 0), ("raw", 0)].into();
+    for spec in endpoint::all() {
+        let fields = spec.response_fields();
+        if fields.is_empty() {
+            *counts.entry("raw").or_default() += 1;
+        }
+        for f in fields {
+            if seen.insert((f.model, f.name)) {
+                *counts.entry(f.evidence.level()).or_default() += 1;
+            }
+        }
+    }
+    counts
+}
+
+/// The `| level | count | ... |` table of docs/endpoints.md.
+fn doc_counts() -> BTreeMap<String, usize> {
+    table("| level | count |")
+        .into_iter()
+        .map(|cells| {
+            let n = cells[1].parse().expect("a count");
+            (cells[0].trim_matches('`').to_owned(), n)
+        })
+        .collect()
+}
+
+#[test]
+fn field_counts_by_evidence_level_match_the_code() {
+    let code = field_counts();
+    let doc = doc_counts();
+    let code: BTreeMap<String, usize> = code.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    assert_eq!(
+        doc, code,
+        "docs/endpoints.md's response-field counts (left) differ from the code (right)"
+    );
 }
 
 /// The test cell names `tests/<file>.rs::<fn>`; the file must define it.

@@ -74,7 +74,9 @@ fn closed_port() -> u16 {
         .port()
 }
 
-fn assert_transport(err: &Error, want_kind: TransportKind, want_attempts: u32) {
+/// `retryable`: what [`Error::is_retryable`] must say (false for a write
+/// that may have reached the server and was not opted in).
+fn assert_transport(err: &Error, want_kind: TransportKind, want_attempts: u32, retryable: bool) {
     match err {
         Error::Transport { kind, attempts, .. } => {
             assert_eq!(*kind, want_kind, "{err:?}");
@@ -82,11 +84,11 @@ fn assert_transport(err: &Error, want_kind: TransportKind, want_attempts: u32) {
         }
         other => panic!("expected Transport({want_kind:?}), got {other:?}"),
     }
-    assert!(err.is_retryable());
+    assert_eq!(err.is_retryable(), retryable, "{err:?}");
     assert_eq!(err.status(), None);
 }
 
-fn assert_timeout(err: &Error, want_kind: TimeoutKind, want_attempts: u32) {
+fn assert_timeout(err: &Error, want_kind: TimeoutKind, want_attempts: u32, retryable: bool) {
     match err {
         Error::Timeout { kind, attempts, .. } => {
             assert_eq!(*kind, want_kind, "{err:?}");
@@ -94,7 +96,7 @@ fn assert_timeout(err: &Error, want_kind: TimeoutKind, want_attempts: u32) {
         }
         other => panic!("expected Timeout({want_kind:?}), got {other:?}"),
     }
-    assert!(err.is_retryable());
+    assert_eq!(err.is_retryable(), retryable, "{err:?}");
 }
 
 fn ok_body() -> String {
@@ -110,16 +112,16 @@ async fn connection_refused_read_retries_write_does_not() {
     let base = format!("http://127.0.0.1:{}/api", closed_port());
     let c = fast(base).build().unwrap();
     let err = c.taobao().product_get("1").await.unwrap_err();
-    assert_transport(&err, TransportKind::Connect, 3);
+    assert_transport(&err, TransportKind::Connect, 3, true);
     let err = c.call(pay()).await.unwrap_err();
-    assert_transport(&err, TransportKind::Connect, 1);
+    assert_transport(&err, TransportKind::Connect, 1, true);
     let err = c
         .raw(Method::Post, "/open/order/pay")
         .json(&serde_json::json!({"orderId": "1"}))
         .send_value()
         .await
         .unwrap_err();
-    assert_transport(&err, TransportKind::Connect, 1);
+    assert_transport(&err, TransportKind::Connect, 1, true);
 }
 
 /// Headers promise 1000 bytes, 100 arrive, then a TCP RST.
@@ -144,7 +146,7 @@ async fn reset_mid_body_read_is_retried_to_a_connection_error() {
         .product_get("1")
         .await
         .unwrap_err();
-    assert_transport(&err, TransportKind::Connection, 3);
+    assert_transport(&err, TransportKind::Connection, 3, true);
     assert_eq!(server.requests(), 3);
 }
 
@@ -152,7 +154,7 @@ async fn reset_mid_body_read_is_retried_to_a_connection_error() {
 async fn reset_mid_body_write_is_sent_once() {
     let server = reset_mid_body_server().await;
     let err = raw_client(&server).call(pay()).await.unwrap_err();
-    assert_transport(&err, TransportKind::Connection, 1);
+    assert_transport(&err, TransportKind::Connection, 1, false);
     assert_eq!(server.requests(), 1);
     assert_eq!(server.connections(), 1);
 }
@@ -162,7 +164,7 @@ async fn reset_mid_body_write_retries_only_when_opted_in() {
     let server = reset_mid_body_server().await;
     let c = raw_client(&server);
     let err = c.call(pay()).retry_writes().await.unwrap_err();
-    assert_transport(&err, TransportKind::Connection, 3);
+    assert_transport(&err, TransportKind::Connection, 3, true);
     assert_eq!(server.requests(), 3);
     let err = c
         .raw(Method::Post, "/open/order/pay")
@@ -171,7 +173,7 @@ async fn reset_mid_body_write_retries_only_when_opted_in() {
         .send_value()
         .await
         .unwrap_err();
-    assert_transport(&err, TransportKind::Connection, 3);
+    assert_transport(&err, TransportKind::Connection, 3, true);
     assert_eq!(server.requests(), 6);
 }
 
@@ -180,10 +182,10 @@ async fn reset_before_any_response_byte() {
     let server = RawServer::start(|s, _req| async move { reset(s) }).await;
     let c = raw_client(&server);
     let err = c.taobao().product_get("1").await.unwrap_err();
-    assert_transport(&err, TransportKind::Connection, 3);
+    assert_transport(&err, TransportKind::Connection, 3, true);
     assert_eq!(server.requests(), 3);
     let err = c.call(pay()).await.unwrap_err();
-    assert_transport(&err, TransportKind::Connection, 1);
+    assert_transport(&err, TransportKind::Connection, 1, false);
     assert_eq!(server.requests(), 4, "the write reached the server once");
 }
 
@@ -201,9 +203,9 @@ async fn clean_close_mid_body() {
     .await;
     let c = raw_client(&server);
     let err = c.taobao().product_get("1").await.unwrap_err();
-    assert_transport(&err, TransportKind::Connection, 3);
+    assert_transport(&err, TransportKind::Connection, 3, true);
     let err = c.call(pay()).await.unwrap_err();
-    assert_transport(&err, TransportKind::Connection, 1);
+    assert_transport(&err, TransportKind::Connection, 1, false);
     assert_eq!(server.requests(), 4);
 }
 
@@ -215,9 +217,9 @@ async fn garbage_instead_of_http() {
     .await;
     let c = raw_client(&server);
     let err = c.taobao().product_get("1").await.unwrap_err();
-    assert_transport(&err, TransportKind::Connection, 3);
+    assert_transport(&err, TransportKind::Connection, 3, true);
     let err = c.call(pay()).await.unwrap_err();
-    assert_transport(&err, TransportKind::Connection, 1);
+    assert_transport(&err, TransportKind::Connection, 1, false);
     assert_eq!(server.requests(), 4);
 }
 
@@ -243,7 +245,7 @@ async fn headers_never_arrive_read_times_out_per_attempt_and_retries() {
         .product_get("1")
         .await
         .unwrap_err();
-    assert_timeout(&err, TimeoutKind::Attempt, 3);
+    assert_timeout(&err, TimeoutKind::Attempt, 3, true);
     assert_eq!(server.requests(), 3);
     assert!(started.elapsed() < Duration::from_secs(5));
 }
@@ -252,7 +254,7 @@ async fn headers_never_arrive_read_times_out_per_attempt_and_retries() {
 async fn headers_never_arrive_write_is_sent_once() {
     let server = silent_server().await;
     let err = impatient(&server).call(pay()).await.unwrap_err();
-    assert_timeout(&err, TimeoutKind::Attempt, 1);
+    assert_timeout(&err, TimeoutKind::Attempt, 1, false);
     assert_eq!(server.requests(), 1);
 }
 
@@ -266,7 +268,7 @@ async fn headers_never_arrive_total_timeout_wins() {
         .unwrap();
     let started = Instant::now();
     let err = c.taobao().product_get("1").await.unwrap_err();
-    assert_timeout(&err, TimeoutKind::Total, 1);
+    assert_timeout(&err, TimeoutKind::Total, 1, true);
     assert!(started.elapsed() < Duration::from_secs(3));
 }
 
@@ -292,7 +294,7 @@ async fn stalled_body_read_times_out_per_attempt_and_retries() {
         .product_get("1")
         .await
         .unwrap_err();
-    assert_timeout(&err, TimeoutKind::Attempt, 3);
+    assert_timeout(&err, TimeoutKind::Attempt, 3, true);
     assert_eq!(server.requests(), 3);
 }
 
@@ -300,7 +302,7 @@ async fn stalled_body_read_times_out_per_attempt_and_retries() {
 async fn stalled_body_write_is_sent_once() {
     let server = stalled_body_server().await;
     let err = impatient(&server).call(pay()).await.unwrap_err();
-    assert_timeout(&err, TimeoutKind::Attempt, 1);
+    assert_timeout(&err, TimeoutKind::Attempt, 1, false);
     assert_eq!(server.requests(), 1);
 }
 
@@ -380,17 +382,53 @@ async fn status_matrix(status: u16) {
         assert_eq!(mock_count(&server).await, want_attempts as usize, "{ctx}");
         assert!(started.elapsed() < Duration::from_secs(3), "{ctx}");
 
-        // Write: exactly once whatever the status says.
+        // Write: exactly once whatever the status says, and never
+        // "retryable": a generic retry wrapper must not pay twice.
         let err = c.call(pay()).await.unwrap_err();
         assert!(
             matches!(&err, Error::Http { status: s, .. } if *s == status),
             "{ctx}: {err:?}"
+        );
+        assert!(
+            !err.is_retryable(),
+            "{ctx}: a write sent once is not retryable"
         );
         assert_eq!(
             mock_count(&server).await,
             want_attempts as usize + 1,
             "{ctx}: write sent more than once"
         );
+    }
+}
+
+/// `is_retryable` depends on whether the request was safe to repeat: a 503
+/// is retryable for a read and for a write the caller opted in, never for a
+/// write (or a raw call) that was deliberately sent once.
+#[tokio::test]
+async fn a_503_is_retryable_only_when_the_request_was_safe_to_repeat() {
+    let server = mock_always(ResponseTemplate::new(503)).await;
+    let c = mock_client(&server);
+    let read = c.taobao().product_get("1").await.unwrap_err();
+    assert!(read.is_retryable(), "{read:?}");
+    let write = c.call(pay()).await.unwrap_err();
+    assert!(!write.is_retryable(), "{write:?}");
+    let opted_in = c.call(pay()).retry_writes().await.unwrap_err();
+    assert!(opted_in.is_retryable(), "{opted_in:?}");
+    let raw = c
+        .raw(Method::Get, "/open/product/get")
+        .send_value()
+        .await
+        .unwrap_err();
+    assert!(!raw.is_retryable(), "a raw call is sent once: {raw:?}");
+    let raw_safe = c
+        .raw(Method::Get, "/open/product/get")
+        .idempotent(true)
+        .send_value()
+        .await
+        .unwrap_err();
+    assert!(raw_safe.is_retryable(), "{raw_safe:?}");
+    for err in [read, write, opted_in, raw, raw_safe] {
+        assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
     }
 }
 
@@ -495,6 +533,7 @@ async fn html_gateway_page() {
         status,
         reason,
         body,
+        ..
     } = &err
     else {
         panic!("{err:?}")
@@ -537,7 +576,7 @@ async fn invalid_json() {
         let c = mock_client(&server);
         let err = c.taobao().product_get("1").await.unwrap_err();
         assert!(
-            matches!(&err, Error::Http { status: 200, reason, body: b }
+            matches!(&err, Error::Http { status: 200, reason, body: b, .. }
                 if (reason.starts_with("invalid JSON") || reason.starts_with("truncated JSON"))
                     && b == body.as_bytes()),
             "{body:?}: {err:?}"

@@ -97,6 +97,7 @@ fn decode_one<T: DeserializeOwned>(status: u16, body: &[u8]) -> Kind {
                     status: s,
                     reason,
                     body: b,
+                    ..
                 } => {
                     assert_eq!(s, status);
                     assert_eq!(&b[..], body);

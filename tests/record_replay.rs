@@ -192,6 +192,10 @@ async fn a_recorded_answer_is_replayed_generated_and_decoded() {
             .and_then(|v| v.to_str().ok()),
         Some(SHAPE_RECORDED)
     );
+    // Recorded, never flagged as invented.
+    let last = replay.requests().last().cloned().expect("a request");
+    assert_eq!(last.shape, Some(xportcn::sandbox::ShapeSource::Recorded));
+    assert!(!last.invented());
     // An endpoint with no recording answers as before, unmarked.
     let other = client
         .endpoint(endpoint::find("AL-P2").expect("AL-P2"))

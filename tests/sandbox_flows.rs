@@ -19,17 +19,17 @@ use xportcn::aftersale::{
     RefundSubmitRequest,
 };
 use xportcn::ali1688::{
-    AddressParam, CargoParam, KeywordSearchRequest, OfferRef, OrderCancelRequest,
-    OrderCreateRequest, OrderDetailRequest as AliOrderDetailRequest, OrderPayUrlRequest,
+    AddressParam, Ali1688OrderCreateRequest, Ali1688OrderDetailRequest as AliOrderDetailRequest,
+    CargoParam, KeywordSearchRequest, OfferRef, OrderCancelRequest, OrderPayUrlRequest,
     OrderPreviewRequest, OrderStatus, ProductDetailRequest, RefundCreateRequest, RefundInfoRequest,
 };
 use xportcn::callbacks::axum::{Receiver, ServeConfig, serve};
 use xportcn::callbacks::{Consumer, MemoryInbox, Message, OrderEvent, Verifier};
 use xportcn::sandbox::{Sandbox, codes};
 use xportcn::taobao::{
-    CartAddRequest, LogisticsDetailRequest, OrderCancelRequest as TbOrderCancelRequest,
-    OrderDetailRequest, OrderLine, OrderPayRequest, PurchaseOrderCreateRequest,
-    PurchaseOrderRenderRequest, RenderLine,
+    CartAddRequest, LogisticsDetailRequest, OrderCancelRequest as TbOrderCancelRequest, OrderLine,
+    OrderPayRequest, PurchaseOrderCreateRequest, PurchaseOrderRenderRequest, RenderLine,
+    TaobaoOrderDetailRequest,
 };
 use xportcn::types::{Fen, Id};
 
@@ -109,7 +109,7 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
     let sku = product.sku_list.first().expect("a SKU");
     let sku_id = sku.sku_id.clone().expect("skuId");
     let price = sku.price.expect("price");
-    let mp_sku_id: Id = sku.extra.get_as("mpSkuld").unwrap().unwrap();
+    let mp_sku_id: Id = sku.mp_sku_id.clone().expect("mpSkuId");
     let added = c
         .taobao()
         .cart_add(
@@ -182,7 +182,7 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
 
     // Detail before paying: status 0 (wait buyer pay).
     let detail_req = || {
-        OrderDetailRequest::builder()
+        TaobaoOrderDetailRequest::builder()
             .other(
                 [("orderId".to_owned(), json!(order_id))]
                     .into_iter()
@@ -233,7 +233,13 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
     // Refund render → submit (pushed) → message → detail → cancel (pushed).
     let render = c
         .aftersale()
-        .refund_render(RefundRenderRequest::new(sub_order_id.clone(), 1, 1))
+        .refund_render(
+            RefundRenderRequest::builder()
+                .sub_order_id(sub_order_id.clone())
+                .goods_status(1)
+                .refund_type(1)
+                .build(),
+        )
         .await
         .unwrap();
     let template = render.refund_order_template.expect("template");
@@ -327,7 +333,7 @@ async fn a_cancelled_taobao_order_reads_back_cancelled_and_cannot_be_paid() {
         .unwrap();
     let detail = raw(&c
         .taobao()
-        .order_detail(OrderDetailRequest::builder().other(by_id()).build())
+        .order_detail(TaobaoOrderDetailRequest::builder().other(by_id()).build())
         .await
         .unwrap());
     assert_eq!(detail["status"], json!(4));
@@ -373,7 +379,8 @@ async fn ali1688_flow_against_the_sandbox_with_verified_pushes() {
         .keyword_search(KeywordSearchRequest::builder().keyword("女包").build())
         .await
         .unwrap();
-    let offer: Id = page.data[0].extra.get_as("offerId").unwrap().unwrap();
+    // `offerId` is typed (a public client reads it).
+    let offer: Id = page.data[0].offer_id.clone().expect("offerId");
     let detail = c
         .ali1688()
         .product_detail_with(ProductDetailRequest::new(offer))
@@ -398,7 +405,7 @@ async fn ali1688_flow_against_the_sandbox_with_verified_pushes() {
     assert_eq!(preview.order_preview_result[0].success, Some(true));
 
     let create = || {
-        OrderCreateRequest::builder()
+        Ali1688OrderCreateRequest::builder()
             .flow("general")
             .address_param(address())
             .cargo_param_list(vec![line.clone()])

@@ -49,8 +49,10 @@ async fn product_get_sends_signed_get_and_decodes_the_documented_sample() {
         sku.properties[1].value_id.as_ref().map(|i| i.as_str()),
         Some("3273546")
     );
-    // The sample's typo is not modelled but not lost either.
-    assert!(sku.extra.contains_key("mpSkuld"));
+    // The sample's typo (`mpSkuld`, null there) lands in the typed field the
+    // public client names `mpSkuId`; nothing is left in `extra` for it.
+    assert_eq!(sku.mp_sku_id, None);
+    assert!(!sku.extra.contains_key("mpSkuld"));
 }
 
 #[tokio::test]

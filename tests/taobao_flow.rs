@@ -25,9 +25,9 @@ use xportcn::aftersale::{
     RefundCancelRequest, RefundMessageSubmitRequest, RefundRenderRequest, RefundSubmitRequest,
 };
 use xportcn::taobao::{
-    BatchCheckItem, CartAddRequest, CartSkuProperty, LogisticsDetailRequest, OrderDetailRequest,
-    OrderLine, OrderPayRequest, ProductBatchCheckRequest, PurchaseOrderCreateRequest,
-    PurchaseOrderRenderRequest, RenderLine,
+    BatchCheckItem, CartAddRequest, CartSkuProperty, LogisticsDetailRequest, OrderLine,
+    OrderPayRequest, ProductBatchCheckRequest, PurchaseOrderCreateRequest,
+    PurchaseOrderRenderRequest, RenderLine, TaobaoOrderDetailRequest,
 };
 use xportcn::types::{Fen, Id};
 
@@ -104,8 +104,9 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
 
     // 1. Product lookup (TB-P8). Answer: the documented sample. The sample's
     // SKU field `mpSkuld` (its spelling) is null there. This test fills it in
-    // with a made-up id. The cart needs that id (`mpSkuId`), and no
-    // documented field is known to carry it (INFERRED: `mpSkuld` is it).
+    // with a made-up id. The cart needs that id (`mpSkuId`): the public Go
+    // client decodes `mpSkuId` on SKUs, and the SDK reads both spellings
+    // into `Sku::mp_sku_id`.
     let mut product = fixture_json("taobao-product-get.response.json")["data"].clone();
     product["skuList"][0]["mpSkuld"] = json!("4102384605127");
     expect_one(
@@ -185,11 +186,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
         json!({"id": 75}),
     )
     .await;
-    let mp_sku_id: Id = sku
-        .extra
-        .get_as("mpSkuld")
-        .expect("mpSkuld sent")
-        .expect("mpSkuld is an id");
+    let mp_sku_id: Id = sku.mp_sku_id.clone().expect("mpSkuld sent");
     let properties: Vec<CartSkuProperty> = sku
         .properties
         .iter()
@@ -309,7 +306,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
     // the KA status-flow page. The sub-order takes the snake_case keys of the
     // one documented Taobao sub-order object, the TB-M1 message's
     // `subOrders`. The sub-order id is read from there.
-    let detail = OrderDetailRequest::builder()
+    let detail = TaobaoOrderDetailRequest::builder()
         .other(params([("orderId", json!(order_id))]))
         .build();
     refused_before_sending(
@@ -411,7 +408,13 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
     .await;
     let render = c
         .aftersale()
-        .refund_render(RefundRenderRequest::new(sub_order_id.clone(), 1, 1))
+        .refund_render(
+            RefundRenderRequest::builder()
+                .sub_order_id(sub_order_id.clone())
+                .goods_status(1)
+                .refund_type(1)
+                .build(),
+        )
         .await
         .unwrap();
     let template = render.refund_order_template.expect("refundOrderTemplate");

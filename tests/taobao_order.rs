@@ -163,7 +163,7 @@ fn create_request() -> PurchaseOrderCreateRequest {
             .sku_id(sku)
             .build()
     };
-    let receiver = Receiver::builder()
+    let receiver = PurchaseReceiver::builder()
         .zip("11111")
         .country("中国")
         .address("测试地址")
@@ -363,7 +363,7 @@ async fn order_detail_has_no_path() {
     for c in [client(&server), v2_client(&server)] {
         let r = c
             .taobao()
-            .order_detail(OrderDetailRequest::builder().build())
+            .order_detail(TaobaoOrderDetailRequest::builder().build())
             .await;
         refused_unsent(&server, "TB-O14", r).await;
     }

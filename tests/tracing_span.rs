@@ -2,35 +2,12 @@
 //! the platform's request id; never the secret.
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use common::*;
 use wiremock::{MockServer, ResponseTemplate};
 
-#[derive(Clone, Default)]
-struct Buf(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buf {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn request_span_carries_method_path_attempt_and_request_id() {
-    let buf = Buf::default();
-    let writer = buf.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (buf, _guard) = capture_logs(tracing::Level::TRACE);
 
     let server = MockServer::start().await;
     fail_then_succeed(
@@ -43,7 +20,7 @@ async fn request_span_carries_method_path_attempt_and_request_id() {
     .await;
     client(&server).taobao().product_get("1").await.unwrap();
 
-    let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    let out = buf.text();
     let done = out
         .lines()
         .find(|l| l.contains("response decoded"))

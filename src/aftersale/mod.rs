@@ -5,7 +5,13 @@
 //! use xportcn::aftersale::RefundRenderRequest;
 //! let render = client
 //!     .aftersale()
-//!     .refund_render(RefundRenderRequest::new("1034499579120189839", 1, 1))
+//!     .refund_render(
+//!         RefundRenderRequest::builder()
+//!             .sub_order_id("1034499579120189839")
+//!             .goods_status(1) // the docs' example codes
+//!             .refund_type(1)
+//!             .build(),
+//!     )
 //!     .await?;
 //! if let Some(t) = &render.refund_order_template {
 //!     for reason in &t.refund_reasons {

@@ -9,7 +9,9 @@ use crate::types::Id;
 /// `goods_status` and `refund_type` are the platform's integer codes; the
 /// docs' example uses `1` for both and does not list their meanings (the
 /// allowed values come back in [`RefundOrderTemplate::goods_status_list`]
-/// and [`RefundOrderTemplate::refund_type_list`]).
+/// and [`RefundOrderTemplate::refund_type_list`]). Build it with named
+/// fields: `RefundRenderRequest::builder().sub_order_id(id).goods_status(1)
+/// .refund_type(1).build()`.
 #[endpoint(
     id = "TB-A2",
     method = POST,
@@ -34,7 +36,19 @@ pub struct RefundRenderRequest {
 }
 
 impl RefundRenderRequest {
-    /// A render request for one sub-order.
+    /// A render request for one sub-order, from positional codes:
+    /// `new(sub_order_id, goods_status, refund_type)`. Kept for existing
+    /// code; prefer the builder, which names each code:
+    ///
+    /// ```
+    /// use xportcn::aftersale::RefundRenderRequest;
+    /// let by_name = RefundRenderRequest::builder()
+    ///     .sub_order_id("1034499579120189839")
+    ///     .goods_status(1)
+    ///     .refund_type(1)
+    ///     .build();
+    /// assert_eq!(by_name, RefundRenderRequest::new("1034499579120189839", 1, 1));
+    /// ```
     pub fn new(sub_order_id: impl Into<Id>, goods_status: i32, refund_type: i32) -> Self {
         RefundRenderRequest {
             sub_order_id: sub_order_id.into(),

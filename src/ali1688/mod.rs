@@ -20,12 +20,14 @@ pub use cart::{
     CartShop,
 };
 pub use order::{
-    AddressParam, CargoParam, LogisticsTraceRequest, OfferRef, OrderCancelRequest,
-    OrderCreateBatchRequest, OrderCreateRequest, OrderDetailRequest, OrderPageRequest,
+    AddressParam, Ali1688OrderCreateRequest, Ali1688OrderDetailRequest, CargoParam,
+    LogisticsTraceRequest, OfferRef, OrderCancelRequest, OrderCreateBatchRequest, OrderPageRequest,
     OrderPayUrlRequest, OrderPreview, OrderPreviewBatchRequest, OrderPreviewRequest,
     OrderPreviewResult, OrderReceiveGoodsRequest, OrderSubmitToPayBatchRequest, PayUrl,
     ReceiveGoods,
 };
+#[allow(deprecated)]
+pub use order::{OrderCreateRequest, OrderDetailRequest};
 pub use order_model::*;
 pub use product::{
     CategoryGetRequest, HotListRequest, OpenUidDecryptRequest, ProductAttribute, ProductDetail,
@@ -39,8 +41,8 @@ pub use refund::{
 };
 pub use search::{
     GlobalSelectSearchRequest, ImageSearchRequest, KeywordSearchPage, KeywordSearchRequest,
-    OfferSummary, SearchSort, ShopOffer, ShopSearchPage, ShopSearchRequest, SortOrder,
-    StrictSelectSearchRequest,
+    OfferPriceInfo, OfferSummary, SearchSort, ShopOffer, ShopSearchPage, ShopSearchRequest,
+    SortOrder, StrictSelectSearchRequest,
 };
 
 use crate::client::{Call, Client};

@@ -3,7 +3,7 @@ use serde_json::value::RawValue;
 use super::Ali1688;
 use crate::endpoint::endpoint;
 use crate::model::model;
-use crate::types::{Id, Yuan, lenient};
+use crate::types::{Decimal, Id, Yuan, lenient};
 
 /// 1688 multilingual category by id. **Path and schema unknown**: only the
 /// navigation entry ("Query multilingual categories according to category
@@ -78,7 +78,11 @@ impl ProductDetailRequest {
 /// model (**INFERRED**, not printed on the platform's page): if the platform
 /// names one differently it stays `None`/empty here and its value is kept in
 /// `extra`. Objects whose inner fields are not documented at all are kept as
-/// JSON values.
+/// JSON values. A shipped public app reads `status`, `mainVideo`,
+/// `sellerShopUrl`, `sellerNickName`, `productImage.images`,
+/// `productSaleInfo`, `productShippingInfo` and `productAttribute`: those
+/// are typed at the **client** level (`docs/endpoints.md`), which confirms
+/// their names.
 #[model]
 pub struct ProductDetail {
     /// Offer id.
@@ -93,22 +97,27 @@ pub struct ProductDetail {
     pub subject_trans: Option<String>,
     /// Detail HTML.
     pub description: Option<String>,
-    /// Main video URL ("Video chính"; name INFERRED).
+    /// Main video URL ("Video chính").
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
     pub main_video: Option<String>,
     /// Detail video URL ("Chi tiết video"; name INFERRED).
     pub detail_video: Option<String>,
-    /// Product images ("Địa chỉ ảnh sản phẩm"; name INFERRED).
+    /// Product images ("Địa chỉ ảnh sản phẩm").
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
     pub product_image: Option<ProductImage>,
-    /// Product attributes ("Tài sản hàng hóa"; name INFERRED).
+    /// Product attributes ("Tài sản hàng hóa").
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
     pub product_attribute: Vec<ProductAttribute>,
     /// SKUs with price and stock ("sku Thông tin"; name INFERRED).
     pub product_sku_infos: Vec<ProductSku>,
-    /// Sale information ("Tài sản bán hàng"; name INFERRED; inner fields
-    /// not documented).
-    pub product_sale_info: Option<serde_json::Value>,
-    /// Shipping information ("Thông tin vận chuyển"; name INFERRED; inner
-    /// fields not documented).
-    pub product_shipping_info: Option<serde_json::Value>,
+    /// Sale information ("Tài sản bán hàng"): price tiers and stock; its
+    /// other fields are in its `extra`.
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
+    pub product_sale_info: Option<ProductSaleInfo>,
+    /// Shipping information ("Thông tin vận chuyển"): size, weight, origin;
+    /// its other fields are in its `extra`.
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
+    pub product_shipping_info: Option<ProductShippingInfo>,
     /// Whether the offer is in the selected-source programme ("Chọn nguồn";
     /// name INFERRED).
     pub is_jxhy: Option<bool>,
@@ -119,7 +128,8 @@ pub struct ProductDetail {
     pub min_order_quantity: Option<i64>,
     /// Batch quantity ("Số lượng một tay"; name INFERRED).
     pub batch_number: Option<i64>,
-    /// Status ("Trạng thái"; name INFERRED).
+    /// Status ("Trạng thái").
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
     pub status: Option<String>,
     /// Service tags ("Nhãn dịch vụ hàng hóa"; name INFERRED; items not
     /// documented).
@@ -132,29 +142,82 @@ pub struct ProductDetail {
     /// Seller attribute data ("Dữ liệu thuộc tính thương gia"; name
     /// INFERRED; inner fields not documented).
     pub seller_data_info: Option<serde_json::Value>,
+    /// The seller's shop URL.
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
+    pub seller_shop_url: Option<String>,
+    /// The seller's nickname.
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
+    pub seller_nick_name: Option<String>,
 }
 
-/// The images of a 1688 product (names INFERRED from the upstream model).
+/// The `productSaleInfo` of a [`ProductDetail`].
+#[model]
+pub struct ProductSaleInfo {
+    /// Wholesale price tiers (the app shows the first tier's price).
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
+    pub price_range_list: Vec<PriceRangeTier>,
+    /// Stock on sale.
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
+    pub amount_on_sale: Option<i64>,
+}
+
+/// A wholesale price tier of a [`ProductSaleInfo`]; its other fields (the
+/// tier's start quantity among them) are in `extra`.
+#[model]
+pub struct PriceRangeTier {
+    /// Price in yuan (the app shows it after `¥`).
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
+    pub price: Option<Yuan>,
+}
+
+/// The `productShippingInfo` of a [`ProductDetail`]. Units are not
+/// documented (the app shows cm and kg).
+#[model]
+pub struct ProductShippingInfo {
+    /// Width.
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
+    pub width: Option<Decimal>,
+    /// Length.
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
+    pub length: Option<Decimal>,
+    /// Height.
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
+    pub height: Option<Decimal>,
+    /// Weight.
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
+    pub weight: Option<Decimal>,
+    /// Where the goods ship from, as text.
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
+    pub send_goods_address_text: Option<String>,
+}
+
+/// The images of a 1688 product (`whiteImage` INFERRED from the upstream
+/// model).
 #[model]
 pub struct ProductImage {
     /// Image URLs.
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
     pub images: Vec<String>,
     /// White-background image URL.
     pub white_image: Option<String>,
 }
 
-/// A product attribute (names INFERRED from the upstream model).
+/// A product attribute (`attributeId` INFERRED from the upstream model).
 #[model]
 pub struct ProductAttribute {
     /// Attribute id.
     pub attribute_id: Option<Id>,
     /// Attribute name, in Chinese.
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
     pub attribute_name: Option<String>,
     /// Value, in Chinese.
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
     pub value: Option<String>,
     /// Translated attribute name.
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
     pub attribute_name_trans: Option<String>,
     /// Translated value.
+    #[model(client = "Hunghs1112/SaboApp, app/productDetail.js, 39301355")]
     pub value_trans: Option<String>,
 }
 

@@ -4,7 +4,7 @@ use serde_json::value::RawValue;
 use super::Ali1688;
 use crate::endpoint::endpoint;
 use crate::model::model;
-use crate::types::Decimal;
+use crate::types::{Decimal, Id, Yuan};
 
 /// Direction of a [`SearchSort`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -122,15 +122,56 @@ pub struct KeywordSearchPage {
     pub data: Vec<OfferSummary>,
 }
 
-/// An offer in a keyword or image search result. The docs show 2 of its 8
-/// fields (`AlibabaProductListInfoV2VO`); the others, the offer id among
-/// them, are in `extra` under the names the server gives them.
+/// An offer in a keyword or image search result (AL-P4, AL-P5).
+///
+/// The docs show 2 of its 8 fields (`AlibabaProductListInfoV2VO`):
+/// `imageUrl` and `subject`. A shipped public app reads five more, typed
+/// here at the **client** level (`docs/endpoints.md`): `offerId`,
+/// `subjectTrans`, `priceInfo.price`, `monthSold`, `repurchaseRate`. Any
+/// other field is in `extra` under the name the server gives it.
 #[model]
 pub struct OfferSummary {
     /// Main image URL.
     pub image_url: Option<String>,
     /// Title.
     pub subject: Option<String>,
+    /// The offer id (a JSON number; the app calls `toString` on it), the
+    /// `offerId` of [`ProductDetailRequest`](super::ProductDetailRequest).
+    #[model(
+        client = "Hunghs1112/SaboApp, app/search-results.js (also app/search-page.js, app/imageQuery.js), 39301355"
+    )]
+    pub offer_id: Option<Id>,
+    /// Translated title.
+    #[model(
+        client = "Hunghs1112/SaboApp, app/search-results.js (also app/search-page.js, app/imageQuery.js), 39301355"
+    )]
+    pub subject_trans: Option<String>,
+    /// Price information.
+    #[model(
+        client = "Hunghs1112/SaboApp, app/search-results.js (also app/search-page.js, app/imageQuery.js), 39301355"
+    )]
+    pub price_info: Option<OfferPriceInfo>,
+    /// Units sold in the last month (unit of the count not documented).
+    #[model(
+        client = "Hunghs1112/SaboApp, app/search-results.js (also app/search-page.js, app/imageQuery.js), 39301355"
+    )]
+    pub month_sold: Option<i64>,
+    /// Repurchase rate, as the server writes it (kept as text: its format,
+    /// fraction or percentage, is not documented).
+    #[model(
+        client = "Hunghs1112/SaboApp, app/search-results.js (also app/search-page.js, app/imageQuery.js), 39301355"
+    )]
+    pub repurchase_rate: Option<String>,
+}
+
+/// The `priceInfo` of an [`OfferSummary`].
+#[model]
+pub struct OfferPriceInfo {
+    /// Price in yuan (the app shows it after `¥`).
+    #[model(
+        client = "Hunghs1112/SaboApp, app/search-results.js (also app/search-page.js, app/imageQuery.js), 39301355"
+    )]
+    pub price: Option<Yuan>,
 }
 
 /// 1688 product image search: offers that look like an image, page by page.

@@ -56,9 +56,11 @@ mod order;
 mod product;
 
 pub use order::{
-    Address, Cargo, OrderCreateRequest, OrderDetail, OrderDetailRequest, OrderListRequest,
-    OrderPreview, OrderPreviewItem, OrderPreviewRequest,
+    Address, BigMajorOrderCreateRequest, BigMajorOrderDetailRequest, Cargo, OrderDetail,
+    OrderListRequest, OrderPreview, OrderPreviewItem, OrderPreviewRequest,
 };
+#[allow(deprecated)]
+pub use order::{OrderCreateRequest, OrderDetailRequest};
 pub use product::{KaProductDetail, ProductDetailRequest};
 
 use crate::client::Client;
@@ -69,8 +71,8 @@ pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
     ProductDetailRequest::SPEC,
     OrderListRequest::SPEC,
     OrderPreviewRequest::SPEC,
-    OrderCreateRequest::SPEC,
-    OrderDetailRequest::SPEC,
+    BigMajorOrderCreateRequest::SPEC,
+    BigMajorOrderDetailRequest::SPEC,
 ];
 
 /// bigMajor (1688 key account) endpoints; from [`Client::bigmajor`].

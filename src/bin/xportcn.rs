@@ -123,6 +123,9 @@ enum Failure {
     /// The SDK's error.
     #[error(transparent)]
     Sdk(#[from] xportcn::Error),
+    /// A call the SDK refused, with the command-line fix.
+    #[error("{0}")]
+    Refused(String),
     /// A push that did not verify.
     #[error("push rejected: {0}")]
     Rejected(#[from] xportcn::callbacks::Rejection),

@@ -42,7 +42,7 @@ pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
     ProductDetailRequest::SPEC,
     ProductListRequest::SPEC,
     OrderListRequest::SPEC,
-    OrderCreateRequest::SPEC,
+    IntlOrderCreateRequest::SPEC,
 ];
 
 /// Alibaba International endpoints; from [`Client::alibaba_intl`].
@@ -153,4 +153,9 @@ pub struct OrderListRequest {}
     name = order_create,
     open,
 )]
-pub struct OrderCreateRequest {}
+pub struct IntlOrderCreateRequest {}
+
+/// The old name of [`IntlOrderCreateRequest`]: the Alibaba International order creation request (IA-4) (several sections had a type of this
+/// name, so importing two of them collided).
+#[deprecated(since = "0.1.0", note = "renamed to `IntlOrderCreateRequest`")]
+pub type OrderCreateRequest = IntlOrderCreateRequest;

@@ -43,7 +43,7 @@ pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
     ProductDetailRequest::SPEC,
     OrderPayRequest::SPEC,
     OrderListRequest::SPEC,
-    OrderCreateRequest::SPEC,
+    PoizonOrderCreateRequest::SPEC,
     OrderPreviewRequest::SPEC,
 ];
 
@@ -166,7 +166,12 @@ pub struct OrderListRequest {}
     name = order_create,
     open,
 )]
-pub struct OrderCreateRequest {}
+pub struct PoizonOrderCreateRequest {}
+
+/// The old name of [`PoizonOrderCreateRequest`]: the Poizon order creation request (PZ-5) (several sections had a type of this
+/// name, so importing two of them collided).
+#[deprecated(since = "0.1.0", note = "renamed to `PoizonOrderCreateRequest`")]
+pub type OrderCreateRequest = PoizonOrderCreateRequest;
 
 /// Poizon order preview ("OrderPreview"): **path, method and schema unknown.**
 ///

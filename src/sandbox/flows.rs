@@ -290,6 +290,7 @@ impl State {
     ) -> Option<Result<Outcome, Refusal>> {
         let r = match id {
             "TB-P8" | "TB-P4" => self.tb_product(p).map(Outcome::data),
+            "TB-P5b" => Ok(Outcome::data(self.tb_item_search(p))),
             "TB-C2" => self.tb_cart_add(p).map(Outcome::data),
             "TB-C1" => Ok(Outcome::data(self.tb_cart_list())),
             "TB-C3" => self.tb_cart_delete(p).map(Outcome::data),
@@ -327,8 +328,8 @@ impl State {
     // --- Taobao products and cart --------------------------------------
 
     /// The documented product, under the asked id. The sample's SKU field
-    /// `mpSkuld` (its spelling, null in the docs) is filled in: a cart add
-    /// needs it.
+    /// `mpSkuld` (the doc page's typo, null there) is answered as `mpSkuId`,
+    /// the name the public Go client decodes, filled in: a cart add needs it.
     fn tb_product(&self, p: &Params) -> Result<Value, Refusal> {
         let id = p
             .text("itemId")
@@ -339,11 +340,42 @@ impl State {
         if let Some(skus) = product["skuList"].as_array_mut() {
             for sku in skus {
                 if let Some(sku_id) = sku.get("skuId").and_then(as_text) {
-                    sku["mpSkuld"] = Value::String(format!("41{sku_id}"));
+                    if let Some(fields) = sku.as_object_mut() {
+                        fields.remove("mpSkuld");
+                    }
+                    sku["mpSkuId"] = Value::String(format!("41{sku_id}"));
                 }
             }
         }
         Ok(product)
+    }
+
+    /// A keyword search (TB-P5b): the product, as one item in TB-P1's item
+    /// shape (the fields the public Go client decodes for TB-P1, the closest
+    /// evidence; no evidence shows TB-P5b's own answer, so it is flagged
+    /// invented), in a `{pageNo, pageSize, data}` page.
+    fn tb_item_search(&self, p: &Params) -> Value {
+        let no = p.int("pageNo").unwrap_or(1).max(1);
+        let size = p.int("pageSize").unwrap_or(20).clamp(1, 40);
+        let product = &self.product;
+        let price = product["price"].as_i64().unwrap_or(DEFAULT_TB_PRICE);
+        let data = if no == 1 {
+            json!([{
+                "itemId": product["itemId"].clone(),
+                "title": product["title"].clone(),
+                "mainImageUrl": product["picUrls"].get(0).cloned().unwrap_or(Value::Null),
+                "price": price.to_string(),
+                "couponPrice": price.to_string(),
+                "quantity": product["quantity"].clone(),
+                "shopName": product["shopName"].clone(),
+                "tags": [],
+                "multiLanguageInfo": null,
+                "promotionDisplays": null,
+            }])
+        } else {
+            json!([])
+        };
+        json!({ "pageNo": no, "pageSize": size, "data": data })
     }
 
     fn sku_price(&self, sku_id: &str) -> i64 {
@@ -1053,8 +1085,10 @@ fn al_search(p: &Params) -> Value {
     let size = p.int("pageSize").unwrap_or(20);
     let data = if page_no == 1 {
         json!([{"offerId": 743_470_146_022u64, "subject": "沙箱商品 (sandbox product)",
+                "subjectTrans": "sandbox product",
                 "imageUrl": "https://cbu01.alicdn.com/img/ibank/sandbox.jpg",
-                "priceInfo": {"price": format!("{AL_PRICE:.2}")}}])
+                "priceInfo": {"price": format!("{AL_PRICE:.2}")},
+                "monthSold": 0, "repurchaseRate": "0"}])
     } else {
         json!([])
     };

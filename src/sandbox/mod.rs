@@ -49,11 +49,22 @@
 //! not show, a generic answer that echoes the request, lossless:
 //! `{"sandbox": true, "endpoint": id, "request": {...}}`.
 //!
+//! # It never invents silently
+//! Each answer has a [`ShapeSource`]: documented (a doc page), client (a
+//! shipped public client reads the fields), recorded, or **invented** (the
+//! echo, and the stateful answers of [`INVENTED_SHAPES`], whose field names
+//! no evidence names). An invented answer carries the response header
+//! [`SHAPE_HEADER`] (`x-sandbox-shape: invented`), is flagged in
+//! [`Sandbox::requests`] ([`RequestRecord::shape`],
+//! [`RequestRecord::invented`]) and is logged at WARN once per endpoint per
+//! sandbox run. Documented and client-evidenced answers carry no flag.
+//!
 //! The stateful endpoints, and where their answers come from:
 //!
 //! | endpoints | state | answer |
 //! |---|---|---|
-//! | TB-P8, TB-P4 product | the documented product, under the asked id | documented sample; its SKUs' `mpSkuld` (null in the docs) filled in |
+//! | TB-P8, TB-P4 product | the documented product, under the asked id | documented sample; its SKUs' `mpSkuld` (the doc page's typo, null there) answered as `mpSkuId` (the client's name), filled in |
+//! | TB-P5b keyword search | the product, as one item | `{pageNo, pageSize, data}` with TB-P1's item fields (client-evidenced for TB-P1, the closest evidence): invented for TB-P5b |
 //! | TB-C1, TB-C2, TB-C3 cart | cart items | `{"id"}` on add, the items on list: the sandbox's own |
 //! | TB-O4, TB-O6, TB-C5 preview | none | `payAmount`, `postFee`, `productAmount` in fen: the sandbox's own |
 //! | TB-O7, TB-O5, TB-C6 create | order, status 0; pushes `ORDER_CREATE` | `{"orderId"}`: the sandbox's own |
@@ -62,7 +73,7 @@
 //! | TB-O14 detail, TB-O1/TB-O8 list | | `purchaseOrderId`, `status` (the KA status codes), `subOrders` with the documented message's snake_case keys: the sandbox's own |
 //! | TB-O15 logistics | paid orders only | the documented shape |
 //! | TB-A2 render, TB-A7 submit, TB-A6 message, TB-A5 cancel, TB-A10 detail, TB-A1 list | refund, sub-order `refund_status` 10 / -20; pushes the refund message | documented shapes (render, cancel, detail); `{"refundId"}` for submit: the sandbox's own |
-//! | AL-P4, AL-P5, AL-P6 search, AL-P2 detail | none | documented page shape with one offer |
+//! | AL-P4, AL-P5, AL-P6 search, AL-P2 detail | none | documented page shape with one offer (its client-evidenced fields included) |
 //! | AL-O1, AL-O2 preview | none | `orderPreviewResuslt` (the docs' spelling) |
 //! | AL-O3, AL-O4 create | order `waitbuyerpay`; pushes `ORDER_CREATE` | the documented 1688 order model |
 //! | AL-O6 pay URL (+ its cashier page), AL-O8 submit to pay | `waitsellersend`; pushes `ORDER_PAY_SUCCESS` | documented `PayUrl`; AL-O8's answer is the sandbox's own |
@@ -71,7 +82,7 @@
 //!
 //! "The sandbox's own" means no doc page shows that answer: tests should read
 //! it the way the SDK does, as raw JSON, and not take its field names as the
-//! platform's.
+//! platform's. Those answers are flagged invented ([`INVENTED_SHAPES`]).
 //!
 //! # Paths no doc page shows
 //! The SDK refuses to call an endpoint whose path is unknown (and to write
@@ -89,6 +100,7 @@ mod flows;
 mod push;
 mod replay;
 mod routes;
+mod shape;
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -109,8 +121,9 @@ use tokio::task::JoinHandle;
 
 pub use clock::Clock;
 pub use push::{PushAttempt, PushRecord};
-pub use replay::{SHAPE_HEADER, SHAPE_RECORDED};
+pub use replay::SHAPE_RECORDED;
 pub use routes::STAND_IN_PREFIX;
+pub use shape::{INVENTED_SHAPES, SHAPE_HEADER, ShapeSource};
 
 use crate::callbacks::MemoryReplayStore;
 use crate::endpoint::{self, Generation, Method};
@@ -232,6 +245,18 @@ pub struct RequestRecord {
     pub status: u16,
     /// The envelope code answered, if an envelope was.
     pub code: Option<i64>,
+    /// Where the shape of a success answer comes from; `None` for a refusal,
+    /// an injected failure or a page. [`ShapeSource::Invented`] flags an
+    /// answer whose field names no evidence names.
+    pub shape: Option<ShapeSource>,
+}
+
+impl RequestRecord {
+    /// Whether the answer's shape was invented by the sandbox (see
+    /// [`INVENTED_SHAPES`]).
+    pub fn invented(&self) -> bool {
+        self.shape.is_some_and(|s| s.is_invented())
+    }
 }
 
 impl fmt::Display for RequestRecord {
@@ -246,6 +271,9 @@ impl fmt::Display for RequestRecord {
         }
         if let Some(e) = self.endpoint {
             write!(f, " [{e}]")?;
+        }
+        if self.invented() {
+            f.write_str(" (invented shape)")?;
         }
         Ok(())
     }
@@ -301,7 +329,7 @@ impl SandboxBuilder {
     }
 
     /// Accepts only this timestamp unit. Default: either (the docs' example
-    /// is milliseconds, the public clients send seconds).
+    /// is milliseconds, the public clients send seconds, the SDK's default).
     pub fn timestamp_unit(mut self, unit: TimestampUnit) -> Self {
         self.unit = Some(unit);
         self
@@ -422,6 +450,7 @@ impl SandboxBuilder {
             nonces: MemoryReplayStore::new(NONCE_MEMORY),
             failures: Mutex::new(VecDeque::new()),
             log: Mutex::new(VecDeque::new()),
+            warned: Mutex::new(std::collections::HashSet::new()),
             on_request: self.on_request,
             stop: stop_rx.clone(),
         });
@@ -469,6 +498,8 @@ struct Shared {
     state: Mutex<State>,
     failures: Mutex<VecDeque<(Option<String>, Failure)>>,
     log: Mutex<VecDeque<RequestRecord>>,
+    /// Endpoints whose invented answer was already logged at WARN.
+    warned: Mutex<std::collections::HashSet<&'static str>>,
     on_request: Option<OnRequest>,
     pusher: Arc<Pusher>,
     stop: watch::Receiver<bool>,
@@ -588,12 +619,18 @@ impl Sandbox {
         b
     }
 
-    /// A client builder with the sandbox's base URL and credentials only:
-    /// the client as shipped, which refuses endpoints with no known path.
+    /// A client builder with the sandbox's base URL and credentials only
+    /// (and its timestamp unit, when one is pinned with
+    /// [`SandboxBuilder::timestamp_unit`]): the client as shipped, which
+    /// refuses endpoints with no known path.
     pub fn shipped_client_builder(&self) -> ClientBuilder {
-        Client::builder()
+        let b = Client::builder()
             .credentials(self.shared.creds.clone())
-            .base_url(self.base_url.clone())
+            .base_url(self.base_url.clone());
+        match self.shared.unit {
+            Some(unit) => b.timestamp_unit(unit),
+            None => b,
+        }
     }
 
     /// `client_builder().build()`.
@@ -740,15 +777,32 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
         Ok(b) => b.to_bytes(),
         Err(_) => Bytes::new(),
     };
-    let (resp, endpoint, code) = answer(
+    let mut shape = None;
+    let (mut resp, endpoint, code) = answer(
         shared,
         &parts.method,
         &path,
         query_str.as_deref(),
         &parts.headers,
         &body,
+        &mut shape,
     )
     .await;
+    if shape.is_some_and(|s| s.is_invented()) {
+        resp.headers_mut().insert(
+            SHAPE_HEADER,
+            HeaderValue::from_static(ShapeSource::Invented.as_str()),
+        );
+        if let Some(id) = endpoint
+            && lock(&shared.warned).insert(id)
+        {
+            tracing::warn!(
+                endpoint = id,
+                "sandbox: {id} answered with a shape the sandbox invented (no doc page, client \
+                 or recording names its fields): do not rely on its field names"
+            );
+        }
+    }
     let record = RequestRecord {
         method: method_str,
         path,
@@ -756,6 +810,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
         endpoint,
         status: resp.status().as_u16(),
         code,
+        shape,
     };
     tracing::info!(request = %record, "sandbox");
     if let Some(f) = &shared.on_request {
@@ -777,6 +832,7 @@ async fn answer(
     query: Option<&str>,
     headers: &HeaderMap,
     body: &Bytes,
+    shape: &mut Option<ShapeSource>,
 ) -> (Response<Full<Bytes>>, Option<&'static str>, Option<i64>) {
     let query_pairs: Vec<(String, String)> = query
         .map(|q| {
@@ -834,7 +890,10 @@ async fn answer(
         }
         Err(Miss::NotFound) if !shared.replay.is_empty() => {
             return match shared.replay.path(method, path) {
-                Some(rec) => replay_unrouted(shared, headers, &query_pairs, rec),
+                Some(rec) => {
+                    *shape = Some(ShapeSource::Recorded);
+                    replay_unrouted(shared, headers, &query_pairs, rec)
+                }
                 None => fail(
                     StatusCode::NOT_FOUND,
                     codes::NO_ROUTE,
@@ -893,6 +952,7 @@ async fn answer(
         None => {}
     }
     if let Some(rec) = shared.replay.endpoint(spec.id) {
+        *shape = Some(ShapeSource::Recorded);
         return (replayed(rec), id, rec.code);
     }
 
@@ -912,14 +972,15 @@ async fn answer(
     };
     let params = Params::new(&query_pairs, json_body.as_ref(), &matched.params);
     let outcome = lock(&shared.state).handle(spec.id, &params, now);
-    let data = match outcome {
+    let (data, source) = match outcome {
         Some(Ok(o)) => {
             send_pushes(shared, o.pushes);
-            o.data
+            (o.data, shape::state_source(spec.id))
         }
         Some(Err(r)) => return with_id(fail(StatusCode::OK, r.code, &r.msg)),
         None => stateless(spec, &query_pairs, json_body, &matched.params),
     };
+    *shape = Some(source);
     (
         respond(
             StatusCode::OK,
@@ -984,19 +1045,20 @@ fn send_pushes(shared: &Shared, pushes: Vec<flows::Push>) {
     }
 }
 
-/// The answer of an endpoint with no state: its documented sample, an
-/// example in its response type's shape, or the generic echo.
+/// The answer of an endpoint with no state, and where its shape comes
+/// from: its documented sample, an example in its response type's shape, or
+/// the generic echo (invented).
 fn stateless(
     spec: &endpoint::EndpointSpec,
     query: &[(String, String)],
     body: Option<Value>,
     path: &[(String, String)],
-) -> Value {
+) -> (Value, ShapeSource) {
     if let Some(sample) = samples().get(spec.id) {
-        return sample.clone();
+        return (sample.clone(), shape::stateless_source(spec, true, true));
     }
     if let Some(example) = spec.example.build() {
-        return example;
+        return (example, shape::stateless_source(spec, false, true));
     }
     let mut request = serde_json::Map::new();
     if !query.is_empty() {
@@ -1024,7 +1086,10 @@ fn stateless(
     if let Some(b) = body {
         request.insert("body".to_owned(), b);
     }
-    json!({ "sandbox": true, "endpoint": spec.id, "request": request })
+    (
+        json!({ "sandbox": true, "endpoint": spec.id, "request": request }),
+        shape::stateless_source(spec, false, false),
+    )
 }
 
 /// The documented samples the sandbox serves, by endpoint id: the `data` of

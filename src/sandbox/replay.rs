@@ -21,12 +21,9 @@ use crate::Error;
 use crate::endpoint::Method;
 use crate::record::Exchange;
 
-/// The response header that says where an answer's shape comes from; a
-/// replayed answer says `recorded`. (Branch h20a's shape-source marker
-/// names the other kinds; a recorded shape is never flagged as invented.)
-pub const SHAPE_HEADER: &str = "x-sandbox-shape";
-
-/// [`SHAPE_HEADER`]'s value on a replayed answer.
+/// [`SHAPE_HEADER`](super::SHAPE_HEADER)'s value on a replayed answer
+/// ([`ShapeSource::Recorded`](super::ShapeSource::Recorded): never flagged
+/// as invented).
 pub const SHAPE_RECORDED: &str = "recorded";
 
 /// One recorded answer, ready to send.

@@ -74,6 +74,9 @@ pub struct Product {
     pub status: Option<String>,
     /// SKUs.
     pub sku_list: Vec<Sku>,
+    /// The item's page URL.
+    #[model(client = "govshudov/taobao, internal/dto/productDetails.go, 10f694d4")]
+    pub item_url: Option<String>,
 }
 
 /// One SKU of a [`Product`].
@@ -95,6 +98,13 @@ pub struct Sku {
     pub status: Option<String>,
     /// Sale properties (colour, size ...).
     pub properties: Vec<SkuProperty>,
+    /// The platform's SKU id: the `mp_sku_id` a
+    /// [`CartAddRequest`](super::CartAddRequest) requires. The public client
+    /// decodes `mpSkuId` (an int64); the doc page spells it `mpSkuld` (a
+    /// typo, null in its sample): both land here.
+    #[model(client = "govshudov/taobao, internal/dto/productDetails.go, 10f694d4")]
+    #[model(alias = "mpSkuld")]
+    pub mp_sku_id: Option<Id>,
 }
 
 /// A sale property of a [`Sku`], e.g. colour = red.

@@ -4,7 +4,7 @@
 //!
 //! Money is integer fen ([`Fen`]). The order lines and the receiver travel
 //! as JSON inside strings; here they are typed ([`RenderLine`],
-//! [`OrderLine`], [`Receiver`]) and written exactly as the docs' examples:
+//! [`OrderLine`], [`PurchaseReceiver`]) and written exactly as the docs' examples:
 //! render lines carry `itemId`/`skuId` as JSON **numbers** (beyond 2^53,
 //! written digit for digit), create lines carry every value as a **string**.
 
@@ -103,7 +103,7 @@ pub struct PurchaseOrderRenderRequest {
     pub order_line_list: Vec<RenderLine>,
     /// The receiver, sent as the JSON string `receiver`.
     #[serde(serialize_with = "crate::model::json_string")]
-    pub receiver: Receiver,
+    pub receiver: PurchaseReceiver,
 }
 
 /// A line of a [`PurchaseOrderRenderRequest`].
@@ -201,7 +201,7 @@ pub struct PurchaseOrderCreateRequest {
     pub purchase_amount: Fen,
     /// The receiver, sent as the JSON string `receiver`.
     #[serde(serialize_with = "crate::model::json_string")]
-    pub receiver: Receiver,
+    pub receiver: PurchaseReceiver,
     /// The order number on the buyer's platform.
     pub seller_order_number: Option<String>,
 }
@@ -243,7 +243,7 @@ pub struct OrderLine {
 #[derive(Debug, Clone, PartialEq, Serialize, bon::Builder)]
 #[builder(on(String, into))]
 #[non_exhaustive]
-pub struct Receiver {
+pub struct PurchaseReceiver {
     /// Postal code.
     #[builder(default)]
     pub zip: String,
@@ -266,6 +266,10 @@ pub struct Receiver {
     pub state: String,
 }
 
+/// The old name of [`PurchaseReceiver`]: the receiver of a Taobao purchase order (`callbacks::axum::Receiver` is the webhook receiver) (several sections had a type of this
+/// name, so importing two of them collided).
+#[deprecated(since = "0.1.0", note = "renamed to `PurchaseReceiver`")]
+pub type Receiver = PurchaseReceiver;
 /// Writes a number as a JSON string (`"200"`).
 fn as_string<T: Display, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(v)

@@ -64,10 +64,13 @@ pub struct ProductRecommendRequest {
 #[model]
 pub struct RecommendPage {
     /// This page's number.
+    #[model(client = "govshudov/taobao, internal/dto/recommendedProducts.go, 10f694d4")]
     pub page_no: Option<i64>,
     /// Page size.
+    #[model(client = "govshudov/taobao, internal/dto/recommendedProducts.go, 10f694d4")]
     pub page_size: Option<i64>,
     /// The items.
+    #[model(client = "govshudov/taobao, internal/dto/recommendedProducts.go, 10f694d4")]
     pub data: Vec<RecommendedProduct>,
 }
 
@@ -75,24 +78,34 @@ pub struct RecommendPage {
 #[model]
 pub struct RecommendedProduct {
     /// Item id.
+    #[model(client = "govshudov/taobao, internal/dto/recommendedProducts.go, 10f694d4")]
     pub item_id: Option<Id>,
     /// Title.
+    #[model(client = "govshudov/taobao, internal/dto/recommendedProducts.go, 10f694d4")]
     pub title: Option<String>,
     /// Main image URL.
+    #[model(client = "govshudov/taobao, internal/dto/recommendedProducts.go, 10f694d4")]
     pub main_image_url: Option<String>,
     /// Price, a string in the client's DTO (unit not documented).
+    #[model(client = "govshudov/taobao, internal/dto/recommendedProducts.go, 10f694d4")]
     pub price: Option<String>,
     /// Price after coupon, a string (unit not documented).
+    #[model(client = "govshudov/taobao, internal/dto/recommendedProducts.go, 10f694d4")]
     pub coupon_price: Option<String>,
     /// Stock.
+    #[model(client = "govshudov/taobao, internal/dto/recommendedProducts.go, 10f694d4")]
     pub quantity: Option<i64>,
     /// Shop name.
+    #[model(client = "govshudov/taobao, internal/dto/recommendedProducts.go, 10f694d4")]
     pub shop_name: Option<String>,
     /// Tags.
+    #[model(client = "govshudov/taobao, internal/dto/recommendedProducts.go, 10f694d4")]
     pub tags: Vec<String>,
     /// Translated texts (shape not documented).
+    #[model(client = "govshudov/taobao, internal/dto/recommendedProducts.go, 10f694d4")]
     pub multi_language_info: Option<serde_json::Value>,
     /// Promotions shown with the item (shape not documented).
+    #[model(client = "govshudov/taobao, internal/dto/recommendedProducts.go, 10f694d4")]
     pub promotion_displays: Option<serde_json::Value>,
 }
 

@@ -242,8 +242,8 @@ pub fn assert_api_code(err: &xportcn::Error, code: i64) {
 }
 
 /// The receiver of the docs' Taobao render and create examples (doc-vnm).
-pub fn taobao_receiver() -> xportcn::taobao::Receiver {
-    xportcn::taobao::Receiver::builder()
+pub fn taobao_receiver() -> xportcn::taobao::PurchaseReceiver {
+    xportcn::taobao::PurchaseReceiver::builder()
         .zip("311121")
         .country("中国")
         .address("智溢路西部科技园")
@@ -306,4 +306,42 @@ pub async fn refused_unsent<T: std::fmt::Debug>(
             .is_empty(),
         "{id}: something was sent"
     );
+}
+
+/// A log sink for a test: what a `tracing` subscriber wrote, as text.
+#[derive(Clone, Default)]
+pub struct LogBuf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl LogBuf {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+}
+
+impl std::io::Write for LogBuf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Captures this thread's `tracing` output up to `level` (plain text) until
+/// the guard drops. With a current-thread runtime, tasks it spawns log here
+/// too.
+pub fn capture_logs(level: tracing::Level) -> (LogBuf, tracing::subscriber::DefaultGuard) {
+    let buf = LogBuf::default();
+    let writer = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    (buf, tracing::subscriber::set_default(subscriber))
 }

@@ -50,8 +50,8 @@ pub struct RecordedProduct {
 /// `data.skuList[]` of a recording (TB-P8, GET /open/product/get, HTTP 200, recorded).
 #[model]
 pub struct Sku {
-    /// `mpSkuld`: a string of digits in the sample.
-    pub mp_skuld: Option<String>,
+    /// `mpSkuId`: a string of digits in the sample.
+    pub mp_sku_id: Option<Id>,
     /// `picUrl`: null in the sample.
     pub pic_url: Option<JsonValue>,
     /// `postFee`: an integer in the sample.

@@ -118,6 +118,9 @@ fn doc_lines(attrs: &[Attribute]) -> Vec<String> {
 struct ModelField {
     ident: Ident,
     names: Vec<String>,
+    ty: Type,
+    /// `FieldEvidence` tokens.
+    evidence: TokenStream2,
 }
 
 /// A lenient, lossless response model. See the `xportcn::model` docs.
@@ -182,6 +185,8 @@ fn expand_model(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<TokenSt
         }
         let mut names = Vec::new();
         let mut primary = None;
+        let mut evidence = quote!(::xportcn::endpoint::FieldEvidence::Doc);
+        let mut evidence_doc = None;
         for a in take_attrs(&mut f.attrs, "model") {
             a.parse_nested_meta(|m| {
                 let v = m.value()?.parse::<LitStr>()?.value();
@@ -189,14 +194,33 @@ fn expand_model(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<TokenSt
                     primary = Some(v);
                 } else if m.path.is_ident("alias") {
                     names.push(v);
+                } else if m.path.is_ident("client") {
+                    evidence = quote!(::xportcn::endpoint::FieldEvidence::Client(#v));
+                    evidence_doc = Some(format!(
+                        " Evidence: client: {v} (a shipped public client reads this field)."
+                    ));
+                } else if m.path.is_ident("recorded") {
+                    evidence = quote!(::xportcn::endpoint::FieldEvidence::Recorded(#v));
+                    evidence_doc = Some(format!(" Evidence: recorded: {v}."));
                 } else {
-                    return Err(m.error("field options are rename = \"..\" and alias = \"..\""));
+                    return Err(m.error(
+                        "field options are rename = \"..\", alias = \"..\", client = \"..\" and recorded = \"..\"",
+                    ));
                 }
                 Ok(())
             })?;
         }
+        if let Some(line) = evidence_doc {
+            f.attrs.push(syn::parse_quote!(#[doc = ""]));
+            f.attrs.push(syn::parse_quote!(#[doc = #line]));
+        }
         names.insert(0, primary.unwrap_or_else(|| wire_name(&ident, &rule)));
-        fields.push(ModelField { ident, names });
+        fields.push(ModelField {
+            ident,
+            names,
+            ty: f.ty.clone(),
+            evidence,
+        });
     }
     let extra_field: Field = Field::parse_named.parse2(quote! {
         /// Fields of this object that the SDK does not model, kept as raw
@@ -221,6 +245,15 @@ fn expand_model(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<TokenSt
             if !::xportcn::model::Field::is_absent(&self.#ident) {
                 m.serialize_entry(#wire, &self.#ident)?;
             }
+        }
+    });
+    let listed = fields.iter().map(|f| {
+        let wire = &f.names[0];
+        let ty = &f.ty;
+        let evidence = &f.evidence;
+        quote! {
+            out.push(MODEL, #wire, #evidence);
+            <#ty as ::xportcn::model::Field>::nested_fields(out);
         }
     });
     let expecting = format!("a JSON object ({name})");
@@ -317,11 +350,20 @@ fn expand_model(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<TokenSt
             fn deserialize_opt<'de, D: #serde::Deserializer<'de>>(d: D) -> ::core::result::Result<::core::option::Option<Self>, D::Error> {
                 <::core::option::Option<#name> as #serde::Deserialize>::deserialize(d)
             }
+            fn nested_fields(out: &mut ::xportcn::endpoint::ResponseFields) {
+                <#name as ::xportcn::endpoint::ResponseExample>::response_fields(out)
+            }
         }
 
         impl ::xportcn::endpoint::ResponseExample for #name {
             fn response_example() -> ::core::option::Option<::xportcn::__macro_support::serde_json::Value> {
                 ::xportcn::__macro_support::serde_json::to_value(<#name as ::core::default::Default>::default()).ok()
+            }
+            fn response_fields(out: &mut ::xportcn::endpoint::ResponseFields) {
+                const MODEL: &str = ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#name));
+                if out.enter(MODEL) {
+                    #( #listed )*
+                }
             }
         }
 
@@ -695,6 +737,7 @@ fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<Toke
                     .sdk_method(#sdk_method)
                     .summary(#summary)
                     .example(<#response as ::xportcn::endpoint::ResponseExample>::response_example)
+                    .fields(<#response as ::xportcn::endpoint::ResponseExample>::response_fields)
                     #paging;
             #path_params_fn
             #generation_fn

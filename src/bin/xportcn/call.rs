@@ -72,10 +72,37 @@ pub async fn run(global: &Global, args: CallArgs) -> Result<(), Failure> {
     if args.all_pages {
         return stream_items(call, args.max_pages).await;
     }
-    let resp = call.send_value().await?;
+    let resp = call.send_value().await.map_err(for_the_cli)?;
     let text = serde_json::to_string_pretty(&resp.data)
         .map_err(|e| Error::Request(format!("cannot print the answer: {e}")))?;
     write_line(&text)
+}
+
+/// The SDK's error, with the fix a command-line user applies: a path is set
+/// with `--path`, not with `ClientBuilder::override_path`.
+fn for_the_cli(e: Error) -> Failure {
+    match e {
+        Error::PathUnavailable {
+            endpoint,
+            generation,
+            reason,
+            ..
+        } => Failure::Refused(format!(
+            "{endpoint}: not sent: {reason} in the {generation} path generation; if you know the \
+             path, pass it with --path (xportcn call {endpoint} --path /the/path)"
+        )),
+        Error::GuessedPathNotFound {
+            endpoint,
+            generation,
+            path,
+            ..
+        } => Failure::Refused(format!(
+            "{endpoint}: HTTP 404 from {path}, a {generation} path the SDK guessed from naming \
+             conventions (no doc page shows it); pass the right one with --path \
+             (xportcn call {endpoint} --path /the/path)"
+        )),
+        other => other.into(),
+    }
 }
 
 /// The call the arguments describe.
@@ -176,7 +203,7 @@ async fn stream_items(call: RawCall, max_pages: u32) -> Result<(), Failure> {
     let result = loop {
         match items.next().await {
             None => break Ok(()),
-            Some(Err(e)) => break Err(e.into()),
+            Some(Err(e)) => break Err(for_the_cli(e)),
             Some(Ok(item)) => {
                 n += 1;
                 if let Err(e) = write_line(&item.to_string()) {

@@ -15,6 +15,11 @@ pub struct SandboxArgs {
     /// with its recorded answer (`SandboxBuilder::replay_from`; repeatable).
     #[arg(long, value_name = "DIR")]
     replay: Vec<std::path::PathBuf>,
+    /// Pushes the order messages of the flows to this URL, signed like the
+    /// platform (e.g. the URL `xportcn webhook listen` prints, on another
+    /// port). Without it, pushes are only recorded.
+    #[arg(long, value_name = "URL")]
+    callback_url: Option<String>,
 }
 
 /// Runs the sandbox until Ctrl-C, logging each request to stderr.
@@ -33,6 +38,9 @@ pub async fn run(global: &Global, args: &SandboxArgs) -> Result<(), Failure> {
     }
     for dir in &args.replay {
         builder = builder.replay_from(dir);
+    }
+    if let Some(url) = &args.callback_url {
+        builder = builder.callback_url(url.clone());
     }
     let sandbox = builder.start().await?;
     if let Some(secret) = sandbox.made_up_secret() {

@@ -15,8 +15,9 @@ pub struct SignArgs {
     /// The `nonce-str` header to sign (default: a fresh random one).
     #[arg(long)]
     nonce: Option<String>,
-    /// Unit of the generated timestamp, when no `--timestamp` is given.
-    #[arg(long, value_enum, default_value_t = Unit::Ms)]
+    /// Unit of the generated timestamp, when no `--timestamp` is given
+    /// (seconds by default, as the SDK's client sends).
+    #[arg(long, value_enum, default_value_t = Unit::S)]
     unit: Unit,
 }
 
