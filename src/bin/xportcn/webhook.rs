@@ -40,6 +40,10 @@ pub struct InboxArgs {
     #[arg(long, value_name = "sqlite:PATH|redis://...|memory", default_value = DEFAULT_INBOX,
           env = "XPORTCN_INBOX", hide_env_values = true)]
     inbox: String,
+    /// How long a delivery stays with a consumer unacked before it is
+    /// delivered again (to this or another consumer), in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 60_000)]
+    lease_ms: u64,
 }
 
 /// The inbox without `--inbox`.
@@ -55,6 +59,7 @@ struct Opened {
 impl InboxArgs {
     fn open(&self) -> Result<Opened, Failure> {
         let spec = self.inbox.trim();
+        let lease = Duration::from_millis(self.lease_ms.max(1));
         let store_failure = |e: xportcn::callbacks::StoreError| -> Failure {
             config(format!("--inbox: {e}")).into()
         };
@@ -62,7 +67,7 @@ impl InboxArgs {
             if path.is_empty() {
                 return Err(config("--inbox sqlite:PATH needs a path").into());
             }
-            let inbox = SqliteInbox::open(path).map_err(store_failure)?;
+            let inbox = SqliteInbox::open(path).map_err(store_failure)?.lease(lease);
             return Ok(Opened {
                 inbox: Arc::new(inbox),
                 replay: None,
@@ -70,7 +75,7 @@ impl InboxArgs {
             });
         }
         if spec.starts_with("redis://") || spec.starts_with("rediss://") {
-            let inbox = RedisInbox::open(spec).map_err(store_failure)?;
+            let inbox = RedisInbox::open(spec).map_err(store_failure)?.lease(lease);
             let replay = RedisReplayStore::open(spec).map_err(store_failure)?;
             return Ok(Opened {
                 inbox: Arc::new(inbox),
@@ -81,7 +86,7 @@ impl InboxArgs {
         }
         if spec == "memory" {
             return Ok(Opened {
-                inbox: Arc::new(MemoryInbox::new()),
+                inbox: Arc::new(MemoryInbox::new().lease(lease)),
                 replay: None,
                 what: "memory (acknowledged pushes are lost if this process stops)".to_owned(),
             });
