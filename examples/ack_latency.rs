@@ -39,8 +39,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Arc::new(SqliteInbox::open(dir.join("inbox.sqlite3"))?),
         ),
     ];
+    // Durable settings: every acknowledged push is on disk.
     #[cfg(feature = "redis")]
-    let redis = redis_server::start();
+    let redis_dir = dir.to_string_lossy().into_owned();
+    #[cfg(feature = "redis")]
+    let redis = redis_server::RedisServer::spawn(&[
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "always",
+        "--dir",
+        &redis_dir,
+    ]);
+    #[cfg(feature = "redis")]
+    if redis.is_none() {
+        println!(" redis: skipped (redis-server could not be started)");
+    }
     #[cfg(feature = "redis")]
     if let Some(server) = &redis {
         backends.push((
@@ -151,67 +165,5 @@ fn rand_u32() -> u32 {
 }
 
 #[cfg(feature = "redis")]
-mod redis_server {
-    use std::process::{Child, Command, Stdio};
-    use std::time::{Duration, Instant};
-
-    /// A `redis-server` child on 127.0.0.1, killed on drop.
-    pub struct Server {
-        child: Child,
-        port: u16,
-        dir: std::path::PathBuf,
-    }
-
-    impl Server {
-        pub fn url(&self) -> String {
-            format!("redis://127.0.0.1:{}/", self.port)
-        }
-    }
-
-    impl Drop for Server {
-        fn drop(&mut self) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
-    }
-
-    /// Starts one with durable settings, or says why not.
-    pub fn start() -> Option<Server> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .ok()?;
-        let dir = std::env::temp_dir().join(format!("xportcn-ack-redis-{port}"));
-        std::fs::create_dir_all(&dir).ok()?;
-        let child = Command::new("redis-server")
-            .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
-            .args([
-                "--save",
-                "",
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                "always",
-            ])
-            .arg("--dir")
-            .arg(&dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
-        let Ok(child) = child else {
-            println!(" redis: skipped (redis-server not found on PATH)");
-            return None;
-        };
-        let server = Server { child, port, dir };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if Instant::now() > deadline {
-                println!(" redis: skipped (redis-server did not start)");
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Some(server)
-    }
-}
+#[path = "../tests/support/redis_server.rs"]
+mod redis_server;

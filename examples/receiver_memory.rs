@@ -37,6 +37,24 @@ fn env_usize(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// What each client was answered before its connection closed (20 s at
+/// most).
+async fn answers(clients: Vec<TcpStream>) -> Vec<String> {
+    let mut tasks = Vec::new();
+    for mut s in clients {
+        tasks.push(tokio::spawn(async move {
+            let mut buf = Vec::new();
+            let _ = tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut buf)).await;
+            String::from_utf8_lossy(&buf).into_owned()
+        }));
+    }
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap_or_default());
+    }
+    out
+}
+
 fn now_ms() -> String {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -78,16 +96,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let held_rss = rss_kib();
     let mut refused = 0usize;
     let mut timed_out = 0usize;
-    let mut tasks = Vec::new();
-    for mut s in clients {
-        tasks.push(tokio::spawn(async move {
-            let mut buf = Vec::new();
-            let _ = tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut buf)).await;
-            String::from_utf8_lossy(&buf).into_owned()
-        }));
-    }
-    for t in tasks {
-        let text = t.await.unwrap_or_default();
+    for text in answers(clients).await {
         if text.starts_with("HTTP/1.1 503") {
             refused += 1;
         } else if text.starts_with("HTTP/1.1 408") {
@@ -105,6 +114,52 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "  RSS: before {base} KiB, while held {held_rss} KiB (+{} KiB, {:.1} KiB per held connection), after {after_rss} KiB",
         held_rss.saturating_sub(base),
         held_rss.saturating_sub(base) as f64 / timed_out.max(1) as f64
+    );
+    server.abort();
+
+    // ---- Parked near-limit bodies: each client sends ~1,000,000 of the
+    // 1,040,000 bytes it announced (the limit is 1 MiB), then stalls.
+    let parked = env_usize("PARKED", 256);
+    let inbox = std::sync::Arc::new(xportcn::callbacks::MemoryInbox::new());
+    let router = Receiver::new(Verifier::new(creds.clone()), inbox)
+        .body_timeout(timeout)
+        .router();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(serve(listener, router, ServeConfig::default()));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let base = rss_kib();
+    let chunk = vec![b' '; 1_000_000];
+    let mut clients = Vec::with_capacity(parked);
+    for _ in 0..parked {
+        let mut s = TcpStream::connect(addr).await?;
+        s.write_all(b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 1040000\r\n\r\n")
+            .await?;
+        let _ = tokio::time::timeout(Duration::from_millis(200), s.write_all(&chunk)).await;
+        clients.push(s);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let held_rss = rss_kib();
+    let (mut busy, mut timed_out) = (0usize, 0usize);
+    for text in answers(clients).await {
+        if text.starts_with("HTTP/1.1 503") {
+            busy += 1;
+        } else if text.starts_with("HTTP/1.1 408") {
+            timed_out += 1;
+        }
+    }
+    let grew = held_rss.saturating_sub(base);
+    println!(
+        "parked near-limit bodies: {parked} clients, ~1,000,000 of 1,040,000 bytes sent each \
+         (body buffers bounded at {} bytes)",
+        xportcn::callbacks::axum::DEFAULT_MAX_BUFFERED_BYTES
+    );
+    println!(
+        "  refused for want of buffer room (503): {busy}; held then 408: {timed_out}; \
+         RSS before {base} KiB, while parked {held_rss} KiB (+{grew} KiB in all, {:.1} KiB per client, \
+         {:.2}x the body per held body)",
+        grew as f64 / parked.max(1) as f64,
+        grew as f64 * 1024.0 / (timed_out.max(1) as f64 * 1_000_000.0)
     );
     server.abort();
 

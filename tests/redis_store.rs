@@ -6,7 +6,6 @@
 //! server is a failure instead.
 #![cfg(all(feature = "redis", feature = "axum"))]
 
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -25,65 +24,32 @@ fn creds() -> Credentials {
     Credentials::new("test-access-key", "test-secret", "2100007341207")
 }
 
-/// A `redis-server` child on 127.0.0.1; killed (by its own pid) on drop.
-struct RedisServer {
-    child: Child,
-    port: u16,
+#[path = "support/redis_server.rs"]
+mod redis_server;
+use redis_server::RedisServer;
+
+/// Starts a `redis-server`, or returns `None` (after saying why) when it is
+/// not installed and `XPORTCN_REQUIRE_REDIS` is not `1`.
+fn start(test: &str) -> Option<RedisServer> {
+    let required = std::env::var("XPORTCN_REQUIRE_REDIS").is_ok_and(|v| v == "1");
+    if !RedisServer::installed() {
+        assert!(
+            !required,
+            "{test}: redis-server is not installed but XPORTCN_REQUIRE_REDIS=1 \
+             (apt-get install -y redis-server)"
+        );
+        eprintln!(
+            "SKIPPED {test}: redis-server not found on PATH (apt-get install -y \
+             redis-server, or set XPORTCN_REQUIRE_REDIS=1 to make this a failure)"
+        );
+        return None;
+    }
+    Some(RedisServer::spawn(&["--appendonly", "no"]).expect("redis-server starts"))
 }
 
-impl RedisServer {
-    /// Starts one, or returns `None` (after saying why) when `redis-server`
-    /// is not installed and `XPORTCN_REQUIRE_REDIS` is not `1`.
-    fn start(test: &str) -> Option<RedisServer> {
-        let required = std::env::var("XPORTCN_REQUIRE_REDIS").is_ok_and(|v| v == "1");
-        let installed = Command::new("redis-server")
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !installed {
-            assert!(
-                !required,
-                "{test}: redis-server is not installed but XPORTCN_REQUIRE_REDIS=1 \
-                 (apt-get install -y redis-server)"
-            );
-            eprintln!(
-                "SKIPPED {test}: redis-server not found on PATH (apt-get install -y \
-                 redis-server, or set XPORTCN_REQUIRE_REDIS=1 to make this a failure)"
-            );
-            return None;
-        }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port");
-        let child = Command::new("redis-server")
-            .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
-            .args([
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--protected-mode",
-                "yes",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn redis-server");
-        let server = RedisServer { child, port };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Some(server)
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
-    }
+/// What the tests build on a server.
+trait Uses {
+    fn url(&self) -> String;
 
     fn store(&self) -> Arc<RedisReplayStore> {
         Arc::new(RedisReplayStore::open(&self.url()).expect("redis url"))
@@ -98,35 +64,11 @@ impl RedisServer {
         let verifier = Verifier::new(creds()).replay_store(self.store());
         Receiver::new(verifier, self.inbox()).router()
     }
-
-    /// `CLIENT PAUSE ms ALL`, sent on a connection of its own.
-    fn pause(&self, ms: u64) {
-        use std::io::{Read, Write};
-        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        let ms = ms.to_string();
-        let cmd = format!(
-            "*4\r\n$6\r\nCLIENT\r\n$5\r\nPAUSE\r\n${}\r\n{ms}\r\n$3\r\nALL\r\n",
-            ms.len()
-        );
-        s.write_all(cmd.as_bytes()).expect("write");
-        let mut buf = [0u8; 64];
-        let n = s.read(&mut buf).expect("read");
-        assert!(
-            buf[..n].starts_with(b"+OK"),
-            "{}",
-            String::from_utf8_lossy(&buf[..n])
-        );
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        self.kill();
+impl Uses for RedisServer {
+    fn url(&self) -> String {
+        RedisServer::url(self)
     }
 }
 
@@ -169,7 +111,7 @@ async fn drain(inbox: Arc<dyn Inbox>) -> Vec<String> {
 
 #[tokio::test]
 async fn remember_is_atomic_and_keeps_the_first_value() {
-    let Some(redis) = RedisServer::start("remember_is_atomic_and_keeps_the_first_value") else {
+    let Some(redis) = start("remember_is_atomic_and_keeps_the_first_value") else {
         return;
     };
     let store = redis.store();
@@ -228,7 +170,7 @@ async fn remember_is_atomic_and_keeps_the_first_value() {
 
 #[tokio::test]
 async fn two_receivers_sharing_one_redis() {
-    let Some(redis) = RedisServer::start("two_receivers_sharing_one_redis") else {
+    let Some(redis) = start("two_receivers_sharing_one_redis") else {
         return;
     };
     let (router_a, router_b) = (redis.receiver(), redis.receiver());
@@ -287,7 +229,7 @@ async fn a_redis_pause_gives_503_and_the_identical_retry_finds_the_push_stored()
     // append run after the client gave up. Both instances answer 503; the
     // platform's byte-identical retry gets 200 (not 401 replay, not a
     // duplicate of nothing), and the consumer sees the push once.
-    let Some(redis) = RedisServer::start("a_redis_pause_gives_503") else {
+    let Some(redis) = start("a_redis_pause_gives_503") else {
         return;
     };
     let (router_a, router_b) = (redis.receiver(), redis.receiver());
@@ -309,7 +251,7 @@ async fn a_redis_pause_gives_503_and_the_identical_retry_finds_the_push_stored()
 
     let push = body("5001");
     let headers = sign_push(&creds(), &push);
-    redis.pause(1500);
+    assert!(redis.pause(1500), "CLIENT PAUSE");
     let (a, b) = tokio::join!(
         send(&router_a, request(&headers, &push)),
         send(&router_b, request(&headers, &push)),
@@ -335,7 +277,7 @@ async fn a_redis_pause_gives_503_and_the_identical_retry_finds_the_push_stored()
 
 #[tokio::test]
 async fn a_dead_consumers_deliveries_are_claimed_by_another_with_their_dedup_keys() {
-    let Some(redis) = RedisServer::start("a_dead_consumers_deliveries") else {
+    let Some(redis) = start("a_dead_consumers_deliveries") else {
         return;
     };
     let router = redis.receiver();
@@ -377,8 +319,7 @@ async fn a_dead_consumers_deliveries_are_claimed_by_another_with_their_dedup_key
 
 #[tokio::test]
 async fn redis_down_means_503_never_accepted_unverified() {
-    let Some(mut redis) = RedisServer::start("redis_down_means_503_never_accepted_unverified")
-    else {
+    let Some(mut redis) = start("redis_down_means_503_never_accepted_unverified") else {
         return;
     };
     let router = redis.receiver();

@@ -13,20 +13,29 @@
 //!   "retryCount": 0, "developId": ..., "id": 224 }   // seen in some samples
 //! ```
 //!
-//! This module gives you three layers, use the one that fits:
+//! The receiver answers 200 only once a push is **stored**: after a 200 the
+//! platform never sends that message again. This module gives you these
+//! layers, use the ones that fit:
 //!
 //! * [`Message::from_json`] / [`Message::from_slice`]: parse a push body into
 //!   a typed [`Message`] (no authentication).
 //! * [`Verifier`]: authenticate a push (the `Authorization` HMAC, which binds
 //!   the body and is required by default; the request-style `signature`
-//!   headers when present; timestamp window; nonce replay) and parse it,
-//!   from any HTTP framework: hand it the headers and the raw body.
-//! * [`ReplayStore`]: where nonces and de-duplication keys live: in memory
+//!   headers when present; timestamp window; replays, remembered by
+//!   signature) and parse it, from any HTTP framework: hand it the headers
+//!   and the raw body.
+//! * [`Inbox`]: where verified pushes wait for your code, durably:
+//!   [`SqliteInbox`] on one machine (feature `sqlite`, on with `axum`),
+//!   `RedisInbox` on several (feature `redis`), [`MemoryInbox`] for tests.
+//!   [`Consumer`] reads it at your pace: next, handle, [`Delivery::ack`].
+//! * [`receive`]: the receive pipeline in any framework: verify, store
+//!   (the de-duplication claim and the append in one atomic step), answer.
+//! * [`ReplayStore`]: where the verifier remembers signatures: in memory
 //!   ([`MemoryReplayStore`], bounded in bytes, the default) or, with feature
 //!   `redis`, in a Redis shared by several receivers.
-//! * `callbacks::axum` (feature `axum`): a ready axum router that
-//!   verifies, de-duplicates, hands the message to your code through a bounded
-//!   channel and acknowledges at once.
+//! * `callbacks::axum` (feature `axum`): a ready axum router that verifies,
+//!   stores in your inbox and then answers, and `serve` to run it with
+//!   connection limits.
 //!
 //! ```
 //! use xportcn::callbacks::{Message, Platform};

@@ -331,19 +331,26 @@ impl Rejection {
 /// 5. `nonce-str`, when present, must be at most [`MAX_NONCE_LEN`] bytes of
 ///    ASCII letters, digits, `-` and `_`.
 /// 6. The body must parse as a [`Message`].
-/// 7. Only then is the nonce recorded in the [`ReplayStore`] (in memory,
-///    bounded in bytes, by default), and only if it is authenticated (by the
-///    `signature` header, or by an [`AuthorizationBase`] that covers it): a
-///    nonce seen before is a [`Rejection::Replay`]. Unauthenticated traffic
-///    never reaches the store.
+/// 7. Only then is the request's replay identity recorded in the
+///    [`ReplayStore`] (in memory, bounded in bytes, by default), with a
+///    digest of the body, and only if the nonce is authenticated (by the
+///    `signature` header, or by an [`AuthorizationBase`] that covers it).
+///    The identity is the **signature** that covers the timestamp and the
+///    nonce, not the `nonce-str` header: moving the millisecond digits of a
+///    13-digit timestamp to the front of the nonce keeps the signature, so
+///    it is still a replay. A signature seen before is a
+///    [`Rejection::Replay`] (for [`verify`](Self::verify), also with the
+///    same body; the receiver lets that one through to the inbox, which
+///    answers it as a duplicate). Unauthenticated traffic never reaches the
+///    store.
 ///
 /// What this cannot protect against (see RELIABILITY.md, threat model):
 /// with the default base the `timestamp` and `nonce-str` of a push signed
 /// only by `Authorization` are **not authenticated**, so an attacker who
 /// captured a push can re-send its body with a fresh timestamp and nonce.
-/// The last line of defence is [`Message::dedup_key`] (the axum receiver
-/// records it in the same store), which catches a replay of the same body
-/// whatever its headers, for as long as the store remembers the key.
+/// The last line of defence is [`Message::dedup_key`] (the
+/// [`Inbox`](super::Inbox) keeps it), which catches a replay of the same
+/// body whatever its headers, for as long as the inbox remembers the key.
 ///
 /// Clones share the replay store.
 ///

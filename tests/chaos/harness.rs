@@ -26,6 +26,10 @@ use tokio::io::AsyncWriteExt;
 use xportcn::Credentials;
 use xportcn::callbacks::sign_push;
 
+#[path = "../support/redis_server.rs"]
+mod redis_server;
+use redis_server::RedisServer;
+
 const KEY: &str = "chaos-access-key";
 const SECRET: &str = "chaos-secret";
 const USER: &str = "2100007341207";
@@ -132,64 +136,6 @@ fn wait_for_port(port: u16, limit: Duration) -> bool {
     false
 }
 
-/// A `redis-server` child on 127.0.0.1, killed (by its own pid) on drop.
-pub struct Redis {
-    child: Child,
-    pub port: u16,
-}
-
-impl Redis {
-    /// Starts one, or `None` when `redis-server` is not on the PATH.
-    pub fn start(dir: &Path) -> Option<Redis> {
-        let port = free_port();
-        let child = Command::new("redis-server")
-            .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
-            .args([
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--protected-mode",
-                "yes",
-            ])
-            .arg("--dir")
-            .arg(dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()?;
-        let redis = Redis { child, port };
-        wait_for_port(port, Duration::from_secs(10)).then_some(redis)
-    }
-
-    pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
-    }
-
-    /// `CLIENT PAUSE ms ALL` on a connection of its own.
-    pub fn pause(&self, ms: u64) -> bool {
-        use std::io::{Read, Write};
-        let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", self.port)) else {
-            return false;
-        };
-        let ms = ms.to_string();
-        let cmd = format!(
-            "*4\r\n$6\r\nCLIENT\r\n$5\r\nPAUSE\r\n${}\r\n{ms}\r\n$3\r\nALL\r\n",
-            ms.len()
-        );
-        let mut buf = [0u8; 16];
-        s.write_all(cmd.as_bytes()).is_ok()
-            && s.read(&mut buf).is_ok_and(|n| buf[..n].starts_with(b"+OK"))
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// One `xportcn webhook` process that the run kills and restarts.
 struct Proc {
     args: Vec<String>,
@@ -260,7 +206,8 @@ pub async fn run(plan: Plan) -> Option<Report> {
     ));
     let out = dir.join("handled");
     std::fs::create_dir_all(&out).expect("temp dir");
-    let redis = Redis::start(&dir)?;
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let redis = RedisServer::spawn(&["--appendonly", "no", "--dir", &dir_arg])?;
     let sqlite = format!("sqlite:{}", dir.join("inbox.sqlite3").display());
     let lease = plan.lease.as_millis().to_string();
 
@@ -298,12 +245,12 @@ pub async fn run(plan: Plan) -> Option<Report> {
         port: None,
     };
     let url = redis.url();
-    let mut receivers = vec![
+    let mut receivers = [
         receiver("r1", &url),
         receiver("r2", &url),
         receiver("r3", &sqlite),
     ];
-    let mut consumers = vec![
+    let mut consumers = [
         consumer("c1", &url),
         consumer("c2", &url),
         consumer("c3", &sqlite),

@@ -7,8 +7,14 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
-use super::{Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Leased, MAX_DEDUP_TTL, Push};
-use crate::callbacks::store::{StoreError, StoreFuture};
+use super::{
+    Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Leased, MAX_DEDUP_TTL, Push,
+    wait_for_entries,
+};
+
+/// How often a waiting fetch looks again (a lease running out wakes nobody).
+const POLL: Duration = Duration::from_millis(50);
+use crate::callbacks::store::StoreFuture;
 
 /// An [`Inbox`] in this process's memory, **for tests and demos**.
 ///
@@ -178,25 +184,12 @@ impl Inbox for MemoryInbox {
         max: usize,
         wait: Duration,
     ) -> StoreFuture<'a, Vec<Leased>> {
-        Box::pin(async move {
-            let deadline = tokio::time::Instant::now() + wait;
-            loop {
-                let notified = self.notify.notified();
-                let got = self.fetch_now(max);
-                if !got.is_empty() {
-                    return Ok::<_, StoreError>(got);
-                }
-                // Woken by an append or a release, or after a short poll
-                // (a lease running out wakes nobody).
-                let step = deadline
-                    .saturating_duration_since(tokio::time::Instant::now())
-                    .min(Duration::from_millis(50));
-                if step.is_zero() {
-                    return Ok(Vec::new());
-                }
-                let _ = tokio::time::timeout(step, notified).await;
-            }
-        })
+        Box::pin(wait_for_entries(
+            wait,
+            POLL,
+            Some(&self.notify),
+            move || std::future::ready(Ok(self.fetch_now(max))),
+        ))
     }
 
     fn ack<'a>(&'a self, id: &'a str) -> StoreFuture<'a, ()> {

@@ -396,6 +396,42 @@ impl Consumer {
     }
 }
 
+/// Leases entries with `once` until it finds some or `wait` has passed:
+/// woken by `notify` (an append or a release in this process), else every
+/// `poll` (another process's append, a lease that ran out). Every backend's
+/// [`Inbox::fetch`] waits this way.
+pub(crate) async fn wait_for_entries<F, Fut>(
+    wait: Duration,
+    poll: Duration,
+    notify: Option<&tokio::sync::Notify>,
+    mut once: F,
+) -> Result<Vec<Leased>, StoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<Leased>, StoreError>>,
+{
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let notified = notify.map(|n| n.notified());
+        let got = once().await?;
+        if !got.is_empty() {
+            return Ok(got);
+        }
+        let step = deadline
+            .saturating_duration_since(tokio::time::Instant::now())
+            .min(poll);
+        if step.is_zero() {
+            return Ok(Vec::new());
+        }
+        match notified {
+            Some(n) => {
+                let _ = tokio::time::timeout(step, n).await;
+            }
+            None => tokio::time::sleep(step).await,
+        }
+    }
+}
+
 /// Milliseconds since the Unix epoch, now.
 pub(crate) fn now_ms() -> u64 {
     SystemTime::now()

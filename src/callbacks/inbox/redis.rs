@@ -10,7 +10,9 @@ use redis::Value;
 use redis::streams::{StreamAutoClaimReply, StreamId, StreamReadReply};
 use tokio::sync::{Mutex, OnceCell};
 
-use super::{Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Leased, Push, clamped_ms};
+use super::{
+    Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Leased, Push, clamped_ms, wait_for_entries,
+};
 use crate::callbacks::redis::{
     DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT, RedisConn, store_error,
 };
@@ -302,23 +304,14 @@ impl Inbox for RedisInbox {
     ) -> StoreFuture<'a, Vec<Leased>> {
         Box::pin(async move {
             self.ensure_group().await?;
-            let deadline = tokio::time::Instant::now() + wait;
-            loop {
-                let mut got = self.claim_idle(consumer, max).await?;
-                if got.is_empty() {
-                    got = self.read_new(consumer, max).await?;
-                }
+            wait_for_entries(wait, POLL, None, || async {
+                let got = self.claim_idle(consumer, max).await?;
                 if !got.is_empty() {
                     return Ok(got);
                 }
-                let step = deadline
-                    .saturating_duration_since(tokio::time::Instant::now())
-                    .min(POLL);
-                if step.is_zero() {
-                    return Ok(Vec::new());
-                }
-                tokio::time::sleep(step).await;
-            }
+                self.read_new(consumer, max).await
+            })
+            .await
         })
     }
 

@@ -10,7 +10,10 @@ use bytes::Bytes;
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::Notify;
 
-use super::{Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Leased, Push, clamped_ms, now_ms};
+use super::{
+    Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Leased, Push, clamped_ms, now_ms,
+    wait_for_entries,
+};
 use crate::callbacks::store::{StoreError, StoreFuture};
 
 /// How hard SQLite works to keep a committed push (its `synchronous`
@@ -292,23 +295,12 @@ impl Inbox for SqliteInbox {
         max: usize,
         wait: Duration,
     ) -> StoreFuture<'a, Vec<Leased>> {
-        Box::pin(async move {
-            let deadline = tokio::time::Instant::now() + wait;
-            loop {
-                let notified = self.notify.notified();
-                let got = self.fetch_once(max).await?;
-                if !got.is_empty() {
-                    return Ok(got);
-                }
-                let step = deadline
-                    .saturating_duration_since(tokio::time::Instant::now())
-                    .min(POLL);
-                if step.is_zero() {
-                    return Ok(Vec::new());
-                }
-                let _ = tokio::time::timeout(step, notified).await;
-            }
-        })
+        Box::pin(wait_for_entries(
+            wait,
+            POLL,
+            Some(&self.notify),
+            move || self.fetch_once(max),
+        ))
     }
 
     fn ack<'a>(&'a self, id: &'a str) -> StoreFuture<'a, ()> {
