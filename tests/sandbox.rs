@@ -406,8 +406,8 @@ async fn scripted_receiver(script: Vec<u16>, delay: Duration) -> (String, Arc<At
     (url, hits)
 }
 
-/// Creates a Taobao order: one ORDER_CREATE push.
-async fn create_order(sb: &Sandbox) {
+/// Creates a Taobao order: one ORDER_CREATE push. Returns its id.
+async fn create_order(sb: &Sandbox) -> String {
     let line = xportcn::taobao::OrderLine::builder()
         .item_id("672991141190")
         .order_line_no("1")
@@ -416,7 +416,8 @@ async fn create_order(sb: &Sandbox) {
         .currency("CNY")
         .sku_id("3452545926724")
         .build();
-    sb.client()
+    let created = sb
+        .client()
         .taobao()
         .purchase_order_create(
             xportcn::taobao::PurchaseOrderCreateRequest::builder()
@@ -427,6 +428,9 @@ async fn create_order(sb: &Sandbox) {
         )
         .await
         .unwrap();
+    let created: Value = serde_json::from_str(created.get()).unwrap();
+    let id = &created["orderId"];
+    id.as_str().map_or_else(|| id.to_string(), str::to_owned)
 }
 
 #[tokio::test]
@@ -601,4 +605,42 @@ async fn the_made_up_secret_is_readable_and_signs_for_that_sandbox_only() {
     assert!(!format!("{made_up:?}").contains(&secret));
     // Credentials given by the test: their secret is not the sandbox's to tell.
     assert_eq!(sandbox().await.made_up_secret(), None);
+}
+
+#[tokio::test]
+async fn a_captured_reads_headers_re_split_are_refused_as_a_pay() {
+    // Regression (issue 19, finding 1): the 3 millisecond digits of a 13-digit
+    // timestamp moved to the front of the nonce make a seconds timestamp for
+    // the same instant, a "new" nonce and the same signature; the sandbox
+    // executed such a replay of a read as a pay (`paySuccess: true`).
+    let sb = sandbox().await;
+    let order_id = create_order(&sb).await;
+    let read = Signed::new(Method::Get, "/open/product/get?itemId=672991141190");
+    let (_, first) = read.send(sb.base_url()).await;
+    assert_eq!(first["code"], json!(codes::SUCCESS), "{first}");
+
+    let pay_path = format!("{STAND_IN_PREFIX}TB-O12");
+    let (seconds, millis) = read.timestamp.split_at(10);
+    let replay = Signed {
+        timestamp: seconds.to_owned(),
+        nonce: format!("{millis}{}", read.nonce),
+        body: Some(json!({ "orderId": order_id })),
+        ..Signed::new(Method::Post, &pay_path)
+    };
+    assert_eq!(
+        sign(KEY, &replay.timestamp, &replay.nonce, SECRET),
+        sign(KEY, &read.timestamp, &read.nonce, SECRET),
+        "the re-split headers carry the captured signature"
+    );
+    let (_, body) = replay.send(sb.base_url()).await;
+    assert_eq!(body["code"], json!(codes::NONCE_REUSED), "{body}");
+    assert_ne!(body["data"]["paySuccess"], json!(true), "{body}");
+
+    // A genuine pay, freshly signed, still goes through.
+    let genuine = Signed {
+        body: Some(json!({ "orderId": order_id })),
+        ..Signed::new(Method::Post, &pay_path)
+    };
+    let (_, body) = genuine.send(sb.base_url()).await;
+    assert_eq!(body["data"]["paySuccess"], json!(true), "{body}");
 }
