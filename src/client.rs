@@ -97,7 +97,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("credentials", &self.credentials)
-            .field("base_url", &self.base_url)
+            .field("base_url", &redact_userinfo(&self.base_url))
             .field("user_agent", &self.user_agent)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("total_timeout", &self.total_timeout)
@@ -242,12 +242,23 @@ impl ClientBuilder {
         let creds = self.credentials.ok_or_else(|| {
             Error::Config("credentials are required: ClientBuilder::credentials".into())
         })?;
+        // Quoted in errors with any userinfo masked: a password never shows.
+        let shown = redact_userinfo(&self.base_url);
         let parsed = url::Url::parse(&self.base_url)
-            .map_err(|e| Error::Config(format!("base URL {:?} is invalid: {e}", self.base_url)))?;
+            .map_err(|e| Error::Config(format!("base URL {shown:?} is invalid: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
             return Err(Error::Config(format!(
-                "base URL {:?} must be an absolute http or https URL",
-                self.base_url
+                "base URL {shown:?} must be an absolute http or https URL"
+            )));
+        }
+        // `user:password@` would not be sent (no Basic auth goes out), would
+        // show in the base URL, and the platform authenticates by signature:
+        // refused rather than silently dropped.
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(Error::Config(format!(
+                "base URL {shown:?} has a user name or password in it (`user:password@`): \
+                 it is not sent, so it is refused; remove it (the platform authenticates by \
+                 the signed headers)"
             )));
         }
         let header = |name: &str, v: &str| {
@@ -525,10 +536,19 @@ impl Client {
             request_id = tracing::field::Empty,
         );
         let call = async move {
-            let (status, body, signed) = self.execute(&p).await?;
+            let (status, body, signed, note) = self.execute(&p).await?;
             let masked = || signed.signed_string_masked();
             let result = envelope::decode::<T>(status, body, Some(&masked));
             let result = match result {
+                Err(Error::Http {
+                    status,
+                    reason,
+                    body,
+                }) if note.is_some() => Err(Error::Http {
+                    status,
+                    reason: format!("{reason}; {}", note.unwrap_or_default()),
+                    body,
+                }),
                 Err(e) if p.guessed && status == 404 => Err(Error::GuessedPathNotFound {
                     endpoint: p.endpoint,
                     generation: self.inner.generation,
@@ -561,7 +581,13 @@ impl Client {
     }
 
     /// Sends attempts until one produces a response that is not retried.
-    async fn execute(&self, p: &Prepared) -> Result<(u16, Bytes, SignedHeaders), Error> {
+    ///
+    /// The last item is a note on why a retryable status was not retried,
+    /// for the error's text.
+    async fn execute(
+        &self,
+        p: &Prepared,
+    ) -> Result<(u16, Bytes, SignedHeaders, Option<String>), Error> {
         let inner = &*self.inner;
         let started = Instant::now();
         // A total timeout of `Duration::MAX` means "no limit": clamp it
@@ -638,10 +664,14 @@ impl Client {
                 }
                 Ok(resp) => {
                     let status = resp.status().as_u16();
-                    let retry_after = resp
+                    // A value that is not text reads like any unreadable
+                    // one: a delay the call cannot wait for.
+                    let retry_after_raw = resp
                         .headers()
                         .get(RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
+                        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+                    let retry_after = retry_after_raw
+                        .as_deref()
                         .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
                     match read_body(resp, inner.max_response_bytes).await {
                         Ok(body) => {
@@ -653,7 +683,21 @@ impl Client {
                                     tokio::time::sleep(delay).await;
                                     continue;
                                 }
-                                None => return Ok((status, body, signed)),
+                                None => {
+                                    // Say why a retryable status was not retried
+                                    // when `Retry-After` is the reason.
+                                    let note = match (retry_after_raw, retry_after) {
+                                        (Some(raw), Some(delay))
+                                            if p.retry_allowed
+                                                && attempt < inner.retry.attempts()
+                                                && matches!(status, 429 | 502 | 503 | 504) =>
+                                        {
+                                            retry::retry_after_refusal(&inner.retry, &raw, delay)
+                                        }
+                                        _ => None,
+                                    };
+                                    return Ok((status, body, signed, note));
+                                }
                             }
                         }
                         Err(BodyError::TooLarge) => {
@@ -768,6 +812,21 @@ async fn read_body(mut resp: reqwest::Response, limit: usize) -> Result<Bytes, B
     Ok(buf.freeze())
 }
 
+/// The URL with what sits between `scheme://` and the last `@` of its
+/// authority (a user name and password) replaced by `***`, for Debug and
+/// error text. Textual, so it also masks a URL that does not parse.
+pub(crate) fn redact_userinfo(url: &str) -> String {
+    let Some(start) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
 /// Replaces `{name}` placeholders with percent-encoded values.
 fn fill_path<N: AsRef<str>>(template: &str, params: &[(N, String)]) -> Result<String, Error> {
     if !template.contains('{') {
@@ -791,6 +850,16 @@ fn fill_path<N: AsRef<str>>(template: &str, params: &[(N, String)]) -> Result<St
             })?;
         if value.is_empty() {
             return Err(Error::Request(format!("path parameter {name:?} is empty")));
+        }
+        // `.` and `..` are kept by percent-encoding (unreserved), and their
+        // encoded forms `%2E` are dot segments too for URL parsers: either
+        // would be resolved away and move the request to another path. An id
+        // never leaves its segment: such a value is refused, nothing is sent.
+        if value == "." || value == ".." {
+            return Err(Error::Request(format!(
+                "path parameter {name:?} is {value:?}, a dot segment: it would change the \
+                 request's path, so nothing was sent"
+            )));
         }
         out.extend(utf8_percent_encode(value, PATH_PARAM));
         rest = &after[close + 1..];
@@ -1352,6 +1421,21 @@ mod tests {
         assert!(fill_path("/x/{missing}", &p).is_err());
         assert!(fill_path("/x/{refundId", &p).is_err());
         assert_eq!(fill_path::<&str>("/plain", &[]).unwrap(), "/plain");
+        // Dot segments would leave the segment (issue 19, finding 3).
+        for dots in [".", ".."] {
+            let p = [("refundId", dots.to_owned())];
+            let e = fill_path("/open/order/refund/cancel/{refundId}", &p).unwrap_err();
+            assert!(
+                matches!(&e, Error::Request(m) if m.contains("dot segment")),
+                "{e}"
+            );
+        }
+        let p = [("refundId", "...".to_owned())];
+        assert_eq!(
+            fill_path("/c/{refundId}", &p).unwrap(),
+            "/c/...",
+            "three dots are an ordinary segment"
+        );
     }
 
     #[test]
@@ -1378,6 +1462,39 @@ mod tests {
         let spec = endpoint::find("TB-A2").unwrap();
         assert_eq!(c.path_of(spec), Some("/v2/taobao/order/refund/render"));
         assert!(!format!("{c:?}").contains("\"s\""));
+    }
+
+    #[test]
+    fn a_password_in_the_base_url_is_refused_and_never_shown() {
+        // Regression (issue 19, finding 6).
+        let creds = || Credentials::new("k", "s", "u");
+        for url in [
+            "http://user:PASSw0rd@127.0.0.1:1/api",
+            "https://user:PASSw0rd@example.invalid/api",
+            "http://:PASSw0rd@127.0.0.1:1/api",
+            "http://user:PASSw0rd@[::1/api",
+            "ftp://user:PASSw0rd@127.0.0.1/api",
+        ] {
+            let b = Client::builder().credentials(creds()).base_url(url);
+            assert!(!format!("{b:?}").contains("PASSw0rd"), "{b:?}");
+            let e = b.build().unwrap_err();
+            assert!(matches!(e, Error::Config(_)), "{e:?}");
+            for text in [e.to_string(), format!("{e:?}")] {
+                assert!(!text.contains("PASSw0rd"), "{text}");
+                assert!(text.contains("***"), "{text}");
+            }
+        }
+        let e = Client::builder()
+            .credentials(creds())
+            .base_url("http://user@127.0.0.1:1/api")
+            .build()
+            .unwrap_err();
+        assert!(e.to_string().contains("user name or password"), "{e}");
+        assert_eq!(
+            redact_userinfo("http://127.0.0.1:1/a@b"),
+            "http://127.0.0.1:1/a@b"
+        );
+        assert_eq!(redact_userinfo("no scheme"), "no scheme");
     }
 
     #[test]
