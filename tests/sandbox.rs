@@ -644,3 +644,105 @@ async fn a_captured_reads_headers_re_split_are_refused_as_a_pay() {
     let (_, body) = genuine.send(sb.base_url()).await;
     assert_eq!(body["data"]["paySuccess"], json!(true), "{body}");
 }
+
+#[tokio::test]
+async fn huge_page_numbers_and_quantities_do_not_panic() {
+    // Regression (issue 19, finding 7): `pageNo = i64::MAX` overflowed
+    // `(no - 1) * size` and panicked (debug builds); the connection died.
+    let sb = sandbox().await;
+    create_order(&sb).await;
+    let max = i64::MAX;
+    let path = format!("{STAND_IN_PREFIX}TB-O8?pageNo={max}&pageSize={max}");
+    let (status, body) = Signed::new(Method::Get, &path).send(sb.base_url()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["code"], json!(codes::SUCCESS), "{body}");
+    assert_eq!(body["data"]["list"], json!([]), "{body}");
+    // Price times quantity saturates instead of overflowing.
+    let line = json!([{"itemId": "672991141190", "skuId": "3452545926724", "quantity": max}]);
+    let render = Signed {
+        body: Some(json!({ "orderLineList": line.to_string() })),
+        ..Signed::new(Method::Post, "/open/order/render")
+    };
+    let (status, body) = render.send(sb.base_url()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["code"], json!(codes::SUCCESS), "{body}");
+    assert_eq!(body["data"]["payAmount"], json!(max), "{body}");
+}
+
+#[tokio::test]
+async fn connections_are_capped_and_oversized_bodies_refused() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // Regression (issue 19, finding 7): 300 of 300 idle sockets were held.
+    let sb = sandbox().await;
+    let cap = xportcn::sandbox::MAX_CONNECTIONS;
+    let mut held = Vec::with_capacity(cap);
+    for _ in 0..cap {
+        held.push(
+            tokio::net::TcpStream::connect(sb.local_addr())
+                .await
+                .unwrap(),
+        );
+    }
+    // The sandbox accepts them in order; one more is refused with a 503.
+    // Bounded: a few tries, each read bounded in time.
+    let mut refused = false;
+    for _ in 0..20 {
+        let mut extra = tokio::net::TcpStream::connect(sb.local_addr())
+            .await
+            .unwrap();
+        let mut buf = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(2), extra.read_to_end(&mut buf)).await;
+        if matches!(read, Ok(Ok(_))) && String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 503") {
+            refused = true;
+            break;
+        }
+    }
+    assert!(refused, "a connection past {cap} is refused with 503");
+    drop(held);
+
+    // The slots come back once the idle sockets are gone.
+    let mut served = false;
+    for _ in 0..50 {
+        let (status, _) = Signed::new(Method::Get, "/open/product/get?itemId=1")
+            .send(sb.base_url())
+            .await;
+        if status == 200 {
+            served = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(served, "served again after the idle sockets closed");
+
+    // A Content-Length over the limit is answered 413 before the body is read.
+    let mut s = tokio::net::TcpStream::connect(sb.local_addr())
+        .await
+        .unwrap();
+    s.write_all(
+        b"POST /open/order/render HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n\
+          content-length: 104857600\r\n\r\n{",
+    )
+    .await
+    .unwrap();
+    let mut buf = vec![0u8; 1024];
+    let n = tokio::time::timeout(Duration::from_secs(10), s.read(&mut buf))
+        .await
+        .expect("an answer")
+        .unwrap();
+    let head = String::from_utf8_lossy(&buf[..n]);
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+}
+
+#[tokio::test]
+async fn an_idle_connection_is_closed_by_the_header_timeout() {
+    use tokio::io::AsyncReadExt;
+    let sb = sandbox().await;
+    let mut idle = tokio::net::TcpStream::connect(sb.local_addr())
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    // Closed by the sandbox (5 s header timeout); the bound only keeps a
+    // broken build from hanging the suite.
+    let read = tokio::time::timeout(Duration::from_secs(30), idle.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "the sandbox closed the idle connection");
+}

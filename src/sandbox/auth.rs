@@ -260,11 +260,21 @@ mod tests {
         assert_eq!(run(&genuine, None, &n), Ok(()));
         let mut resplit = genuine.clone();
         resplit.insert("timestamp", HeaderValue::from_static("1715669977"));
-        resplit.insert("nonce-str", HeaderValue::from_str(&format!("082{nonce}")).unwrap());
+        resplit.insert(
+            "nonce-str",
+            HeaderValue::from_str(&format!("082{nonce}")).unwrap(),
+        );
         assert_eq!(resplit["signature"], genuine["signature"]);
-        assert_eq!(run(&resplit, None, &n).unwrap_err().code, codes::NONCE_REUSED);
+        assert_eq!(
+            run(&resplit, None, &n).unwrap_err().code,
+            codes::NONCE_REUSED
+        );
         // A genuine request with another nonce still passes.
-        let other = headers("1715669977082", "b1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6", "s3cr3t");
+        let other = headers(
+            "1715669977082",
+            "b1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6",
+            "s3cr3t",
+        );
         assert_eq!(run(&other, None, &n), Ok(()));
     }
 }

@@ -98,7 +98,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -168,8 +168,25 @@ const DEVELOP_ID: &str = "1110890638347337996";
 /// it the oldest ones are forgotten, so a long-running sandbox stays bounded.
 const NONCE_MEMORY: usize = 64 * 1024 * 1024;
 
-/// Largest request body the sandbox reads.
+/// Largest request body the sandbox reads; a larger one is answered 413.
 const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// The most orders, refunds and cart lines the sandbox keeps, for each kind
+/// and platform: past it the oldest (lowest id; ids grow with time) is
+/// forgotten, and a call naming it gets "not found". A long-running sandbox
+/// stays bounded this way.
+pub const MAX_KEPT: usize = 10_000;
+
+/// The most push records [`Sandbox::pushes`] keeps: past it the oldest is
+/// forgotten, and its delivery (if still retrying) is stopped.
+pub const MAX_PUSH_RECORDS: usize = 10_000;
+
+/// Connections served at once; one more is answered a bare 503 and closed.
+pub const MAX_CONNECTIONS: usize = 256;
+
+/// Time a connection has to send a request's headers (then it is closed),
+/// and, separately, its body (then 408).
+pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A failure to inject with [`Sandbox::fail_next`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -635,6 +652,10 @@ impl Drop for Sandbox {
     }
 }
 
+/// What a connection past [`MAX_CONNECTIONS`] is told before it is closed.
+const REFUSED: &[u8] =
+    b"HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n";
+
 async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let mut connections = tokio::task::JoinSet::new();
     loop {
@@ -642,6 +663,14 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch
             _ = stop.wait_for(|s| *s) => break,
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
+                // The receiver's limits: a bounded number of connections,
+                // each with a header read timeout (the body's is in `handle`).
+                while connections.try_join_next().is_some() {}
+                if connections.len() >= MAX_CONNECTIONS {
+                    let _ = stream.try_write(REFUSED);
+                    drop(stream);
+                    continue;
+                }
                 let shared = Arc::clone(&shared);
                 connections.spawn(async move {
                     let service = hyper::service::service_fn(move |req| {
@@ -649,6 +678,8 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch
                         async move { Ok::<_, Infallible>(handle(&shared, req).await) }
                     });
                     let _ = hyper::server::conn::http1::Builder::new()
+                        .timer(TokioTimer::new())
+                        .header_read_timeout(READ_TIMEOUT)
                         .serve_connection(TokioIo::new(stream), service)
                         .await;
                 });
@@ -707,19 +738,28 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
     let path = parts.uri.path().to_owned();
     let query_str = parts.uri.query().map(str::to_owned);
     let method_str = parts.method.as_str().to_owned();
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => Bytes::new(),
+    let (resp, endpoint, code) = match read_body(&parts.headers, body).await {
+        Ok(body) => {
+            answer(
+                shared,
+                &parts.method,
+                &path,
+                query_str.as_deref(),
+                &parts.headers,
+                &body,
+            )
+            .await
+        }
+        Err((status, msg)) => (
+            respond(
+                status,
+                JSON,
+                envelope(codes::INVALID_PARAMETER, msg, &Value::Null),
+            ),
+            None,
+            Some(codes::INVALID_PARAMETER),
+        ),
     };
-    let (resp, endpoint, code) = answer(
-        shared,
-        &parts.method,
-        &path,
-        query_str.as_deref(),
-        &parts.headers,
-        &body,
-    )
-    .await;
     let record = RequestRecord {
         method: method_str,
         path,
@@ -738,6 +778,37 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
     }
     log.push_back(record);
     resp
+}
+
+/// Reads a request body within [`MAX_BODY`] (413 from `Content-Length`
+/// before reading, or once it passes the limit) and [`READ_TIMEOUT`] (408).
+async fn read_body(
+    headers: &HeaderMap,
+    body: Incoming,
+) -> Result<Bytes, (StatusCode, &'static str)> {
+    const TOO_LARGE: (StatusCode, &str) = (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "the body is larger than the sandbox reads (4 MiB) (请求体过大)",
+    );
+    let declared = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(TOO_LARGE);
+    }
+    match tokio::time::timeout(READ_TIMEOUT, Limited::new(body, MAX_BODY).collect()).await {
+        Ok(Ok(b)) => Ok(b.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(TOO_LARGE),
+        Ok(Err(_)) => Err((
+            StatusCode::BAD_REQUEST,
+            "the body could not be read (请求体无效)",
+        )),
+        Err(_) => Err((
+            StatusCode::REQUEST_TIMEOUT,
+            "the body did not arrive in time (请求超时)",
+        )),
+    }
 }
 
 /// The answer, the endpoint id it was for and the envelope code.
