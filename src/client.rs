@@ -13,6 +13,7 @@ use http::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use tracing::Instrument;
 
 use crate::model::Page;
@@ -1048,19 +1049,25 @@ where
             };
             async move {
                 let resp = once.send().await?;
+                let (total, total_pages) = (resp.total(), resp.total_pages());
+                let items = resp.into_items();
                 Ok(PageOf {
-                    total: resp.total(),
-                    total_pages: resp.total_pages(),
-                    items: resp.into_items(),
+                    count: items.len() as u64,
+                    items: items.into_iter().map(Ok),
+                    total,
+                    total_pages,
                 })
             }
         })
     }
 }
 
-/// One fetched page of a list: its items and the server's totals.
-struct PageOf<T> {
-    items: Vec<T>,
+/// One fetched page of a list: its items (as they are taken: a raw page
+/// parses each item only when it is reached), how many there are, and the
+/// server's totals.
+struct PageOf<I> {
+    items: I,
+    count: u64,
     total: Option<u64>,
     total_pages: Option<u64>,
 }
@@ -1069,7 +1076,7 @@ struct PageOf<T> {
 /// until the last page (see [`Pages`] for the rule) or `max_pages`
 /// ([`Error::PageLimit`]). The one paging loop of [`Pages`] and
 /// [`RawCall::pages`].
-fn paginate<T, F, Fut>(
+fn paginate<T, I, F, Fut>(
     start: u32,
     size: Option<u64>,
     max_pages: u32,
@@ -1077,8 +1084,9 @@ fn paginate<T, F, Fut>(
 ) -> impl Stream<Item = Result<T, Error>> + Send + 'static
 where
     T: Send + 'static,
+    I: Iterator<Item = Result<T, Error>> + Send + 'static,
     F: Fn(u32) -> Fut + Send + 'static,
-    Fut: Future<Output = Result<PageOf<T>, Error>> + Send,
+    Fut: Future<Output = Result<PageOf<I>, Error>> + Send,
 {
     struct State<F> {
         fetch: F,
@@ -1099,13 +1107,13 @@ where
         }
         let PageOf {
             items,
+            count: n,
             total,
             total_pages,
         } = match (st.fetch)(st.page).await {
             Ok(p) => p,
             Err(e) => return Some((Err(e), None)),
         };
-        let n = items.len() as u64;
         st.seen += n;
         st.fetched += 1;
         let page = u64::from(st.page);
@@ -1122,7 +1130,7 @@ where
         Some((Ok(items), (!last).then_some(st)))
     })
     .flat_map(|page| match page {
-        Ok(items) => stream::iter(items.into_iter().map(Ok)).left_stream(),
+        Ok(items) => stream::iter(items).left_stream(),
         Err(e) => stream::once(async move { Err(e) }).right_stream(),
     })
 }
@@ -1276,7 +1284,9 @@ impl RawCall {
         let (paging, start, size) = first;
         paginate(start, size, max_pages.max(1), move |page| {
             let call = self.with_field(paging.page_field, page);
-            async move { call?.send_value().await?.into_page(&paging) }
+            // `data` kept as text, each item parsed only when it is reached:
+            // a whole page as one `Value` tree cost up to 84x the body.
+            async move { call?.send_raw().await?.into_page(&paging) }
         })
         .right_stream()
     }
@@ -1377,18 +1387,27 @@ fn count_of(v: &serde_json::Value) -> Option<u64> {
     }
 }
 
-impl ApiResponse<serde_json::Value> {
+impl ApiResponse<Box<RawValue>> {
     /// The items and totals of one page of a list, by its paging fields.
-    fn into_page(mut self, paging: &Paging) -> Result<PageOf<serde_json::Value>, Error> {
-        let count = |f: Option<&str>| f.and_then(|f| self.data.get(f)).and_then(count_of);
+    /// Only the top-level fields of `data` are read here; the items stay
+    /// text, each parsed into a `Value` when the stream reaches it.
+    fn into_page(self, paging: &Paging) -> Result<PageOf<RawItems>, Error> {
+        type Fields<'a> = HashMap<std::borrow::Cow<'a, str>, &'a RawValue>;
+        let text = self.data.get();
+        // `data` that is not an object has no items, as a `Value` lookup.
+        let fields: Fields<'_> = serde_json::from_str(text).unwrap_or_default();
+        let count = |f: Option<&str>| {
+            let raw = fields.get(f?)?;
+            count_of(&serde_json::from_str(raw.get()).ok()?)
+        };
         let (total, total_pages) = (count(paging.total_field), count(paging.total_pages_field));
-        let items = match self
-            .data
-            .get_mut(paging.items_field)
-            .map(serde_json::Value::take)
-        {
-            Some(serde_json::Value::Array(items)) => items,
-            None | Some(serde_json::Value::Null) => Vec::new(),
+        let items = fields.get(paging.items_field).map(|raw| raw.get());
+        let range = match items {
+            None | Some("null") => None,
+            Some(items) if items.starts_with('[') => {
+                let start = items.as_ptr() as usize - text.as_ptr() as usize;
+                Some((start, start + items.len()))
+            }
             Some(_) => {
                 return Err(crate::error::DecodeError {
                     path: format!("data.{}", paging.items_field),
@@ -1399,11 +1418,89 @@ impl ApiResponse<serde_json::Value> {
                 .into());
             }
         };
+        let count = match range {
+            Some((start, end)) => count_items(&text[start..end]),
+            None => 0,
+        };
+        drop(fields);
+        let (pos, end) = range.map_or((0, 0), |(start, end)| (start + 1, end));
         Ok(PageOf {
-            items,
+            items: RawItems {
+                data: self.data,
+                pos,
+                end,
+                left: count,
+            },
+            count,
             total,
             total_pages,
         })
+    }
+}
+
+/// How many elements a JSON array has, without building them.
+fn count_items(array: &str) -> u64 {
+    struct Count;
+    impl<'de> serde::de::Visitor<'de> for Count {
+        type Value = u64;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an array")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<u64, A::Error> {
+            let mut n = 0u64;
+            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                n += 1;
+            }
+            Ok(n)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(array);
+    serde::Deserializer::deserialize_seq(&mut de, Count).unwrap_or(0)
+}
+
+/// The items of one raw page, parsed into a `Value` one at a time as they
+/// are taken: the page costs its text, not a tree of all its items.
+struct RawItems {
+    /// The page's `data`, as text.
+    data: Box<RawValue>,
+    /// Where the next item starts (after the `[` or a `,`), and where the
+    /// array ends (after its `]`).
+    pos: usize,
+    end: usize,
+    /// Items not yet taken.
+    left: u64,
+}
+
+impl Iterator for RawItems {
+    type Item = Result<serde_json::Value, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let text = self.data.get().get(self.pos..self.end)?;
+        let text = text.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == ',');
+        let skipped = self.end - self.pos - text.len();
+        let mut items = serde_json::Deserializer::from_str(text).into_iter::<serde_json::Value>();
+        match items.next() {
+            Some(Ok(v)) => {
+                self.pos += skipped + items.byte_offset();
+                Some(Ok(v))
+            }
+            // The page was read as JSON already, so this is not expected;
+            // a typed error all the same, and the stream ends.
+            other => {
+                self.left = 0;
+                let message = match other {
+                    Some(Err(e)) => e.to_string(),
+                    _ => "the page ended before its items".to_owned(),
+                };
+                Some(Err(Error::Request(format!(
+                    "cannot read a page item: {message}"
+                ))))
+            }
+        }
     }
 }
 

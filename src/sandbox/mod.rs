@@ -372,7 +372,7 @@ impl SandboxBuilder {
     /// # Errors
     /// [`Error::Config`] for a route to an unknown endpoint id or a port that
     /// cannot be bound.
-    pub async fn start(self) -> Result<Sandbox, Error> {
+    pub async fn start(mut self) -> Result<Sandbox, Error> {
         let mut routes = Routes::from_registry();
         for (id, path) in &self.routes {
             let spec = endpoint::find(id)
@@ -388,7 +388,7 @@ impl SandboxBuilder {
             .local_addr()
             .map_err(|e| Error::Config(format!("sandbox: no local address: {e}")))?;
         let base_url = format!("http://{addr}");
-        let (creds, made_up_secret) = match self.credentials {
+        let (creds, made_up_secret) = match self.credentials.take() {
             Some(creds) => (creds, None),
             None => {
                 let (creds, secret) = made_up_credentials();
@@ -396,26 +396,7 @@ impl SandboxBuilder {
             }
         };
         let (stop_tx, stop_rx) = watch::channel(false);
-        let shared = Arc::new(Shared {
-            pusher: Arc::new(Pusher::new(
-                self.push,
-                creds.clone(),
-                self.clock.clone(),
-                self.callback_url,
-                DEVELOP_ID.to_owned(),
-            )),
-            state: Mutex::new(State::new(creds.user_id(), &base_url, sample_data("TB-P8"))),
-            creds,
-            clock: self.clock,
-            unit: self.unit,
-            window_ms: u64::try_from(self.window.as_millis()).unwrap_or(u64::MAX),
-            routes,
-            nonces: MemoryReplayStore::new(NONCE_MEMORY),
-            failures: Mutex::new(VecDeque::new()),
-            log: Mutex::new(VecDeque::new()),
-            on_request: self.on_request,
-            stop: stop_rx.clone(),
-        });
+        let shared = Arc::new(self.shared(routes, creds, &base_url, stop_rx.clone()));
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&shared), stop_rx));
         tracing::info!(%addr, "sandbox started");
         Ok(Sandbox {
@@ -427,6 +408,97 @@ impl SandboxBuilder {
             task: Some(task),
         })
     }
+}
+
+impl SandboxBuilder {
+    /// The state a sandbox serves from.
+    fn shared(
+        self,
+        routes: Routes,
+        creds: Credentials,
+        base_url: &str,
+        stop: watch::Receiver<bool>,
+    ) -> Shared {
+        Shared {
+            pusher: Arc::new(Pusher::new(
+                self.push,
+                creds.clone(),
+                self.clock.clone(),
+                self.callback_url,
+                DEVELOP_ID.to_owned(),
+            )),
+            state: Mutex::new(State::new(creds.user_id(), base_url, sample_data("TB-P8"))),
+            creds,
+            clock: self.clock,
+            unit: self.unit,
+            window_ms: u64::try_from(self.window.as_millis()).unwrap_or(u64::MAX),
+            routes,
+            nonces: MemoryReplayStore::new(NONCE_MEMORY),
+            failures: Mutex::new(VecDeque::new()),
+            log: Mutex::new(VecDeque::new()),
+            on_request: self.on_request,
+            stop,
+        }
+    }
+}
+
+/// The clock of [`fuzz_request`]'s sandbox, frozen at this instant (ms).
+pub(crate) const FUZZ_NOW_MS: u64 = 1_715_669_977_082;
+
+/// One request through the sandbox's request parsing, authentication and
+/// handlers, without a socket, for the fuzz targets: a sandbox made once
+/// per process with `creds` (the first call's) and a clock frozen at
+/// [`FUZZ_NOW_MS`]. Returns the HTTP status and envelope code of the
+/// answer, or `None` when `method` or `target` is not a valid HTTP method
+/// or request target.
+pub(crate) fn fuzz_request(
+    creds: &Credentials,
+    method: &[u8],
+    target: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Option<(u16, Option<i64>)> {
+    struct Fuzz {
+        rt: tokio::runtime::Runtime,
+        shared: Shared,
+        _stop: watch::Sender<bool>,
+    }
+    static FUZZ: OnceLock<Option<Fuzz>> = OnceLock::new();
+    let fuzz = FUZZ
+        .get_or_init(|| {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .ok()?;
+            let (stop_tx, stop_rx) = watch::channel(false);
+            let shared = Sandbox::builder()
+                .credentials(creds.clone())
+                .clock(Clock::frozen_at(FUZZ_NOW_MS))
+                .shared(
+                    Routes::from_registry(),
+                    creds.clone(),
+                    "http://127.0.0.1:1",
+                    stop_rx,
+                );
+            Some(Fuzz {
+                rt,
+                shared,
+                _stop: stop_tx,
+            })
+        })
+        .as_ref()?;
+    let method = http::Method::from_bytes(method).ok()?;
+    let uri: http::Uri = target.parse().ok()?;
+    let body = Bytes::copy_from_slice(body);
+    let (resp, _, code) = fuzz.rt.block_on(answer(
+        &fuzz.shared,
+        &method,
+        uri.path(),
+        uri.query(),
+        headers,
+        &body,
+    ));
+    Some((resp.status().as_u16(), code))
 }
 
 /// Random credentials for a sandbox started without any, and their secret
