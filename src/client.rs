@@ -1273,6 +1273,11 @@ impl RawCall {
     /// with the stop rule of [`Pages`] and at most `max_pages` pages
     /// (then [`Error::PageLimit`]). An endpoint that is not a paged list, or
     /// a call by path, yields one [`Error::Request`] and sends nothing.
+    ///
+    /// Memory: a page is kept as its JSON text and each item is parsed into
+    /// a `Value` only when the stream reaches it, so a page costs about 2x
+    /// its body (2.00x measured for 7.8 MB of `{"a":1}` items,
+    /// `tests/page_memory.rs`) plus the items you keep.
     pub fn pages(
         mut self,
         max_pages: u32,
@@ -1364,9 +1369,13 @@ impl RawCall {
 
     /// Sends the call and returns `data` as a `serde_json::Value`.
     ///
-    /// A `Value` tree takes many times the body's size in memory for a body
-    /// of many small objects; [`RawCall::send_raw`] keeps `data` as its JSON
-    /// text instead.
+    /// Memory: a `Value` tree takes many times the body's size for a body of
+    /// many small objects: measured (counting allocator), 21x for 7.7 MB of
+    /// objects like `{"id":1,"v":"ab","f":true}` and **84x** for 7.8 MB of
+    /// `{"a":1}`, some 660 MB at the 8 MiB body limit. For a large answer use
+    /// [`RawCall::send_raw`], which keeps `data` as its JSON text (the body
+    /// plus one copy), or [`RawCall::pages`], which parses a list's items one
+    /// at a time (2.00x the body, `tests/page_memory.rs`).
     pub async fn send_value(self) -> Result<ApiResponse<serde_json::Value>, Error> {
         self.send().await
     }
