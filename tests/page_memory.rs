@@ -8,41 +8,17 @@
 //! Run `cargo test --test page_memory -- --nocapture` to see the figures.
 
 mod common;
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
 #[path = "common/raw_server.rs"]
 mod raw_server;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::StreamExt;
 use raw_server::RawServer;
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
-
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: defers to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
-#[global_allocator]
-static ALLOC: Counting = Counting;
 
 /// About 7.5 MiB of the smallest objects (`{"a":1}`): the worst case of a
 /// `Value` tree, 84x the text.
@@ -99,8 +75,7 @@ async fn pages_and_the_cli_printer_stay_within_four_times_the_body() {
     let mut report = Vec::new();
 
     // RawCall::pages: every item taken (and dropped) as it comes.
-    let base = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
+    let base = counting_alloc::start();
     let mut items = std::pin::pin!(
         client
             .endpoint(spec)
@@ -112,13 +87,12 @@ async fn pages_and_the_cli_printer_stay_within_four_times_the_body() {
         assert_eq!(item.unwrap(), json!({"a": 1}));
         n += 1;
     }
-    let grew = PEAK.load(Ordering::Relaxed) - base;
+    let grew = counting_alloc::growth(base);
     assert_eq!(n, ITEMS);
     report.push(("RawCall::pages, items taken one by one", grew));
 
     // The CLI's `call`: send_raw, then the re-indenting printer.
-    let base = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
+    let base = counting_alloc::start();
     let resp = client
         .endpoint(spec)
         .json(&json!({"keyword": "x"}))
@@ -129,7 +103,7 @@ async fn pages_and_the_cli_printer_stay_within_four_times_the_body() {
     xportcn::__private::write_json_pretty(resp.data.get(), &mut out).unwrap();
     drop(out);
     drop(resp);
-    let grew_cli = PEAK.load(Ordering::Relaxed) - base;
+    let grew_cli = counting_alloc::growth(base);
     report.push(("xportcn call: send_raw + printer", grew_cli));
 
     // For comparison (not run here: it allocates some 660 MB): the same

@@ -16,7 +16,10 @@
 //! secret never shows.
 #![no_main]
 
-use http::{HeaderMap, HeaderName, HeaderValue};
+#[path = "fuzz_headers.rs"]
+mod fuzz_headers;
+
+use http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
 use xportcn::Credentials;
 use xportcn::__private::{SANDBOX_FUZZ_NOW_MS, sandbox_request};
@@ -73,27 +76,10 @@ fuzz_target!(|data: &[u8]| {
     let creds = creds();
     match mode % 3 {
         0 => {
-            let split = rest
-                .windows(2)
-                .position(|w| w == b"\n\n")
-                .unwrap_or(rest.len());
-            let (head, tail) = rest.split_at(split);
-            let tail = tail.get(2..).unwrap_or_default();
+            let (headers, tail) = fuzz_headers::split_headers(rest);
             let line_end = tail.iter().position(|&b| b == b'\n').unwrap_or(tail.len());
             let target = String::from_utf8_lossy(&tail[..line_end]).into_owned();
             let body = tail.get(line_end + 1..).unwrap_or_default();
-            let mut headers = HeaderMap::new();
-            for line in head.split(|&b| b == b'\n') {
-                let Some(colon) = line.iter().position(|&b| b == b':') else {
-                    continue;
-                };
-                if let (Ok(n), Ok(v)) = (
-                    HeaderName::from_bytes(&line[..colon]),
-                    HeaderValue::from_bytes(&line[colon + 1..]),
-                ) {
-                    headers.append(n, v);
-                }
-            }
             let target = if target.starts_with('/') { target } else { format!("/{target}") };
             // No success invariant here: libFuzzer's comparison tracing can
             // learn a signature the sandbox compares against.
