@@ -40,7 +40,14 @@ fuzz_target!(|data: &[u8]| {
     let policy = RetryPolicy::default();
     let status = [429u16, 502, 503, 504, 500, 200][usize::from(status_byte) % 6];
     let remaining = Duration::from_secs(u64::from(status_byte) * 7);
-    match decide(&policy, true, 1, Outcome::Status(status, parsed), remaining, 0.5) {
+    match decide(
+        &policy,
+        true,
+        1,
+        Outcome::Status(status, parsed),
+        remaining,
+        0.5,
+    ) {
         Decision::Retry(d) => {
             assert!(d <= Duration::from_secs(30), "{text:?} waited {d:?}");
             assert!(d < remaining);

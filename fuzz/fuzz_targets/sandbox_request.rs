@@ -21,8 +21,8 @@ mod fuzz_headers;
 
 use http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
-use xportcn::Credentials;
 use xportcn::__private::{SANDBOX_FUZZ_NOW_MS, sandbox_request};
+use xportcn::Credentials;
 use xportcn::endpoint::{Generation, Method};
 use xportcn::signing::sign;
 
@@ -80,7 +80,11 @@ fuzz_target!(|data: &[u8]| {
             let line_end = tail.iter().position(|&b| b == b'\n').unwrap_or(tail.len());
             let target = String::from_utf8_lossy(&tail[..line_end]).into_owned();
             let body = tail.get(line_end + 1..).unwrap_or_default();
-            let target = if target.starts_with('/') { target } else { format!("/{target}") };
+            let target = if target.starts_with('/') {
+                target
+            } else {
+                format!("/{target}")
+            };
             // No success invariant here: libFuzzer's comparison tracing can
             // learn a signature the sandbox compares against.
             for method in [&b"GET"[..], b"POST"] {
@@ -98,7 +102,10 @@ fuzz_target!(|data: &[u8]| {
             let query = String::from_utf8_lossy(&rest[..split]);
             let body = rest.get(split + 1..).unwrap_or_default();
             let ts = (SANDBOX_FUZZ_NOW_MS + u64::from(offset) * 1000).to_string();
-            let nonce = format!("{:032x}", u128::from(mode) << 64 | u128::from(pick) << 8 | rest.len() as u128);
+            let nonce = format!(
+                "{:032x}",
+                u128::from(mode) << 64 | u128::from(pick) << 8 | rest.len() as u128
+            );
             let headers = signed_headers(&ts, &format!("{nonce}{}", body.len()));
             let (method, mut target) = path(pick);
             if !query.is_empty() {
