@@ -8,8 +8,10 @@
 //! - **authenticates like the platform** (`docs/platform.md` §2; the rule is
 //!   [`crate::signing`]): the five headers, the MD5 signature,
 //!   a timestamp within 600 s (seconds or milliseconds, unless a test pins
-//!   one unit), one use per `nonce-str` (remembered for twice the window,
-//!   up to about 500,000 nonces); the query-string `timestamp` and
+//!   one unit), one use per `nonce-str` (remembered as `timestamp +
+//!   nonce-str`, the text the signature covers, so that moving digits from
+//!   one to the other makes no new request; kept for twice the window, up
+//!   to about 500,000 of them); the query-string `timestamp` and
 //!   `sign` of warehouse logistics. Each refusal is an envelope with its own
 //!   [`codes`] value;
 //! - **serves every endpoint of [`endpoint::all`]** at each of its known
@@ -25,7 +27,15 @@
 //!   signed as `docs/platform.md` §4 describes, retried like the platform (every
 //!   30 minutes, at most 5 times; the interval is configurable);
 //! - **injects failures** on demand: an error code, an HTTP status, a slow
-//!   answer.
+//!   answer;
+//! - **stays bounded** in a shared test process: at most
+//!   [`MAX_CONNECTIONS`] connections (then a bare 503), [`READ_TIMEOUT`]
+//!   for a request's headers and again for its body (then the connection is
+//!   closed, or 408), bodies up to 4 MiB (then 413), saturating arithmetic
+//!   on every number a request carries, and a state budget: the newest
+//!   [`MAX_KEPT`] orders, refunds and cart lines of each kind and the
+//!   newest [`MAX_PUSH_RECORDS`] push records are kept, the oldest
+//!   forgotten.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), xportcn::Error> {
