@@ -9,11 +9,12 @@
 //! * Retried outcomes: connect errors, timeouts, connections that broke while
 //!   the response was read, and HTTP 429, 502, 503 and 504. Everything else
 //!   (500, 4xx, a platform error code, a decode error) is returned at once.
-//! * Delay: the server's `Retry-After` when present (seconds or HTTP date),
-//!   else exponential backoff `base * 2^(attempt-1)` capped at `max_delay`,
+//! * Delay: the server's `Retry-After` when present (seconds or HTTP date;
+//!   any other value is one the call cannot wait for, and stops it), else
+//!   exponential backoff `base * 2^(attempt-1)` capped at `max_delay`,
 //!   with "equal jitter" (a random point in the upper half of the interval).
 //! * Stop when `max_attempts` is reached, when `Retry-After` asks for more than
-//!   `max_retry_after`, or when the delay would outlast the total timeout.
+//!   `max_retry_after` or cannot be read (the error's text says so), or when the delay would outlast the total timeout.
 //! * Every attempt is signed afresh: a retry has a new nonce and timestamp.
 
 use std::time::{Duration, SystemTime};
@@ -154,14 +155,48 @@ pub fn decide(
     Decision::Retry(delay)
 }
 
-/// Parses a `Retry-After` value: delay seconds or an HTTP date.
+/// Parses a `Retry-After` value: delay seconds (a whole number, RFC 9110
+/// §10.2.3) or an HTTP date (a past date is no delay).
+///
+/// A value that is neither (`-1`, `3600.0`, `1e9`, `soon`, a number too big
+/// for a `u64`, an empty value) is a delay the call cannot wait for: it reads
+/// as [`Duration::MAX`], which is over any
+/// [`max_retry_after`](RetryPolicy::max_retry_after), so [`decide`] stops
+/// instead of ignoring the header and retrying on its own schedule.
+/// `None` is only for "no `Retry-After` header".
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let v = value.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(v.parse::<u64>().map_or(Duration::MAX, Duration::from_secs));
     }
-    let when = httpdate::parse_http_date(v).ok()?;
-    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+    match httpdate::parse_http_date(v) {
+        Ok(when) => Some(when.duration_since(now).unwrap_or(Duration::ZERO)),
+        Err(_) => Some(Duration::MAX),
+    }
+}
+
+/// Why a `Retry-After` stopped a retry, for the error's text: `None` when
+/// the value is one the call waits for under `policy`.
+pub(crate) fn retry_after_refusal(
+    policy: &RetryPolicy,
+    raw: &str,
+    delay: Duration,
+) -> Option<String> {
+    if delay <= policy.max_retry_after {
+        return None;
+    }
+    Some(if delay == Duration::MAX {
+        format!(
+            "Retry-After {raw:?} cannot be waited for (it is neither a whole number of \
+             seconds nor an HTTP date): not retried"
+        )
+    } else {
+        format!(
+            "Retry-After asks for {} s, more than max_retry_after ({} s): not retried",
+            delay.as_secs(),
+            policy.max_retry_after.as_secs()
+        )
+    })
 }
 
 #[cfg(test)]
@@ -233,6 +268,26 @@ mod tests {
                 true,
                 1,
                 Outcome::Status(503, Some(MS(60_000))),
+                Decision::Stop,
+            ),
+            // A Retry-After the call cannot wait for stops (unreadable values
+            // read as Duration::MAX: `parse_retry_after`).
+            (
+                true,
+                1,
+                Outcome::Status(503, Some(Duration::MAX)),
+                Decision::Stop,
+            ),
+            (
+                true,
+                1,
+                Outcome::Status(429, Some(Duration::MAX)),
+                Decision::Stop,
+            ),
+            (
+                true,
+                1,
+                Outcome::Status(502, Some(Duration::from_secs(u64::MAX))),
                 Decision::Stop,
             ),
             // Attempts run out.
@@ -328,6 +383,43 @@ mod tests {
         );
         let earlier = httpdate::fmt_http_date(now - Duration::from_secs(30));
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("0", now), Some(Duration::ZERO));
+        // Values the call cannot wait for read as "forever", so they stop
+        // the retries (issue 19, finding 5); they used to be ignored.
+        for unreadable in [
+            "soon",
+            "",
+            "-1",
+            "+5",
+            "3600.0",
+            "1e9",
+            "99999999999999999999999",
+            "0x10",
+            "7 s",
+        ] {
+            assert_eq!(
+                parse_retry_after(unreadable, now),
+                Some(Duration::MAX),
+                "{unreadable:?}"
+            );
+        }
+        let p = RetryPolicy::default();
+        for unreadable in ["-1", "3600.0", "1e9", "99999999999999999999999"] {
+            let ra = parse_retry_after(unreadable, now);
+            assert_eq!(
+                decide(&p, true, 1, Outcome::Status(503, ra), LONG, 0.0),
+                Decision::Stop,
+                "{unreadable:?}"
+            );
+            let why = retry_after_refusal(&p, unreadable, ra.unwrap()).unwrap();
+            assert!(why.contains("cannot be waited for"), "{why}");
+        }
+        let why = retry_after_refusal(&p, "3600", Duration::from_secs(3600)).unwrap();
+        assert!(
+            why.contains("3600 s") && why.contains("max_retry_after"),
+            "{why}"
+        );
+        assert_eq!(retry_after_refusal(&p, "2", Duration::from_secs(2)), None);
     }
 }

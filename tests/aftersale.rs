@@ -316,6 +316,45 @@ async fn refund_cancel_is_a_write_sent_once_even_on_a_503() {
     assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
 }
 
+#[tokio::test]
+async fn refund_cancel_refuses_dot_segments_in_v1_and_v2() {
+    // Regression (issue 19, finding 3): `..` went to `/open/order/refund/`
+    // and `.` to `/open/order/refund/cancel/`, a write on another path.
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(r#"{"code":200,"msg":"ok","data":{}}"#, "application/json"),
+        )
+        .expect(0)
+        .mount(&server)
+        .await;
+    for generation in [Generation::V1, Generation::V2] {
+        let client = builder(&server).generation(generation).build().unwrap();
+        for id in [".", ".."] {
+            let err = client
+                .aftersale()
+                .refund_cancel(RefundCancelRequest::new(id))
+                .await
+                .expect_err("a dot segment is refused");
+            assert!(
+                matches!(&err, Error::Request(m) if m.contains("dot segment")),
+                "{generation:?} {id:?}: {err:?}"
+            );
+        }
+        // The same through a call by declaration, with the id as a path parameter.
+        let spec = xportcn::endpoint::find("TB-A5").unwrap();
+        let err = client
+            .endpoint(spec)
+            .path_param("refundId", "..")
+            .send_value()
+            .await
+            .expect_err("a dot segment is refused");
+        assert!(matches!(&err, Error::Request(_)), "{err:?}");
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
 // --- TB-A6 ---------------------------------------------------------------------
 
 #[tokio::test]

@@ -132,6 +132,36 @@ fn help_never_shows_the_secret() {
 }
 
 #[test]
+fn a_password_in_the_base_url_shows_neither_in_help_nor_in_errors() {
+    // Regression (issue 19, finding 6): clap printed the env value of
+    // XPORTCN_BASE_URL in --help, and the client echoed it in errors.
+    let base = "http://user:PASSw0rd@127.0.0.1:1/api";
+    for args in [&["--help"][..], &["call", "--help"]] {
+        let out = signed(base)
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let stdout = text(&out.stdout);
+        assert!(stdout.contains("XPORTCN_BASE_URL"), "{stdout}");
+        assert!(!stdout.contains("PASSw0rd"), "{stdout}");
+    }
+    let out = signed(base)
+        .args(["call", "TB-P8", "--query", "itemId=1"])
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(stderr.contains("user name or password"), "{stderr}");
+    assert!(
+        !stderr.contains("PASSw0rd") && !stdout.contains("PASSw0rd"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn missing_credentials_are_a_clear_error() {
     xportcn()
         .env("XPORTCN_ACCESS_KEY", KEY)

@@ -5,48 +5,23 @@
 //! Each case prints its figure; every figure must be at most 4x the body.
 //! Run `cargo test --test decode_memory -- --nocapture` to see them.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use bytes::Bytes;
 use serde_json::value::RawValue;
 use xportcn::ali1688::KeywordSearchPage;
 use xportcn::model::model;
 use xportcn::taobao::Product;
 
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: defers to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
-#[global_allocator]
-static ALLOC: Counting = Counting;
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
 
 /// Peak bytes allocated above the level before `f` ran, while `f` ran and
 /// while its result was alive.
 fn peak_growth<R>(f: impl FnOnce() -> R) -> usize {
-    let base = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
+    let base = counting_alloc::start();
     let r = f();
-    let peak = PEAK.load(Ordering::Relaxed);
+    let grew = counting_alloc::growth(base);
     drop(r);
-    peak - base
+    grew
 }
 
 /// A model that names none of the big array: it lands in `extra`.

@@ -374,7 +374,17 @@ async fn status_matrix(status: u16) {
                 status: s, reason, ..
             } => {
                 assert_eq!(*s, status, "{ctx}");
-                assert_eq!(reason, "empty body", "{ctx}");
+                if retried && retry_after == Some("3600") {
+                    // The error says why it was not retried.
+                    assert_eq!(
+                        reason,
+                        "empty body; Retry-After asks for 3600 s, more than \
+                         max_retry_after (30 s): not retried",
+                        "{ctx}"
+                    );
+                } else {
+                    assert_eq!(reason, "empty body", "{ctx}");
+                }
             }
             other => panic!("{ctx}: {other:?}"),
         }
@@ -429,6 +439,32 @@ async fn a_503_is_retryable_only_when_the_request_was_safe_to_repeat() {
     assert!(raw_safe.is_retryable(), "{raw_safe:?}");
     for err in [read, write, opted_in, raw, raw_safe] {
         assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
+    }
+}
+
+#[tokio::test]
+async fn unreadable_retry_after_stops_after_one_attempt_and_says_so() {
+    // Regression (issue 19, finding 5): these values were ignored and the
+    // call retried 3 times on its own backoff.
+    for value in ["99999999999999999999999", "-1", "3600.0", "1e9", "soon"] {
+        for status in [429u16, 503] {
+            let template = ResponseTemplate::new(status).insert_header("retry-after", value);
+            let server = mock_always(template).await;
+            let c = fast(format!("{}/api", server.uri())).build().unwrap();
+            let ctx = format!("status {status}, Retry-After {value:?}");
+            let err = c.taobao().product_get("1").await.unwrap_err();
+            match &err {
+                Error::Http {
+                    status: s, reason, ..
+                } => {
+                    assert_eq!(*s, status, "{ctx}");
+                    assert!(reason.contains(value), "{ctx}: {reason}");
+                    assert!(reason.contains("cannot be waited for"), "{ctx}: {reason}");
+                }
+                other => panic!("{ctx}: {other:?}"),
+            }
+            assert_eq!(mock_count(&server).await, 1, "{ctx}");
+        }
     }
 }
 

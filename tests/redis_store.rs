@@ -163,6 +163,20 @@ async fn remember_is_atomic_and_keeps_the_first_value() {
         wins += usize::from(t.await.expect("task"));
     }
     assert_eq!(wins, 1);
+    // An inbox with dedup_ttl(Duration::MAX) stores pushes (it answered
+    // 503 to every push before: issue 18, finding 5).
+    let forever = Arc::new(
+        RedisInbox::open(&redis.url())
+            .expect("url")
+            .dedup_ttl(Duration::MAX),
+    );
+    let router = Receiver::new(Verifier::new(creds()), forever.clone()).router();
+    let push = body("9001");
+    assert_eq!(
+        send(&router, request(&sign_push(&creds(), &push), &push)).await,
+        (StatusCode::OK, "success".into())
+    );
+    assert_eq!(drain(forever).await.len(), 1);
     // Debug shows no URL.
     assert!(!format!("{store:?}").contains("127.0.0.1"));
     assert!(!format!("{:?}", redis.inbox()).contains("127.0.0.1"));

@@ -406,8 +406,8 @@ async fn scripted_receiver(script: Vec<u16>, delay: Duration) -> (String, Arc<At
     (url, hits)
 }
 
-/// Creates a Taobao order: one ORDER_CREATE push.
-async fn create_order(sb: &Sandbox) {
+/// Creates a Taobao order: one ORDER_CREATE push. Returns its id.
+async fn create_order(sb: &Sandbox) -> String {
     let line = xportcn::taobao::OrderLine::builder()
         .item_id("672991141190")
         .order_line_no("1")
@@ -416,7 +416,8 @@ async fn create_order(sb: &Sandbox) {
         .currency("CNY")
         .sku_id("3452545926724")
         .build();
-    sb.client()
+    let created = sb
+        .client()
         .taobao()
         .purchase_order_create(
             xportcn::taobao::PurchaseOrderCreateRequest::builder()
@@ -427,6 +428,9 @@ async fn create_order(sb: &Sandbox) {
         )
         .await
         .unwrap();
+    let created: Value = serde_json::from_str(created.get()).unwrap();
+    let id = &created["orderId"];
+    id.as_str().map_or_else(|| id.to_string(), str::to_owned)
 }
 
 #[tokio::test]
@@ -601,4 +605,144 @@ async fn the_made_up_secret_is_readable_and_signs_for_that_sandbox_only() {
     assert!(!format!("{made_up:?}").contains(&secret));
     // Credentials given by the test: their secret is not the sandbox's to tell.
     assert_eq!(sandbox().await.made_up_secret(), None);
+}
+
+#[tokio::test]
+async fn a_captured_reads_headers_re_split_are_refused_as_a_pay() {
+    // Regression (issue 19, finding 1): the 3 millisecond digits of a 13-digit
+    // timestamp moved to the front of the nonce make a seconds timestamp for
+    // the same instant, a "new" nonce and the same signature; the sandbox
+    // executed such a replay of a read as a pay (`paySuccess: true`).
+    let sb = sandbox().await;
+    let order_id = create_order(&sb).await;
+    let read = Signed::new(Method::Get, "/open/product/get?itemId=672991141190");
+    let (_, first) = read.send(sb.base_url()).await;
+    assert_eq!(first["code"], json!(codes::SUCCESS), "{first}");
+
+    let pay_path = format!("{STAND_IN_PREFIX}TB-O12");
+    let (seconds, millis) = read.timestamp.split_at(10);
+    let replay = Signed {
+        timestamp: seconds.to_owned(),
+        nonce: format!("{millis}{}", read.nonce),
+        body: Some(json!({ "orderId": order_id })),
+        ..Signed::new(Method::Post, &pay_path)
+    };
+    assert_eq!(
+        sign(KEY, &replay.timestamp, &replay.nonce, SECRET),
+        sign(KEY, &read.timestamp, &read.nonce, SECRET),
+        "the re-split headers carry the captured signature"
+    );
+    let (_, body) = replay.send(sb.base_url()).await;
+    assert_eq!(body["code"], json!(codes::NONCE_REUSED), "{body}");
+    assert_ne!(body["data"]["paySuccess"], json!(true), "{body}");
+
+    // A genuine pay, freshly signed, still goes through.
+    let genuine = Signed {
+        body: Some(json!({ "orderId": order_id })),
+        ..Signed::new(Method::Post, &pay_path)
+    };
+    let (_, body) = genuine.send(sb.base_url()).await;
+    assert_eq!(body["data"]["paySuccess"], json!(true), "{body}");
+}
+
+#[tokio::test]
+async fn huge_page_numbers_and_quantities_do_not_panic() {
+    // Regression (issue 19, finding 7): `pageNo = i64::MAX` overflowed
+    // `(no - 1) * size` and panicked (debug builds); the connection died.
+    let sb = sandbox().await;
+    create_order(&sb).await;
+    let max = i64::MAX;
+    let path = format!("{STAND_IN_PREFIX}TB-O8?pageNo={max}&pageSize={max}");
+    let (status, body) = Signed::new(Method::Get, &path).send(sb.base_url()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["code"], json!(codes::SUCCESS), "{body}");
+    assert_eq!(body["data"]["list"], json!([]), "{body}");
+    // Price times quantity saturates instead of overflowing.
+    let line = json!([{"itemId": "672991141190", "skuId": "3452545926724", "quantity": max}]);
+    let render = Signed {
+        body: Some(json!({ "orderLineList": line.to_string() })),
+        ..Signed::new(Method::Post, "/open/order/render")
+    };
+    let (status, body) = render.send(sb.base_url()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["code"], json!(codes::SUCCESS), "{body}");
+    assert_eq!(body["data"]["payAmount"], json!(max), "{body}");
+}
+
+#[tokio::test]
+async fn connections_are_capped_and_oversized_bodies_refused() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // Regression (issue 19, finding 7): 300 of 300 idle sockets were held.
+    let sb = sandbox().await;
+    let cap = xportcn::sandbox::MAX_CONNECTIONS;
+    let mut held = Vec::with_capacity(cap);
+    for _ in 0..cap {
+        held.push(
+            tokio::net::TcpStream::connect(sb.local_addr())
+                .await
+                .unwrap(),
+        );
+    }
+    // The sandbox accepts them in order; one more is refused with a 503.
+    // Bounded: a few tries, each read bounded in time.
+    let mut refused = false;
+    for _ in 0..20 {
+        let mut extra = tokio::net::TcpStream::connect(sb.local_addr())
+            .await
+            .unwrap();
+        let mut buf = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(2), extra.read_to_end(&mut buf)).await;
+        if matches!(read, Ok(Ok(_))) && String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 503") {
+            refused = true;
+            break;
+        }
+    }
+    assert!(refused, "a connection past {cap} is refused with 503");
+    drop(held);
+
+    // The slots come back once the idle sockets are gone.
+    let mut served = false;
+    for _ in 0..50 {
+        let (status, _) = Signed::new(Method::Get, "/open/product/get?itemId=1")
+            .send(sb.base_url())
+            .await;
+        if status == 200 {
+            served = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(served, "served again after the idle sockets closed");
+
+    // A Content-Length over the limit is answered 413 before the body is read.
+    let mut s = tokio::net::TcpStream::connect(sb.local_addr())
+        .await
+        .unwrap();
+    s.write_all(
+        b"POST /open/order/render HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n\
+          content-length: 104857600\r\n\r\n{",
+    )
+    .await
+    .unwrap();
+    let mut buf = vec![0u8; 1024];
+    let n = tokio::time::timeout(Duration::from_secs(10), s.read(&mut buf))
+        .await
+        .expect("an answer")
+        .unwrap();
+    let head = String::from_utf8_lossy(&buf[..n]);
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+}
+
+#[tokio::test]
+async fn an_idle_connection_is_closed_by_the_header_timeout() {
+    use tokio::io::AsyncReadExt;
+    let sb = sandbox().await;
+    let mut idle = tokio::net::TcpStream::connect(sb.local_addr())
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    // Closed by the sandbox (5 s header timeout); the bound only keeps a
+    // broken build from hanging the suite.
+    let read = tokio::time::timeout(Duration::from_secs(30), idle.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "the sandbox closed the idle connection");
 }

@@ -8,7 +8,9 @@
 //! * the secret never appears in a rejection's `Display` or `Debug`.
 #![no_main]
 
-use http::{HeaderMap, HeaderName, HeaderValue};
+#[path = "fuzz_headers.rs"]
+mod fuzz_headers;
+
 use libfuzzer_sys::fuzz_target;
 use xportcn::Credentials;
 use xportcn::callbacks::{Verifier, sign_push};
@@ -27,24 +29,7 @@ fuzz_target!(|data: &[u8]| {
     match mode % 3 {
         // Arbitrary headers: lines `name:value` up to a blank line, then the body.
         0 => {
-            let split = rest
-                .windows(2)
-                .position(|w| w == b"\n\n")
-                .unwrap_or(rest.len());
-            let (head, body) = rest.split_at(split);
-            let body = body.get(2..).unwrap_or_default();
-            let mut headers = HeaderMap::new();
-            for line in head.split(|&b| b == b'\n') {
-                let Some(colon) = line.iter().position(|&b| b == b':') else {
-                    continue;
-                };
-                if let (Ok(n), Ok(v)) = (
-                    HeaderName::from_bytes(&line[..colon]),
-                    HeaderValue::from_bytes(&line[colon + 1..]),
-                ) {
-                    headers.append(n, v);
-                }
-            }
+            let (headers, body) = fuzz_headers::split_headers(rest);
             if let Err(r) = verifier.verify(&headers, body) {
                 assert!(!r.to_string().contains(SECRET));
                 assert!(!format!("{r:?}").contains(SECRET));

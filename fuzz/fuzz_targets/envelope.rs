@@ -8,8 +8,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use xportcn::Error;
 use xportcn::__private::decode_envelope_slice as decode_envelope;
+use xportcn::Error;
 
 fn check<T: serde::de::DeserializeOwned>(status: u16, data: &[u8]) {
     match decode_envelope::<T>(status, data) {

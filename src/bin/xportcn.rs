@@ -69,7 +69,8 @@ struct Global {
     #[arg(long, env = "XPORTCN_USER_ID", global = true)]
     user_id: Option<String>,
     /// Base URL of the platform (default: Xportcn, https://www.xportcn.com/api).
-    #[arg(long, env = "XPORTCN_BASE_URL", global = true)]
+    /// Its value from the environment is not shown in `--help`.
+    #[arg(long, env = "XPORTCN_BASE_URL", hide_env_values = true, global = true)]
     base_url: Option<String>,
     /// Path generation: v1 (`/open/...`, `/alibaba/...`) or v2 (`/v2/...`).
     #[arg(long, value_enum, default_value_t = Gen::V1, global = true)]
@@ -83,7 +84,14 @@ impl std::fmt::Debug for Global {
             .field("access_key", &self.access_key)
             .field("access_secret", &self.access_secret.as_ref().map(|_| "***"))
             .field("user_id", &self.user_id)
-            .field("base_url", &self.base_url)
+            // A base URL may carry `user:password@` (refused by the client).
+            .field(
+                "base_url",
+                &self
+                    .base_url
+                    .as_ref()
+                    .map(|u| if u.contains('@') { "***" } else { u.as_str() }),
+            )
             .field("generation", &self.generation)
             .finish()
     }

@@ -141,10 +141,16 @@ pub(crate) fn check(
             "user-id does not belong to this access-key (用户不匹配)",
         ));
     }
-    // A nonce is kept for twice the window: a request dated up to the window
+    // What is remembered is the concatenation `timestamp + nonce`, the very
+    // text the signature covers: keyed on the nonce alone, a captured request
+    // came back as a new one by moving the 3 millisecond digits of its
+    // 13-digit timestamp to the front of its nonce (a seconds timestamp for
+    // the same instant, a "new" nonce, the same signature).
+    // It is kept for twice the window: a request dated up to the window
     // ahead can be replayed until its timestamp is a window old.
     let keep = Duration::from_millis(c.window_ms.saturating_mul(2));
-    if !nonces.insert_now(nonce, keep) {
+    let signed = format!("{timestamp}{nonce}");
+    if !nonces.insert_now(&signed, keep) {
         return Err(Refusal::new(
             codes::NONCE_REUSED,
             "nonce-str already used (重复请求)",
@@ -241,5 +247,34 @@ mod tests {
         let good = headers("1715669977082", nonce, "s3cr3t");
         assert_eq!(run(&good, None, &n), Ok(()));
         assert_eq!(run(&good, None, &n).unwrap_err().code, codes::NONCE_REUSED);
+    }
+
+    #[test]
+    fn a_replay_re_split_between_timestamp_and_nonce_is_refused() {
+        // Regression (issue 19, finding 1): the 3 millisecond digits moved to
+        // the front of the nonce give a seconds timestamp for the same
+        // instant, a new nonce and the same signature.
+        let n = MemoryReplayStore::default();
+        let nonce = "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6";
+        let genuine = headers("1715669977082", nonce, "s3cr3t");
+        assert_eq!(run(&genuine, None, &n), Ok(()));
+        let mut resplit = genuine.clone();
+        resplit.insert("timestamp", HeaderValue::from_static("1715669977"));
+        resplit.insert(
+            "nonce-str",
+            HeaderValue::from_str(&format!("082{nonce}")).unwrap(),
+        );
+        assert_eq!(resplit["signature"], genuine["signature"]);
+        assert_eq!(
+            run(&resplit, None, &n).unwrap_err().code,
+            codes::NONCE_REUSED
+        );
+        // A genuine request with another nonce still passes.
+        let other = headers(
+            "1715669977082",
+            "b1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6",
+            "s3cr3t",
+        );
+        assert_eq!(run(&other, None, &n), Ok(()));
     }
 }

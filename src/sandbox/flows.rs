@@ -14,8 +14,8 @@ use serde_json::{Map, Value, json};
 
 use super::auth::Refusal;
 use super::clock::china_time;
-use super::codes;
 use super::push::{ALI1688, TAOBAO};
+use super::{MAX_KEPT, codes};
 
 /// The request's parameters: the query pairs, the JSON body's fields and
 /// the path parameters, by wire name.
@@ -186,7 +186,10 @@ struct TbOrder {
 
 impl TbOrder {
     fn total(&self) -> i64 {
-        self.subs.iter().map(|s| s.price * s.quantity).sum()
+        self.subs
+            .iter()
+            .map(|s| amount(s.price, s.quantity))
+            .fold(0, i64::saturating_add)
     }
 }
 
@@ -401,6 +404,9 @@ impl State {
             return Err(invalid("`quantity` must be at least 1 (数量错误)"));
         }
         let id = self.next() + 74;
+        if self.cart.len() >= MAX_KEPT {
+            self.cart.remove(0);
+        }
         self.cart.push(CartItem {
             id,
             fields: Value::Object(p.map.clone()),
@@ -469,7 +475,10 @@ impl State {
 
     fn tb_render(&self, p: &Params) -> Result<Value, Refusal> {
         let lines = self.tb_lines(p)?;
-        let total: i64 = lines.iter().map(|l| l.price * l.quantity).sum();
+        let total: i64 = lines
+            .iter()
+            .map(|l| amount(l.price, l.quantity))
+            .fold(0, i64::saturating_add);
         Ok(json!({ "payAmount": total, "postFee": 0, "productAmount": total }))
     }
 
@@ -497,7 +506,7 @@ impl State {
             platform: TAOBAO,
             body: tb_message(&order, "WAITING_FOR_PAYMENT"),
         };
-        self.tb_orders.insert(id.clone(), order);
+        keep(&mut self.tb_orders, id.clone(), order);
         Outcome {
             data: json!({ "orderId": id_json(&id) }),
             pushes: vec![push],
@@ -506,7 +515,10 @@ impl State {
 
     fn tb_create(&mut self, p: &Params, now: u64) -> Result<Outcome, Refusal> {
         let subs = self.tb_lines(p)?;
-        let total: i64 = subs.iter().map(|l| l.price * l.quantity).sum();
+        let total: i64 = subs
+            .iter()
+            .map(|l| amount(l.price, l.quantity))
+            .fold(0, i64::saturating_add);
         if let Some(budget) = p.int("purchaseAmount")
             && budget < total
         {
@@ -650,7 +662,7 @@ impl State {
                 "the order is not paid: cancel it instead (订单未支付)",
             ));
         }
-        let max = sub.price * sub.quantity;
+        let max = amount(sub.price, sub.quantity);
         Ok(json!({
             "currency": "CNY",
             "distributorId": self.user_id,
@@ -680,7 +692,7 @@ impl State {
                 "a refund is already open for this sub-order (退款中)",
             ));
         }
-        let max = sub.price * sub.quantity;
+        let max = amount(sub.price, sub.quantity);
         let fee = p.int("refundFee").unwrap_or(max);
         if fee < 1 || fee > max {
             return Err(invalid(format!(
@@ -690,7 +702,8 @@ impl State {
         let order_id = order.id.clone();
         let id = (110_002_685_700 + self.next()).to_string();
         self.set_refund_status(&sub_id, refund_status::APPLIED);
-        self.tb_refunds.insert(
+        keep(
+            &mut self.tb_refunds,
             id.clone(),
             TbRefund {
                 id: id.clone(),
@@ -779,9 +792,9 @@ impl State {
                 "purchaseOrderLineId": id_json(&s.id),
                 "quantity": s.quantity,
                 "price": s.price,
-                "productFee": s.price * s.quantity,
+                "productFee": amount(s.price, s.quantity),
                 "postFee": 0,
-                "totalPrice": s.price * s.quantity,
+                "totalPrice": amount(s.price, s.quantity),
                 "itemTitle": s.title,
                 "currency": "CNY",
                 "createTime": o.created_ms,
@@ -904,7 +917,7 @@ impl State {
             platform: ALI1688,
             body: al_message(&order, "WAITING_FOR_PAYMENT"),
         };
-        self.al_orders.insert(id, order);
+        keep(&mut self.al_orders, id, order);
         Ok(Outcome {
             data,
             pushes: vec![push],
@@ -1038,7 +1051,7 @@ impl State {
             created_ms: now,
         };
         let body = al_refund_json(&refund);
-        self.al_refunds.insert(id.clone(), refund);
+        keep(&mut self.al_refunds, id.clone(), refund);
         Ok(Outcome {
             data: json!({ "refundId": id }),
             pushes: vec![Push {
@@ -1058,6 +1071,21 @@ impl State {
     }
 }
 
+/// Inserts into a bounded map, forgetting the oldest entries past
+/// [`MAX_KEPT`].
+fn keep<V>(map: &mut BTreeMap<String, V>, id: String, value: V) {
+    while map.len() >= MAX_KEPT && !map.contains_key(&id) {
+        map.pop_first();
+    }
+    map.insert(id, value);
+}
+
+/// Price times quantity, both from requests: saturating, never an overflow
+/// (a panic in debug builds) on numbers like `i64::MAX`.
+fn amount(price: i64, quantity: i64) -> i64 {
+    price.saturating_mul(quantity)
+}
+
 /// A page of a list, by the request's `pageNo`/`pageSize` (or 1688's
 /// `beginPage`). The list's field names are the sandbox's own: the docs
 /// show none for these lists.
@@ -1069,7 +1097,7 @@ fn page(list: Vec<Value>, p: &Params) -> Value {
         .max(1);
     let size = p.int("pageSize").unwrap_or(20).clamp(1, 200);
     let total = list.len();
-    let skip = usize::try_from((no - 1) * size).unwrap_or(usize::MAX);
+    let skip = usize::try_from((no - 1).saturating_mul(size)).unwrap_or(usize::MAX);
     let items: Vec<Value> = list
         .into_iter()
         .skip(skip)
@@ -1156,7 +1184,7 @@ fn tb_order_json(o: &TbOrder) -> Value {
             "quantity": s.quantity,
             "status": if o.paid_ms.is_some() { "WAIT_SELLER_SEND_GOODS" } else { "WAIT_BUYER_PAY" },
             "refund_status": s.refund_status,
-            "purchase_amount": s.price * s.quantity,
+            "purchase_amount": amount(s.price, s.quantity),
             "purchase_currency": "CNY",
         })).collect::<Vec<_>>(),
     })
@@ -1219,4 +1247,31 @@ fn al_refund_json(r: &AlRefund) -> Value {
         "gmtApply": r.created_ms,
         "gmtCreate": r.created_ms,
     })
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+
+    #[test]
+    fn kept_state_is_bounded_oldest_first() {
+        let mut m = BTreeMap::new();
+        for i in 0..MAX_KEPT + 5 {
+            keep(&mut m, format!("{i:08}"), i);
+        }
+        assert_eq!(m.len(), MAX_KEPT);
+        assert!(!m.contains_key("00000004"));
+        assert!(m.contains_key("00000005"));
+        // Replacing a kept id evicts nothing.
+        keep(&mut m, "00000005".to_owned(), 0);
+        assert_eq!(m.len(), MAX_KEPT);
+        assert!(m.contains_key("00000006"));
+    }
+
+    #[test]
+    fn amounts_saturate() {
+        assert_eq!(amount(i64::MAX, i64::MAX), i64::MAX);
+        assert_eq!(amount(-2, i64::MAX), i64::MIN);
+        assert_eq!(amount(3, 4), 12);
+    }
 }

@@ -8,8 +8,10 @@
 //! - **authenticates like the platform** (`docs/platform.md` §2; the rule is
 //!   [`crate::signing`]): the five headers, the MD5 signature,
 //!   a timestamp within 600 s (seconds or milliseconds, unless a test pins
-//!   one unit), one use per `nonce-str` (remembered for twice the window,
-//!   up to about 500,000 nonces); the query-string `timestamp` and
+//!   one unit), one use per `nonce-str` (remembered as `timestamp +
+//!   nonce-str`, the text the signature covers, so that moving digits from
+//!   one to the other makes no new request; kept for twice the window, up
+//!   to about 500,000 of them); the query-string `timestamp` and
 //!   `sign` of warehouse logistics. Each refusal is an envelope with its own
 //!   [`codes`] value;
 //! - **serves every endpoint of [`endpoint::all`]** at each of its known
@@ -25,7 +27,15 @@
 //!   signed as `docs/platform.md` §4 describes, retried like the platform (every
 //!   30 minutes, at most 5 times; the interval is configurable);
 //! - **injects failures** on demand: an error code, an HTTP status, a slow
-//!   answer.
+//!   answer;
+//! - **stays bounded** in a shared test process: at most
+//!   [`MAX_CONNECTIONS`] connections (then a bare 503), [`READ_TIMEOUT`]
+//!   for a request's headers and again for its body (then the connection is
+//!   closed, or 408), bodies up to 4 MiB (then 413), saturating arithmetic
+//!   on every number a request carries, and a state budget: the newest
+//!   [`MAX_KEPT`] orders, refunds and cart lines of each kind and the
+//!   newest [`MAX_PUSH_RECORDS`] push records are kept, the oldest
+//!   forgotten.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), xportcn::Error> {
@@ -113,7 +123,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -186,8 +196,25 @@ const DEVELOP_ID: &str = "1110890638347337996";
 /// it the oldest ones are forgotten, so a long-running sandbox stays bounded.
 const NONCE_MEMORY: usize = 64 * 1024 * 1024;
 
-/// Largest request body the sandbox reads.
+/// Largest request body the sandbox reads; a larger one is answered 413.
 const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// The most orders, refunds and cart lines the sandbox keeps, for each kind
+/// and platform: past it the oldest (lowest id; ids grow with time) is
+/// forgotten, and a call naming it gets "not found". A long-running sandbox
+/// stays bounded this way.
+pub const MAX_KEPT: usize = 10_000;
+
+/// The most push records [`Sandbox::pushes`] keeps: past it the oldest is
+/// forgotten, and its delivery (if still retrying) is stopped.
+pub const MAX_PUSH_RECORDS: usize = 10_000;
+
+/// Connections served at once; one more is answered a bare 503 and closed.
+pub const MAX_CONNECTIONS: usize = 256;
+
+/// Time a connection has to send a request's headers (then it is closed),
+/// and, separately, its body (then 408).
+pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A failure to inject with [`Sandbox::fail_next`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -407,7 +434,7 @@ impl SandboxBuilder {
     /// cannot be bound, or a [`replay_from`](SandboxBuilder::replay_from)
     /// directory that cannot be read or holds a file that is not an
     /// exchange.
-    pub async fn start(self) -> Result<Sandbox, Error> {
+    pub async fn start(mut self) -> Result<Sandbox, Error> {
         let mut routes = Routes::from_registry();
         for (id, path) in &self.routes {
             let spec = endpoint::find(id)
@@ -424,7 +451,7 @@ impl SandboxBuilder {
             .local_addr()
             .map_err(|e| Error::Config(format!("sandbox: no local address: {e}")))?;
         let base_url = format!("http://{addr}");
-        let (creds, made_up_secret) = match self.credentials {
+        let (creds, made_up_secret) = match self.credentials.take() {
             Some(creds) => (creds, None),
             None => {
                 let (creds, secret) = made_up_credentials();
@@ -432,28 +459,7 @@ impl SandboxBuilder {
             }
         };
         let (stop_tx, stop_rx) = watch::channel(false);
-        let shared = Arc::new(Shared {
-            pusher: Arc::new(Pusher::new(
-                self.push,
-                creds.clone(),
-                self.clock.clone(),
-                self.callback_url,
-                DEVELOP_ID.to_owned(),
-            )),
-            state: Mutex::new(State::new(creds.user_id(), &base_url, sample_data("TB-P8"))),
-            creds,
-            clock: self.clock,
-            unit: self.unit,
-            window_ms: u64::try_from(self.window.as_millis()).unwrap_or(u64::MAX),
-            routes,
-            replay,
-            nonces: MemoryReplayStore::new(NONCE_MEMORY),
-            failures: Mutex::new(VecDeque::new()),
-            log: Mutex::new(VecDeque::new()),
-            warned: Mutex::new(std::collections::HashSet::new()),
-            on_request: self.on_request,
-            stop: stop_rx.clone(),
-        });
+        let shared = Arc::new(self.shared(routes, replay, creds, &base_url, stop_rx.clone()));
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&shared), stop_rx));
         tracing::info!(%addr, "sandbox started");
         Ok(Sandbox {
@@ -465,6 +471,98 @@ impl SandboxBuilder {
             task: Some(task),
         })
     }
+}
+
+impl SandboxBuilder {
+    /// The state a sandbox serves from.
+    fn shared(
+        self,
+        routes: Routes,
+        replay: Replay,
+        creds: Credentials,
+        base_url: &str,
+        stop: watch::Receiver<bool>,
+    ) -> Shared {
+        Shared {
+            pusher: Arc::new(Pusher::new(
+                self.push,
+                creds.clone(),
+                self.clock.clone(),
+                self.callback_url,
+                DEVELOP_ID.to_owned(),
+            )),
+            state: Mutex::new(State::new(creds.user_id(), base_url, sample_data("TB-P8"))),
+            creds,
+            clock: self.clock,
+            unit: self.unit,
+            window_ms: u64::try_from(self.window.as_millis()).unwrap_or(u64::MAX),
+            routes,
+            replay,
+            nonces: MemoryReplayStore::new(NONCE_MEMORY),
+            failures: Mutex::new(VecDeque::new()),
+            log: Mutex::new(VecDeque::new()),
+            warned: Mutex::new(std::collections::HashSet::new()),
+            on_request: self.on_request,
+            stop,
+        }
+    }
+}
+
+/// The clock of [`fuzz_request`]'s sandbox, frozen at this instant (ms).
+pub(crate) const FUZZ_NOW_MS: u64 = 1_715_669_977_082;
+
+/// One request through the sandbox's request parsing, authentication and
+/// handlers, without a socket, for the fuzz targets: a sandbox made once
+/// per process with `creds` (the first call's) and a clock frozen at
+/// [`FUZZ_NOW_MS`]. Returns the HTTP status and envelope code of the
+/// answer, or `None` when `method` or `target` is not a valid HTTP method
+/// or request target.
+pub(crate) fn fuzz_request(
+    creds: &Credentials,
+    method: &[u8],
+    target: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Option<(u16, Option<i64>)> {
+    struct Fuzz {
+        rt: tokio::runtime::Runtime,
+        shared: Shared,
+        _stop: watch::Sender<bool>,
+    }
+    static FUZZ: OnceLock<Option<Fuzz>> = OnceLock::new();
+    let fuzz = FUZZ
+        .get_or_init(|| {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .ok()?;
+            let (stop_tx, stop_rx) = watch::channel(false);
+            let routes = Routes::from_registry();
+            let replay = Replay::load(&[], &routes).ok()?;
+            let shared = Sandbox::builder()
+                .credentials(creds.clone())
+                .clock(Clock::frozen_at(FUZZ_NOW_MS))
+                .shared(routes, replay, creds.clone(), "http://127.0.0.1:1", stop_rx);
+            Some(Fuzz {
+                rt,
+                shared,
+                _stop: stop_tx,
+            })
+        })
+        .as_ref()?;
+    let method = http::Method::from_bytes(method).ok()?;
+    let uri: http::Uri = target.parse().ok()?;
+    let body = Bytes::copy_from_slice(body);
+    let (resp, _, code) = fuzz.rt.block_on(answer(
+        &fuzz.shared,
+        &method,
+        uri.path(),
+        uri.query(),
+        headers,
+        &body,
+        &mut None,
+    ));
+    Some((resp.status().as_u16(), code))
 }
 
 /// Random credentials for a sandbox started without any, and their secret
@@ -701,6 +799,10 @@ impl Drop for Sandbox {
     }
 }
 
+/// What a connection past [`MAX_CONNECTIONS`] is told before it is closed.
+const REFUSED: &[u8] =
+    b"HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n";
+
 async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let mut connections = tokio::task::JoinSet::new();
     loop {
@@ -708,6 +810,14 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch
             _ = stop.wait_for(|s| *s) => break,
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
+                // The receiver's limits: a bounded number of connections,
+                // each with a header read timeout (the body's is in `handle`).
+                while connections.try_join_next().is_some() {}
+                if connections.len() >= MAX_CONNECTIONS {
+                    let _ = stream.try_write(REFUSED);
+                    drop(stream);
+                    continue;
+                }
                 let shared = Arc::clone(&shared);
                 connections.spawn(async move {
                     let service = hyper::service::service_fn(move |req| {
@@ -715,6 +825,8 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch
                         async move { Ok::<_, Infallible>(handle(&shared, req).await) }
                     });
                     let _ = hyper::server::conn::http1::Builder::new()
+                        .timer(TokioTimer::new())
+                        .header_read_timeout(READ_TIMEOUT)
                         .serve_connection(TokioIo::new(stream), service)
                         .await;
                 });
@@ -773,21 +885,30 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
     let path = parts.uri.path().to_owned();
     let query_str = parts.uri.query().map(str::to_owned);
     let method_str = parts.method.as_str().to_owned();
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => Bytes::new(),
-    };
     let mut shape = None;
-    let (mut resp, endpoint, code) = answer(
-        shared,
-        &parts.method,
-        &path,
-        query_str.as_deref(),
-        &parts.headers,
-        &body,
-        &mut shape,
-    )
-    .await;
+    let (mut resp, endpoint, code) = match read_body(&parts.headers, body).await {
+        Ok(body) => {
+            answer(
+                shared,
+                &parts.method,
+                &path,
+                query_str.as_deref(),
+                &parts.headers,
+                &body,
+                &mut shape,
+            )
+            .await
+        }
+        Err((status, msg)) => (
+            respond(
+                status,
+                JSON,
+                envelope(codes::INVALID_PARAMETER, msg, &Value::Null),
+            ),
+            None,
+            Some(codes::INVALID_PARAMETER),
+        ),
+    };
     if shape.is_some_and(|s| s.is_invented()) {
         resp.headers_mut().insert(
             SHAPE_HEADER,
@@ -822,6 +943,37 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
     }
     log.push_back(record);
     resp
+}
+
+/// Reads a request body within [`MAX_BODY`] (413 from `Content-Length`
+/// before reading, or once it passes the limit) and [`READ_TIMEOUT`] (408).
+async fn read_body(
+    headers: &HeaderMap,
+    body: Incoming,
+) -> Result<Bytes, (StatusCode, &'static str)> {
+    const TOO_LARGE: (StatusCode, &str) = (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "the body is larger than the sandbox reads (4 MiB) (请求体过大)",
+    );
+    let declared = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(TOO_LARGE);
+    }
+    match tokio::time::timeout(READ_TIMEOUT, Limited::new(body, MAX_BODY).collect()).await {
+        Ok(Ok(b)) => Ok(b.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(TOO_LARGE),
+        Ok(Err(_)) => Err((
+            StatusCode::BAD_REQUEST,
+            "the body could not be read (请求体无效)",
+        )),
+        Err(_) => Err((
+            StatusCode::REQUEST_TIMEOUT,
+            "the body did not arrive in time (请求超时)",
+        )),
+    }
 }
 
 /// The answer, the endpoint id it was for and the envelope code.

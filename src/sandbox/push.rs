@@ -2,11 +2,13 @@
 //! registered URL, signed as `docs/platform.md` §4 describes, and retries a push
 //! that is not answered with HTTP 200 in time, at most 5 times.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::sync::{Notify, watch};
+use tokio::task::AbortHandle;
 
 use super::clock::Clock;
 use crate::Credentials;
@@ -69,6 +71,8 @@ impl Default for PushConfig {
 pub(crate) struct Pusher {
     pub(crate) url: Mutex<Option<String>>,
     records: Mutex<Vec<PushRecord>>,
+    /// The deliveries still running, by message id, to stop an evicted one.
+    tasks: Mutex<HashMap<u64, AbortHandle>>,
     changed: Notify,
     config: PushConfig,
     creds: Credentials,
@@ -94,6 +98,7 @@ impl Pusher {
         Pusher {
             url: Mutex::new(url),
             records: Mutex::new(Vec::new()),
+            tasks: Mutex::new(HashMap::new()),
             changed: Notify::new(),
             config,
             creds,
@@ -138,13 +143,22 @@ impl Pusher {
         shutdown: &watch::Receiver<bool>,
     ) {
         let id = {
-            let mut next = lock(&self.next_id);
-            let id = *next;
-            *next += 1;
-            id
-        };
-        let index = {
             let mut records = lock(&self.records);
+            // The id is taken under the records' lock, so records stay
+            // sorted by id.
+            let id = {
+                let mut next = lock(&self.next_id);
+                let id = *next;
+                *next += 1;
+                id
+            };
+            // Bounded: the oldest record goes, and its delivery with it.
+            while records.len() >= super::MAX_PUSH_RECORDS {
+                let gone = records.remove(0);
+                if let Some(task) = lock(&self.tasks).remove(&gone.id) {
+                    task.abort();
+                }
+            }
             records.push(PushRecord {
                 id,
                 message_type: message_type.to_owned(),
@@ -153,20 +167,25 @@ impl Pusher {
                 attempts: Vec::new(),
                 delivered: false,
             });
-            records.len() - 1
+            id
         };
         let this = Arc::clone(self);
         let mut shutdown = shutdown.clone();
         let message_type = message_type.to_owned();
-        tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             tokio::select! {
-                () = this.deliver(index, id, &message_type, platform, body) => {}
+                () = this.deliver(id, &message_type, platform, body) => {}
                 _ = shutdown.wait_for(|stop| *stop) => {}
             }
+            lock(&this.tasks).remove(&id);
         });
+        let mut tasks = lock(&self.tasks);
+        if !task.is_finished() {
+            tasks.insert(id, task.abort_handle());
+        }
     }
 
-    async fn deliver(&self, index: usize, id: u64, message_type: &str, platform: u8, body: Value) {
+    async fn deliver(&self, id: u64, message_type: &str, platform: u8, body: Value) {
         for retry in 0..=self.config.max_retries {
             if retry > 0 {
                 tokio::time::sleep(self.config.retry_interval).await;
@@ -192,7 +211,10 @@ impl Pusher {
             let delivered = attempt.status == Some(200);
             {
                 let mut records = lock(&self.records);
-                if let Some(r) = records.get_mut(index) {
+                // Ids grow, so the records are sorted by id; an evicted one
+                // is no longer found.
+                if let Ok(at) = records.binary_search_by_key(&id, |r| r.id) {
+                    let r = &mut records[at];
                     r.body = text;
                     r.attempts.push(attempt);
                     r.delivered = delivered;
@@ -241,4 +263,32 @@ impl Pusher {
 /// Locks a mutex, going on with the data if a holder panicked.
 pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn push_records_are_bounded_and_evicted_deliveries_stop() {
+        // Regression (issue 19, finding 7): records grew without bound, and
+        // each undelivered push kept a task retrying for hours.
+        let pusher = Arc::new(Pusher::new(
+            PushConfig::default(),
+            Credentials::new("k", "s", "u"),
+            Clock::frozen_at(1_715_669_977_082),
+            None,
+            "1".to_owned(),
+        ));
+        let (_stop, shutdown) = watch::channel(false);
+        let n = super::super::MAX_PUSH_RECORDS + 3;
+        for _ in 0..n {
+            pusher.push("ORDER_CREATE", TAOBAO, json!({}), &shutdown);
+        }
+        let records = pusher.records();
+        assert_eq!(records.len(), super::super::MAX_PUSH_RECORDS);
+        assert_eq!(records[0].id, 4, "the 3 oldest are forgotten");
+        assert!(records.windows(2).all(|w| w[0].id < w[1].id));
+        assert!(lock(&pusher.tasks).len() <= super::super::MAX_PUSH_RECORDS);
+    }
 }

@@ -197,8 +197,12 @@ impl Drop for Proc {
 }
 
 /// Runs the plan. `None` when `redis-server` is missing.
-pub async fn run(plan: Plan) -> Option<Report> {
+pub async fn run(mut plan: Plan) -> Option<Report> {
     let started = Instant::now();
+    // The processes run in a directory of their own.
+    if let Ok(bin) = std::fs::canonicalize(&plan.bin) {
+        plan.bin = bin;
+    }
     let dir = std::env::temp_dir().join(format!(
         "xportcn-chaos-{}-{}",
         std::process::id(),
