@@ -108,7 +108,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use clock::Clock;
-pub use push::{PushAttempt, PushRecord};
+pub use push::{PushAttempt, PushFault, PushInfo, PushRecord};
 pub use replay::{SHAPE_HEADER, SHAPE_RECORDED};
 pub use routes::STAND_IN_PREFIX;
 
@@ -612,6 +612,39 @@ impl Sandbox {
     /// Sets (or replaces) the URL messages are pushed to.
     pub fn set_callback_url(&self, url: impl Into<String>) {
         *lock(&self.shared.pusher.url) = Some(url.into());
+    }
+
+    /// Sets the push-fault rule: `rule` sees each push before it is
+    /// delivered and decides its fate: [`PushFault::Deliver`],
+    /// [`PushFault::Drop`] (lost for good, as when the platform gives up
+    /// after its retries) or [`PushFault::Delay`] (pushes made meanwhile
+    /// overtake it: a reorder). Each [`PushRecord::fault`] tells what was
+    /// applied. Replaces an earlier rule.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), xportcn::Error> {
+    /// use std::time::Duration;
+    /// use xportcn::sandbox::{PushFault, Sandbox};
+    ///
+    /// let sandbox = Sandbox::start().await?;
+    /// // Drop every 10th push, hold every 7th back for 300 ms.
+    /// sandbox.set_push_faults(|push| match push.id {
+    ///     id if id % 10 == 0 => PushFault::Drop,
+    ///     id if id % 7 == 0 => PushFault::Delay(Duration::from_millis(300)),
+    ///     _ => PushFault::Deliver,
+    /// });
+    /// # Ok(()) }
+    /// ```
+    pub fn set_push_faults(
+        &self,
+        rule: impl Fn(&PushInfo<'_>) -> PushFault + Send + Sync + 'static,
+    ) {
+        *lock(&self.shared.pusher.faults) = Some(Arc::new(rule));
+    }
+
+    /// Removes the push-fault rule: every later push is delivered.
+    pub fn clear_push_faults(&self) {
+        *lock(&self.shared.pusher.faults) = None;
     }
 
     /// The next request (to any endpoint) fails with `failure`. Queue

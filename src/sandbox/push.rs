@@ -35,7 +35,44 @@ pub struct PushRecord {
     pub attempts: Vec<PushAttempt>,
     /// Whether an attempt was answered with HTTP 200 in time.
     pub delivered: bool,
+    /// The fault the push-fault rule (see [`Sandbox::set_push_faults`](super::Sandbox::set_push_faults))
+    /// applied to this push, if any.
+    pub fault: Option<PushFault>,
 }
+
+/// What the sandbox does with one push, as a push-fault rule decides (see
+/// [`Sandbox::set_push_faults`](super::Sandbox::set_push_faults)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum PushFault {
+    /// Deliver it as usual (with retries).
+    #[default]
+    Deliver,
+    /// Never deliver it: the push is lost for good, as when the platform
+    /// gives up after its retries. Its record shows no attempt and
+    /// `delivered == false`.
+    Drop,
+    /// Deliver it after this long. Pushes made in the meantime are
+    /// delivered first: this is how a test reorders pushes.
+    Delay(Duration),
+}
+
+/// A push about to be delivered, as a push-fault rule sees it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct PushInfo<'a> {
+    /// The message's `id` (1, 2, 3, ... in push order).
+    pub id: u64,
+    /// `messageType`, such as `ORDER_PAY_SUCCESS`.
+    pub message_type: &'a str,
+    /// `messagePlatform`: 0 Taobao, 1 1688.
+    pub platform: u8,
+    /// `messageBody`.
+    pub body: &'a Value,
+}
+
+/// A rule deciding each push's fate.
+pub(crate) type FaultRule = Arc<dyn Fn(&PushInfo<'_>) -> PushFault + Send + Sync>;
 
 /// One attempt to deliver a push.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +113,7 @@ pub(crate) struct Pusher {
     http: reqwest::Client,
     next_id: Mutex<u64>,
     develop_id: String,
+    pub(crate) faults: Mutex<Option<FaultRule>>,
 }
 
 impl Pusher {
@@ -101,6 +139,7 @@ impl Pusher {
             http,
             next_id: Mutex::new(1),
             develop_id,
+            faults: Mutex::new(None),
         }
     }
 
@@ -143,6 +182,15 @@ impl Pusher {
             *next += 1;
             id
         };
+        let rule = lock(&self.faults).clone();
+        let fault = rule.map(|rule| {
+            rule(&PushInfo {
+                id,
+                message_type,
+                platform,
+                body: &body,
+            })
+        });
         let index = {
             let mut records = lock(&self.records);
             records.push(PushRecord {
@@ -152,15 +200,29 @@ impl Pusher {
                 body: String::new(),
                 attempts: Vec::new(),
                 delivered: false,
+                fault,
             });
             records.len() - 1
+        };
+        let delay = match fault {
+            Some(PushFault::Drop) => {
+                self.changed.notify_waiters();
+                return;
+            }
+            Some(PushFault::Delay(d)) => d,
+            _ => Duration::ZERO,
         };
         let this = Arc::clone(self);
         let mut shutdown = shutdown.clone();
         let message_type = message_type.to_owned();
         tokio::spawn(async move {
             tokio::select! {
-                () = this.deliver(index, id, &message_type, platform, body) => {}
+                () = async {
+                    if !delay.is_zero() {
+                        tokio::time::sleep(delay).await;
+                    }
+                    this.deliver(index, id, &message_type, platform, body).await;
+                } => {}
                 _ = shutdown.wait_for(|stop| *stop) => {}
             }
         });
