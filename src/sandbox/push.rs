@@ -29,7 +29,8 @@ pub struct PushRecord {
     pub message_type: String,
     /// `messagePlatform`: 0 Taobao, 1 1688.
     pub platform: u8,
-    /// The body of the last attempt (its `retryCount` is the attempt's).
+    /// The body of the last attempt (its `retryCount` is the attempt's); for
+    /// a dropped push, the body its first attempt would have sent.
     pub body: String,
     /// One entry per attempt, oldest first.
     pub attempts: Vec<PushAttempt>,
@@ -206,6 +207,10 @@ impl Pusher {
         };
         let delay = match fault {
             Some(PushFault::Drop) => {
+                let text = self.envelope(id, message_type, platform, &body, 0);
+                if let Some(r) = lock(&self.records).get_mut(index) {
+                    r.body = text;
+                }
                 self.changed.notify_waiters();
                 return;
             }
@@ -228,21 +233,26 @@ impl Pusher {
         });
     }
 
+    /// The pushed JSON text of attempt `retry`.
+    fn envelope(&self, id: u64, message_type: &str, platform: u8, body: &Value, retry: u32) -> String {
+        json!({
+            "messageType": message_type,
+            "messageBody": body,
+            "messagePlatform": platform,
+            "timestamp": self.clock.now_millis().to_string(),
+            "retryCount": retry,
+            "developId": self.develop_id,
+            "id": id,
+        })
+        .to_string()
+    }
+
     async fn deliver(&self, index: usize, id: u64, message_type: &str, platform: u8, body: Value) {
         for retry in 0..=self.config.max_retries {
             if retry > 0 {
                 tokio::time::sleep(self.config.retry_interval).await;
             }
-            let envelope = json!({
-                "messageType": message_type,
-                "messageBody": body,
-                "messagePlatform": platform,
-                "timestamp": self.clock.now_millis().to_string(),
-                "retryCount": retry,
-                "developId": self.develop_id,
-                "id": id,
-            });
-            let text = envelope.to_string();
+            let text = self.envelope(id, message_type, platform, &body, retry);
             let url = lock(&self.url).clone();
             let attempt = match url {
                 None => PushAttempt {
