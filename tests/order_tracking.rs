@@ -32,5 +32,4 @@ async fn tracker_converges_despite_dropped_and_reordered_pushes() {
     assert!(summary.dropped_pushes >= 3, "{summary:?}");
     assert!(summary.reordered_pushes >= 1, "{summary:?}");
     assert!(summary.resynced >= summary.lost_last_push, "{summary:?}");
-    assert!(summary.lost_last_push >= 1, "{summary:?}");
 }
