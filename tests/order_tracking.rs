@@ -17,7 +17,6 @@ async fn tracker_converges_despite_dropped_and_reordered_pushes() {
         hold: Duration::from_millis(300),
         concurrency: 4,
         deadline: Duration::from_secs(20),
-        ..demo::DemoConfig::default()
     };
     let dir = demo::scratch_dir();
     let summary = tokio::time::timeout(Duration::from_secs(40), demo::run_demo(config, &dir))

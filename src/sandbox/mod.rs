@@ -25,7 +25,12 @@
 //!   signed as `docs/platform.md` §4 describes, retried like the platform (every
 //!   30 minutes, at most 5 times; the interval is configurable);
 //! - **injects failures** on demand: an error code, an HTTP status, a slow
-//!   answer.
+//!   answer;
+//! - **drops, delays and reorders pushes** on demand
+//!   ([`Sandbox::set_push_faults`], [`SandboxBuilder::push_faults`]): a rule
+//!   sees each push and answers [`PushFault::Drop`] (lost for good, as when
+//!   the platform gives up), [`PushFault::Delay`] (later pushes overtake it)
+//!   or [`PushFault::Deliver`]; each [`PushRecord::fault`] tells which.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), xportcn::Error> {
@@ -267,6 +272,7 @@ pub struct SandboxBuilder {
     routes: Vec<(String, String)>,
     on_request: Option<OnRequest>,
     replay: Vec<std::path::PathBuf>,
+    push_faults: Option<push::FaultRule>,
 }
 
 impl fmt::Debug for SandboxBuilder {
@@ -366,6 +372,16 @@ impl SandboxBuilder {
         self
     }
 
+    /// The push-fault rule from the start: drop, delay or reorder pushes
+    /// (see [`Sandbox::set_push_faults`], which changes it later).
+    pub fn push_faults(
+        mut self,
+        rule: impl Fn(&PushInfo<'_>) -> PushFault + Send + Sync + 'static,
+    ) -> Self {
+        self.push_faults = Some(Arc::new(rule));
+        self
+    }
+
     /// Called for every request answered (the CLI logs them with it).
     pub fn on_request(mut self, f: impl Fn(&RequestRecord) + Send + Sync + 'static) -> Self {
         self.on_request = Some(Arc::new(f));
@@ -405,13 +421,16 @@ impl SandboxBuilder {
         };
         let (stop_tx, stop_rx) = watch::channel(false);
         let shared = Arc::new(Shared {
-            pusher: Arc::new(Pusher::new(
-                self.push,
-                creds.clone(),
-                self.clock.clone(),
-                self.callback_url,
-                DEVELOP_ID.to_owned(),
-            )),
+            pusher: Arc::new(
+                Pusher::new(
+                    self.push,
+                    creds.clone(),
+                    self.clock.clone(),
+                    self.callback_url,
+                    DEVELOP_ID.to_owned(),
+                )
+                .with_faults(self.push_faults),
+            ),
             state: Mutex::new(State::new(creds.user_id(), &base_url, sample_data("TB-P8"))),
             creds,
             clock: self.clock,
@@ -536,6 +555,7 @@ impl Sandbox {
             routes: Vec::new(),
             on_request: None,
             replay: Vec::new(),
+            push_faults: None,
         }
     }
 

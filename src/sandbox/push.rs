@@ -144,6 +144,12 @@ impl Pusher {
         }
     }
 
+    /// Sets the push-fault rule from the builder.
+    pub(crate) fn with_faults(self, rule: Option<FaultRule>) -> Self {
+        *lock(&self.faults) = rule;
+        self
+    }
+
     pub(crate) fn records(&self) -> Vec<PushRecord> {
         lock(&self.records).clone()
     }
@@ -234,7 +240,14 @@ impl Pusher {
     }
 
     /// The pushed JSON text of attempt `retry`.
-    fn envelope(&self, id: u64, message_type: &str, platform: u8, body: &Value, retry: u32) -> String {
+    fn envelope(
+        &self,
+        id: u64,
+        message_type: &str,
+        platform: u8,
+        body: &Value,
+        retry: u32,
+    ) -> String {
         json!({
             "messageType": message_type,
             "messageBody": body,

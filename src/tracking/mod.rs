@@ -204,7 +204,9 @@ impl Tracker {
 
     /// A stream of what happens from now on: changes, stale and unknown
     /// observations, orders that cannot be polled.
-    pub fn events(&self) -> impl futures_util::Stream<Item = TrackerEvent> + Send + Unpin + 'static {
+    pub fn events(
+        &self,
+    ) -> impl futures_util::Stream<Item = TrackerEvent> + Send + Unpin + 'static {
         let rx = self.events.subscribe();
         Box::pin(futures_util::stream::unfold(rx, |mut rx| async move {
             match rx.recv().await {
@@ -280,9 +282,7 @@ impl Tracker {
         delivery: &Delivery,
     ) -> Result<Option<Folded>, TrackError> {
         let (platform, envelope, body) = match &delivery.message {
-            Message::TaobaoOrderStatus { envelope, body, .. } => {
-                (Platform::Taobao, envelope, body)
-            }
+            Message::TaobaoOrderStatus { envelope, body, .. } => (Platform::Taobao, envelope, body),
             Message::Ali1688OrderStatus { envelope, body, .. } => {
                 (Platform::Ali1688, envelope, body)
             }

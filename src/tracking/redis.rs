@@ -162,9 +162,7 @@ impl TrackerStore for RedisTrackerStore {
                 .arg(json)
                 .arg(entry);
             let mut conn = self.conn.clone();
-            let written: i64 = self
-                .limited("commit", call.invoke_async(&mut conn))
-                .await?;
+            let written: i64 = self.limited("commit", call.invoke_async(&mut conn)).await?;
             Ok(written == 1)
         })
     }

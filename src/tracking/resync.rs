@@ -143,7 +143,10 @@ impl ClientPoller {
             .map_err(|e| PollError::Failed(format!("TB-O14 answer: {e}")))?;
         let code = value
             .pointer(&detail.status_pointer)
-            .and_then(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
+            .and_then(|v| {
+                v.as_i64()
+                    .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+            })
             .ok_or_else(|| {
                 PollError::Failed(format!(
                     "TB-O14 answer has no status code at {}",
@@ -407,10 +410,13 @@ impl Resyncer {
                     self.failures = self.failures.saturating_add(1);
                     let order_failures = self.order_backoff.get(&key).map_or(0, |b| b.0) + 1;
                     let now = Instant::now();
-                    self.order_backoff
-                        .insert(key.clone(), (order_failures, now + self.backoff_for(order_failures)));
+                    self.order_backoff.insert(
+                        key.clone(),
+                        (order_failures, now + self.backoff_for(order_failures)),
+                    );
                     // Back off the whole budget too: the platform may be down.
-                    self.budget.pause_until(now + self.backoff_for(self.failures));
+                    self.budget
+                        .pause_until(now + self.backoff_for(self.failures));
                     tracing::warn!(order = %key, error = %why, "re-sync poll failed; backing off");
                 }
             }
@@ -452,7 +458,9 @@ mod tests {
                 }
                 Ok(match key.platform {
                     Platform::Taobao => Status::Taobao(TaobaoStatus::WaitSellerSendGoods),
-                    Platform::Ali1688 => Status::Ali1688(crate::ali1688::OrderStatus::WaitSellerSend),
+                    Platform::Ali1688 => {
+                        Status::Ali1688(crate::ali1688::OrderStatus::WaitSellerSend)
+                    }
                 })
             })
         }
@@ -488,7 +496,11 @@ mod tests {
         // 1 at once, then one every 200 ms: 10 × 200 ms.
         assert_eq!(calls[0] - start, Duration::ZERO);
         for w in calls.windows(2) {
-            assert!(w[1] - w[0] >= Duration::from_millis(199), "{:?}", w[1] - w[0]);
+            assert!(
+                w[1] - w[0] >= Duration::from_millis(199),
+                "{:?}",
+                w[1] - w[0]
+            );
         }
         assert!(calls[10] - start >= Duration::from_millis(1990));
         // Polled again (stale_after is zero): the same answers change nothing.
@@ -537,7 +549,10 @@ mod tests {
             .poll(&OrderKey::new(Platform::Taobao, "1"))
             .await
             .unwrap_err();
-        assert!(matches!(&err, PollError::NotPollable(r) if r.contains("TB-O14")), "{err}");
+        assert!(
+            matches!(&err, PollError::NotPollable(r) if r.contains("TB-O14")),
+            "{err}"
+        );
         let tracker = tracker_with(0).await;
         tracker
             .watch(OrderKey::new(Platform::Taobao, "1"))

@@ -232,7 +232,12 @@ mod tests {
         {
             let tracker = Tracker::new(Arc::new(SqliteTrackerStore::open(&path).unwrap()));
             let f = tracker
-                .observe(key.clone(), Status::Push(P::WaitingForSent), 20, Cause::Poll)
+                .observe(
+                    key.clone(),
+                    Status::Push(P::WaitingForSent),
+                    20,
+                    Cause::Poll,
+                )
                 .await
                 .unwrap();
             assert_eq!(f.outcome, Outcome::Applied);

@@ -59,7 +59,9 @@ impl fmt::Display for Platform {
 }
 
 /// An order's identity for the tracker: its platform and order id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct OrderKey {
     /// The platform.
     pub platform: Platform,
