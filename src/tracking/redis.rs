@@ -4,11 +4,11 @@
 use std::fmt;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-
 use super::status::OrderKey;
-use super::store::{HistoryEntry, OrderState, TrackerStore, from_json, to_json};
-use crate::callbacks::{DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT, StoreError, StoreFuture};
+use super::store::{HistoryEntry, OrderState, TrackerStore, from_json, from_json_all, to_json};
+use crate::callbacks::{
+    DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT, RedisConn, StoreError, StoreFuture,
+};
 
 /// The compare-and-set of one order's state, with its history entry: one
 /// Lua script, so it is atomic.
@@ -34,8 +34,7 @@ return 1
 /// (`appendonly yes`) goes.
 #[derive(Clone)]
 pub struct RedisTrackerStore {
-    conn: ConnectionManager,
-    timeout: Duration,
+    conn: RedisConn,
     prefix: String,
 }
 
@@ -44,36 +43,30 @@ impl fmt::Debug for RedisTrackerStore {
         // The URL may hold a password: it is not kept.
         f.debug_struct("RedisTrackerStore")
             .field("prefix", &self.prefix)
-            .field("timeout", &self.timeout)
+            .field("timeout", &self.conn.timeout())
             .finish_non_exhaustive()
     }
 }
 
-fn store_error(what: &str, e: &redis::RedisError) -> StoreError {
-    // The kind only: a RedisError's text can quote the server's reply.
-    StoreError::new(format!("redis tracker {what} failed ({:?})", e.kind()))
-}
-
 impl RedisTrackerStore {
     /// A store in the Redis at `url` (`redis://host:port/db`, `rediss://`
-    /// for TLS) with the default prefix and per-command time limit. Does not
-    /// connect yet. Call it inside a Tokio runtime.
+    /// for TLS) with the default prefix and per-command time limit
+    /// ([`DEFAULT_REDIS_TIMEOUT`]). Does not connect yet. Call it inside a
+    /// Tokio runtime.
     ///
     /// # Errors
     /// A [`StoreError`] when the URL is not a Redis URL.
     pub fn open(url: &str) -> Result<Self, StoreError> {
-        let client = redis::Client::open(url).map_err(|e| store_error("URL parsing", &e))?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(DEFAULT_REDIS_TIMEOUT))
-            .set_response_timeout(Some(DEFAULT_REDIS_TIMEOUT))
-            .set_number_of_retries(1)
-            .set_max_delay(Duration::from_millis(100));
-        let conn = client
-            .get_connection_manager_lazy(config)
-            .map_err(|e| store_error("connection setup", &e))?;
+        Self::open_with_timeout(url, DEFAULT_REDIS_TIMEOUT)
+    }
+
+    /// [`RedisTrackerStore::open`] with another per-command time limit.
+    ///
+    /// # Errors
+    /// As [`RedisTrackerStore::open`].
+    pub fn open_with_timeout(url: &str, timeout: Duration) -> Result<Self, StoreError> {
         Ok(RedisTrackerStore {
-            conn,
-            timeout: DEFAULT_REDIS_TIMEOUT,
+            conn: RedisConn::open(url, timeout)?,
             prefix: DEFAULT_REDIS_PREFIX.to_owned(),
         })
     }
@@ -81,12 +74,6 @@ impl RedisTrackerStore {
     /// Prefix of every key (default `xportcn:`).
     pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = prefix.into();
-        self
-    }
-
-    /// Time limit of each command (default 300 ms).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
         self
     }
 
@@ -101,30 +88,6 @@ impl RedisTrackerStore {
     fn history_key(&self, key: &OrderKey) -> String {
         format!("{}{{tracker}}:h:{}", self.prefix, field(key))
     }
-
-    async fn limited<T>(
-        &self,
-        what: &str,
-        fut: impl std::future::Future<Output = redis::RedisResult<T>>,
-    ) -> Result<T, StoreError> {
-        match tokio::time::timeout(self.timeout, fut).await {
-            Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => Err(store_error(what, &e)),
-            Err(_) => Err(StoreError::new(format!(
-                "redis tracker {what} timed out after {:?}",
-                self.timeout
-            ))),
-        }
-    }
-
-    async fn run<T: redis::FromRedisValue>(
-        &self,
-        what: &str,
-        cmd: &redis::Cmd,
-    ) -> Result<T, StoreError> {
-        let mut conn = self.conn.clone();
-        self.limited(what, cmd.query_async::<T>(&mut conn)).await
-    }
 }
 
 /// The hash field of an order: `platform:order_id`.
@@ -137,7 +100,7 @@ impl TrackerStore for RedisTrackerStore {
         Box::pin(async move {
             let mut cmd = redis::cmd("HGET");
             cmd.arg(self.states()).arg(field(key));
-            let text: Option<String> = self.run("HGET", &cmd).await?;
+            let text: Option<String> = self.conn.run("tracker HGET", &cmd).await?;
             text.map(|t| from_json(&t)).transpose()
         })
     }
@@ -161,8 +124,7 @@ impl TrackerStore for RedisTrackerStore {
                 .arg(state.version.to_string())
                 .arg(json)
                 .arg(entry);
-            let mut conn = self.conn.clone();
-            let written: i64 = self.limited("commit", call.invoke_async(&mut conn)).await?;
+            let written: i64 = self.conn.invoke("tracker commit", &call).await?;
             Ok(written == 1)
         })
     }
@@ -171,7 +133,7 @@ impl TrackerStore for RedisTrackerStore {
         Box::pin(async move {
             let mut cmd = redis::cmd("RPUSH");
             cmd.arg(self.history_key(&entry.key)).arg(to_json(entry)?);
-            let _: i64 = self.run("RPUSH", &cmd).await?;
+            let _: i64 = self.conn.run("tracker RPUSH", &cmd).await?;
             Ok(())
         })
     }
@@ -180,8 +142,8 @@ impl TrackerStore for RedisTrackerStore {
         Box::pin(async move {
             let mut cmd = redis::cmd("LRANGE");
             cmd.arg(self.history_key(key)).arg(0).arg(-1);
-            let items: Vec<String> = self.run("LRANGE", &cmd).await?;
-            items.iter().map(|t| from_json(t)).collect()
+            let items: Vec<String> = self.conn.run("tracker LRANGE", &cmd).await?;
+            from_json_all(items)
         })
     }
 
@@ -189,8 +151,8 @@ impl TrackerStore for RedisTrackerStore {
         Box::pin(async move {
             let mut cmd = redis::cmd("HVALS");
             cmd.arg(self.states());
-            let items: Vec<String> = self.run("HVALS", &cmd).await?;
-            items.iter().map(|t| from_json(t)).collect()
+            let items: Vec<String> = self.conn.run("tracker HVALS", &cmd).await?;
+            from_json_all(items)
         })
     }
 }

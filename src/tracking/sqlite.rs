@@ -8,7 +8,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::status::OrderKey;
-use super::store::{HistoryEntry, OrderState, TrackerStore, from_json, to_json};
+use super::store::{HistoryEntry, OrderState, TrackerStore, from_json, from_json_all, to_json};
 use crate::callbacks::{StoreError, StoreFuture};
 
 fn sql_error(what: &str, e: &rusqlite::Error) -> StoreError {
@@ -188,11 +188,10 @@ impl TrackerStore for SqliteTrackerStore {
                     r.get::<_, String>(0)
                 })
                 .map_err(|e| sql_error("history", &e))?;
-            let mut out = Vec::new();
-            for row in rows {
-                out.push(from_json(&row.map_err(|e| sql_error("history", &e))?)?);
-            }
-            Ok(out)
+            let texts = rows
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| sql_error("history", &e))?;
+            from_json_all(texts)
         }))
     }
 
@@ -204,11 +203,10 @@ impl TrackerStore for SqliteTrackerStore {
             let rows = stmt
                 .query_map([], |r| r.get::<_, String>(0))
                 .map_err(|e| sql_error("orders", &e))?;
-            let mut out = Vec::new();
-            for row in rows {
-                out.push(from_json(&row.map_err(|e| sql_error("orders", &e))?)?);
-            }
-            Ok(out)
+            let texts = rows
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| sql_error("orders", &e))?;
+            from_json_all(texts)
         }))
     }
 }

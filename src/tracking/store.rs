@@ -227,12 +227,22 @@ impl TrackerStore for MemoryTrackerStore {
 }
 
 /// JSON of a state or entry for a store.
+#[cfg_attr(not(any(feature = "sqlite", feature = "redis")), allow(dead_code))]
 pub(crate) fn to_json<T: Serialize>(v: &T) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(|e| StoreError::new(format!("tracker encode failed: {e}")))
 }
 
 /// A state or entry from a store's JSON.
+#[cfg_attr(not(any(feature = "sqlite", feature = "redis")), allow(dead_code))]
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
     serde_json::from_str(text)
         .map_err(|e| StoreError::new(format!("tracker store holds unreadable data: {e}")))
+}
+
+/// Every state or entry of a store's JSON texts.
+#[cfg_attr(not(any(feature = "sqlite", feature = "redis")), allow(dead_code))]
+pub(crate) fn from_json_all<T: serde::de::DeserializeOwned>(
+    texts: impl IntoIterator<Item = String>,
+) -> Result<Vec<T>, StoreError> {
+    texts.into_iter().map(|t| from_json(&t)).collect()
 }
