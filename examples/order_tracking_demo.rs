@@ -44,7 +44,7 @@ use xportcn::ali1688::{
     OrderCreateRequest, OrderSubmitToPayBatchRequest, ProductDetailRequest,
 };
 use xportcn::callbacks::axum::{Receiver, ServeConfig, serve};
-use xportcn::callbacks::{Consumer, SqliteInbox, Verifier};
+use xportcn::callbacks::{Consumer, Inbox, SqliteInbox, Verifier};
 use xportcn::sandbox::{PushFault, Sandbox};
 use xportcn::taobao::{
     OrderCancelRequest as TbCancel, OrderLine, OrderPayRequest, PurchaseOrderCreateRequest,
@@ -126,9 +126,12 @@ impl Summary {
 
 /// What the demo does with an order after creating it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Then {
+pub enum Then {
+    /// Pay it.
     Pay,
+    /// Cancel it.
     Cancel,
+    /// Leave it unpaid.
     Nothing,
 }
 
@@ -183,7 +186,7 @@ fn id_at(v: &Value, pointer: &str) -> Result<String, BoxError> {
 }
 
 /// Creates one Taobao order, then pays, cancels or leaves it.
-async fn taobao_order(c: &Client, tracker: &Tracker, then: Then) -> Result<OrderKey, BoxError> {
+pub async fn taobao_order(c: &Client, tracker: &Tracker, then: Then) -> Result<OrderKey, BoxError> {
     let line = OrderLine::builder()
         .item_id("672991141190")
         .order_line_no("1")
@@ -287,6 +290,21 @@ async fn ali_line(c: &Client) -> Result<CargoParam, BoxError> {
         .build())
 }
 
+/// The SDK's axum receiver on a free loopback port, storing into `inbox`,
+/// registered as the sandbox's callback URL.
+pub async fn start_receiver(
+    sandbox: &Sandbox,
+    inbox: Arc<dyn Inbox>,
+) -> Result<tokio::task::JoinHandle<std::io::Result<()>>, BoxError> {
+    let app = axum::Router::new().nest(
+        "/xportcn/push",
+        Receiver::new(Verifier::new(sandbox.credentials().clone()), inbox).router(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    sandbox.set_callback_url(format!("http://{}/xportcn/push", listener.local_addr()?));
+    Ok(tokio::spawn(serve(listener, app, ServeConfig::default())))
+}
+
 /// Runs the demo in `dir` (the SQLite file goes there).
 pub async fn run_demo(config: DemoConfig, dir: &std::path::Path) -> Result<Summary, BoxError> {
     let started = Instant::now();
@@ -300,13 +318,7 @@ pub async fn run_demo(config: DemoConfig, dir: &std::path::Path) -> Result<Summa
     let inbox = Arc::new(SqliteInbox::open(&file)?);
     let store = Arc::new(SqliteTrackerStore::open(&file)?);
     let tracker = Tracker::new(store);
-    let app = axum::Router::new().nest(
-        "/xportcn/push",
-        Receiver::new(Verifier::new(sandbox.credentials().clone()), inbox.clone()).router(),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    sandbox.set_callback_url(format!("http://{}/xportcn/push", listener.local_addr()?));
-    let server = tokio::spawn(serve(listener, app, ServeConfig::default()));
+    let server = start_receiver(&sandbox, inbox.clone()).await?;
     let consumer = tokio::spawn({
         let tracker = tracker.clone();
         let inbox = inbox.clone();

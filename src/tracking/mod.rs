@@ -275,6 +275,11 @@ impl Tracker {
     /// Folds one order-status push. `Ok(None)` for a message that is not an
     /// order-status message (or has no order id or status).
     ///
+    /// The observation's timestamp (used only when two statuses are
+    /// unordered) is the envelope's `timestamp`, else the time the receiver
+    /// got the push. INFERRED: the docs do not say whether a retried push
+    /// keeps its first `timestamp` or carries the retry's time.
+    ///
     /// # Errors
     /// As [`Tracker::observe`].
     pub async fn observe_delivery(
@@ -319,7 +324,9 @@ impl Tracker {
 
     /// Folds one observation of an order (see [`decide`] for the rule).
     /// Every observation goes to the history; only an applied one moves the
-    /// state. A poll also records when the order was polled.
+    /// state. A poll also records when the order was polled. An order first
+    /// seen with an unknown status is registered with no status (so the
+    /// re-sync polls it).
     ///
     /// # Errors
     /// [`TrackError::Store`] when the store does not answer;
