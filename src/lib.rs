@@ -55,6 +55,7 @@ pub mod retry;
 pub mod sandbox;
 pub mod signing;
 pub mod taobao;
+pub mod tracking;
 pub mod types;
 /// [`intl`] under the name of its handle method ([`Client::alibaba_intl`]),
 /// which the declaration macro's generated examples use.

@@ -371,3 +371,89 @@ async fn redis_down_means_503_never_accepted_unverified() {
     assert_eq!(err.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(!err.to_string().contains("127.0.0.1"), "{err}");
 }
+
+/// The order tracker's state in Redis: two trackers (two connections) fold
+/// the same order's pushes concurrently, out of order; the compare-and-set
+/// keeps the furthest status, the late push is kept as stale, and a new
+/// store on the same Redis reads the state back.
+#[tokio::test]
+async fn tracker_state_in_redis_is_compare_and_set() {
+    use xportcn::callbacks::OrderStatus as P;
+    use xportcn::tracking::{
+        Cause, OrderKey, Outcome, Platform, RedisTrackerStore, Status, Tracker, TrackerStore,
+    };
+    let Some(server) = start("tracker_state_in_redis_is_compare_and_set") else {
+        return;
+    };
+    let open = || Arc::new(RedisTrackerStore::open(&server.url()).expect("redis url"));
+    let (a, b) = (Tracker::new(open()), Tracker::new(open()));
+    let push = |n: u64| Cause::Push {
+        dedup_key: format!("k{n}"),
+        message_id: Some(n.to_string()),
+    };
+    // Pays first (concurrently), then the late creates (concurrently).
+    for phase in [0..10u64, 10..20u64] {
+        let mut tasks = Vec::new();
+        for i in phase {
+            let tracker = if i % 2 == 0 { a.clone() } else { b.clone() };
+            tasks.push(tokio::spawn(async move {
+                let key = OrderKey::new(Platform::Ali1688, format!("{}", i % 4));
+                // Pay before create: the create arrives late.
+                let status = if i < 10 {
+                    P::WaitingForSent
+                } else {
+                    P::WaitingForPayment
+                };
+                tracker
+                    .observe(key, Status::Push(status), 100 + i, push(i))
+                    .await
+                    .expect("fold")
+            }));
+        }
+        for t in tasks {
+            t.await.expect("task");
+        }
+    }
+    let store = open();
+    let orders = store.orders().await.expect("orders");
+    assert_eq!(orders.len(), 4);
+    for state in &orders {
+        assert_eq!(
+            state.status,
+            Some(Status::Push(P::WaitingForSent)),
+            "{state:?}"
+        );
+        let history = store.history(&state.key).await.expect("history");
+        assert_eq!(history.len(), 5);
+        assert_eq!(
+            history
+                .iter()
+                .filter(|h| h.outcome == Outcome::Applied)
+                .count(),
+            1
+        );
+        // Every late create is stale (2 or 3 per order).
+        let stale = history
+            .iter()
+            .filter(|h| h.outcome == Outcome::Stale)
+            .count();
+        assert!(stale >= 2, "{history:?}");
+        assert_eq!(
+            history
+                .iter()
+                .filter(|h| h.outcome == Outcome::Same)
+                .count(),
+            4 - stale
+        );
+        // A write against an old version is refused.
+        let mut stale = state.clone();
+        let expected = stale.version.saturating_sub(1);
+        stale.version += 1;
+        assert!(
+            !store
+                .commit(Some(expected), &stale, None)
+                .await
+                .expect("commit")
+        );
+    }
+}

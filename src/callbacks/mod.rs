@@ -84,6 +84,9 @@ pub use inbox::{Consumer, Delivery, Inbox, MemoryInbox};
 pub use message::{Envelope, Message};
 pub use order::{OrderEvent, OrderStatus, OrderSummary};
 pub use receive::{Answer, DEFAULT_STORE_BUDGET, receive};
+/// The time-limited Redis connection, shared with the order tracker's store.
+#[cfg(feature = "redis")]
+pub(crate) use redis::RedisConn;
 #[cfg(feature = "redis")]
 pub use redis::{DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT, RedisReplayStore};
 pub use sign::{sign_push, sign_push_with, sign_push_with_base};

@@ -36,6 +36,11 @@
 //!   [`MAX_KEPT`] orders, refunds and cart lines of each kind and the
 //!   newest [`MAX_PUSH_RECORDS`] push records are kept, the oldest
 //!   forgotten.
+//! - **drops, delays and reorders pushes** on demand
+//!   ([`Sandbox::set_push_faults`], [`SandboxBuilder::push_faults`]): a rule
+//!   sees each push and answers [`PushFault::Drop`] (lost for good, as when
+//!   the platform gives up), [`PushFault::Delay`] (later pushes overtake it)
+//!   or [`PushFault::Deliver`]; each [`PushRecord::fault`] tells which.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), xportcn::Error> {
@@ -130,7 +135,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use clock::Clock;
-pub use push::{PushAttempt, PushRecord};
+pub use push::{PushAttempt, PushFault, PushInfo, PushRecord};
 pub use replay::SHAPE_RECORDED;
 pub use routes::STAND_IN_PREFIX;
 pub use shape::{INVENTED_SHAPES, SHAPE_HEADER, ShapeSource};
@@ -322,6 +327,7 @@ pub struct SandboxBuilder {
     routes: Vec<(String, String)>,
     on_request: Option<OnRequest>,
     replay: Vec<std::path::PathBuf>,
+    push_faults: Option<push::FaultRule>,
 }
 
 impl fmt::Debug for SandboxBuilder {
@@ -421,6 +427,16 @@ impl SandboxBuilder {
         self
     }
 
+    /// The push-fault rule from the start: drop, delay or reorder pushes
+    /// (see [`Sandbox::set_push_faults`], which changes it later).
+    pub fn push_faults(
+        mut self,
+        rule: impl Fn(&PushInfo<'_>) -> PushFault + Send + Sync + 'static,
+    ) -> Self {
+        self.push_faults = Some(Arc::new(rule));
+        self
+    }
+
     /// Called for every request answered (the CLI logs them with it).
     pub fn on_request(mut self, f: impl Fn(&RequestRecord) + Send + Sync + 'static) -> Self {
         self.on_request = Some(Arc::new(f));
@@ -484,13 +500,16 @@ impl SandboxBuilder {
         stop: watch::Receiver<bool>,
     ) -> Shared {
         Shared {
-            pusher: Arc::new(Pusher::new(
-                self.push,
-                creds.clone(),
-                self.clock.clone(),
-                self.callback_url,
-                DEVELOP_ID.to_owned(),
-            )),
+            pusher: Arc::new(
+                Pusher::new(
+                    self.push,
+                    creds.clone(),
+                    self.clock.clone(),
+                    self.callback_url,
+                    DEVELOP_ID.to_owned(),
+                )
+                .with_faults(self.push_faults),
+            ),
             state: Mutex::new(State::new(creds.user_id(), base_url, sample_data("TB-P8"))),
             creds,
             clock: self.clock,
@@ -665,6 +684,7 @@ impl Sandbox {
             routes: Vec::new(),
             on_request: None,
             replay: Vec::new(),
+            push_faults: None,
         }
     }
 
@@ -747,6 +767,39 @@ impl Sandbox {
     /// Sets (or replaces) the URL messages are pushed to.
     pub fn set_callback_url(&self, url: impl Into<String>) {
         *lock(&self.shared.pusher.url) = Some(url.into());
+    }
+
+    /// Sets the push-fault rule: `rule` sees each push before it is
+    /// delivered and decides its fate: [`PushFault::Deliver`],
+    /// [`PushFault::Drop`] (lost for good, as when the platform gives up
+    /// after its retries) or [`PushFault::Delay`] (pushes made meanwhile
+    /// overtake it: a reorder). Each [`PushRecord::fault`] tells what was
+    /// applied. Replaces an earlier rule.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), xportcn::Error> {
+    /// use std::time::Duration;
+    /// use xportcn::sandbox::{PushFault, Sandbox};
+    ///
+    /// let sandbox = Sandbox::start().await?;
+    /// // Drop every 10th push, hold every 7th back for 300 ms.
+    /// sandbox.set_push_faults(|push| match push.id {
+    ///     id if id % 10 == 0 => PushFault::Drop,
+    ///     id if id % 7 == 0 => PushFault::Delay(Duration::from_millis(300)),
+    ///     _ => PushFault::Deliver,
+    /// });
+    /// # Ok(()) }
+    /// ```
+    pub fn set_push_faults(
+        &self,
+        rule: impl Fn(&PushInfo<'_>) -> PushFault + Send + Sync + 'static,
+    ) {
+        *lock(&self.shared.pusher.faults) = Some(Arc::new(rule));
+    }
+
+    /// Removes the push-fault rule: every later push is delivered.
+    pub fn clear_push_faults(&self) {
+        *lock(&self.shared.pusher.faults) = None;
     }
 
     /// The next request (to any endpoint) fails with `failure`. Queue

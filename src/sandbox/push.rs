@@ -31,13 +31,51 @@ pub struct PushRecord {
     pub message_type: String,
     /// `messagePlatform`: 0 Taobao, 1 1688.
     pub platform: u8,
-    /// The body of the last attempt (its `retryCount` is the attempt's).
+    /// The body of the last attempt (its `retryCount` is the attempt's); for
+    /// a dropped push, the body its first attempt would have sent.
     pub body: String,
     /// One entry per attempt, oldest first.
     pub attempts: Vec<PushAttempt>,
     /// Whether an attempt was answered with HTTP 200 in time.
     pub delivered: bool,
+    /// The fault the push-fault rule (see [`Sandbox::set_push_faults`](super::Sandbox::set_push_faults))
+    /// applied to this push, if any.
+    pub fault: Option<PushFault>,
 }
+
+/// What the sandbox does with one push, as a push-fault rule decides (see
+/// [`Sandbox::set_push_faults`](super::Sandbox::set_push_faults)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum PushFault {
+    /// Deliver it as usual (with retries).
+    #[default]
+    Deliver,
+    /// Never deliver it: the push is lost for good, as when the platform
+    /// gives up after its retries. Its record shows no attempt and
+    /// `delivered == false`.
+    Drop,
+    /// Deliver it after this long. Pushes made in the meantime are
+    /// delivered first: this is how a test reorders pushes.
+    Delay(Duration),
+}
+
+/// A push about to be delivered, as a push-fault rule sees it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct PushInfo<'a> {
+    /// The message's `id` (1, 2, 3, ... in push order).
+    pub id: u64,
+    /// `messageType`, such as `ORDER_PAY_SUCCESS`.
+    pub message_type: &'a str,
+    /// `messagePlatform`: 0 Taobao, 1 1688.
+    pub platform: u8,
+    /// `messageBody`.
+    pub body: &'a Value,
+}
+
+/// A rule deciding each push's fate.
+pub(crate) type FaultRule = Arc<dyn Fn(&PushInfo<'_>) -> PushFault + Send + Sync>;
 
 /// One attempt to deliver a push.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +118,7 @@ pub(crate) struct Pusher {
     http: reqwest::Client,
     next_id: Mutex<u64>,
     develop_id: String,
+    pub(crate) faults: Mutex<Option<FaultRule>>,
 }
 
 impl Pusher {
@@ -106,7 +145,14 @@ impl Pusher {
             http,
             next_id: Mutex::new(1),
             develop_id,
+            faults: Mutex::new(None),
         }
+    }
+
+    /// Sets the push-fault rule from the builder.
+    pub(crate) fn with_faults(self, rule: Option<FaultRule>) -> Self {
+        *lock(&self.faults) = rule;
+        self
     }
 
     pub(crate) fn records(&self) -> Vec<PushRecord> {
@@ -134,7 +180,8 @@ impl Pusher {
         }
     }
 
-    /// Queues a message and delivers it in the background.
+    /// Queues a message and delivers it in the background, unless the
+    /// push-fault rule drops or delays it.
     pub(crate) fn push(
         self: &Arc<Self>,
         message_type: &str,
@@ -166,15 +213,47 @@ impl Pusher {
                 body: String::new(),
                 attempts: Vec::new(),
                 delivered: false,
+                fault: None,
             });
             id
+        };
+        // The user's rule runs outside the sandbox's locks.
+        let rule = lock(&self.faults).clone();
+        let fault = rule.map(|rule| {
+            rule(&PushInfo {
+                id,
+                message_type,
+                platform,
+                body: &body,
+            })
+        });
+        let dropped = matches!(fault, Some(PushFault::Drop));
+        let text = dropped.then(|| self.envelope(id, message_type, platform, &body, 0));
+        self.update(id, |r| {
+            r.fault = fault;
+            if let Some(text) = text {
+                r.body = text;
+            }
+        });
+        if dropped {
+            self.changed.notify_waiters();
+            return;
+        }
+        let delay = match fault {
+            Some(PushFault::Delay(d)) => d,
+            _ => Duration::ZERO,
         };
         let this = Arc::clone(self);
         let mut shutdown = shutdown.clone();
         let message_type = message_type.to_owned();
         let task = tokio::spawn(async move {
             tokio::select! {
-                () = this.deliver(id, &message_type, platform, body) => {}
+                () = async {
+                    if !delay.is_zero() {
+                        tokio::time::sleep(delay).await;
+                    }
+                    this.deliver(id, &message_type, platform, body).await;
+                } => {}
                 _ = shutdown.wait_for(|stop| *stop) => {}
             }
             lock(&this.tasks).remove(&id);
@@ -185,21 +264,42 @@ impl Pusher {
         }
     }
 
+    /// Changes the record of push `id` if it is still kept (ids grow, so
+    /// the records are sorted by id; an evicted one is no longer found).
+    fn update(&self, id: u64, change: impl FnOnce(&mut PushRecord)) {
+        let mut records = lock(&self.records);
+        if let Ok(at) = records.binary_search_by_key(&id, |r| r.id) {
+            change(&mut records[at]);
+        }
+    }
+
+    /// The pushed JSON text of attempt `retry`.
+    fn envelope(
+        &self,
+        id: u64,
+        message_type: &str,
+        platform: u8,
+        body: &Value,
+        retry: u32,
+    ) -> String {
+        json!({
+            "messageType": message_type,
+            "messageBody": body,
+            "messagePlatform": platform,
+            "timestamp": self.clock.now_millis().to_string(),
+            "retryCount": retry,
+            "developId": self.develop_id,
+            "id": id,
+        })
+        .to_string()
+    }
+
     async fn deliver(&self, id: u64, message_type: &str, platform: u8, body: Value) {
         for retry in 0..=self.config.max_retries {
             if retry > 0 {
                 tokio::time::sleep(self.config.retry_interval).await;
             }
-            let envelope = json!({
-                "messageType": message_type,
-                "messageBody": body,
-                "messagePlatform": platform,
-                "timestamp": self.clock.now_millis().to_string(),
-                "retryCount": retry,
-                "developId": self.develop_id,
-                "id": id,
-            });
-            let text = envelope.to_string();
+            let text = self.envelope(id, message_type, platform, &body, retry);
             let url = lock(&self.url).clone();
             let attempt = match url {
                 None => PushAttempt {
@@ -209,17 +309,11 @@ impl Pusher {
                 Some(url) => self.attempt(&url, &text).await,
             };
             let delivered = attempt.status == Some(200);
-            {
-                let mut records = lock(&self.records);
-                // Ids grow, so the records are sorted by id; an evicted one
-                // is no longer found.
-                if let Ok(at) = records.binary_search_by_key(&id, |r| r.id) {
-                    let r = &mut records[at];
-                    r.body = text;
-                    r.attempts.push(attempt);
-                    r.delivered = delivered;
-                }
-            }
+            self.update(id, |r| {
+                r.body = text;
+                r.attempts.push(attempt);
+                r.delivered = delivered;
+            });
             self.changed.notify_waiters();
             if delivered {
                 return;
