@@ -277,7 +277,7 @@ async fn ali_line(c: &Client) -> Result<CargoParam, BoxError> {
         .keyword_search(KeywordSearchRequest::builder().keyword("女包").build())
         .await?;
     let first = page.data.first().ok_or("no offer")?;
-    let offer: Id = first.extra.get_as("offerId").ok_or("no offerId")??;
+    let offer: Id = first.offer_id.clone().ok_or("no offerId")?;
     let detail = c
         .ali1688()
         .product_detail_with(ProductDetailRequest::new(offer))

@@ -234,8 +234,12 @@ async fn listen(global: &Global, args: &ListenArgs) -> Result<(), Failure> {
     let local = listener
         .local_addr()
         .map_err(Failure::io("cannot read the listening address"))?;
-    eprintln!("listening on http://{local}{}", args.path);
-    eprintln!("inbox: {}", opened.what);
+    // One write: a reader that stops after the first line must not make a
+    // second write fail.
+    note(&format!(
+        "listening on http://{local}{}\ninbox: {}",
+        args.path, opened.what
+    ));
     let printer = async {
         if args.no_consume {
             std::future::pending::<()>().await;
@@ -251,13 +255,20 @@ async fn listen(global: &Global, args: &ListenArgs) -> Result<(), Failure> {
     }
 }
 
+/// A line on stderr; a closed stderr is not a reason to stop receiving
+/// (`eprintln!` would panic).
+fn note(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{text}");
+}
+
 /// The consume pipeline: next → handle (print one JSON line) → ack.
 async fn consume(mut consumer: Consumer) -> Result<(), Failure> {
     loop {
         let delivery = match consumer.next().await {
             Ok(delivery) => delivery,
             Err(e) => {
-                eprintln!("inbox: {e}; retrying");
+                note(&format!("inbox: {e}; retrying"));
                 tokio::time::sleep(Duration::from_millis(200)).await;
                 continue;
             }
@@ -268,7 +279,9 @@ async fn consume(mut consumer: Consumer) -> Result<(), Failure> {
         write_line(&line.to_string())?;
         if let Err(e) = delivery.ack().await {
             // Delivered again later: a duplicate line, never a lost one.
-            eprintln!("inbox: ack failed ({e}); the push will be printed again");
+            note(&format!(
+                "inbox: ack failed ({e}); the push will be printed again"
+            ));
         }
     }
 }
