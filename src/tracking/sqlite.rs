@@ -3,12 +3,12 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::status::OrderKey;
 use super::store::{HistoryEntry, OrderState, TrackerStore, from_json, from_json_all, to_json};
+use crate::callbacks::inbox::Synchronous;
 use crate::callbacks::{StoreError, StoreFuture};
 
 fn sql_error(what: &str, e: &rusqlite::Error) -> StoreError {
@@ -42,20 +42,9 @@ impl SqliteTrackerStore {
     /// A [`StoreError`] when the file cannot be opened.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
-        let conn = Connection::open(&path).map_err(|e| sql_error("open", &e))?;
-        conn.busy_timeout(Duration::from_secs(5))
-            .map_err(|e| sql_error("busy_timeout", &e))?;
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            .map_err(|e| sql_error("journal_mode", &e))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::new(format!(
-                "sqlite tracker could not use the write-ahead log (journal_mode is {mode})"
-            )));
-        }
+        let conn = crate::callbacks::inbox::open_durable(&path, Synchronous::Full)?;
         conn.execute_batch(
-            "PRAGMA synchronous=FULL;
-             CREATE TABLE IF NOT EXISTS xportcn_tracker_state (
+            "CREATE TABLE IF NOT EXISTS xportcn_tracker_state (
                  platform TEXT    NOT NULL,
                  order_id TEXT    NOT NULL,
                  version  INTEGER NOT NULL,

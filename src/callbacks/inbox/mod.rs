@@ -64,6 +64,8 @@ pub use memory::MemoryInbox;
 #[cfg(feature = "redis")]
 pub use redis::{DEFAULT_REDIS_GROUP, RedisInbox};
 #[cfg(feature = "sqlite")]
+pub(crate) use sqlite::open_durable;
+#[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteInbox, Synchronous};
 
 /// Default time a delivery stays leased to its consumer before it is

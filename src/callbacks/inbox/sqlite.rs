@@ -92,6 +92,30 @@ fn now() -> i64 {
     i64::try_from(now_ms()).unwrap_or(i64::MAX)
 }
 
+/// Opens a SQLite file for durable writes: the write-ahead log (required),
+/// `synchronous` as asked, and a 5 s wait for another process's lock. The
+/// inbox and the order tracker open their files this way.
+pub(crate) fn open_durable(path: &Path, sync: Synchronous) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path).map_err(|e| sql_error("open", &e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| sql_error("busy_timeout", &e))?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+        .map_err(|e| sql_error("journal_mode", &e))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::new(format!(
+            "sqlite could not use the write-ahead log (journal_mode is {mode})"
+        )));
+    }
+    let sync = match sync {
+        Synchronous::Full => "FULL",
+        Synchronous::Normal => "NORMAL",
+    };
+    conn.execute_batch(&format!("PRAGMA synchronous={sync};"))
+        .map_err(|e| sql_error("synchronous", &e))?;
+    Ok(conn)
+}
+
 impl SqliteInbox {
     /// Opens (or creates) the inbox in the SQLite file at `path`, with
     /// [`Synchronous::Full`]. Blocks while it opens the file: call it at
@@ -109,24 +133,9 @@ impl SqliteInbox {
     /// As [`SqliteInbox::open`].
     pub fn open_with(path: impl AsRef<Path>, sync: Synchronous) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
-        let conn = Connection::open(&path).map_err(|e| sql_error("open", &e))?;
-        conn.busy_timeout(BUSY_TIMEOUT)
-            .map_err(|e| sql_error("busy_timeout", &e))?;
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            .map_err(|e| sql_error("journal_mode", &e))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::new(format!(
-                "sqlite could not use the write-ahead log (journal_mode is {mode})"
-            )));
-        }
-        let sync = match sync {
-            Synchronous::Full => "FULL",
-            Synchronous::Normal => "NORMAL",
-        };
-        conn.execute_batch(&format!(
-            "PRAGMA synchronous={sync};
-             CREATE TABLE IF NOT EXISTS xportcn_inbox (
+        let conn = open_durable(&path, sync)?;
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS xportcn_inbox (
                  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
                  dedup_key   TEXT    NOT NULL UNIQUE,
                  body        BLOB    NOT NULL,
@@ -136,8 +145,8 @@ impl SqliteInbox {
                  attempts    INTEGER NOT NULL DEFAULT 0
              );
              CREATE INDEX IF NOT EXISTS xportcn_inbox_ready
-                 ON xportcn_inbox (acked_ms, visible_ms, seq);"
-        ))
+                 ON xportcn_inbox (acked_ms, visible_ms, seq);",
+        )
         .map_err(|e| sql_error("schema", &e))?;
         Ok(SqliteInbox {
             conn: Arc::new(Mutex::new(conn)),
