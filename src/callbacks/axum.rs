@@ -15,8 +15,8 @@
 //! | verified, stored (committed) | 200 `success` |
 //! | verified, the same message already stored ([`Message::dedup_key`](super::Message::dedup_key)) | 200 `duplicate`, not stored again |
 //! | the same request again (same signature, same body) | as above: 200 `duplicate` once stored, else stored |
-//! | a signature already used with another body ([`Rejection::Replay`]) | 401 |
-//! | authentication failed ([`Rejection::status`]) | 401 `unauthorized`; connection closed |
+//! | a signature already used with another body ([`Rejection::Replay`](super::Rejection::Replay)) | 401 |
+//! | authentication failed ([`Rejection::status`](super::Rejection::status)) | 401 `unauthorized`; connection closed |
 //! | body not a message | 400; connection closed |
 //! | the inbox or the replay store did not answer within the store budget (default 800 ms) | 503, so the platform retries |
 //! | `Content-Length` over the size limit (default 1 MiB) | 413 at once, before the body is read; connection closed |
@@ -88,7 +88,7 @@ use tokio_io_timeout::TimeoutStream;
 
 use super::inbox::Inbox;
 use super::receive::{Answer, DEFAULT_STORE_BUDGET, receive};
-use super::{Rejection, Verifier};
+use super::Verifier;
 
 /// Default time the store step may take before the receiver answers 503.
 pub const DEFAULT_ACK_BUDGET: Duration = DEFAULT_STORE_BUDGET;
@@ -283,10 +283,8 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         Answer::Duplicate { dedup_key } => {
             tracing::debug!(key = %dedup_key, "duplicate push acknowledged, not stored again");
         }
-        Answer::Rejected(rejection @ Rejection::AuthorizationBaseMismatch { .. }) => {
-            // Logged at WARN by the verifier; never told to the client.
-            tracing::debug!(%rejection, "push rejected");
-        }
+        // A base mismatch is also logged at WARN by the verifier; no reason
+        // is ever told to the client.
         Answer::Rejected(rejection) => tracing::debug!(%rejection, "push rejected"),
         Answer::Unavailable(e) => {
             tracing::warn!(error = %e, "push not stored: answering 503 so the platform retries");

@@ -404,11 +404,10 @@ impl fmt::Debug for Verifier {
 /// What a push proved, before its replay identity is recorded.
 pub(crate) struct Checked {
     pub(crate) message: Message,
-    /// The replay identity: the signature that authenticated the timestamp
-    /// and nonce, normalised (`None` when nothing authenticates them).
-    pub(crate) replay_id: Option<String>,
-    /// A digest of the body, recorded with the replay identity.
-    pub(crate) body_digest: String,
+    /// The replay identity (the signature that authenticated the timestamp
+    /// and nonce, normalised) and the digest of the body recorded with it;
+    /// `None` when nothing authenticates them (no digest is computed then).
+    pub(crate) replay: Option<(String, String)>,
 }
 
 /// What recording a push's replay identity found.
@@ -586,15 +585,12 @@ impl Verifier {
     /// and so is still a replay. The same signature with another body is a
     /// [`Rejection::Replay`]; with the same body it is [`Seen::SameRequest`].
     pub(crate) async fn record(&self, checked: &Checked) -> Result<Seen, Rejection> {
-        let (Some(id), Some(store)) = (&checked.replay_id, &self.store) else {
+        let (Some((id, body_digest)), Some(store)) = (&checked.replay, &self.store) else {
             return Ok(Seen::New);
         };
-        match store
-            .remember(id, &checked.body_digest, self.nonce_ttl())
-            .await?
-        {
+        match store.remember(id, body_digest, self.nonce_ttl()).await? {
             None => Ok(Seen::New),
-            Some(digest) if digest == checked.body_digest => Ok(Seen::SameRequest),
+            Some(digest) if digest == *body_digest => Ok(Seen::SameRequest),
             Some(_) => Err(Rejection::Replay),
         }
     }
@@ -632,8 +628,7 @@ impl Verifier {
                 }
                 return Ok(Checked {
                     message: Message::from_slice(body)?,
-                    replay_id: None,
-                    body_digest: body_digest(body),
+                    replay: None,
                 });
             }
             if !(self.accept_request_signature_only || self.accept_unsigned) {
@@ -685,10 +680,10 @@ impl Verifier {
             }
             _ => None,
         };
+        let message = Message::from_slice(body)?;
         Ok(Checked {
-            message: Message::from_slice(body)?,
-            replay_id,
-            body_digest: body_digest(body),
+            message,
+            replay: replay_id.map(|id| (id, body_digest(body))),
         })
     }
 

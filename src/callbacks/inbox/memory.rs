@@ -12,6 +12,9 @@ use super::{
     wait_for_entries,
 };
 
+/// Fewest keys at which a purge of expired keys is worth a scan.
+const PURGE_MIN: usize = 1024;
+
 /// How often a waiting fetch looks again (a lease running out wakes nobody).
 const POLL: Duration = Duration::from_millis(50);
 use crate::callbacks::store::StoreFuture;
@@ -36,6 +39,8 @@ struct State {
     pending: BTreeMap<u64, Entry>,
     /// De-duplication keys: the sequence number and, once acked, the expiry.
     keys: HashMap<String, (u64, Option<Instant>)>,
+    /// Size of `keys` at which expired keys are purged next.
+    purge_at: usize,
 }
 
 struct Entry {
@@ -147,7 +152,12 @@ impl MemoryInbox {
         if let Some(entry) = s.pending.remove(&seq) {
             s.keys.insert(entry.push.dedup_key, (seq, Some(expiry)));
         }
-        s.keys.retain(|_, (_, e)| e.is_none_or(|e| e > now));
+        // Expired keys go once the map has doubled since the last purge, not
+        // on every ack (a scan of every key).
+        if s.keys.len() >= s.purge_at {
+            s.keys.retain(|_, (_, e)| e.is_none_or(|e| e > now));
+            s.purge_at = s.keys.len().saturating_mul(2).max(PURGE_MIN);
+        }
     }
 
     fn release_now(&self, id: &str, delay: Duration) {
