@@ -86,9 +86,9 @@ use tokio::net::TcpListener;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_io_timeout::TimeoutStream;
 
+use super::Verifier;
 use super::inbox::Inbox;
 use super::receive::{Answer, DEFAULT_STORE_BUDGET, receive};
-use super::Verifier;
 
 /// Default time the store step may take before the receiver answers 503.
 pub const DEFAULT_ACK_BUDGET: Duration = DEFAULT_STORE_BUDGET;
