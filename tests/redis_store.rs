@@ -380,7 +380,8 @@ async fn redis_down_means_503_never_accepted_unverified() {
 async fn tracker_state_in_redis_is_compare_and_set() {
     use xportcn::callbacks::OrderStatus as P;
     use xportcn::tracking::{
-        Cause, OrderKey, Outcome, Platform, RedisTrackerStore, Status, Tracker, TrackerStore,
+        Cause, ObservedAt, OrderKey, Outcome, Platform, RedisTrackerStore, Status, Tracker,
+        TrackerStore,
     };
     let Some(server) = start("tracker_state_in_redis_is_compare_and_set") else {
         return;
@@ -405,7 +406,12 @@ async fn tracker_state_in_redis_is_compare_and_set() {
                     P::WaitingForPayment
                 };
                 tracker
-                    .observe(key, Status::Push(status), 100 + i, push(i))
+                    .observe(
+                        key,
+                        Status::Push(status),
+                        ObservedAt::platform(100 + i),
+                        push(i),
+                    )
                     .await
                     .expect("fold")
             }));

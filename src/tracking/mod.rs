@@ -66,13 +66,16 @@ mod store;
 #[cfg(feature = "redis")]
 pub use redis::RedisTrackerStore;
 pub use resync::{
-    Budget, ClientPoller, PollError, PollFuture, Poller, ResyncConfig, ResyncReport, Resyncer,
-    TaobaoDetail,
+    Budget, ClientPoller, DEFAULT_FINAL_RETENTION, DEFAULT_PER_PASS, PollError, PollFuture, Poller,
+    ResyncConfig, ResyncReport, Resyncer, TaobaoDetail,
 };
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteTrackerStore;
 pub use status::{OrderKey, Platform, Relation, Status, TaobaoStatus};
-pub use store::{Cause, HistoryEntry, MemoryTrackerStore, OrderState, Outcome, TrackerStore};
+pub use store::{
+    Cause, DateSource, HistoryEntry, MemoryTrackerStore, ObservedAt, OrderState, Outcome,
+    TrackerStore,
+};
 
 /// An error of the tracker.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -115,6 +118,10 @@ pub enum TrackerEvent {
     /// A status with no place in the flow was kept in the history; the
     /// state did not move.
     UnknownStatus(HistoryEntry),
+    /// An observation the fold could not order against the state (see
+    /// [`decide`]) was kept in the history; the state did not move, and the
+    /// order is due for a re-sync poll at once ([`OrderState::conflict`]).
+    Conflict(HistoryEntry),
     /// An order that needs a re-sync cannot be polled, and why (Taobao's
     /// order detail TB-O14 has no known path, say).
     NotPollable {
@@ -163,30 +170,54 @@ pub(crate) fn now_ms() -> u64 {
 
 /// The fold's rule for one observation against the current state.
 ///
-/// - A status with no place in the flow: [`Outcome::Unknown`].
-/// - No status yet: [`Outcome::Applied`].
-/// - Later in the flow: applied; same place: [`Outcome::Same`]; earlier:
-///   [`Outcome::Stale`].
-/// - Unordered (a cancel against a payment): applied only when its
-///   timestamp is newer than the one that set the state, else stale.
-pub fn decide(
-    current: Option<&Status>,
-    current_observed_ms: u64,
-    new: &Status,
-    observed_ms: u64,
-) -> Outcome {
+/// 1. A status with no place in the flow: [`Outcome::Unknown`].
+/// 2. No status yet: [`Outcome::Applied`].
+/// 3. The same place in the flow: [`Outcome::Same`].
+/// 4. A **final** state ([`Status::is_final`]) never changes:
+///    [`Outcome::Stale`], whatever the observation and its date.
+/// 5. Later in the flow: applied; earlier: [`Outcome::Stale`].
+/// 6. Unordered in the flow (a cancel against a payment, the two answers of
+///    Taobao's finance review): the dates decide, and only dates of one
+///    clock are compared ([`DateSource`]):
+///    - a poll sent after the state was folded is newer: applied;
+///    - two platform dates, or two poll dates: the newer is applied, the
+///      older is stale;
+///    - anything else (a date that is only a receive time, a date of
+///      another clock, two equal dates, a state written before the source
+///      was kept): the fold cannot order them, [`Outcome::Conflict`]: the
+///      state does not move and the order is polled at once.
+///
+///    So a push dated only by its receive time never overrides a state
+///    dated by the platform.
+pub fn decide(current: Option<&OrderState>, new: &Status, at: ObservedAt) -> Outcome {
     if !new.is_known() {
         return Outcome::Unknown;
     }
-    let Some(current) = current else {
+    let Some((state, status)) = current.and_then(|s| s.status.as_ref().map(|st| (s, st))) else {
         return Outcome::Applied;
     };
-    match new.relation(current) {
-        Relation::After | Relation::Unplaced => Outcome::Applied,
+    match new.relation(status) {
         Relation::Same => Outcome::Same,
+        _ if status.is_final() => Outcome::Stale,
+        Relation::After | Relation::Unplaced => Outcome::Applied,
         Relation::Before => Outcome::Stale,
-        Relation::Unordered if observed_ms > current_observed_ms => Outcome::Applied,
-        Relation::Unordered => Outcome::Stale,
+        Relation::Unordered => order_by_date(state, at),
+    }
+}
+
+/// Rule 6 of [`decide`].
+fn order_by_date(state: &OrderState, at: ObservedAt) -> Outcome {
+    use DateSource::{Platform, Polled};
+    match (at.source, state.dated_by) {
+        // Sent after the state was folded: the platform's answer is newer
+        // than the observation that set the state.
+        (Polled, _) if at.ms > state.changed_ms => Outcome::Applied,
+        (Platform, Platform) | (Polled, Polled) => match at.ms.cmp(&state.observed_ms) {
+            std::cmp::Ordering::Greater => Outcome::Applied,
+            std::cmp::Ordering::Less => Outcome::Stale,
+            std::cmp::Ordering::Equal => Outcome::Conflict,
+        },
+        _ => Outcome::Conflict,
     }
 }
 
@@ -257,16 +288,8 @@ impl Tracker {
         if self.store.get(&key).await?.is_some() {
             return Ok(());
         }
-        let now = now_ms();
-        let state = OrderState {
-            key,
-            status: None,
-            changed_ms: now,
-            observed_ms: 0,
-            cause: Cause::Watch,
-            polled_ms: None,
-            version: 1,
-        };
+        let mut state = OrderState::new(key, now_ms(), Cause::Watch);
+        state.version = 1;
         // Lost the race: someone else stored it first, which is as good.
         self.store.commit(None, &state, None).await?;
         Ok(())
@@ -275,10 +298,12 @@ impl Tracker {
     /// Folds one order-status push. `Ok(None)` for a message that is not an
     /// order-status message (or has no order id or status).
     ///
-    /// The observation's timestamp (used only when two statuses are
-    /// unordered) is the envelope's `timestamp`, else the time the receiver
-    /// got the push. INFERRED: the docs do not say whether a retried push
-    /// keeps its first `timestamp` or carries the retry's time.
+    /// The observation is dated by the envelope's `timestamp`
+    /// ([`DateSource::Platform`]), else by when the receiver stored the push
+    /// ([`DateSource::Received`]), which never orders two statuses (see
+    /// [`decide`]). INFERRED: the docs do not say whether a retried push
+    /// keeps its first `timestamp` or carries the retry's time; a final
+    /// state is safe either way (it never changes).
     ///
     /// # Errors
     /// As [`Tracker::observe`].
@@ -297,17 +322,21 @@ impl Tracker {
             tracing::warn!(key = %delivery.dedup_key, "an order-status push without orderId or orderStatus: not tracked");
             return Ok(None);
         };
-        let received = delivery
-            .received_at
-            .duration_since(UNIX_EPOCH)
-            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-            .unwrap_or(0);
-        let observed = envelope
+        let platform_ms = envelope
             .timestamp
             .as_ref()
             .and_then(|t| t.epoch_millis())
-            .and_then(|ms| u64::try_from(ms).ok())
-            .unwrap_or(received);
+            .and_then(|ms| u64::try_from(ms).ok());
+        let at = match platform_ms {
+            Some(ms) => ObservedAt::platform(ms),
+            None => ObservedAt::received(
+                delivery
+                    .received_at
+                    .duration_since(UNIX_EPOCH)
+                    .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+                    .unwrap_or(0),
+            ),
+        };
         let cause = Cause::Push {
             dedup_key: delivery.dedup_key.clone(),
             message_id: envelope.id.as_ref().map(|id| id.as_str().to_owned()),
@@ -315,18 +344,19 @@ impl Tracker {
         self.observe(
             OrderKey::new(platform, order_id.as_str()),
             Status::Push(status.clone()),
-            observed,
+            at,
             cause,
         )
         .await
         .map(Some)
     }
 
-    /// Folds one observation of an order (see [`decide`] for the rule).
-    /// Every observation goes to the history; only an applied one moves the
-    /// state. A poll also records when the order was polled. An order first
-    /// seen with an unknown status is registered with no status (so the
-    /// re-sync polls it).
+    /// Folds one observation of an order (see [`decide`] for the rule),
+    /// dated `at`. Every observation goes to the history; an applied one
+    /// moves the state; a [conflict](Outcome::Conflict) marks the order for
+    /// a re-sync poll at once. A poll also records when the order was
+    /// polled (and clears a conflict). An order first seen with an unknown
+    /// status is registered with no status (so the re-sync polls it).
     ///
     /// # Errors
     /// [`TrackError::Store`] when the store does not answer;
@@ -335,47 +365,50 @@ impl Tracker {
         &self,
         key: OrderKey,
         status: Status,
-        observed_ms: u64,
+        at: ObservedAt,
         cause: Cause,
     ) -> Result<Folded, TrackError> {
         for _ in 0..CAS_ATTEMPTS {
             let current = self.store.get(&key).await?;
             let now = now_ms();
-            let outcome = decide(
-                current.as_ref().and_then(|s| s.status.as_ref()),
-                current.as_ref().map_or(0, |s| s.observed_ms),
-                &status,
-                observed_ms,
-            );
+            let outcome = decide(current.as_ref(), &status, at);
             let entry = HistoryEntry {
                 key: key.clone(),
                 status: status.clone(),
-                observed_ms,
+                observed_ms: at.ms,
+                dated_by: at.source,
                 folded_ms: now,
                 cause: cause.clone(),
                 outcome,
             };
             let is_poll = cause == Cause::Poll;
-            let mut next = current.clone().unwrap_or_else(|| OrderState {
-                key: key.clone(),
-                status: None,
-                changed_ms: now,
-                observed_ms: 0,
-                cause: cause.clone(),
-                polled_ms: None,
-                version: 0,
-            });
-            if outcome == Outcome::Applied {
-                next.status = Some(status.clone());
-                next.changed_ms = now;
-                next.observed_ms = observed_ms;
-                next.cause = cause.clone();
+            let mut next = current
+                .clone()
+                .unwrap_or_else(|| OrderState::new(key.clone(), now, cause.clone()));
+            match outcome {
+                Outcome::Applied => {
+                    next.status = Some(status.clone());
+                    next.changed_ms = now;
+                    next.observed_ms = at.ms;
+                    next.dated_by = at.source;
+                    next.cause = cause.clone();
+                    next.checked_ms = None;
+                }
+                Outcome::Conflict => {
+                    next.conflict = true;
+                    next.checked_ms = None;
+                }
+                Outcome::Same | Outcome::Stale | Outcome::Unknown => {}
             }
             if is_poll {
                 next.polled_ms = Some(now);
+                next.conflict = outcome == Outcome::Conflict;
             }
             let expected = current.as_ref().map(|s| s.version);
-            if outcome == Outcome::Applied || is_poll || current.is_none() {
+            let writes_state = matches!(outcome, Outcome::Applied | Outcome::Conflict)
+                || is_poll
+                || current.is_none();
+            if writes_state {
                 next.version = expected.unwrap_or(0) + 1;
                 if !self.store.commit(expected, &next, Some(&entry)).await? {
                     continue;
@@ -393,6 +426,7 @@ impl Tracker {
                 })),
                 Outcome::Stale => self.emit(TrackerEvent::Stale(entry)),
                 Outcome::Unknown => self.emit(TrackerEvent::UnknownStatus(entry)),
+                Outcome::Conflict => self.emit(TrackerEvent::Conflict(entry)),
                 Outcome::Same => {}
             }
             return Ok(Folded {
@@ -401,6 +435,50 @@ impl Tracker {
             });
         }
         Err(TrackError::Contended(key))
+    }
+
+    /// Records that the re-syncer tried to poll `key` at `at_ms` and got no
+    /// status (the poll failed, or the order cannot be polled): the order
+    /// leaves the front of the re-sync index until it has been quiet for
+    /// `stale_after` again. Does nothing for an order not tracked or final.
+    pub(crate) async fn checked(&self, key: &OrderKey, at_ms: u64) -> Result<(), TrackError> {
+        for _ in 0..CAS_ATTEMPTS {
+            let Some(current) = self.store.get(key).await? else {
+                return Ok(());
+            };
+            if current.is_final() {
+                return Ok(());
+            }
+            let mut next = current.clone();
+            next.checked_ms = Some(at_ms);
+            next.version = current.version + 1;
+            if self
+                .store
+                .commit(Some(current.version), &next, None)
+                .await?
+            {
+                return Ok(());
+            }
+        }
+        Err(TrackError::Contended(key.clone()))
+    }
+
+    /// Deletes up to `limit` orders final since before `now - retention`
+    /// (state and history; see [`TrackerStore::purge_final`]). The
+    /// [`Resyncer`] calls it on every pass with
+    /// [`ResyncConfig::final_retention`]. A push about a deleted order
+    /// later starts it afresh, as for an order never seen.
+    ///
+    /// # Errors
+    /// [`TrackError::Store`] when the store does not answer.
+    pub async fn purge_final(
+        &self,
+        retention: Duration,
+        limit: usize,
+    ) -> Result<usize, TrackError> {
+        let retention_ms = u64::try_from(retention.as_millis()).unwrap_or(u64::MAX);
+        let before = now_ms().saturating_sub(retention_ms);
+        Ok(self.store.purge_final(before, limit).await?)
     }
 
     /// Folds one delivery, then acks it. A delivery that could not be
@@ -444,6 +522,7 @@ impl Tracker {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ali1688::OrderStatus as A;
     use crate::callbacks::OrderStatus as P;
 
     fn push(s: P) -> Status {
@@ -461,53 +540,287 @@ mod tests {
         }
     }
 
+    /// A state at `status`, dated `at`, folded at `changed_ms`.
+    fn state(status: Status, at: ObservedAt, changed_ms: u64) -> OrderState {
+        let mut s = OrderState::new(key(), changed_ms, by_push(0));
+        s.status = Some(status);
+        s.observed_ms = at.ms;
+        s.dated_by = at.source;
+        s
+    }
+
+    /// Every status with a place in the flow, on every source.
+    fn known() -> Vec<Status> {
+        let mut all: Vec<Status> = [12, 0, 1, 5, 2, 3, 10, 11, 4]
+            .into_iter()
+            .map(|c| Status::Taobao(TaobaoStatus::from_code(c)))
+            .collect();
+        all.extend([P::WaitingForPayment, P::WaitingForSent, P::Cancel].map(Status::Push));
+        all.extend(
+            [
+                A::WaitBuyerPay,
+                A::WaitSellerSend,
+                A::WaitLogisticsTakeIn,
+                A::WaitBuyerReceive,
+                A::WaitBuyerSign,
+                A::SignInSuccess,
+                A::ConfirmGoods,
+                A::Success,
+                A::Cancel,
+                A::Terminated,
+            ]
+            .map(Status::Ali1688),
+        );
+        assert!(all.iter().all(Status::is_known));
+        all
+    }
+
     #[test]
     fn the_rule() {
         let wait = push(P::WaitingForPayment);
         let sent = push(P::WaitingForSent);
         let cancel = push(P::Cancel);
-        assert_eq!(decide(None, 0, &wait, 1), Outcome::Applied);
-        assert_eq!(decide(Some(&wait), 1, &sent, 2), Outcome::Applied);
-        assert_eq!(decide(Some(&sent), 2, &wait, 1), Outcome::Stale);
-        assert_eq!(decide(Some(&sent), 2, &sent, 3), Outcome::Same);
-        // Unordered: the newer timestamp wins.
-        assert_eq!(decide(Some(&sent), 2, &cancel, 3), Outcome::Applied);
-        assert_eq!(decide(Some(&sent), 5, &cancel, 3), Outcome::Stale);
+        let p = ObservedAt::platform;
+        assert_eq!(decide(None, &wait, p(1)), Outcome::Applied);
+        let at_wait = state(wait.clone(), p(1), 1);
+        assert_eq!(decide(Some(&at_wait), &sent, p(2)), Outcome::Applied);
+        // A cancel ends an unpaid order, whatever its date.
+        assert_eq!(
+            decide(Some(&at_wait), &cancel, ObservedAt::received(0)),
+            Outcome::Applied
+        );
+        let at_sent = state(sent.clone(), p(2), 2);
+        assert_eq!(decide(Some(&at_sent), &wait, p(1)), Outcome::Stale);
+        assert_eq!(decide(Some(&at_sent), &sent, p(3)), Outcome::Same);
+        // Unordered, both dated by the platform: the newer wins.
+        assert_eq!(decide(Some(&at_sent), &cancel, p(3)), Outcome::Applied);
+        let at_sent_later = state(sent.clone(), p(5), 5);
+        assert_eq!(decide(Some(&at_sent_later), &cancel, p(3)), Outcome::Stale);
+        assert_eq!(
+            decide(Some(&at_sent_later), &cancel, p(5)),
+            Outcome::Conflict
+        );
         let unknown = push(P::Unknown("SHIPPED".into()));
-        assert_eq!(decide(Some(&sent), 2, &unknown, 9), Outcome::Unknown);
-        assert_eq!(decide(None, 0, &unknown, 9), Outcome::Unknown);
+        assert_eq!(decide(Some(&at_sent), &unknown, p(9)), Outcome::Unknown);
+        assert_eq!(decide(None, &unknown, p(9)), Outcome::Unknown);
+    }
+
+    /// Finding 5 at the rule: a final state never changes, whatever comes
+    /// and however it is dated.
+    #[test]
+    fn a_final_state_never_changes_for_any_status_or_date() {
+        let finals: Vec<Status> = known().into_iter().filter(Status::is_final).collect();
+        assert_eq!(finals.len(), 5, "{finals:?}");
+        for fin in &finals {
+            let at_final = state(fin.clone(), ObservedAt::platform(1_000), 1_000);
+            for new in known() {
+                for at in [
+                    ObservedAt::platform(u64::MAX),
+                    ObservedAt::received(u64::MAX),
+                    ObservedAt::polled(u64::MAX),
+                    ObservedAt::platform(0),
+                ] {
+                    let outcome = decide(Some(&at_final), &new, at);
+                    let expected = if new.relation(fin) == Relation::Same {
+                        Outcome::Same
+                    } else {
+                        Outcome::Stale
+                    };
+                    assert_eq!(outcome, expected, "{new} at {at:?} against final {fin}");
+                }
+            }
+        }
+    }
+
+    /// Receive time never orders: against a state dated by the platform
+    /// (and the other way round), an unordered status is a conflict, never
+    /// applied.
+    #[test]
+    fn receive_time_never_overrides_platform_time() {
+        let sent = push(P::WaitingForSent);
+        let cancel = push(P::Cancel);
+        let platform_state = state(sent.clone(), ObservedAt::platform(1_000), 1_000);
+        for at in [ObservedAt::received(u64::MAX), ObservedAt::received(0)] {
+            assert_eq!(
+                decide(Some(&platform_state), &cancel, at),
+                Outcome::Conflict
+            );
+        }
+        let received_state = state(sent.clone(), ObservedAt::received(1_000), 1_000);
+        for at in [
+            ObservedAt::platform(u64::MAX),
+            ObservedAt::received(u64::MAX),
+        ] {
+            assert_eq!(
+                decide(Some(&received_state), &cancel, at),
+                Outcome::Conflict
+            );
+        }
+        // A state written before the source was kept is not ordered either.
+        let legacy = state(
+            sent.clone(),
+            ObservedAt {
+                ms: 1_000,
+                source: DateSource::Unknown,
+            },
+            1_000,
+        );
+        assert_eq!(
+            decide(Some(&legacy), &cancel, ObservedAt::platform(u64::MAX)),
+            Outcome::Conflict
+        );
+        // A poll sent after the state was folded is newer than it; one sent
+        // before is not ordered against a platform date.
+        assert_eq!(
+            decide(Some(&platform_state), &cancel, ObservedAt::polled(1_001)),
+            Outcome::Applied
+        );
+        assert_eq!(
+            decide(Some(&platform_state), &cancel, ObservedAt::polled(999)),
+            Outcome::Conflict
+        );
+        // Taobao's finance review: two answers, unordered in the flow.
+        let pass = Status::Taobao(TaobaoStatus::FinancePass);
+        let refuse = Status::Taobao(TaobaoStatus::FinanceRefuse);
+        let polled = state(pass, ObservedAt::polled(500), 600);
+        assert_eq!(
+            decide(Some(&polled), &refuse, ObservedAt::polled(400)),
+            Outcome::Stale
+        );
+        assert_eq!(
+            decide(Some(&polled), &refuse, ObservedAt::received(9_999)),
+            Outcome::Conflict
+        );
+    }
+
+    /// Finding 5 through the tracker: the order is created and cancelled
+    /// (dated by the platform), then a `WAITING_FOR_SENT` push comes with no
+    /// `timestamp` (replayed after its de-duplication key expired), dated by
+    /// its receive time, much later. Before: it reopened the order.
+    #[tokio::test]
+    async fn a_replayed_push_dated_by_its_receive_time_does_not_reopen_a_cancelled_order() {
+        let tracker = Tracker::new(Arc::new(MemoryTrackerStore::new()));
+        let t0 = now_ms() - 600_000;
+        for (status, at, outcome) in [
+            (
+                P::WaitingForPayment,
+                ObservedAt::platform(t0),
+                Outcome::Applied,
+            ),
+            (
+                P::Cancel,
+                ObservedAt::platform(t0 + 1_000),
+                Outcome::Applied,
+            ),
+            (
+                P::WaitingForSent,
+                ObservedAt::received(now_ms() + 60_000),
+                Outcome::Stale,
+            ),
+        ] {
+            let f = tracker
+                .observe(key(), push(status), at, by_push(1))
+                .await
+                .unwrap();
+            assert_eq!(f.outcome, outcome);
+        }
+        let state = tracker.state(&key()).await.unwrap().unwrap();
+        assert_eq!(state.status, Some(push(P::Cancel)));
+        assert!(state.is_final() && !state.conflict);
+    }
+
+    #[tokio::test]
+    async fn a_conflict_keeps_the_state_and_makes_the_order_due_at_once() {
+        let store = Arc::new(MemoryTrackerStore::new());
+        let tracker = Tracker::new(store.clone());
+        let mut events = tracker.events();
+        let sent = push(P::WaitingForSent);
+        tracker
+            .observe(key(), sent.clone(), ObservedAt::platform(1_000), by_push(1))
+            .await
+            .unwrap();
+        assert!(
+            store
+                .due(now_ms() - 3_600_000, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let f = tracker
+            .observe(
+                key(),
+                push(P::Cancel),
+                ObservedAt::received(now_ms()),
+                by_push(2),
+            )
+            .await
+            .unwrap();
+        assert_eq!(f.outcome, Outcome::Conflict);
+        assert_eq!(f.state.status, Some(sent.clone()));
+        assert!(f.state.conflict);
+        assert_eq!(f.state.quiet_since_ms(), Some(0));
+        // Due even for a re-syncer that waits an hour.
+        let due = store.due(now_ms() - 3_600_000, 10).await.unwrap();
+        assert_eq!(due.len(), 1);
+        use futures_util::StreamExt;
+        assert!(matches!(
+            events.next().await,
+            Some(TrackerEvent::Changed(_))
+        ));
+        assert!(matches!(
+            events.next().await,
+            Some(TrackerEvent::Conflict(e)) if e.outcome == Outcome::Conflict
+        ));
+        // A poll that answers clears it (here: the order is paid, the
+        // cancel was not real).
+        let f = tracker
+            .observe(key(), sent, ObservedAt::polled(now_ms() + 1), Cause::Poll)
+            .await
+            .unwrap();
+        assert_eq!(f.outcome, Outcome::Same);
+        assert!(!f.state.conflict);
+        assert!(
+            store
+                .due(now_ms() - 3_600_000, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[tokio::test]
     async fn a_late_push_is_stale_and_kept() {
         let tracker = Tracker::new(Arc::new(MemoryTrackerStore::new()));
         let mut events = tracker.events();
+        let p = ObservedAt::platform;
         // The pay push overtakes the create push.
         let f = tracker
-            .observe(key(), push(P::WaitingForSent), 20, by_push(2))
+            .observe(key(), push(P::WaitingForSent), p(20), by_push(2))
             .await
             .unwrap();
         assert_eq!(f.outcome, Outcome::Applied);
         let f = tracker
-            .observe(key(), push(P::WaitingForPayment), 10, by_push(1))
+            .observe(key(), push(P::WaitingForPayment), p(10), by_push(1))
             .await
             .unwrap();
         assert_eq!(f.outcome, Outcome::Stale);
         assert_eq!(f.state.status, Some(push(P::WaitingForSent)));
         let f = tracker
-            .observe(key(), push(P::Unknown("X".into())), 30, by_push(3))
+            .observe(key(), push(P::Unknown("X".into())), p(30), by_push(3))
             .await
             .unwrap();
         assert_eq!(f.outcome, Outcome::Unknown);
         let state = tracker.state(&key()).await.unwrap().unwrap();
         assert_eq!(state.status, Some(push(P::WaitingForSent)));
         assert_eq!(state.cause, by_push(2));
+        assert_eq!(state.observed_at(), p(20));
         let history = tracker.history(&key()).await.unwrap();
         let outcomes: Vec<_> = history.iter().map(|h| h.outcome).collect();
         assert_eq!(
             outcomes,
             [Outcome::Applied, Outcome::Stale, Outcome::Unknown]
         );
+        assert!(history.iter().all(|h| h.dated_by == DateSource::Platform));
         use futures_util::StreamExt;
         assert!(matches!(events.next().await, Some(TrackerEvent::Changed(c)) if c.from.is_none()));
         assert!(matches!(events.next().await, Some(TrackerEvent::Stale(_))));
@@ -528,19 +841,53 @@ mod tests {
             .observe(
                 key(),
                 Status::Taobao(TaobaoStatus::WaitSellerSendGoods),
-                5,
+                ObservedAt::polled(5),
                 Cause::Poll,
             )
             .await
             .unwrap();
         assert_eq!(f.outcome, Outcome::Applied);
         assert!(f.state.polled_ms.is_some());
+        assert_eq!(f.state.dated_by, DateSource::Polled);
         // The same place by a push: no change.
         let f = tracker
-            .observe(key(), push(P::WaitingForSent), 6, by_push(1))
+            .observe(
+                key(),
+                push(P::WaitingForSent),
+                ObservedAt::platform(6),
+                by_push(1),
+            )
             .await
             .unwrap();
         assert_eq!(f.outcome, Outcome::Same);
         assert_eq!(f.state.cause, Cause::Poll);
+    }
+
+    #[tokio::test]
+    async fn final_orders_leave_the_resync_index_and_are_purged_after_the_retention() {
+        let store = Arc::new(MemoryTrackerStore::new());
+        let tracker = Tracker::new(store.clone());
+        let other = OrderKey::new(Platform::Ali1688, "2542285634920880001");
+        tracker.watch(other.clone()).await.unwrap();
+        tracker
+            .observe(key(), push(P::Cancel), ObservedAt::platform(1), by_push(1))
+            .await
+            .unwrap();
+        let due = store.due(u64::MAX, 10).await.unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].key, other);
+        // Kept within the retention; deleted past it.
+        assert_eq!(
+            tracker
+                .purge_final(Duration::from_secs(3600), 10)
+                .await
+                .unwrap(),
+            0
+        );
+        assert!(tracker.state(&key()).await.unwrap().is_some());
+        assert_eq!(store.purge_final(u64::MAX, 10).await.unwrap(), 1);
+        assert!(tracker.state(&key()).await.unwrap().is_none());
+        assert!(tracker.history(&key()).await.unwrap().is_empty());
+        assert!(tracker.state(&other).await.unwrap().is_some());
     }
 }

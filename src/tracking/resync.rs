@@ -12,7 +12,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::status::{OrderKey, Platform, Status, TaobaoStatus};
-use super::store::{Cause, Outcome};
+use super::store::{Cause, ObservedAt, Outcome};
 use super::{TrackError, Tracker, TrackerEvent, now_ms};
 use crate::Client;
 use crate::endpoint::Endpoint;
@@ -226,8 +226,9 @@ impl Budget {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResyncConfig {
-    /// An order not final and unchanged (and not polled) for this long is
-    /// polled. Default 10 minutes.
+    /// An order not final and quiet for this long (no change, no poll, no
+    /// poll attempt) is polled. Default 10 minutes. An order with a
+    /// [conflict](super::Outcome::Conflict) is polled at the next pass.
     pub stale_after: Duration,
     /// Request budget: polls a second. Default 2.
     pub requests_per_second: f64,
@@ -240,7 +241,25 @@ pub struct ResyncConfig {
     pub max_backoff: Duration,
     /// Pause between passes of [`Resyncer::run`]. Default 30 s.
     pub every: Duration,
+    /// Most orders one pass reads from the re-sync index (the quietest
+    /// first); the rest wait for the next pass. Default
+    /// [`DEFAULT_PER_PASS`] (1,000: eight minutes of the default budget).
+    pub per_pass: usize,
+    /// How long a final order is kept (state and history) after it became
+    /// final; each pass deletes up to [`DEFAULT_PER_PASS`] orders past it.
+    /// `None` keeps them for ever. Default [`DEFAULT_FINAL_RETENTION`]
+    /// (90 days).
+    pub final_retention: Option<Duration>,
 }
+
+/// Default [`ResyncConfig::per_pass`]: 1,000 orders.
+pub const DEFAULT_PER_PASS: usize = 1000;
+
+/// Default [`ResyncConfig::final_retention`]: 90 days, far beyond the
+/// platform's retries of a push (5, 30 minutes apart: 2.5 hours) and the
+/// inbox's de-duplication time (24 hours), so a late push of a kept order
+/// still meets its final state.
+pub const DEFAULT_FINAL_RETENTION: Duration = Duration::from_secs(90 * 86_400);
 
 impl Default for ResyncConfig {
     fn default() -> Self {
@@ -251,6 +270,8 @@ impl Default for ResyncConfig {
             backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(300),
             every: Duration::from_secs(30),
+            per_pass: DEFAULT_PER_PASS,
+            final_retention: Some(DEFAULT_FINAL_RETENTION),
         }
     }
 }
@@ -283,13 +304,28 @@ impl ResyncConfig {
         self.every = d;
         self
     }
+
+    /// Sets [`ResyncConfig::per_pass`] (at least 1).
+    pub fn per_pass(mut self, orders: usize) -> Self {
+        self.per_pass = orders.max(1);
+        self
+    }
+
+    /// Sets [`ResyncConfig::final_retention`] (`None`: keep final orders
+    /// for ever).
+    pub fn final_retention(mut self, retention: Option<Duration>) -> Self {
+        self.final_retention = retention;
+        self
+    }
 }
 
 /// What one re-sync pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ResyncReport {
-    /// Orders due (not final, unchanged for `stale_after`).
+    /// Orders due (not final, quiet for `stale_after` or with a conflict),
+    /// as read from the re-sync index: at most
+    /// [`ResyncConfig::per_pass`]. The pass reads no other order.
     pub due: usize,
     /// Polls sent.
     pub polled: usize,
@@ -299,6 +335,8 @@ pub struct ResyncReport {
     pub not_pollable: Vec<(OrderKey, String)>,
     /// Polls that failed (retried in a later pass, after a back-off).
     pub failed: usize,
+    /// Final orders past [`ResyncConfig::final_retention`] deleted.
+    pub purged: usize,
 }
 
 /// Polls the orders whose state may be behind, within a request budget,
@@ -348,26 +386,22 @@ impl Resyncer {
             .min(self.config.max_backoff)
     }
 
-    /// One pass: polls every due order once (within the budget) and folds
-    /// the answers.
+    /// One pass: reads the due orders from the re-sync index (at most
+    /// [`ResyncConfig::per_pass`], the quietest first), polls each once
+    /// (within the budget) and folds the answers; then deletes final orders
+    /// past [`ResyncConfig::final_retention`]. It reads no order that is not
+    /// due: its cost follows what is due, not how many orders are tracked.
     ///
     /// # Errors
     /// [`TrackError`] when the store does not answer.
     pub async fn pass(&mut self) -> Result<ResyncReport, TrackError> {
         let now = now_ms();
         let stale_ms = u64::try_from(self.config.stale_after.as_millis()).unwrap_or(u64::MAX);
-        let mut due: Vec<_> = self
+        let due = self
             .tracker
-            .orders()
-            .await?
-            .into_iter()
-            .filter(|s| !s.is_final())
-            .filter(|s| {
-                let last = s.changed_ms.max(s.polled_ms.unwrap_or(0));
-                now.saturating_sub(last) >= stale_ms
-            })
-            .collect();
-        due.sort_by_key(|s| s.changed_ms.max(s.polled_ms.unwrap_or(0)));
+            .store()
+            .due(now.saturating_sub(stale_ms), self.config.per_pass)
+            .await?;
         let mut report = ResyncReport {
             due: due.len(),
             ..ResyncReport::default()
@@ -375,7 +409,8 @@ impl Resyncer {
         for state in due {
             let key = state.key;
             if let Some(reason) = self.reported.get(&key) {
-                report.not_pollable.push((key, reason.clone()));
+                report.not_pollable.push((key.clone(), reason.clone()));
+                self.tracker.checked(&key, now_ms()).await?;
                 continue;
             }
             if let Some((_, not_before)) = self.order_backoff.get(&key)
@@ -385,13 +420,14 @@ impl Resyncer {
             }
             self.budget.acquire().await;
             report.polled += 1;
+            let sent = now_ms();
             match self.poller.poll(&key).await {
                 Ok(status) => {
                     self.failures = 0;
                     self.order_backoff.remove(&key);
                     let folded = self
                         .tracker
-                        .observe(key, status, now_ms(), Cause::Poll)
+                        .observe(key, status, ObservedAt::polled(sent), Cause::Poll)
                         .await?;
                     if folded.outcome == Outcome::Applied {
                         report.changed += 1;
@@ -402,6 +438,7 @@ impl Resyncer {
                         key: key.clone(),
                         reason: reason.clone(),
                     });
+                    self.tracker.checked(&key, sent).await?;
                     self.reported.insert(key.clone(), reason.clone());
                     report.not_pollable.push((key, reason));
                 }
@@ -418,8 +455,15 @@ impl Resyncer {
                     self.budget
                         .pause_until(now + self.backoff_for(self.failures));
                     tracing::warn!(order = %key, error = %why, "re-sync poll failed; backing off");
+                    self.tracker.checked(&key, sent).await?;
                 }
             }
+        }
+        if let Some(retention) = self.config.final_retention {
+            report.purged = self
+                .tracker
+                .purge_final(retention, DEFAULT_PER_PASS)
+                .await?;
         }
         Ok(report)
     }

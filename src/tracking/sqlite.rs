@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::status::OrderKey;
 use super::store::{HistoryEntry, OrderState, TrackerStore, from_json, from_json_all, to_json};
@@ -20,6 +20,12 @@ fn sql_error(what: &str, e: &rusqlite::Error) -> StoreError {
 /// ([`SqliteInbox`](crate::callbacks::SqliteInbox)) or its own. Tables
 /// `xportcn_tracker_state` and `xportcn_tracker_history`. Survives a
 /// restart; several processes on one machine may share the file.
+///
+/// The two indexes of [`TrackerStore`] are columns of the state table with
+/// a partial index each: `quiet_ms` (set for orders not final) and
+/// `final_ms` (set for final orders). A file written before these columns
+/// existed is migrated when it is opened (one pass over its states, in one
+/// transaction).
 #[derive(Clone)]
 pub struct SqliteTrackerStore {
     conn: Arc<Mutex<Connection>>,
@@ -34,33 +40,53 @@ impl fmt::Debug for SqliteTrackerStore {
     }
 }
 
+/// The tables (the indexes come after [`migrate`]).
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS xportcn_tracker_state (
+         platform TEXT    NOT NULL,
+         order_id TEXT    NOT NULL,
+         version  INTEGER NOT NULL,
+         state    TEXT    NOT NULL,
+         quiet_ms INTEGER,
+         final_ms INTEGER,
+         PRIMARY KEY (platform, order_id)
+     );
+     CREATE TABLE IF NOT EXISTS xportcn_tracker_history (
+         seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+         platform TEXT    NOT NULL,
+         order_id TEXT    NOT NULL,
+         entry    TEXT    NOT NULL
+     );
+     CREATE INDEX IF NOT EXISTS xportcn_tracker_history_order
+         ON xportcn_tracker_history (platform, order_id, seq);";
+
+/// The re-sync and retention indexes: partial, so each holds only the
+/// orders it serves.
+const INDEXES: &str = "CREATE INDEX IF NOT EXISTS xportcn_tracker_state_quiet
+         ON xportcn_tracker_state (quiet_ms) WHERE quiet_ms IS NOT NULL;
+     CREATE INDEX IF NOT EXISTS xportcn_tracker_state_final
+         ON xportcn_tracker_state (final_ms) WHERE final_ms IS NOT NULL;";
+
+/// The due orders, through the re-sync index only.
+const DUE: &str = "SELECT state FROM xportcn_tracker_state
+     WHERE quiet_ms <= ?1 ORDER BY quiet_ms LIMIT ?2";
+
+/// The final orders past the retention, through the retention index only.
+const PAST_RETENTION: &str = "SELECT platform, order_id FROM xportcn_tracker_state
+     WHERE final_ms <= ?1 ORDER BY final_ms LIMIT ?2";
+
 impl SqliteTrackerStore {
     /// Opens (or creates) the store in the SQLite file at `path`. Blocks
-    /// while it opens the file: call it at start-up.
+    /// while it opens the file (and migrates a file written before the
+    /// indexes existed): call it at start-up.
     ///
     /// # Errors
     /// A [`StoreError`] when the file cannot be opened.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
-        let conn = crate::callbacks::inbox::open_durable(&path, Synchronous::Full)?;
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS xportcn_tracker_state (
-                 platform TEXT    NOT NULL,
-                 order_id TEXT    NOT NULL,
-                 version  INTEGER NOT NULL,
-                 state    TEXT    NOT NULL,
-                 PRIMARY KEY (platform, order_id)
-             );
-             CREATE TABLE IF NOT EXISTS xportcn_tracker_history (
-                 seq      INTEGER PRIMARY KEY AUTOINCREMENT,
-                 platform TEXT    NOT NULL,
-                 order_id TEXT    NOT NULL,
-                 entry    TEXT    NOT NULL
-             );
-             CREATE INDEX IF NOT EXISTS xportcn_tracker_history_order
-                 ON xportcn_tracker_history (platform, order_id, seq);",
-        )
-        .map_err(|e| sql_error("schema", &e))?;
+        let mut conn = crate::callbacks::inbox::open_durable(&path, Synchronous::Full)?;
+        conn.execute_batch(SCHEMA)
+            .map_err(|e| sql_error("schema", &e))?;
+        migrate(&mut conn)?;
         Ok(SqliteTrackerStore {
             conn: Arc::new(Mutex::new(conn)),
             path: Arc::new(path),
@@ -86,8 +112,68 @@ impl SqliteTrackerStore {
     }
 }
 
+/// Adds the index columns to a state table written before they existed and
+/// fills them from each state; then makes sure the indexes exist. One
+/// `IMMEDIATE` transaction: two processes opening the file at once migrate
+/// it once.
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| sql_error("migration begin", &e))?;
+    let has_columns: i64 = tx
+        .query_row(
+            "SELECT COUNT(*) FROM pragma_table_info('xportcn_tracker_state')
+             WHERE name IN ('quiet_ms', 'final_ms')",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|e| sql_error("migration check", &e))?;
+    if has_columns < 2 {
+        tx.execute_batch(
+            "ALTER TABLE xportcn_tracker_state ADD COLUMN quiet_ms INTEGER;
+             ALTER TABLE xportcn_tracker_state ADD COLUMN final_ms INTEGER;",
+        )
+        .map_err(|e| sql_error("migration", &e))?;
+        let rows: Vec<(i64, String)> = {
+            let mut stmt = tx
+                .prepare("SELECT rowid, state FROM xportcn_tracker_state")
+                .map_err(|e| sql_error("migration read", &e))?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .and_then(|rows| rows.collect::<Result<_, _>>())
+                .map_err(|e| sql_error("migration read", &e))?
+        };
+        for (rowid, text) in rows {
+            match from_json::<OrderState>(&text) {
+                Ok(state) => {
+                    let (quiet, fin) = index_keys(&state);
+                    tx.execute(
+                        "UPDATE xportcn_tracker_state SET quiet_ms = ?2, final_ms = ?3
+                         WHERE rowid = ?1",
+                        params![rowid, quiet, fin],
+                    )
+                    .map_err(|e| sql_error("migration write", &e))?;
+                }
+                // Left out of both indexes: `get` reports it when asked.
+                Err(e) => tracing::warn!(rowid, error = %e, "tracker state not indexed"),
+            }
+        }
+    }
+    tx.execute_batch(INDEXES)
+        .map_err(|e| sql_error("indexes", &e))?;
+    tx.commit().map_err(|e| sql_error("migration commit", &e))
+}
+
 fn version(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// The state's keys in the re-sync and retention indexes (SQLite integers).
+fn index_keys(state: &OrderState) -> (Option<i64>, Option<i64>) {
+    let int = |ms: u64| i64::try_from(ms).unwrap_or(i64::MAX);
+    (
+        state.quiet_since_ms().map(int),
+        state.final_since_ms().map(int),
+    )
 }
 
 fn insert_entry(conn: &Connection, entry: &HistoryEntry) -> Result<(), StoreError> {
@@ -98,6 +184,69 @@ fn insert_entry(conn: &Connection, entry: &HistoryEntry) -> Result<(), StoreErro
     )
     .map_err(|e| sql_error("history insert", &e))?;
     Ok(())
+}
+
+/// The compare-and-set of [`TrackerStore::commit`], inside the caller's
+/// transaction: `false` when the stored version is not `expected`.
+fn write_state(
+    tx: &Connection,
+    expected: Option<u64>,
+    state: &OrderState,
+) -> Result<bool, StoreError> {
+    let json = to_json(state)?;
+    let (quiet, fin) = index_keys(state);
+    let platform = state.key.platform.as_str();
+    let written = match expected {
+        None => tx.execute(
+            "INSERT INTO xportcn_tracker_state
+                 (platform, order_id, version, state, quiet_ms, final_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+            params![
+                platform,
+                state.key.order_id,
+                version(state.version),
+                json,
+                quiet,
+                fin
+            ],
+        ),
+        Some(v) => tx.execute(
+            "UPDATE xportcn_tracker_state
+             SET version = ?3, state = ?4, quiet_ms = ?5, final_ms = ?6
+             WHERE platform = ?1 AND order_id = ?2 AND version = ?7",
+            params![
+                platform,
+                state.key.order_id,
+                version(state.version),
+                json,
+                quiet,
+                fin,
+                version(v)
+            ],
+        ),
+    }
+    .map_err(|e| sql_error("state write", &e))?;
+    Ok(written == 1)
+}
+
+/// Every first column of `sql`'s rows, as text.
+fn texts(
+    c: &Connection,
+    what: &str,
+    sql: &str,
+    args: impl rusqlite::Params,
+) -> Result<Vec<String>, StoreError> {
+    let mut stmt = c.prepare_cached(sql).map_err(|e| sql_error(what, &e))?;
+    let rows = stmt
+        .query_map(args, |r| r.get::<_, String>(0))
+        .map_err(|e| sql_error(what, &e))?;
+    rows.collect::<Result<Vec<_>, _>>()
+        .map_err(|e| sql_error(what, &e))
+}
+
+/// A SQLite `LIMIT` for `limit`.
+fn sql_limit(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
 }
 
 impl TrackerStore for SqliteTrackerStore {
@@ -125,29 +274,8 @@ impl TrackerStore for SqliteTrackerStore {
         let state = state.clone();
         let entry = entry.cloned();
         Box::pin(self.blocking(move |c| {
-            let json = to_json(&state)?;
             let tx = c.transaction().map_err(|e| sql_error("begin", &e))?;
-            let platform = state.key.platform.as_str();
-            let written = match expected {
-                None => tx.execute(
-                    "INSERT INTO xportcn_tracker_state (platform, order_id, version, state)
-                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
-                    params![platform, state.key.order_id, version(state.version), json],
-                ),
-                Some(v) => tx.execute(
-                    "UPDATE xportcn_tracker_state SET version = ?3, state = ?4
-                     WHERE platform = ?1 AND order_id = ?2 AND version = ?5",
-                    params![
-                        platform,
-                        state.key.order_id,
-                        version(state.version),
-                        json,
-                        version(v)
-                    ],
-                ),
-            }
-            .map_err(|e| sql_error("state write", &e))?;
-            if written == 0 {
+            if !write_state(&tx, expected, &state)? {
                 return Ok(false);
             }
             if let Some(entry) = &entry {
@@ -166,36 +294,59 @@ impl TrackerStore for SqliteTrackerStore {
     fn history<'a>(&'a self, key: &'a OrderKey) -> StoreFuture<'a, Vec<HistoryEntry>> {
         let key = key.clone();
         Box::pin(self.blocking(move |c| {
-            let mut stmt = c
-                .prepare_cached(
-                    "SELECT entry FROM xportcn_tracker_history
-                     WHERE platform = ?1 AND order_id = ?2 ORDER BY seq",
-                )
-                .map_err(|e| sql_error("history", &e))?;
-            let rows = stmt
-                .query_map(params![key.platform.as_str(), key.order_id], |r| {
-                    r.get::<_, String>(0)
-                })
-                .map_err(|e| sql_error("history", &e))?;
-            let texts = rows
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| sql_error("history", &e))?;
-            from_json_all(texts)
+            from_json_all(texts(
+                c,
+                "history",
+                "SELECT entry FROM xportcn_tracker_history
+                 WHERE platform = ?1 AND order_id = ?2 ORDER BY seq",
+                params![key.platform.as_str(), key.order_id],
+            )?)
         }))
     }
 
     fn orders<'a>(&'a self) -> StoreFuture<'a, Vec<OrderState>> {
         Box::pin(self.blocking(move |c| {
-            let mut stmt = c
-                .prepare_cached("SELECT state FROM xportcn_tracker_state")
-                .map_err(|e| sql_error("orders", &e))?;
-            let rows = stmt
-                .query_map([], |r| r.get::<_, String>(0))
-                .map_err(|e| sql_error("orders", &e))?;
-            let texts = rows
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| sql_error("orders", &e))?;
-            from_json_all(texts)
+            from_json_all(texts(
+                c,
+                "orders",
+                "SELECT state FROM xportcn_tracker_state",
+                [],
+            )?)
+        }))
+    }
+
+    fn due<'a>(&'a self, quiet_before_ms: u64, limit: usize) -> StoreFuture<'a, Vec<OrderState>> {
+        let before = i64::try_from(quiet_before_ms).unwrap_or(i64::MAX);
+        Box::pin(self.blocking(move |c| {
+            from_json_all(texts(c, "due", DUE, params![before, sql_limit(limit)])?)
+        }))
+    }
+
+    fn purge_final<'a>(&'a self, final_before_ms: u64, limit: usize) -> StoreFuture<'a, usize> {
+        let before = i64::try_from(final_before_ms).unwrap_or(i64::MAX);
+        Box::pin(self.blocking(move |c| {
+            let tx = c.transaction().map_err(|e| sql_error("purge begin", &e))?;
+            let keys: Vec<(String, String)> = {
+                let mut stmt = tx
+                    .prepare_cached(PAST_RETENTION)
+                    .map_err(|e| sql_error("purge", &e))?;
+                stmt.query_map(params![before, sql_limit(limit)], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .and_then(|rows| rows.collect::<Result<_, _>>())
+                .map_err(|e| sql_error("purge", &e))?
+            };
+            for (platform, order_id) in &keys {
+                for table in ["xportcn_tracker_state", "xportcn_tracker_history"] {
+                    tx.execute(
+                        &format!("DELETE FROM {table} WHERE platform = ?1 AND order_id = ?2"),
+                        params![platform, order_id],
+                    )
+                    .map_err(|e| sql_error("purge", &e))?;
+                }
+            }
+            tx.commit().map_err(|e| sql_error("purge commit", &e))?;
+            Ok(keys.len())
         }))
     }
 }
@@ -204,7 +355,7 @@ impl TrackerStore for SqliteTrackerStore {
 mod tests {
     use super::*;
     use crate::callbacks::OrderStatus as P;
-    use crate::tracking::{Cause, Outcome, Platform, Status, Tracker};
+    use crate::tracking::{Cause, ObservedAt, Outcome, Platform, Status, Tracker};
 
     #[tokio::test]
     async fn state_survives_a_reopen() {
@@ -222,7 +373,7 @@ mod tests {
                 .observe(
                     key.clone(),
                     Status::Push(P::WaitingForSent),
-                    20,
+                    ObservedAt::polled(20),
                     Cause::Poll,
                 )
                 .await
@@ -232,7 +383,7 @@ mod tests {
                 .observe(
                     key.clone(),
                     Status::Push(P::WaitingForPayment),
-                    10,
+                    ObservedAt::platform(10),
                     Cause::Push {
                         dedup_key: "k".into(),
                         message_id: None,

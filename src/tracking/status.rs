@@ -14,8 +14,27 @@
 //! The order below follows the flow the names describe (created → paid →
 //! shipped → received); every step the docs do not state outright is marked
 //! **INFERRED** on its status. Two statuses the docs leave unordered compare
-//! as [`Relation::Unordered`]: the tracker then keeps the observation with
-//! the newer timestamp.
+//! as [`Relation::Unordered`]: the tracker then orders them by their dates
+//! where it can (see [`decide`](super::decide)).
+//!
+//! ## Final states
+//!
+//! A final state ends the order: the tracker never moves it again (not on a
+//! push, not on a poll) and never polls it ([`Status::is_final`]).
+//!
+//! | source | final | evidence |
+//! |---|---|---|
+//! | Taobao status code | 4 `CANCEL` | DOC: listed on the status-flow page; final INFERRED from its name: the page draws no step out of it |
+//! | push `orderStatus` | `CANCEL` | DOC: message manual (`ORDER_CANCEL`, `closeReason` `buyer_cancel`); final INFERRED as for code 4 |
+//! | 1688 order status | `cancel`, `terminated`, `success` | DOC: the 1688 order model's statuses; final INFERRED from 1688's meanings (trade cancelled, terminated, completed) |
+//!
+//! Not final: every other status. Taobao has no completed status: the page
+//! lists nothing after 11 `WAIT_BUYER_CONFIRM_GOODS`, so a Taobao order is
+//! final only when cancelled. 3 `ORDER_FINANCE_REFUSE_STATUS` is not final
+//! (INFERRED: a refused payment voucher may be uploaded again). Refunds are
+//! not order statuses in any model the SDK has (a sub-order's
+//! `refundStatus`, a 1688 refund record): an order with a refund keeps its
+//! order status here.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -193,7 +212,8 @@ pub enum Relation {
     /// The first comes after the second.
     After,
     /// The docs leave these two unordered (a cancel against a payment, two
-    /// answers of the finance review): decide by the newer timestamp.
+    /// answers of the finance review): the dates decide, where they can
+    /// ([`decide`](super::decide)).
     Unordered,
     /// At least one has no place in the flow (unknown status).
     Unplaced,
@@ -265,8 +285,10 @@ impl Status {
         self.place() != Place::Unplaced
     }
 
-    /// Whether the order is done: cancelled, terminated, or (1688)
-    /// `success`. A final order is never polled again.
+    /// Whether the order is done: cancelled (Taobao 4, push `CANCEL`, 1688
+    /// `cancel`), terminated (1688) or completed (1688 `success`); see the
+    /// [module docs](self) for the evidence. A final state never changes
+    /// and is never polled again.
     ///
     /// No Taobao code is final except `CANCEL`: the status-flow page lists
     /// none after 11 `WAIT_BUYER_CONFIRM_GOODS`.

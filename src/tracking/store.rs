@@ -1,7 +1,7 @@
 //! Where the tracker keeps each order's state and history: the
 //! [`TrackerStore`] trait and the in-memory store for tests.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Mutex;
 
@@ -57,7 +57,73 @@ pub enum Cause {
     Watch,
 }
 
+/// Whose clock dated an observation, and so what its date can be compared
+/// with ([`decide`](super::decide)).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DateSource {
+    /// The platform's clock: the push envelope's `timestamp` (the push
+    /// time, `docs/platform.md` §4). Comparable with another platform date.
+    Platform,
+    /// This machine's clock, when the receiver stored a push that carried
+    /// no `timestamp`. It says when the push arrived, not when the event
+    /// happened (the platform retries every 30 minutes and does not keep
+    /// the order of its pushes): it never orders two statuses.
+    Received,
+    /// This machine's clock, when a poll was **sent**: the platform's answer
+    /// is at least that recent. Comparable with another poll, and newer
+    /// than anything the tracker had folded before the poll was sent.
+    Polled,
+    /// Not known: a state or entry written before the source was kept, or
+    /// an order registered with [`Tracker::watch`](super::Tracker::watch).
+    /// Never orders two statuses.
+    #[default]
+    Unknown,
+}
+
+/// When an observation happened, and by whose clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct ObservedAt {
+    /// Milliseconds since the Unix epoch.
+    pub ms: u64,
+    /// Whose clock.
+    pub source: DateSource,
+}
+
+impl ObservedAt {
+    /// Dated by the platform: a push envelope's `timestamp`.
+    pub fn platform(ms: u64) -> Self {
+        ObservedAt {
+            ms,
+            source: DateSource::Platform,
+        }
+    }
+
+    /// Dated only by when this machine received the push.
+    pub fn received(ms: u64) -> Self {
+        ObservedAt {
+            ms,
+            source: DateSource::Received,
+        }
+    }
+
+    /// A poll's answer, dated by when the poll was sent (this machine's
+    /// clock).
+    pub fn polled(ms: u64) -> Self {
+        ObservedAt {
+            ms,
+            source: DateSource::Polled,
+        }
+    }
+}
+
 /// One order's tracked state.
+///
+/// States written before a field existed read back with its default
+/// (`dated_by` [`DateSource::Unknown`], `conflict` false, `checked_ms`
+/// `None`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OrderState {
@@ -66,24 +132,89 @@ pub struct OrderState {
     /// The latest status; `None` for an order registered with
     /// [`Tracker::watch`](super::Tracker::watch) and not seen yet.
     pub status: Option<Status>,
-    /// When the status last changed (ms since the Unix epoch).
+    /// When the status last changed (ms since the Unix epoch, this
+    /// machine's clock: when the tracker folded it).
     pub changed_ms: u64,
-    /// The timestamp of the observation that set the status (the push's
-    /// `timestamp`, or the poll's time), used when two statuses are
-    /// unordered.
+    /// The date of the observation that set the status (see `dated_by`),
+    /// used only when two statuses are unordered in the flow.
     pub observed_ms: u64,
+    /// Whose clock dated `observed_ms`.
+    #[serde(default)]
+    pub dated_by: DateSource,
     /// What caused the last change.
     pub cause: Cause,
-    /// When the order was last polled (ms since the Unix epoch), if ever.
+    /// When the order was last polled with an answer (ms since the Unix
+    /// epoch), if ever.
     pub polled_ms: Option<u64>,
+    /// When the re-syncer last tried to poll the order and got no status
+    /// (the poll failed, or the order cannot be polled), if it did since
+    /// the last change.
+    #[serde(default)]
+    pub checked_ms: Option<u64>,
+    /// An observation the fold could not order against the status is
+    /// waiting for a re-sync poll (its history entry is
+    /// [`Outcome::Conflict`]): the status may be behind. Cleared by the
+    /// next poll that answers.
+    #[serde(default)]
+    pub conflict: bool,
     /// Bumped on every write: the store's compare-and-set version.
     pub version: u64,
 }
 
 impl OrderState {
-    /// Whether the order is done (its status is final).
+    /// A state with no status yet, first written at `now_ms` for `cause`
+    /// (version 0: set it before the first commit).
+    pub(crate) fn new(key: OrderKey, now_ms: u64, cause: Cause) -> Self {
+        OrderState {
+            key,
+            status: None,
+            changed_ms: now_ms,
+            observed_ms: 0,
+            dated_by: DateSource::Unknown,
+            cause,
+            polled_ms: None,
+            checked_ms: None,
+            conflict: false,
+            version: 0,
+        }
+    }
+
+    /// Whether the order is done (its status is final,
+    /// [`Status::is_final`]): it never changes again and is never polled.
     pub fn is_final(&self) -> bool {
         self.status.as_ref().is_some_and(Status::is_final)
+    }
+
+    /// The date of the observation that set the status, with its source.
+    pub fn observed_at(&self) -> ObservedAt {
+        ObservedAt {
+            ms: self.observed_ms,
+            source: self.dated_by,
+        }
+    }
+
+    /// The key of the re-sync index: since when the tracker has learned
+    /// nothing of this order (a change, a poll, a poll attempt). The
+    /// [`Resyncer`](super::Resyncer) polls the order once it has been quiet
+    /// for [`stale_after`](super::ResyncConfig::stale_after). `0` while a
+    /// conflict waits for its first poll attempt (due at once); `None` for a
+    /// final order, which is never polled and is not in the index.
+    pub fn quiet_since_ms(&self) -> Option<u64> {
+        if self.is_final() {
+            return None;
+        }
+        if self.conflict {
+            return Some(self.checked_ms.unwrap_or(0));
+        }
+        let polled = self.polled_ms.unwrap_or(0);
+        let checked = self.checked_ms.unwrap_or(0);
+        Some(self.changed_ms.max(polled).max(checked))
+    }
+
+    /// The key of the retention index: when the order became final
+    /// (`changed_ms`), `None` if it is not final.
+    pub fn final_since_ms(&self) -> Option<u64> {
+        self.is_final().then_some(self.changed_ms)
     }
 }
 
@@ -97,11 +228,16 @@ pub enum Outcome {
     /// The observed status is where the state already is.
     Same,
     /// The observed status is earlier in the flow than the state (a late
-    /// push): kept here, the state did not move.
+    /// push), or the state is final: kept here, the state did not move.
     Stale,
     /// The observed status has no place in the flow: kept here, the state
     /// did not move.
     Unknown,
+    /// The flow leaves the two statuses unordered and their dates cannot
+    /// order them (one is dated only by its receive time, or by another
+    /// clock): kept here, the state did not move, and the order is due for
+    /// a re-sync poll at once ([`OrderState::conflict`]).
+    Conflict,
 }
 
 /// One observation of an order, as the history keeps it.
@@ -112,8 +248,11 @@ pub struct HistoryEntry {
     pub key: OrderKey,
     /// The observed status.
     pub status: Status,
-    /// The observation's timestamp (ms since the Unix epoch).
+    /// The observation's date (ms since the Unix epoch; see `dated_by`).
     pub observed_ms: u64,
+    /// Whose clock dated `observed_ms`.
+    #[serde(default)]
+    pub dated_by: DateSource,
     /// When the tracker folded it (ms since the Unix epoch).
     pub folded_ms: u64,
     /// Where it came from.
@@ -122,21 +261,28 @@ pub struct HistoryEntry {
     pub outcome: Outcome,
 }
 
-/// The tracker's storage: one state per order, and each order's history.
+/// The tracker's storage: one state per order, each order's history, and
+/// two indexes derived from the states, so that a re-sync pass reads only
+/// what is due:
+/// - the **re-sync index**: every order that is not final, by
+///   [`OrderState::quiet_since_ms`] ([`TrackerStore::due`]);
+/// - the **retention index**: every final order, by
+///   [`OrderState::final_since_ms`] ([`TrackerStore::purge_final`]).
 ///
 /// Writes go through [`TrackerStore::commit`], a compare-and-set on the
 /// state's [`version`](OrderState::version), so several trackers (several
 /// processes on one SQLite file, several machines on one Redis) never
 /// overwrite each other's newer state: a tracker whose write loses reads
-/// the state again and folds once more.
+/// the state again and folds once more. The commit updates both indexes in
+/// the same atomic step.
 pub trait TrackerStore: fmt::Debug + Send + Sync + 'static {
     /// The state of one order, if tracked.
     fn get<'a>(&'a self, key: &'a OrderKey) -> StoreFuture<'a, Option<OrderState>>;
 
     /// Writes `state` if the stored version is `expected` (`None`: the order
-    /// is not stored yet), and appends `entry` to the order's history, in
-    /// one atomic step. `Ok(false)` when the stored version differs (nothing
-    /// is written).
+    /// is not stored yet), appends `entry` to the order's history, and
+    /// moves the order in both indexes, in one atomic step. `Ok(false)` when
+    /// the stored version differs (nothing is written).
     fn commit<'a>(
         &'a self,
         expected: Option<u64>,
@@ -151,8 +297,21 @@ pub trait TrackerStore: fmt::Debug + Send + Sync + 'static {
     /// One order's history, oldest first.
     fn history<'a>(&'a self, key: &'a OrderKey) -> StoreFuture<'a, Vec<HistoryEntry>>;
 
-    /// Every tracked order's state.
+    /// Every tracked order's state, final ones included: it reads the whole
+    /// store (for listings and exports, not for a loop).
     fn orders<'a>(&'a self) -> StoreFuture<'a, Vec<OrderState>>;
+
+    /// Up to `limit` orders that are not final and have been quiet since
+    /// `quiet_before_ms` or earlier ([`OrderState::quiet_since_ms`] ≤
+    /// `quiet_before_ms`), the quietest first. Reads only the orders it
+    /// returns (through the re-sync index), however many are tracked.
+    fn due<'a>(&'a self, quiet_before_ms: u64, limit: usize) -> StoreFuture<'a, Vec<OrderState>>;
+
+    /// Deletes up to `limit` orders final since `final_before_ms` or earlier
+    /// ([`OrderState::final_since_ms`] ≤ `final_before_ms`): state and
+    /// history. Returns how many it deleted. Reads only those orders
+    /// (through the retention index).
+    fn purge_final<'a>(&'a self, final_before_ms: u64, limit: usize) -> StoreFuture<'a, usize>;
 }
 
 /// A [`TrackerStore`] in this process's memory, **for tests**: a process
@@ -166,6 +325,30 @@ pub struct MemoryTrackerStore {
 struct Memory {
     states: BTreeMap<OrderKey, OrderState>,
     history: BTreeMap<OrderKey, Vec<HistoryEntry>>,
+    /// The re-sync index: (quiet since, order).
+    due: BTreeSet<(u64, OrderKey)>,
+    /// The retention index: (final since, order).
+    finals: BTreeSet<(u64, OrderKey)>,
+}
+
+impl Memory {
+    /// Moves `state`'s order in both indexes (from where `old` had it).
+    fn index(&mut self, old: Option<&OrderState>, state: &OrderState) {
+        if let Some(old) = old {
+            if let Some(q) = old.quiet_since_ms() {
+                self.due.remove(&(q, old.key.clone()));
+            }
+            if let Some(f) = old.final_since_ms() {
+                self.finals.remove(&(f, old.key.clone()));
+            }
+        }
+        if let Some(q) = state.quiet_since_ms() {
+            self.due.insert((q, state.key.clone()));
+        }
+        if let Some(f) = state.final_since_ms() {
+            self.finals.insert((f, state.key.clone()));
+        }
+    }
 }
 
 impl MemoryTrackerStore {
@@ -195,7 +378,8 @@ impl TrackerStore for MemoryTrackerStore {
             if m.states.get(&state.key).map(|s| s.version) != expected {
                 return Ok(false);
             }
-            m.states.insert(state.key.clone(), state.clone());
+            let old = m.states.insert(state.key.clone(), state.clone());
+            m.index(old.as_ref(), state);
             if let Some(entry) = entry {
                 m.history
                     .entry(entry.key.clone())
@@ -223,6 +407,37 @@ impl TrackerStore for MemoryTrackerStore {
 
     fn orders<'a>(&'a self) -> StoreFuture<'a, Vec<OrderState>> {
         Box::pin(async move { Ok(self.lock().states.values().cloned().collect()) })
+    }
+
+    fn due<'a>(&'a self, quiet_before_ms: u64, limit: usize) -> StoreFuture<'a, Vec<OrderState>> {
+        Box::pin(async move {
+            let m = self.lock();
+            Ok(m.due
+                .iter()
+                .take_while(|(q, _)| *q <= quiet_before_ms)
+                .take(limit)
+                .filter_map(|(_, key)| m.states.get(key).cloned())
+                .collect())
+        })
+    }
+
+    fn purge_final<'a>(&'a self, final_before_ms: u64, limit: usize) -> StoreFuture<'a, usize> {
+        Box::pin(async move {
+            let mut m = self.lock();
+            let old: Vec<(u64, OrderKey)> = m
+                .finals
+                .iter()
+                .take_while(|(f, _)| *f <= final_before_ms)
+                .take(limit)
+                .cloned()
+                .collect();
+            for (f, key) in &old {
+                m.finals.remove(&(*f, key.clone()));
+                m.states.remove(key);
+                m.history.remove(key);
+            }
+            Ok(old.len())
+        })
     }
 }
 
