@@ -179,7 +179,7 @@ pub(crate) fn now_ms() -> u64 {
 /// 6. Unordered in the flow (a cancel against a payment, the two answers of
 ///    Taobao's finance review): the dates decide, and only dates of one
 ///    clock are compared ([`DateSource`]):
-///    - a poll sent after the state was folded is newer: applied;
+///    - a poll sent when or after the state was folded is newer: applied;
 ///    - two platform dates, or two poll dates: the newer is applied, the
 ///      older is stale;
 ///    - anything else (a date that is only a receive time, a date of
@@ -209,9 +209,9 @@ pub fn decide(current: Option<&OrderState>, new: &Status, at: ObservedAt) -> Out
 fn order_by_date(state: &OrderState, at: ObservedAt) -> Outcome {
     use DateSource::{Platform, Polled};
     match (at.source, state.dated_by) {
-        // Sent after the state was folded: the platform's answer is newer
-        // than the observation that set the state.
-        (Polled, _) if at.ms > state.changed_ms => Outcome::Applied,
+        // Sent when or after the state was folded, so after the push that
+        // set it was received: the platform's answer is newer than it.
+        (Polled, _) if at.ms >= state.changed_ms => Outcome::Applied,
         (Platform, Platform) | (Polled, Polled) => match at.ms.cmp(&state.observed_ms) {
             std::cmp::Ordering::Greater => Outcome::Applied,
             std::cmp::Ordering::Less => Outcome::Stale,
@@ -672,7 +672,7 @@ mod tests {
         // A poll sent after the state was folded is newer than it; one sent
         // before is not ordered against a platform date.
         assert_eq!(
-            decide(Some(&platform_state), &cancel, ObservedAt::polled(1_001)),
+            decide(Some(&platform_state), &cancel, ObservedAt::polled(1_000)),
             Outcome::Applied
         );
         assert_eq!(

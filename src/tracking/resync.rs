@@ -482,8 +482,10 @@ impl Resyncer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tracking::MemoryTrackerStore;
+    use crate::callbacks::{OrderStatus as P, StoreFuture};
+    use crate::tracking::{HistoryEntry, MemoryTrackerStore, OrderState, TrackerStore};
     use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Answers from a script, and records when each poll came.
     struct Scripted {
@@ -613,5 +615,194 @@ mod tests {
         let report = resync.pass().await.unwrap();
         assert_eq!(report.not_pollable.len(), 1);
         assert_eq!(report.polled, 0);
+    }
+
+    /// Answers one status for every order, or one error, and counts polls
+    /// per order.
+    struct Fixed {
+        answer: Result<Status, PollError>,
+        polled: Mutex<Vec<OrderKey>>,
+    }
+
+    impl Poller for Fixed {
+        fn poll<'a>(&'a self, key: &'a OrderKey) -> PollFuture<'a> {
+            Box::pin(async move {
+                self.polled.lock().unwrap().push(key.clone());
+                self.answer.clone()
+            })
+        }
+    }
+
+    fn fixed(answer: Result<Status, PollError>) -> Arc<Fixed> {
+        Arc::new(Fixed {
+            answer,
+            polled: Mutex::new(Vec::new()),
+        })
+    }
+
+    const HOUR_MS: u64 = 3_600_000;
+
+    /// A tracker of `recent` orders just paid (not due for an hour), and
+    /// one order paid (dated by the platform) that then got a cancel push
+    /// dated only by its receive time: a conflict.
+    async fn with_a_conflict(recent: usize) -> (Tracker, OrderKey) {
+        let tracker = tracker_with(0).await;
+        let sent = Status::Push(P::WaitingForSent);
+        for i in 0..recent {
+            let key = OrderKey::new(Platform::Ali1688, format!("r{i}"));
+            tracker
+                .observe(key, sent.clone(), ObservedAt::platform(1), Cause::Poll)
+                .await
+                .unwrap();
+        }
+        let key = OrderKey::new(Platform::Ali1688, "conflicted");
+        let push = |n: &str| Cause::Push {
+            dedup_key: n.into(),
+            message_id: None,
+        };
+        tracker
+            .observe(
+                key.clone(),
+                sent,
+                ObservedAt::platform(now_ms()),
+                push("pay"),
+            )
+            .await
+            .unwrap();
+        let f = tracker
+            .observe(
+                key.clone(),
+                Status::Push(P::Cancel),
+                ObservedAt::received(now_ms()),
+                push("cancel"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(f.outcome, Outcome::Conflict);
+        (tracker, key)
+    }
+
+    fn an_hour() -> ResyncConfig {
+        ResyncConfig::default()
+            .stale_after(Duration::from_millis(HOUR_MS))
+            .budget(1000.0, 100)
+    }
+
+    /// An unorderable conflict is settled by a poll at the next pass (not
+    /// an hour later), and the poll's answer moves the state, not the push.
+    #[tokio::test]
+    async fn a_conflict_is_polled_at_the_next_pass_and_the_poll_decides() {
+        let (tracker, key) = with_a_conflict(20).await;
+        let poller = fixed(Ok(Status::Ali1688(crate::ali1688::OrderStatus::Cancel)));
+        let mut resync = Resyncer::new(tracker.clone(), poller.clone(), an_hour());
+        let report = resync.pass().await.unwrap();
+        assert_eq!((report.due, report.polled, report.changed), (1, 1, 1));
+        assert_eq!(*poller.polled.lock().unwrap(), [key.clone()]);
+        let state = tracker.state(&key).await.unwrap().unwrap();
+        assert!(state.is_final() && !state.conflict, "{state:?}");
+        assert_eq!(state.cause, Cause::Poll);
+        let report = resync.pass().await.unwrap();
+        assert_eq!(report.due, 0);
+    }
+
+    /// Where the platform cannot be polled, a conflict is reported and the
+    /// state stays; the order is not read again before `stale_after`.
+    #[tokio::test]
+    async fn a_conflict_on_a_platform_that_cannot_be_polled_stays_and_is_reported() {
+        let (tracker, key) = with_a_conflict(5).await;
+        let poller = fixed(Err(PollError::NotPollable("no path".into())));
+        let mut resync = Resyncer::new(tracker.clone(), poller.clone(), an_hour());
+        let report = resync.pass().await.unwrap();
+        assert_eq!(report.due, 1);
+        assert_eq!(report.not_pollable, [(key.clone(), "no path".to_owned())]);
+        let state = tracker.state(&key).await.unwrap().unwrap();
+        assert_eq!(state.status, Some(Status::Push(P::WaitingForSent)));
+        assert!(state.conflict && state.checked_ms.is_some(), "{state:?}");
+        assert_eq!(resync.pass().await.unwrap().due, 0);
+    }
+
+    /// A store that counts the states it hands out, by method.
+    #[derive(Debug, Default)]
+    struct Counting {
+        inner: MemoryTrackerStore,
+        got: AtomicUsize,
+        due: AtomicUsize,
+        full_reads: AtomicUsize,
+    }
+
+    impl TrackerStore for Counting {
+        fn get<'a>(&'a self, key: &'a OrderKey) -> StoreFuture<'a, Option<OrderState>> {
+            self.got.fetch_add(1, Ordering::Relaxed);
+            self.inner.get(key)
+        }
+        fn commit<'a>(
+            &'a self,
+            expected: Option<u64>,
+            state: &'a OrderState,
+            entry: Option<&'a HistoryEntry>,
+        ) -> StoreFuture<'a, bool> {
+            self.inner.commit(expected, state, entry)
+        }
+        fn record<'a>(&'a self, entry: &'a HistoryEntry) -> StoreFuture<'a, ()> {
+            self.inner.record(entry)
+        }
+        fn history<'a>(&'a self, key: &'a OrderKey) -> StoreFuture<'a, Vec<HistoryEntry>> {
+            self.inner.history(key)
+        }
+        fn orders<'a>(&'a self) -> StoreFuture<'a, Vec<OrderState>> {
+            self.full_reads.fetch_add(1, Ordering::Relaxed);
+            self.inner.orders()
+        }
+        fn due<'a>(&'a self, before: u64, limit: usize) -> StoreFuture<'a, Vec<OrderState>> {
+            Box::pin(async move {
+                let due = self.inner.due(before, limit).await?;
+                self.due.fetch_add(due.len(), Ordering::Relaxed);
+                Ok(due)
+            })
+        }
+        fn purge_final<'a>(&'a self, before: u64, limit: usize) -> StoreFuture<'a, usize> {
+            self.inner.purge_final(before, limit)
+        }
+    }
+
+    /// The pass reads what is due, not the history: 1,000 tracked orders,
+    /// 900 of them final, 10 due; the pass reads 10 states from the index
+    /// and one more per poll (the fold's compare-and-set), and never lists
+    /// the store.
+    #[tokio::test]
+    async fn a_pass_reads_only_the_due_orders() {
+        let store = Arc::new(Counting::default());
+        let two_hours_ago = now_ms() - 2 * HOUR_MS;
+        for i in 0..1000u64 {
+            let (status, changed) = match i % 100 {
+                0..=89 => (Status::Push(P::Cancel), two_hours_ago),
+                90..=98 => (Status::Push(P::WaitingForSent), now_ms()),
+                _ => (Status::Push(P::WaitingForSent), two_hours_ago),
+            };
+            let key = OrderKey::new(Platform::Ali1688, i.to_string());
+            let mut state = OrderState::new(key, changed, Cause::Poll);
+            state.status = Some(status);
+            state.version = 1;
+            assert!(store.commit(None, &state, None).await.unwrap());
+        }
+        let tracker = Tracker::new(store.clone());
+        let poller = fixed(Ok(Status::Push(P::WaitingForSent)));
+        let mut resync = Resyncer::new(tracker, poller.clone(), an_hour().final_retention(None));
+        let report = resync.pass().await.unwrap();
+        assert_eq!((report.due, report.polled), (10, 10));
+        assert_eq!(store.due.load(Ordering::Relaxed), 10);
+        assert_eq!(store.got.load(Ordering::Relaxed), 10);
+        assert_eq!(store.full_reads.load(Ordering::Relaxed), 0);
+        assert!(
+            poller
+                .polled
+                .lock()
+                .unwrap()
+                .iter()
+                .all(|k| k.order_id.ends_with("99"))
+        );
+        // Polled: quiet again.
+        assert_eq!(resync.pass().await.unwrap().due, 0);
+        assert_eq!(store.due.load(Ordering::Relaxed), 10);
     }
 }

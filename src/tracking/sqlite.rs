@@ -404,4 +404,173 @@ mod tests {
         assert!(!store.commit(None, &state, None).await.unwrap());
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    fn scratch(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!(
+            "xportcn-tracker-{name}-{}-{:08x}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.sqlite3");
+        (dir, path)
+    }
+
+    /// A state of order `id` at `status`, changed at `changed_ms`.
+    fn state_of(id: u64, status: P, changed_ms: u64) -> OrderState {
+        let mut s = OrderState::new(
+            OrderKey::new(Platform::Ali1688, id.to_string()),
+            changed_ms,
+            Cause::Poll,
+        );
+        s.status = Some(Status::Push(status));
+        s.version = 1;
+        s
+    }
+
+    /// Writes `n` orders from `from` on, in one transaction: 90% final
+    /// (long ago), 10% not final and just changed.
+    fn fill(store: &SqliteTrackerStore, from: u64, n: u64, now: u64) {
+        let mut conn = store.conn.lock().unwrap();
+        let tx = conn.transaction().unwrap();
+        for id in from..from + n {
+            let s = if id % 10 == 0 {
+                state_of(id, P::WaitingForSent, now)
+            } else {
+                state_of(id, P::Cancel, 1_000)
+            };
+            assert!(write_state(&tx, None, &s).unwrap());
+        }
+        tx.commit().unwrap();
+    }
+
+    /// Runs the due query; returns the rows and SQLite's own counters of
+    /// the statement: (rows, full-scan steps, sorts, automatic indexes,
+    /// virtual-machine steps).
+    fn run_due(store: &SqliteTrackerStore, before: u64) -> (usize, i32, i32, i32, i32) {
+        use rusqlite::StatementStatus as S;
+        let conn = store.conn.lock().unwrap();
+        let mut stmt = conn.prepare(DUE).unwrap();
+        let rows = stmt
+            .query_map(params![i64::try_from(before).unwrap(), 1000], |r| {
+                r.get::<_, String>(0)
+            })
+            .unwrap()
+            .count();
+        (
+            rows,
+            stmt.get_status(S::FullscanStep),
+            stmt.get_status(S::Sort),
+            stmt.get_status(S::AutoIndex),
+            stmt.get_status(S::VmStep),
+        )
+    }
+
+    /// The due query reads only the rows it returns: no full-scan step, no
+    /// sort, no automatic index, and the same work at 200 and at 20,200
+    /// tracked orders (SQLite's statement counters, not a timing).
+    #[tokio::test]
+    async fn the_due_query_reads_only_the_rows_it_returns() {
+        let (dir, path) = scratch("due");
+        let store = SqliteTrackerStore::open(&path).unwrap();
+        let now = 10_000_000;
+        // 10 due orders (quiet since 5,000), then 200 tracked around them.
+        {
+            let mut conn = store.conn.lock().unwrap();
+            let tx = conn.transaction().unwrap();
+            for id in 0..10 {
+                let s = state_of(1_000_000 + id, P::WaitingForSent, 5_000);
+                assert!(write_state(&tx, None, &s).unwrap());
+            }
+            tx.commit().unwrap();
+        }
+        fill(&store, 0, 200, now);
+        let small = run_due(&store, 6_000);
+        assert_eq!(small.0, 10);
+        assert_eq!((small.1, small.2, small.3), (0, 0, 0), "{small:?}");
+        fill(&store, 200, 20_000, now);
+        let large = run_due(&store, 6_000);
+        assert_eq!(large, small, "the same rows and work at 100x the orders");
+        // The store's own call agrees.
+        assert_eq!(store.due(6_000, 1000).await.unwrap().len(), 10);
+        assert_eq!(store.due(now, 5000).await.unwrap().len(), 10 + 2_020);
+        // The plan: the re-sync index, in its order.
+        let plan: Vec<String> = {
+            let conn = store.conn.lock().unwrap();
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {DUE}")).unwrap();
+            stmt.query_map(params![6_000, 1000], |r| r.get::<_, String>(3))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        assert_eq!(
+            plan,
+            ["SEARCH xportcn_tracker_state USING INDEX xportcn_tracker_state_quiet (quiet_ms<?)"]
+        );
+        // Past the retention: the final ones go, state and history.
+        assert_eq!(store.purge_final(1_000, 50_000).await.unwrap(), 18_180);
+        assert_eq!(store.orders().await.unwrap().len(), 2_030);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A file written before the index columns existed opens: its states
+    /// are indexed, and read back with the new fields' defaults.
+    #[tokio::test]
+    async fn a_file_written_before_the_indexes_is_migrated() {
+        let (dir, path) = scratch("migrate");
+        let legacy = |s: &OrderState| {
+            let mut v = serde_json::to_value(s).unwrap();
+            let obj = v.as_object_mut().unwrap();
+            for new_field in ["dated_by", "checked_ms", "conflict"] {
+                assert!(obj.remove(new_field).is_some());
+            }
+            v.to_string()
+        };
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE xportcn_tracker_state (
+                     platform TEXT NOT NULL, order_id TEXT NOT NULL,
+                     version INTEGER NOT NULL, state TEXT NOT NULL,
+                     PRIMARY KEY (platform, order_id));
+                 CREATE TABLE xportcn_tracker_history (
+                     seq INTEGER PRIMARY KEY AUTOINCREMENT, platform TEXT NOT NULL,
+                     order_id TEXT NOT NULL, entry TEXT NOT NULL);",
+            )
+            .unwrap();
+            for s in [
+                state_of(1, P::WaitingForSent, 5_000),
+                state_of(2, P::Cancel, 7_000),
+            ] {
+                conn.execute(
+                    "INSERT INTO xportcn_tracker_state VALUES ('1688', ?1, 1, ?2)",
+                    params![s.key.order_id, legacy(&s)],
+                )
+                .unwrap();
+            }
+            conn.execute(
+                "INSERT INTO xportcn_tracker_state VALUES ('1688', '3', 1, 'not json')",
+                [],
+            )
+            .unwrap();
+        }
+        let store = SqliteTrackerStore::open(&path).unwrap();
+        let due = store.due(u64::MAX, 10).await.unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].key.order_id, "1");
+        assert_eq!(due[0].dated_by, crate::tracking::DateSource::Unknown);
+        assert!(!due[0].conflict);
+        // Opening again does not migrate twice.
+        drop(store);
+        let store = SqliteTrackerStore::open(&path).unwrap();
+        assert_eq!(store.purge_final(6_999, 10).await.unwrap(), 0);
+        assert_eq!(store.purge_final(7_000, 10).await.unwrap(), 1);
+        assert!(
+            store
+                .get(&OrderKey::new(Platform::Ali1688, "3"))
+                .await
+                .is_err()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -73,7 +73,7 @@ pub enum DateSource {
     Received,
     /// This machine's clock, when a poll was **sent**: the platform's answer
     /// is at least that recent. Comparable with another poll, and newer
-    /// than anything the tracker had folded before the poll was sent.
+    /// than anything the tracker had folded when the poll was sent.
     Polled,
     /// Not known: a state or entry written before the source was kept, or
     /// an order registered with [`Tracker::watch`](super::Tracker::watch).
