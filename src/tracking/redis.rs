@@ -15,15 +15,19 @@ use crate::callbacks::{
 /// The compare-and-set of one order's state, with its history entry and
 /// its place in both indexes: one Lua script, so it is atomic.
 ///
+/// The first write of a new layout also writes its schema version, so a
+/// new deployment is never scanned for a migration.
+///
 /// KEYS: versions hash, states hash, the order's history list, re-sync
-/// index, retention index.
+/// index, retention index, schema key.
 /// ARGV: field, expected version (`""`: absent), new version, state JSON,
 /// entry JSON (`""`: none), re-sync key (`""`: not in it), retention key
-/// (`""`: not in it).
+/// (`""`: not in it), schema version.
 const COMMIT: &str = r"
 local v = redis.call('HGET', KEYS[1], ARGV[1])
 if not v then v = '' end
 if v ~= ARGV[2] then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 0 then redis.call('SET', KEYS[6], ARGV[8]) end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
 if ARGV[5] ~= '' then redis.call('RPUSH', KEYS[3], ARGV[5]) end
@@ -52,7 +56,7 @@ return out
 /// Deletes one final order if it is still in the retention index at or
 /// below the key (state, version, history, index entries).
 ///
-/// KEYS: as [`COMMIT`]. ARGV: field, highest key.
+/// KEYS: the first five of [`COMMIT`]. ARGV: field, highest key.
 const PURGE: &str = r"
 local f = redis.call('ZSCORE', KEYS[5], ARGV[1])
 if not f or tonumber(f) > tonumber(ARGV[2]) then return 0 end
@@ -258,13 +262,15 @@ impl TrackerStore for RedisTrackerStore {
             for key in self.order_keys(self.history_key(&state.key)) {
                 call.key(key);
             }
+            call.key(self.key("schema"));
             call.arg(field(&state.key))
                 .arg(expected.map(|v| v.to_string()).unwrap_or_default())
                 .arg(state.version.to_string())
                 .arg(json)
                 .arg(entry)
                 .arg(score(state.quiet_since_ms()))
-                .arg(score(state.final_since_ms()));
+                .arg(score(state.final_since_ms()))
+                .arg(SCHEMA_VERSION);
             let written: i64 = self.conn.invoke("tracker commit", &call).await?;
             Ok(written == 1)
         })
