@@ -4,23 +4,35 @@
 //!
 //! The platform's pushes may arrive out of order, and after 5 failed
 //! deliveries they stop (`docs/platform.md` §4). The [`Tracker`]:
-//! - keeps each order's latest [`Status`], when it changed and what caused
-//!   it ([`Cause::Push`] or [`Cause::Poll`]), keyed by [`OrderKey`]
-//!   (platform + order id);
+//! - keeps each order's latest [`Status`], when it changed, what caused it
+//!   ([`Cause::Push`] or [`Cause::Poll`]) and whose clock dated it
+//!   ([`DateSource`]), keyed by [`OrderKey`] (platform + order id);
 //! - never moves an order backwards: a late push (a `WAITING_FOR_PAYMENT`
 //!   after `WAITING_FOR_SENT`) is kept in the history as
 //!   [`Outcome::Stale`] and the state stays; a status with no place in the
-//!   flow is kept as [`Outcome::Unknown`]; where the docs leave two
-//!   statuses unordered (a cancel against a payment) the newer timestamp
-//!   wins (see [`Status::relation`]);
+//!   flow is kept as [`Outcome::Unknown`];
+//! - never changes a **final** state (cancelled, terminated, completed; see
+//!   [`Status::is_final`]), whatever comes and however it is dated;
+//! - where the docs leave two statuses unordered (a cancel against a
+//!   payment), orders them only by dates of one clock: two platform
+//!   `timestamp`s, or a poll sent after the state was folded. A push dated
+//!   only by its receive time never overrides one dated by the platform:
+//!   the fold cannot order them, keeps the state, records an
+//!   [`Outcome::Conflict`] and polls the order at the next pass (see
+//!   [`decide`]);
 //! - emits a typed stream of [`TrackerEvent`]s ([`Tracker::events`]);
 //! - keeps its state where the inbox lives ([`TrackerStore`]):
 //!   [`SqliteTrackerStore`] on one machine (the inbox's file or its own),
 //!   `RedisTrackerStore` (feature `redis`) for several, and
 //!   [`MemoryTrackerStore`] for tests;
-//! - re-syncs: a [`Resyncer`] polls orders that are not final and have not
-//!   changed for a while ([`ResyncConfig::stale_after`]), within a request
-//!   budget, and feeds the answers through the same fold.
+//! - re-syncs: a [`Resyncer`] polls orders that are not final and have been
+//!   quiet for a while ([`ResyncConfig::stale_after`]), within a request
+//!   budget, and feeds the answers through the same fold. Each pass reads
+//!   the due orders from an index by due time ([`TrackerStore::due`]), not
+//!   every order tracked: its cost follows what is due, not the shop's
+//!   history. Final orders are not in that index; they are deleted
+//!   [`DEFAULT_FINAL_RETENTION`] (90 days) after they became final
+//!   ([`ResyncConfig::final_retention`]).
 //!
 //! ```no_run
 //! # #[cfg(feature = "sqlite")]

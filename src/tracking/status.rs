@@ -17,24 +17,7 @@
 //! as [`Relation::Unordered`]: the tracker then orders them by their dates
 //! where it can (see [`decide`](super::decide)).
 //!
-//! ## Final states
-//!
-//! A final state ends the order: the tracker never moves it again (not on a
-//! push, not on a poll) and never polls it ([`Status::is_final`]).
-//!
-//! | source | final | evidence |
-//! |---|---|---|
-//! | Taobao status code | 4 `CANCEL` | DOC: listed on the status-flow page; final INFERRED from its name: the page draws no step out of it |
-//! | push `orderStatus` | `CANCEL` | DOC: message manual (`ORDER_CANCEL`, `closeReason` `buyer_cancel`); final INFERRED as for code 4 |
-//! | 1688 order status | `cancel`, `terminated`, `success` | DOC: the 1688 order model's statuses; final INFERRED from 1688's meanings (trade cancelled, terminated, completed) |
-//!
-//! Not final: every other status. Taobao has no completed status: the page
-//! lists nothing after 11 `WAIT_BUYER_CONFIRM_GOODS`, so a Taobao order is
-//! final only when cancelled. 3 `ORDER_FINANCE_REFUSE_STATUS` is not final
-//! (INFERRED: a refused payment voucher may be uploaded again). Refunds are
-//! not order statuses in any model the SDK has (a sub-order's
-//! `refundStatus`, a 1688 refund record): an order with a refund keeps its
-//! order status here.
+//! Which states are final, and on what evidence: [`Status::is_final`].
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -285,13 +268,28 @@ impl Status {
         self.place() != Place::Unplaced
     }
 
-    /// Whether the order is done: cancelled (Taobao 4, push `CANCEL`, 1688
-    /// `cancel`), terminated (1688) or completed (1688 `success`); see the
-    /// [module docs](self) for the evidence. A final state never changes
-    /// and is never polled again.
+    /// Whether the order is done: cancelled, terminated or completed. A
+    /// final state never changes in the tracker (not on a push, not on a
+    /// poll) and is never polled again.
     ///
-    /// No Taobao code is final except `CANCEL`: the status-flow page lists
-    /// none after 11 `WAIT_BUYER_CONFIRM_GOODS`.
+    /// | source | final | evidence |
+    /// |---|---|---|
+    /// | Taobao status code | 4 `CANCEL` | DOC: listed on the status-flow page; final INFERRED from its name: the page draws no step out of it |
+    /// | push `orderStatus` | `CANCEL` | DOC: message manual (`ORDER_CANCEL`, `closeReason` `buyer_cancel`); final INFERRED as for code 4 |
+    /// | 1688 order status | `cancel`, `terminated`, `success` | DOC: the 1688 order model's statuses; final INFERRED from 1688's meanings (trade cancelled, terminated, completed) |
+    ///
+    /// Pages: the key-account status-flow page
+    /// (<https://doc-en-ka.xportcn.com/doc-8873281>), the message manual
+    /// (<https://doc-en-ka.xportcn.com/doc-7259275>), the 1688 order model
+    /// ([`ali1688::OrderStatus`]); `docs/platform.md` §4 and §6.
+    ///
+    /// Not final: every other status. Taobao has no completed status: the
+    /// page lists nothing after 11 `WAIT_BUYER_CONFIRM_GOODS`, so a Taobao
+    /// order is final only when cancelled. 3 `ORDER_FINANCE_REFUSE_STATUS` is
+    /// not final (INFERRED: a refused payment voucher may be uploaded again).
+    /// Refunds are not order statuses in any model the SDK has (a
+    /// sub-order's `refundStatus`, a 1688 refund record): an order with a
+    /// refund keeps its order status here.
     pub fn is_final(&self) -> bool {
         matches!(self.place(), Place::Closed | Place::Step(90, _))
     }
