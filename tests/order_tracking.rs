@@ -179,33 +179,26 @@ async fn store_contract(store: std::sync::Arc<dyn xportcn::tracking::TrackerStor
 
     let tracker = Tracker::new(store.clone());
     let key = |id: &str| OrderKey::new(Platform::Ali1688, id);
-    let push = || Cause::Push {
-        dedup_key: "k".into(),
-        message_id: None,
+    // One push about order `id`: what the fold did.
+    let observe = |id: &'static str, status: P, at: ObservedAt| {
+        let tracker = tracker.clone();
+        async move {
+            let cause = Cause::Push {
+                dedup_key: format!("{id}:{}", status.as_str()),
+                message_id: None,
+            };
+            let key = OrderKey::new(Platform::Ali1688, id);
+            let folded = tracker.observe(key, Status::Push(status), at, cause);
+            folded.await.unwrap().outcome
+        }
     };
     let start = now_ms();
     // `paid` first, then `watched`, then `cancelled` (final).
-    tracker
-        .observe(
-            key("paid"),
-            Status::Push(P::WaitingForSent),
-            ObservedAt::platform(start),
-            push(),
-        )
-        .await
-        .unwrap();
+    observe("paid", P::WaitingForSent, ObservedAt::platform(start)).await;
     tokio::time::sleep(Duration::from_millis(5)).await;
     tracker.watch(key("watched")).await.unwrap();
     tokio::time::sleep(Duration::from_millis(5)).await;
-    tracker
-        .observe(
-            key("cancelled"),
-            Status::Push(P::Cancel),
-            ObservedAt::platform(start),
-            push(),
-        )
-        .await
-        .unwrap();
+    observe("cancelled", P::Cancel, ObservedAt::platform(start)).await;
     let ids = |states: Vec<xportcn::tracking::OrderState>| {
         states
             .into_iter()
@@ -218,26 +211,10 @@ async fn store_contract(store: std::sync::Arc<dyn xportcn::tracking::TrackerStor
     assert_eq!(ids(store.due(end, 1).await.unwrap()), ["paid"]);
     assert!(store.due(start - 1, 10).await.unwrap().is_empty());
     // A conflict is due at once, first.
-    let f = tracker
-        .observe(
-            key("watched"),
-            Status::Push(P::Cancel),
-            ObservedAt::received(end),
-            push(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(f.outcome, Outcome::Applied, "no status yet: applied");
-    let f = tracker
-        .observe(
-            key("paid"),
-            Status::Push(P::Cancel),
-            ObservedAt::received(end),
-            push(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(f.outcome, Outcome::Conflict);
+    let first = observe("watched", P::Cancel, ObservedAt::received(end)).await;
+    assert_eq!(first, Outcome::Applied, "no status yet: applied");
+    let conflict = observe("paid", P::Cancel, ObservedAt::received(end)).await;
+    assert_eq!(conflict, Outcome::Conflict);
     assert_eq!(ids(store.due(0, 10).await.unwrap()), ["paid"]);
     // Compare-and-set: a write against an old version is refused.
     let mut state = store.get(&key("paid")).await.unwrap().unwrap();

@@ -681,16 +681,12 @@ mod tests {
             decide(Some(&legacy), &cancel, ObservedAt::platform(u64::MAX)),
             Outcome::Conflict
         );
-        // A poll sent after the state was folded is newer than it; one sent
-        // before is not ordered against a platform date.
-        assert_eq!(
-            decide(Some(&platform_state), &cancel, ObservedAt::polled(1_000)),
-            Outcome::Applied
-        );
-        assert_eq!(
-            decide(Some(&platform_state), &cancel, ObservedAt::polled(999)),
-            Outcome::Conflict
-        );
+        // A poll sent when or after the state was folded is newer than it;
+        // one sent before is not ordered against a platform date.
+        for (sent, outcome) in [(1_000, Outcome::Applied), (999, Outcome::Conflict)] {
+            let at = ObservedAt::polled(sent);
+            assert_eq!(decide(Some(&platform_state), &cancel, at), outcome);
+        }
         // Taobao's finance review: two answers, unordered in the flow.
         let pass = Status::Taobao(TaobaoStatus::FinancePass);
         let refuse = Status::Taobao(TaobaoStatus::FinanceRefuse);

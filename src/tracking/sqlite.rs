@@ -359,13 +359,7 @@ mod tests {
 
     #[tokio::test]
     async fn state_survives_a_reopen() {
-        let dir = std::env::temp_dir().join(format!(
-            "xportcn-tracker-{}-{:08x}",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("t.sqlite3");
+        let (dir, path) = scratch("reopen");
         let key = OrderKey::new(Platform::Ali1688, "2542285634920880001");
         {
             let tracker = Tracker::new(Arc::new(SqliteTrackerStore::open(&path).unwrap()));
