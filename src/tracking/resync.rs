@@ -697,7 +697,7 @@ mod tests {
         let mut resync = Resyncer::new(tracker.clone(), poller.clone(), an_hour());
         let report = resync.pass().await.unwrap();
         assert_eq!((report.due, report.polled, report.changed), (1, 1, 1));
-        assert_eq!(*poller.polled.lock().unwrap(), [key.clone()]);
+        assert_eq!(*poller.polled.lock().unwrap(), std::slice::from_ref(&key));
         let state = tracker.state(&key).await.unwrap().unwrap();
         assert!(state.is_final() && !state.conflict, "{state:?}");
         assert_eq!(state.cause, Cause::Poll);
