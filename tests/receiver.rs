@@ -182,11 +182,22 @@ impl Inbox for Flaky {
     ) -> StoreFuture<'a, Vec<xportcn::callbacks::inbox::Leased>> {
         self.inner.fetch(c, max, wait)
     }
-    fn ack<'a>(&'a self, id: &'a str) -> StoreFuture<'a, ()> {
-        self.inner.ack(id)
+    fn ack<'a>(&'a self, lease: &'a xportcn::callbacks::Lease) -> StoreFuture<'a, ()> {
+        self.inner.ack(lease)
     }
-    fn release<'a>(&'a self, id: &'a str, delay: Duration) -> StoreFuture<'a, ()> {
-        self.inner.release(id, delay)
+    fn release<'a>(
+        &'a self,
+        lease: &'a xportcn::callbacks::Lease,
+        delay: Duration,
+    ) -> StoreFuture<'a, ()> {
+        self.inner.release(lease, delay)
+    }
+    fn extend<'a>(
+        &'a self,
+        lease: &'a xportcn::callbacks::Lease,
+        by: Duration,
+    ) -> StoreFuture<'a, ()> {
+        self.inner.extend(lease, by)
     }
 }
 
@@ -540,4 +551,90 @@ impl axum::body::HttpBody for NeverBody {
     ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
         std::task::Poll::Pending
     }
+}
+
+// ---------------------------------------------------------------------------
+// Issue 24, findings 2, 3 and 6: one live holder per delivery (memory, SQLite;
+// Redis in tests/redis_store.rs)
+// ---------------------------------------------------------------------------
+
+#[path = "support/inbox_contract.rs"]
+mod inbox_contract;
+
+fn sqlite_with_lease(lease: Duration) -> (Arc<dyn Inbox>, std::path::PathBuf) {
+    let dir = tempdir();
+    let inbox = SqliteInbox::open(dir.join("inbox.sqlite3"))
+        .expect("open")
+        .lease(lease);
+    (Arc::new(inbox), dir)
+}
+
+#[tokio::test]
+async fn finding_2_two_live_consumers_handle_each_push_once_memory() {
+    let inbox = MemoryInbox::new().lease(Duration::from_millis(500));
+    inbox_contract::two_live_consumers_handle_each_push_once(Arc::new(inbox)).await;
+}
+
+#[tokio::test]
+async fn finding_2_two_live_consumers_handle_each_push_once_sqlite() {
+    let (inbox, dir) = sqlite_with_lease(Duration::from_millis(500));
+    inbox_contract::two_live_consumers_handle_each_push_once(inbox).await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn finding_3_a_slow_live_handler_keeps_its_delivery_memory() {
+    let inbox = MemoryInbox::new().lease(Duration::from_millis(600));
+    inbox_contract::a_slow_live_handler_keeps_its_delivery(Arc::new(inbox)).await;
+}
+
+#[tokio::test]
+async fn finding_3_a_slow_live_handler_keeps_its_delivery_sqlite() {
+    let (inbox, dir) = sqlite_with_lease(Duration::from_millis(600));
+    inbox_contract::a_slow_live_handler_keeps_its_delivery(inbox).await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn a_holder_stalled_past_the_maximum_extension_loses_it_memory() {
+    let inbox = MemoryInbox::new().lease(Duration::from_millis(200));
+    inbox_contract::a_holder_stalled_past_the_maximum_extension_loses_it(Arc::new(inbox)).await;
+}
+
+#[tokio::test]
+async fn a_holder_stalled_past_the_maximum_extension_loses_it_sqlite() {
+    let (inbox, dir) = sqlite_with_lease(Duration::from_millis(200));
+    inbox_contract::a_holder_stalled_past_the_maximum_extension_loses_it(inbox).await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn finding_6_only_the_holder_can_ack_release_or_extend_memory() {
+    let inbox = MemoryInbox::new().lease(Duration::from_millis(200));
+    inbox_contract::only_the_holder_can_ack_release_or_extend(Arc::new(inbox)).await;
+}
+
+#[tokio::test]
+async fn finding_6_only_the_holder_can_ack_release_or_extend_sqlite() {
+    let (inbox, dir) = sqlite_with_lease(Duration::from_millis(200));
+    inbox_contract::only_the_holder_can_ack_release_or_extend(inbox).await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn finding_6_durations_too_large_for_the_clock_are_clamped_memory() {
+    inbox_contract::durations_too_large_for_the_clock_are_clamped(
+        Arc::new(MemoryInbox::new().lease(Duration::from_secs(2))),
+        Arc::new(MemoryInbox::new().lease(Duration::MAX)),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn finding_6_durations_too_large_for_the_clock_are_clamped_sqlite() {
+    let (inbox, dir) = sqlite_with_lease(Duration::from_secs(2));
+    let (huge, dir2) = sqlite_with_lease(Duration::MAX);
+    inbox_contract::durations_too_large_for_the_clock_are_clamped(inbox, huge).await;
+    let _ = std::fs::remove_dir_all(dir);
+    let _ = std::fs::remove_dir_all(dir2);
 }

@@ -463,3 +463,86 @@ async fn tracker_state_in_redis_is_compare_and_set() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Issue 24, findings 2, 3 and 6 on Redis: one live holder per delivery (the
+// pending entries list's owner and delivery count are the lease token)
+// ---------------------------------------------------------------------------
+
+#[path = "support/inbox_contract.rs"]
+mod inbox_contract;
+
+fn redis_inbox(server: &RedisServer, lease: Duration) -> Arc<dyn Inbox> {
+    Arc::new(
+        RedisInbox::open(&server.url())
+            .expect("redis url")
+            .lease(lease),
+    )
+}
+
+#[tokio::test]
+async fn finding_2_two_live_consumers_handle_each_push_once_redis() {
+    let Some(server) = start("finding_2_two_live_consumers_handle_each_push_once_redis") else {
+        return;
+    };
+    inbox_contract::two_live_consumers_handle_each_push_once(redis_inbox(
+        &server,
+        Duration::from_millis(500),
+    ))
+    .await;
+}
+
+#[tokio::test]
+async fn finding_3_a_slow_live_handler_keeps_its_delivery_redis() {
+    let Some(server) = start("finding_3_a_slow_live_handler_keeps_its_delivery_redis") else {
+        return;
+    };
+    inbox_contract::a_slow_live_handler_keeps_its_delivery(redis_inbox(
+        &server,
+        Duration::from_millis(600),
+    ))
+    .await;
+}
+
+#[tokio::test]
+async fn a_holder_stalled_past_the_maximum_extension_loses_it_redis() {
+    let Some(server) = start("a_holder_stalled_past_the_maximum_extension_loses_it_redis") else {
+        return;
+    };
+    inbox_contract::a_holder_stalled_past_the_maximum_extension_loses_it(redis_inbox(
+        &server,
+        Duration::from_millis(200),
+    ))
+    .await;
+}
+
+#[tokio::test]
+async fn finding_6_only_the_holder_can_ack_release_or_extend_redis() {
+    let Some(server) = start("finding_6_only_the_holder_can_ack_release_or_extend_redis") else {
+        return;
+    };
+    inbox_contract::only_the_holder_can_ack_release_or_extend(redis_inbox(
+        &server,
+        Duration::from_millis(200),
+    ))
+    .await;
+}
+
+#[tokio::test]
+async fn finding_6_durations_too_large_for_the_clock_are_clamped_redis() {
+    let Some(server) = start("finding_6_durations_too_large_for_the_clock_are_clamped_redis")
+    else {
+        return;
+    };
+    let huge = Arc::new(
+        RedisInbox::open(&server.url())
+            .expect("redis url")
+            .prefix("huge:")
+            .lease(Duration::MAX),
+    );
+    inbox_contract::durations_too_large_for_the_clock_are_clamped(
+        redis_inbox(&server, Duration::from_secs(2)),
+        huge,
+    )
+    .await;
+}

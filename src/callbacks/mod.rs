@@ -80,7 +80,7 @@ pub use bigmajor::{ParcelInbound, QualityInspection};
 pub use inbox::RedisInbox;
 #[cfg(feature = "sqlite")]
 pub use inbox::SqliteInbox;
-pub use inbox::{Consumer, Delivery, Inbox, MemoryInbox};
+pub use inbox::{Consumer, Delivery, Inbox, Lease, MemoryInbox};
 pub use message::{Envelope, Message};
 pub use order::{OrderEvent, OrderStatus, OrderSummary};
 pub use receive::{Answer, DEFAULT_STORE_BUDGET, receive};
@@ -92,7 +92,7 @@ pub use redis::{DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT, RedisReplayStore};
 pub use sign::{sign_push, sign_push_with, sign_push_with_base};
 pub use store::{
     DEFAULT_REPLAY_MEMORY_BYTES, MEMORY_ENTRY_OVERHEAD, MemoryReplayStore, ReplayStore, StoreError,
-    StoreFuture,
+    StoreErrorKind, StoreFuture,
 };
 pub use taobao::{PurchaseOrderPrice, TaobaoPriceModify, TaobaoRefund, TaobaoSubOrder};
 pub use verify::{

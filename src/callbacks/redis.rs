@@ -79,6 +79,60 @@ impl RedisConn {
         self.limited(what, pipe.query_async::<T>(&mut conn)).await
     }
 
+    /// Runs a Lua script within the time limit, with Redis's own error
+    /// (such as `NOGROUP`) left for the caller to read.
+    pub(crate) async fn try_invoke<T: redis::FromRedisValue>(
+        &self,
+        what: &str,
+        script: &redis::ScriptInvocation<'_>,
+    ) -> Result<redis::RedisResult<T>, StoreError> {
+        let mut conn = self.conn.clone();
+        tokio::time::timeout(self.timeout, script.invoke_async::<T>(&mut conn))
+            .await
+            .map_err(|_| {
+                StoreError::new(format!("redis {what} timed out after {:?}", self.timeout))
+            })
+    }
+
+    /// [`invoke`](Self::invoke), tried a second time when the first try
+    /// failed fast on a dropped connection (Redis restarted, a failover):
+    /// the connection is re-made and the script run again, both within the
+    /// one time limit. Only for idempotent scripts.
+    pub(crate) async fn invoke_reconnecting<T: redis::FromRedisValue>(
+        &self,
+        what: &str,
+        script: &redis::ScriptInvocation<'_>,
+    ) -> Result<T, StoreError> {
+        let start = std::time::Instant::now();
+        let mut conn = self.conn.clone();
+        let first =
+            match tokio::time::timeout(self.timeout, script.invoke_async::<T>(&mut conn)).await {
+                Ok(Ok(v)) => return Ok(v),
+                Ok(Err(e)) => e,
+                Err(_) => {
+                    return Err(StoreError::new(format!(
+                        "redis {what} timed out after {:?}",
+                        self.timeout
+                    )));
+                }
+            };
+        let left = self.timeout.saturating_sub(start.elapsed());
+        let dropped = first.is_connection_dropped() || first.is_io_error();
+        if !dropped || left < self.timeout / 2 {
+            return Err(store_error(what, &first));
+        }
+        tracing::debug!(what, "redis connection dropped; reconnecting once");
+        let mut conn = self.conn.clone();
+        match tokio::time::timeout(left, script.invoke_async::<T>(&mut conn)).await {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(store_error(what, &e)),
+            Err(_) => Err(StoreError::new(format!(
+                "redis {what} timed out after {:?}",
+                self.timeout
+            ))),
+        }
+    }
+
     /// Runs one command within the time limit, with Redis's own error
     /// (such as `BUSYGROUP`) left for the caller to read.
     pub(crate) async fn try_run<T: redis::FromRedisValue>(

@@ -22,20 +22,46 @@ use std::time::{Duration, Instant};
 /// The future a [`ReplayStore`] or [`Inbox`](super::Inbox) method returns.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
-/// A store that could not answer (Redis down, a timeout, a disk error).
+/// A store that could not answer (Redis down, a timeout, a disk error), or
+/// (kind [`StoreErrorKind::NotLeased`]) an inbox entry that is not leased to
+/// the caller any more.
 ///
 /// The receiver answers 503 so the platform retries later; a push is never
 /// acknowledged without being stored. Carries no credentials or URLs.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("store unavailable: {message}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreError {
+    kind: StoreErrorKind,
     message: String,
 }
 
+/// What kind of [`StoreError`] this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StoreErrorKind {
+    /// The store could not answer (down, timed out, a disk error): try again.
+    Unavailable,
+    /// `ack`, `release` or `extend` of an inbox entry that is not leased to
+    /// this holder: it was acked or handed back already, or its lease ran out
+    /// and another consumer (or this one, again) leased it. Retrying does
+    /// not help; the entry is (or will be) delivered to its current holder.
+    NotLeased,
+}
+
 impl StoreError {
-    /// An error with a message (keep secrets and passwords out of it).
+    /// An error with a message (keep secrets and passwords out of it), of
+    /// kind [`StoreErrorKind::Unavailable`].
     pub fn new(message: impl Into<String>) -> Self {
         StoreError {
+            kind: StoreErrorKind::Unavailable,
+            message: message.into(),
+        }
+    }
+
+    /// An error of kind [`StoreErrorKind::NotLeased`]: the entry is not
+    /// leased to the caller.
+    pub fn not_leased(message: impl Into<String>) -> Self {
+        StoreError {
+            kind: StoreErrorKind::NotLeased,
             message: message.into(),
         }
     }
@@ -44,7 +70,29 @@ impl StoreError {
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// Its kind.
+    pub fn kind(&self) -> StoreErrorKind {
+        self.kind
+    }
+
+    /// Whether the entry is not leased to the caller any more
+    /// ([`StoreErrorKind::NotLeased`]).
+    pub fn is_not_leased(&self) -> bool {
+        self.kind == StoreErrorKind::NotLeased
+    }
 }
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            StoreErrorKind::Unavailable => write!(f, "store unavailable: {}", self.message),
+            StoreErrorKind::NotLeased => write!(f, "not leased to this holder: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
 
 /// The verifier's replay memory, behind one small trait so that several
 /// machines can share it.

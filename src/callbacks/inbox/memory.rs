@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
 use super::{
-    Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Leased, MAX_DEDUP_TTL, Push,
+    Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Lease, Leased, MAX_DEDUP_TTL, Push, later,
     wait_for_entries,
 };
+use crate::callbacks::store::StoreError;
 
 /// Fewest keys at which a purge of expired keys is worth a scan.
 const PURGE_MIN: usize = 1024;
@@ -47,6 +48,8 @@ struct Entry {
     push: Push,
     visible_at: Instant,
     attempts: u32,
+    /// The consumer it was last leased to; `None` once handed back.
+    holder: Option<String>,
 }
 
 impl fmt::Debug for MemoryInbox {
@@ -115,6 +118,7 @@ impl MemoryInbox {
                 push: push.clone(),
                 visible_at: now,
                 attempts: 0,
+                holder: None,
             },
         );
         drop(s);
@@ -122,9 +126,9 @@ impl MemoryInbox {
         Appended::Stored
     }
 
-    fn fetch_now(&self, max: usize) -> Vec<Leased> {
+    fn fetch_now(&self, consumer: &str, max: usize) -> Vec<Leased> {
         let now = Instant::now();
-        let lease = now.checked_add(self.lease).unwrap_or(now);
+        let until = later(now, self.lease);
         let mut s = self.lock();
         let mut out = Vec::new();
         for (seq, entry) in s.pending.iter_mut() {
@@ -132,23 +136,43 @@ impl MemoryInbox {
                 break;
             }
             if entry.visible_at <= now {
-                entry.visible_at = lease;
+                entry.visible_at = until;
                 entry.attempts = entry.attempts.saturating_add(1);
-                out.push(Leased::new(
-                    seq.to_string(),
-                    entry.push.clone(),
-                    entry.attempts,
-                ));
+                entry.holder = Some(consumer.to_owned());
+                out.push(
+                    Leased::new(seq.to_string(), entry.push.clone(), entry.attempts)
+                        .held(consumer, now, self.lease),
+                );
             }
         }
         out
     }
 
-    fn ack_now(&self, id: &str) {
-        let Ok(seq) = id.parse::<u64>() else { return };
+    /// The pending entry `lease` holds, or a `NotLeased` error.
+    fn held<'s>(s: &'s mut State, lease: &Lease) -> Result<(u64, &'s mut Entry), StoreError> {
+        let seq = lease
+            .id
+            .parse::<u64>()
+            .map_err(|_| StoreError::not_leased("not an id of this inbox"))?;
+        match s.pending.get_mut(&seq) {
+            Some(entry)
+                if entry.attempts == lease.attempt
+                    && entry.holder.as_deref() == Some(lease.holder.as_str()) =>
+            {
+                Ok((seq, entry))
+            }
+            _ => Err(StoreError::not_leased(format!(
+                "entry {} is not leased to {} (attempt {})",
+                lease.id, lease.holder, lease.attempt
+            ))),
+        }
+    }
+
+    fn ack_now(&self, lease: &Lease) -> Result<(), StoreError> {
         let now = Instant::now();
-        let expiry = now.checked_add(self.dedup_ttl).unwrap_or(now);
+        let expiry = later(now, self.dedup_ttl);
         let mut s = self.lock();
+        let (seq, _) = Self::held(&mut s, lease)?;
         if let Some(entry) = s.pending.remove(&seq) {
             s.keys.insert(entry.push.dedup_key, (seq, Some(expiry)));
         }
@@ -158,17 +182,27 @@ impl MemoryInbox {
             s.keys.retain(|_, (_, e)| e.is_none_or(|e| e > now));
             s.purge_at = s.keys.len().saturating_mul(2).max(PURGE_MIN);
         }
+        Ok(())
     }
 
-    fn release_now(&self, id: &str, delay: Duration) {
-        let Ok(seq) = id.parse::<u64>() else { return };
+    fn release_now(&self, lease: &Lease, delay: Duration) -> Result<(), StoreError> {
         let now = Instant::now();
         let mut s = self.lock();
-        if let Some(entry) = s.pending.get_mut(&seq) {
-            entry.visible_at = entry.visible_at.min(now.checked_add(delay).unwrap_or(now));
-        }
+        let (_, entry) = Self::held(&mut s, lease)?;
+        // Clamped: `Duration::MAX` is "when the lease runs out", never "now".
+        entry.visible_at = entry.visible_at.min(later(now, delay));
+        entry.holder = None;
         drop(s);
         self.notify.notify_waiters();
+        Ok(())
+    }
+
+    fn extend_now(&self, lease: &Lease, by: Duration) -> Result<(), StoreError> {
+        let now = Instant::now();
+        let mut s = self.lock();
+        let (_, entry) = Self::held(&mut s, lease)?;
+        entry.visible_at = later(now, by);
+        Ok(())
     }
 }
 
@@ -190,7 +224,7 @@ impl Inbox for MemoryInbox {
 
     fn fetch<'a>(
         &'a self,
-        _consumer: &'a str,
+        consumer: &'a str,
         max: usize,
         wait: Duration,
     ) -> StoreFuture<'a, Vec<Leased>> {
@@ -198,17 +232,19 @@ impl Inbox for MemoryInbox {
             wait,
             POLL,
             Some(&self.notify),
-            move || std::future::ready(Ok(self.fetch_now(max))),
+            move || std::future::ready(Ok(self.fetch_now(consumer, max))),
         ))
     }
 
-    fn ack<'a>(&'a self, id: &'a str) -> StoreFuture<'a, ()> {
-        self.ack_now(id);
-        Box::pin(std::future::ready(Ok(())))
+    fn ack<'a>(&'a self, lease: &'a Lease) -> StoreFuture<'a, ()> {
+        Box::pin(std::future::ready(self.ack_now(lease)))
     }
 
-    fn release<'a>(&'a self, id: &'a str, delay: Duration) -> StoreFuture<'a, ()> {
-        self.release_now(id, delay);
-        Box::pin(std::future::ready(Ok(())))
+    fn release<'a>(&'a self, lease: &'a Lease, delay: Duration) -> StoreFuture<'a, ()> {
+        Box::pin(std::future::ready(self.release_now(lease, delay)))
+    }
+
+    fn extend<'a>(&'a self, lease: &'a Lease, by: Duration) -> StoreFuture<'a, ()> {
+        Box::pin(std::future::ready(self.extend_now(lease, by)))
     }
 }

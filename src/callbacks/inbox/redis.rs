@@ -3,15 +3,17 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use redis::Value;
-use redis::streams::{StreamAutoClaimReply, StreamId, StreamReadReply};
-use tokio::sync::{Mutex, OnceCell};
+use redis::streams::{StreamId, StreamReadReply};
+use tokio::sync::Mutex;
 
 use super::{
-    Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Leased, Push, clamped_ms, wait_for_entries,
+    Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Lease, Leased, Push, clamped_ms,
+    wait_for_entries,
 };
 use crate::callbacks::redis::{
     DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT, RedisConn, store_error,
@@ -37,6 +39,61 @@ local id = redis.call('XADD', KEYS[2], '*', 'k', ARGV[1], 'b', ARGV[2], 't', ARG
 redis.call('SET', KEYS[1], id, 'PX', ARGV[4])
 return 1
 ";
+
+/// Entries of consumers that died: `XAUTOCLAIM` (KEYS[1] stream, ARGV[1]
+/// group, ARGV[2] consumer, ARGV[3] min idle, ARGV[4] cursor, ARGV[5]
+/// count), each with its delivery count (the lease token's attempt) read in
+/// the same atomic step: `{cursor, {{id, k, b, t, count}, ...}}`.
+const CLAIM: &str = r"
+local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 'COUNT', ARGV[5])
+local out = {}
+for _, e in ipairs(r[2]) do
+  if e then
+    local f = {}
+    local fl = e[2]
+    for i = 1, #fl, 2 do f[fl[i]] = fl[i + 1] end
+    local p = redis.call('XPENDING', KEYS[1], ARGV[1], e[1], e[1], 1)
+    if f['k'] and f['b'] and #p > 0 then
+      table.insert(out, {e[1], f['k'], f['b'], f['t'] or '0', p[1][4]})
+    end
+  end
+end
+return {r[1], out}
+";
+
+/// The holder check of `ack`, `release` and `extend` (KEYS[1] stream,
+/// ARGV[1] group, ARGV[2] id, ARGV[3] holder, ARGV[4] attempt): the entry's
+/// owner in the pending entries list and its delivery count must be the
+/// token's, else 0.
+const HELD: &str = r"
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
+if #p == 0 or p[1][2] ~= ARGV[3] or p[1][4] ~= tonumber(ARGV[4]) then return 0 end
+";
+
+/// Acks and deletes the entry if it is held (see [`HELD`]).
+const ACK: &str = r"
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+return 1
+";
+
+/// Re-claims the entry for ARGV[5] (its holder, or the parked owner of
+/// released entries) with idle time ARGV[6], without counting a delivery,
+/// if it is held (see [`HELD`]).
+const RECLAIM: &str = r"
+redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[5], 0, ARGV[2], 'IDLE', ARGV[6], 'JUSTID')
+return 1
+";
+
+/// What [`CLAIM`] returns.
+type Claimed = (String, Vec<(String, String, Vec<u8>, u64, u32)>);
+
+/// Whether a Redis error says the consumer group (or its stream) is gone:
+/// Redis restarted without persistence, or a failover to a replica without
+/// the group.
+fn no_group(e: &redis::RedisError) -> bool {
+    e.code() == Some("NOGROUP") || e.to_string().contains("NOGROUP")
+}
 
 /// An [`Inbox`] in Redis Streams, for receivers and consumers on several
 /// machines.
@@ -69,7 +126,7 @@ pub struct RedisInbox {
     group: String,
     lease: Duration,
     dedup_ttl: Duration,
-    group_ready: Arc<OnceCell<()>>,
+    group_ready: Arc<AtomicBool>,
     claim_cursor: Arc<Mutex<String>>,
 }
 
@@ -111,7 +168,7 @@ impl RedisInbox {
             group: DEFAULT_REDIS_GROUP.to_owned(),
             lease: DEFAULT_LEASE,
             dedup_ttl: DEFAULT_DEDUP_TTL,
-            group_ready: Arc::new(OnceCell::new()),
+            group_ready: Arc::new(AtomicBool::new(false)),
             claim_cursor: Arc::new(Mutex::new("0-0".to_owned())),
         };
         inbox.set_prefix(DEFAULT_REDIS_PREFIX);
@@ -154,84 +211,158 @@ impl RedisInbox {
         format!("{}{key}", self.dedup_prefix)
     }
 
-    /// Creates the consumer group (from the stream's start) once.
+    /// Creates the consumer group (from the stream's start) unless this
+    /// inbox made (or found) it already; [`fetch`](Inbox::fetch) makes it
+    /// again when Redis lost it.
     async fn ensure_group(&self) -> Result<(), StoreError> {
-        self.group_ready
-            .get_or_try_init(|| async {
-                let mut cmd = redis::cmd("XGROUP");
-                cmd.arg("CREATE")
-                    .arg(&self.stream)
-                    .arg(&self.group)
-                    .arg("0")
-                    .arg("MKSTREAM");
-                match self.conn.try_run::<Value>("XGROUP CREATE", &cmd).await? {
-                    Ok(_) => Ok(()),
-                    // It exists already.
-                    Err(e) if e.code() == Some("BUSYGROUP") => Ok(()),
-                    Err(e) => Err(store_error("XGROUP CREATE", &e)),
-                }
-            })
-            .await
-            .map(|_| ())
+        if self.group_ready.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let mut cmd = redis::cmd("XGROUP");
+        cmd.arg("CREATE")
+            .arg(&self.stream)
+            .arg(&self.group)
+            .arg("0")
+            .arg("MKSTREAM");
+        match self.conn.try_run::<Value>("XGROUP CREATE", &cmd).await? {
+            // Made now, or it exists already.
+            Ok(_) => {}
+            Err(e) if e.code() == Some("BUSYGROUP") => {}
+            Err(e) => return Err(store_error("XGROUP CREATE", &e)),
+        }
+        self.group_ready.store(true, Ordering::Release);
+        Ok(())
     }
 
-    /// Entries of consumers that died (idle longer than the lease).
-    async fn claim_idle(&self, consumer: &str, max: usize) -> Result<Vec<Leased>, StoreError> {
+    /// Entries of consumers that died (idle longer than the lease), with
+    /// their delivery counts.
+    async fn claim_idle(
+        &self,
+        consumer: &str,
+        max: usize,
+    ) -> Result<redis::RedisResult<Vec<Leased>>, StoreError> {
         let mut cursor = self.claim_cursor.lock().await;
-        let mut cmd = redis::cmd("XAUTOCLAIM");
-        cmd.arg(&self.stream)
+        let start = Instant::now();
+        let script = redis::Script::new(CLAIM);
+        let mut call = script.prepare_invoke();
+        call.key(&self.stream)
             .arg(&self.group)
             .arg(consumer)
             .arg(clamped_ms(self.lease))
             .arg(cursor.as_str())
-            .arg("COUNT")
             .arg(max);
-        let reply: StreamAutoClaimReply = self.conn.run("XAUTOCLAIM", &cmd).await?;
-        *cursor = reply.next_stream_id;
-        drop(cursor);
-        if reply.claimed.is_empty() {
-            return Ok(Vec::new());
-        }
-        let counts = self.delivery_counts(consumer, &reply.claimed).await;
-        Ok(reply
-            .claimed
-            .iter()
-            .filter_map(|e| {
-                let attempt = counts
-                    .iter()
-                    .find(|(id, _)| *id == e.id)
-                    .map_or(2, |(_, n)| *n);
-                leased(e, attempt)
-            })
-            .collect())
-    }
-
-    /// How often each entry was delivered (`XPENDING`); best effort.
-    async fn delivery_counts(&self, consumer: &str, entries: &[StreamId]) -> Vec<(String, u32)> {
-        let (Some(first), Some(last)) = (entries.first(), entries.last()) else {
-            return Vec::new();
+        let reply: Claimed = match self.conn.try_invoke("XAUTOCLAIM", &call).await? {
+            Ok(r) => r,
+            Err(e) => return Ok(Err(e)),
         };
-        let mut cmd = redis::cmd("XPENDING");
-        cmd.arg(&self.stream)
-            .arg(&self.group)
-            .arg(&first.id)
-            .arg(&last.id)
-            .arg(entries.len())
-            .arg(consumer);
-        match self
-            .conn
-            .run::<Vec<(String, String, u64, u64)>>("XPENDING", &cmd)
-            .await
-        {
-            Ok(rows) => rows
-                .into_iter()
-                .map(|(id, _, _, n)| (id, u32::try_from(n).unwrap_or(u32::MAX)))
-                .collect(),
-            Err(_) => Vec::new(),
+        *cursor = reply.0;
+        drop(cursor);
+        Ok(Ok(reply
+            .1
+            .into_iter()
+            .map(|(id, dedup_key, body, received_ms, attempt)| {
+                Leased::new(
+                    id,
+                    Push {
+                        dedup_key,
+                        body: Bytes::from(body),
+                        received_ms,
+                    },
+                    attempt,
+                )
+                .held(consumer, start, self.lease)
+            })
+            .collect()))
+    }
+
+    /// One lease attempt: idle entries first, then new ones. `Ok(Err(_))`
+    /// is Redis's own error (such as `NOGROUP`).
+    async fn fetch_once(
+        &self,
+        consumer: &str,
+        max: usize,
+    ) -> Result<redis::RedisResult<Vec<Leased>>, StoreError> {
+        match self.claim_idle(consumer, max).await? {
+            Ok(got) if !got.is_empty() => return Ok(Ok(got)),
+            Ok(_) => {}
+            Err(e) => return Ok(Err(e)),
+        }
+        self.read_new(consumer, max).await
+    }
+
+    /// [`fetch_once`](Self::fetch_once); on `NOGROUP` (Redis lost the group:
+    /// a restart without persistence, a failover) the group is made again
+    /// and the fetch tried once more.
+    async fn fetch_recovering(
+        &self,
+        consumer: &str,
+        max: usize,
+    ) -> Result<Vec<Leased>, StoreError> {
+        match self.fetch_once(consumer, max).await? {
+            Ok(got) => Ok(got),
+            Err(e) if no_group(&e) => {
+                tracing::warn!(
+                    group = %self.group,
+                    "the Redis consumer group is gone (Redis restarted without persistence?); making it again"
+                );
+                self.group_ready.store(false, Ordering::Release);
+                *self.claim_cursor.lock().await = "0-0".to_owned();
+                self.ensure_group().await?;
+                self.fetch_once(consumer, max)
+                    .await?
+                    .map_err(|e| store_error("fetch", &e))
+            }
+            Err(e) => Err(store_error("fetch", &e)),
         }
     }
 
-    async fn read_new(&self, consumer: &str, max: usize) -> Result<Vec<Leased>, StoreError> {
+    /// Runs [`HELD`] + `then` for `lease`: `NotLeased` when the entry is
+    /// not held by it (or the group is gone with it).
+    async fn held_then(
+        &self,
+        what: &str,
+        then: &str,
+        lease: &Lease,
+        extra: &[String],
+    ) -> Result<(), StoreError> {
+        let script = redis::Script::new(&format!("{HELD}{then}"));
+        let mut call = script.prepare_invoke();
+        call.key(&self.stream)
+            .arg(&self.group)
+            .arg(&lease.id)
+            .arg(&lease.holder)
+            .arg(lease.attempt);
+        for a in extra {
+            call.arg(a);
+        }
+        let done: i64 = match self.conn.try_invoke(what, &call).await? {
+            Ok(n) => n,
+            Err(e) if no_group(&e) => 0,
+            Err(e) => return Err(store_error(what, &e)),
+        };
+        if done == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::not_leased(format!(
+                "entry {} is not leased to {} (attempt {})",
+                lease.id, lease.holder, lease.attempt
+            )))
+        }
+    }
+
+    /// The idle time that makes `XAUTOCLAIM` hand an entry out again after
+    /// `after` (at most one lease).
+    fn idle_for(&self, after: Duration) -> u64 {
+        let lease = clamped_ms(self.lease);
+        lease.saturating_sub(clamped_ms(after).min(lease))
+    }
+
+    async fn read_new(
+        &self,
+        consumer: &str,
+        max: usize,
+    ) -> Result<redis::RedisResult<Vec<Leased>>, StoreError> {
+        let start = Instant::now();
         let mut cmd = redis::cmd("XREADGROUP");
         cmd.arg("GROUP")
             .arg(&self.group)
@@ -241,13 +372,17 @@ impl RedisInbox {
             .arg("STREAMS")
             .arg(&self.stream)
             .arg(">");
-        let reply: Option<StreamReadReply> = self.conn.run("XREADGROUP", &cmd).await?;
-        Ok(reply
+        let reply: Option<StreamReadReply> = match self.conn.try_run("XREADGROUP", &cmd).await? {
+            Ok(r) => r,
+            Err(e) => return Ok(Err(e)),
+        };
+        Ok(Ok(reply
             .into_iter()
             .flat_map(|r| r.keys)
             .flat_map(|k| k.ids)
             .filter_map(|e| leased(&e, 1))
-            .collect())
+            .map(|l| l.held(consumer, start, self.lease))
+            .collect()))
     }
 }
 
@@ -278,7 +413,10 @@ impl Inbox for RedisInbox {
                 .arg(push.body.as_ref())
                 .arg(push.received_ms)
                 .arg(clamped_ms(self.dedup_ttl));
-            let stored: i64 = self.conn.invoke("append", &call).await?;
+            // Run again once on a dropped connection (a Redis restart): the
+            // script is idempotent (a second run finds the key and says
+            // duplicate, which is true: the push is stored).
+            let stored: i64 = self.conn.invoke_reconnecting("append", &call).await?;
             Ok(if stored == 1 {
                 Appended::Stored
             } else {
@@ -304,50 +442,23 @@ impl Inbox for RedisInbox {
     ) -> StoreFuture<'a, Vec<Leased>> {
         Box::pin(async move {
             self.ensure_group().await?;
-            wait_for_entries(wait, POLL, None, || async {
-                let got = self.claim_idle(consumer, max).await?;
-                if !got.is_empty() {
-                    return Ok(got);
-                }
-                self.read_new(consumer, max).await
-            })
-            .await
+            wait_for_entries(wait, POLL, None, || self.fetch_recovering(consumer, max)).await
         })
     }
 
-    fn ack<'a>(&'a self, id: &'a str) -> StoreFuture<'a, ()> {
-        Box::pin(async move {
-            let mut pipe = redis::pipe();
-            pipe.atomic()
-                .cmd("XACK")
-                .arg(&self.stream)
-                .arg(&self.group)
-                .arg(id)
-                .ignore()
-                .cmd("XDEL")
-                .arg(&self.stream)
-                .arg(id)
-                .ignore();
-            self.conn.atomic::<()>("XACK", &pipe).await
-        })
+    fn ack<'a>(&'a self, lease: &'a Lease) -> StoreFuture<'a, ()> {
+        Box::pin(self.held_then("XACK", ACK, lease, &[]))
     }
 
-    fn release<'a>(&'a self, id: &'a str, delay: Duration) -> StoreFuture<'a, ()> {
-        Box::pin(async move {
-            // Parked under another owner with an idle time that makes
-            // XAUTOCLAIM hand it out again after `delay`.
-            let idle = clamped_ms(self.lease)
-                .saturating_sub(clamped_ms(delay).min(clamped_ms(self.lease)));
-            let mut cmd = redis::cmd("XCLAIM");
-            cmd.arg(&self.stream)
-                .arg(&self.group)
-                .arg(RELEASED)
-                .arg(0)
-                .arg(id)
-                .arg("IDLE")
-                .arg(idle)
-                .arg("JUSTID");
-            self.conn.run::<Value>("XCLAIM", &cmd).await.map(|_| ())
-        })
+    fn release<'a>(&'a self, lease: &'a Lease, delay: Duration) -> StoreFuture<'a, ()> {
+        // Parked under another owner with an idle time that makes
+        // XAUTOCLAIM hand it out again after `delay`.
+        let extra = [RELEASED.to_owned(), self.idle_for(delay).to_string()];
+        Box::pin(async move { self.held_then("release", RECLAIM, lease, &extra).await })
+    }
+
+    fn extend<'a>(&'a self, lease: &'a Lease, by: Duration) -> StoreFuture<'a, ()> {
+        let extra = [lease.holder.clone(), self.idle_for(by).to_string()];
+        Box::pin(async move { self.held_then("extend", RECLAIM, lease, &extra).await })
     }
 }

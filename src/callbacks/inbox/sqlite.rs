@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::Notify;
 
 use super::{
-    Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Leased, Push, clamped_ms, now_ms,
+    Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Lease, Leased, Push, clamped_ms, now_ms,
     wait_for_entries,
 };
 use crate::callbacks::store::{StoreError, StoreFuture};
@@ -116,6 +116,46 @@ pub(crate) fn open_durable(path: &Path, sync: Synchronous) -> Result<Connection,
     Ok(conn)
 }
 
+/// Adds the `holder` column (the consumer an entry is leased to) to a file
+/// made by an older version; a no-op when it is there.
+fn add_holder_column(conn: &Connection) -> Result<(), StoreError> {
+    let has: bool = conn
+        .query_row(
+            "SELECT COUNT(*) FROM pragma_table_info('xportcn_inbox') WHERE name = 'holder'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n > 0)
+        .map_err(|e| sql_error("schema", &e))?;
+    if !has {
+        match conn.execute_batch("ALTER TABLE xportcn_inbox ADD COLUMN holder TEXT") {
+            Ok(()) => {}
+            // Another process added it between the check and the change.
+            Err(e) if e.to_string().contains("duplicate column") => {}
+            Err(e) => return Err(sql_error("schema", &e)),
+        }
+    }
+    Ok(())
+}
+
+/// The `NotLeased` error of `lease`.
+fn not_leased(lease: &Lease) -> StoreError {
+    StoreError::not_leased(format!(
+        "entry {} is not leased to {} (attempt {})",
+        lease.id, lease.holder, lease.attempt
+    ))
+}
+
+/// `lease`'s row number, holder and attempt, for the `WHERE` of a holder's
+/// update.
+fn token(lease: &Lease) -> Result<(i64, String, i64), StoreError> {
+    let seq = lease
+        .id
+        .parse::<i64>()
+        .map_err(|_| StoreError::not_leased("not an id of this inbox"))?;
+    Ok((seq, lease.holder.clone(), i64::from(lease.attempt)))
+}
+
 impl SqliteInbox {
     /// Opens (or creates) the inbox in the SQLite file at `path`, with
     /// [`Synchronous::Full`]. Blocks while it opens the file: call it at
@@ -148,6 +188,7 @@ impl SqliteInbox {
                  ON xportcn_inbox (acked_ms, visible_ms, seq);",
         )
         .map_err(|e| sql_error("schema", &e))?;
+        add_holder_column(&conn)?;
         Ok(SqliteInbox {
             conn: Arc::new(Mutex::new(conn)),
             path: Arc::new(path),
@@ -208,15 +249,18 @@ impl SqliteInbox {
         .map_err(|e| StoreError::new(format!("sqlite task failed: {e}")))?
     }
 
-    fn fetch_once<'a>(&'a self, max: usize) -> StoreFuture<'a, Vec<Leased>> {
+    fn fetch_once<'a>(&'a self, consumer: &'a str, max: usize) -> StoreFuture<'a, Vec<Leased>> {
+        let length = self.lease;
         let lease = ms(self.lease);
         let max = i64::try_from(max).unwrap_or(i64::MAX);
+        let holder = consumer.to_owned();
         Box::pin(self.blocking(move |c| {
+            let start = std::time::Instant::now();
             let now = now();
             let mut stmt = c
                 .prepare_cached(
                     "UPDATE xportcn_inbox
-                        SET visible_ms = ?1 + ?2, attempts = attempts + 1
+                        SET visible_ms = ?1 + ?2, attempts = attempts + 1, holder = ?4
                       WHERE seq IN (SELECT seq FROM xportcn_inbox
                                      WHERE acked_ms IS NULL AND visible_ms <= ?1
                                      ORDER BY seq LIMIT ?3)
@@ -224,7 +268,7 @@ impl SqliteInbox {
                 )
                 .map_err(|e| sql_error("fetch", &e))?;
             let rows = stmt
-                .query_map(params![now, lease, max], |r| {
+                .query_map(params![now, lease, max, holder], |r| {
                     let seq: i64 = r.get(0)?;
                     let push = Push {
                         dedup_key: r.get(1)?,
@@ -232,7 +276,7 @@ impl SqliteInbox {
                         received_ms: u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
                     };
                     let attempts = u32::try_from(r.get::<_, i64>(4)?).unwrap_or(u32::MAX);
-                    Ok(Leased::new(seq.to_string(), push, attempts))
+                    Ok(Leased::new(seq.to_string(), push, attempts).held(&holder, start, length))
                 })
                 .map_err(|e| sql_error("fetch", &e))?;
             let mut out = rows
@@ -259,7 +303,7 @@ impl Inbox for SqliteInbox {
                          VALUES (?1, ?2, ?3)
                          ON CONFLICT (dedup_key) DO UPDATE
                             SET body = excluded.body, received_ms = excluded.received_ms,
-                                acked_ms = NULL, visible_ms = 0, attempts = 0
+                                acked_ms = NULL, visible_ms = 0, attempts = 0, holder = NULL
                           WHERE acked_ms IS NOT NULL AND acked_ms < ?4",
                     )
                     .and_then(|mut s| {
@@ -300,7 +344,7 @@ impl Inbox for SqliteInbox {
 
     fn fetch<'a>(
         &'a self,
-        _consumer: &'a str,
+        consumer: &'a str,
         max: usize,
         wait: Duration,
     ) -> StoreFuture<'a, Vec<Leased>> {
@@ -308,60 +352,91 @@ impl Inbox for SqliteInbox {
             wait,
             POLL,
             Some(&self.notify),
-            move || self.fetch_once(max),
+            move || self.fetch_once(consumer, max),
         ))
     }
 
-    fn ack<'a>(&'a self, id: &'a str) -> StoreFuture<'a, ()> {
-        let seq = id.parse::<i64>();
+    fn ack<'a>(&'a self, lease: &'a Lease) -> StoreFuture<'a, ()> {
         let purge = self
             .acks
             .fetch_add(1, Ordering::Relaxed)
             .is_multiple_of(PURGE_EVERY);
         let ttl = ms(self.dedup_ttl);
         Box::pin(async move {
-            let Ok(seq) = seq else {
-                return Err(StoreError::new("not an id of this inbox"));
-            };
-            self.blocking(move |c| {
-                let now = now();
-                c.prepare_cached(
-                    "UPDATE xportcn_inbox SET acked_ms = ?2, body = x''
-                      WHERE seq = ?1 AND acked_ms IS NULL",
-                )
-                .and_then(|mut s| s.execute(params![seq, now]))
-                .map_err(|e| sql_error("ack", &e))?;
-                if purge {
-                    c.prepare_cached(
-                        "DELETE FROM xportcn_inbox WHERE acked_ms IS NOT NULL AND acked_ms < ?1",
-                    )
-                    .and_then(|mut s| s.execute(params![now.saturating_sub(ttl)]))
-                    .map_err(|e| sql_error("purge", &e))?;
-                }
-                Ok(())
-            })
-            .await
+            let (seq, holder, attempt) = token(lease)?;
+            let acked = self
+                .blocking(move |c| {
+                    let now = now();
+                    let acked = c
+                        .prepare_cached(
+                            "UPDATE xportcn_inbox SET acked_ms = ?2, body = x''
+                              WHERE seq = ?1 AND acked_ms IS NULL
+                                AND holder = ?3 AND attempts = ?4",
+                        )
+                        .and_then(|mut s| s.execute(params![seq, now, holder, attempt]))
+                        .map_err(|e| sql_error("ack", &e))?;
+                    if purge {
+                        c.prepare_cached(
+                            "DELETE FROM xportcn_inbox WHERE acked_ms IS NOT NULL AND acked_ms < ?1",
+                        )
+                        .and_then(|mut s| s.execute(params![now.saturating_sub(ttl)]))
+                        .map_err(|e| sql_error("purge", &e))?;
+                    }
+                    Ok(acked)
+                })
+                .await?;
+            if acked == 0 {
+                return Err(not_leased(lease));
+            }
+            Ok(())
         })
     }
 
-    fn release<'a>(&'a self, id: &'a str, delay: Duration) -> StoreFuture<'a, ()> {
-        let seq = id.parse::<i64>();
-        let delay = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
+    fn release<'a>(&'a self, lease: &'a Lease, delay: Duration) -> StoreFuture<'a, ()> {
+        let delay = ms(delay);
         Box::pin(async move {
-            let Ok(seq) = seq else {
-                return Err(StoreError::new("not an id of this inbox"));
-            };
-            self.blocking(move |c| {
-                c.prepare_cached(
-                    "UPDATE xportcn_inbox SET visible_ms = MIN(visible_ms, ?2)
-                      WHERE seq = ?1 AND acked_ms IS NULL",
-                )
-                .and_then(|mut s| s.execute(params![seq, now().saturating_add(delay)]))
-                .map_err(|e| sql_error("release", &e))?;
-                Ok(())
-            })
-            .await?;
+            let (seq, holder, attempt) = token(lease)?;
+            let released = self
+                .blocking(move |c| {
+                    c.prepare_cached(
+                        "UPDATE xportcn_inbox SET visible_ms = MIN(visible_ms, ?2), holder = NULL
+                          WHERE seq = ?1 AND acked_ms IS NULL
+                            AND holder = ?3 AND attempts = ?4",
+                    )
+                    .and_then(|mut s| {
+                        s.execute(params![seq, now().saturating_add(delay), holder, attempt])
+                    })
+                    .map_err(|e| sql_error("release", &e))
+                })
+                .await?;
+            if released == 0 {
+                return Err(not_leased(lease));
+            }
             self.notify.notify_waiters();
+            Ok(())
+        })
+    }
+
+    fn extend<'a>(&'a self, lease: &'a Lease, by: Duration) -> StoreFuture<'a, ()> {
+        let by = ms(by);
+        Box::pin(async move {
+            let (seq, holder, attempt) = token(lease)?;
+            let extended = self
+                .blocking(move |c| {
+                    c.prepare_cached(
+                        "UPDATE xportcn_inbox SET visible_ms = ?2
+                          WHERE seq = ?1 AND acked_ms IS NULL
+                            AND holder = ?3 AND attempts = ?4",
+                    )
+                    .and_then(|mut s| {
+                        s.execute(params![seq, now().saturating_add(by), holder, attempt])
+                    })
+                    .map_err(|e| sql_error("extend", &e))
+                })
+                .await?;
+            if extended == 0 {
+                return Err(not_leased(lease));
+            }
             Ok(())
         })
     }
