@@ -196,7 +196,7 @@ fn ali1688_price_modify_full_order() {
             .and_then(|r| r.buyer_rate_status),
         Some(5)
     );
-    assert!(msg.dedup_key().starts_with("h:"));
+    assert!(msg.dedup_key().starts_with("e:"));
 }
 
 #[test]
@@ -328,17 +328,35 @@ fn unknown_type_survives_with_raw_body() {
 }
 
 #[test]
-fn dedup_key_ignores_retry_count_and_push_time() {
+fn dedup_key_ignores_retry_count_but_not_the_push_time() {
     let first = r#"{"messageType":"ORDER_PAY_SUCCESS","messagePlatform":1,"timestamp":"1779263269913","retryCount":0,
         "messageBody":"{\"orderId\":\"3305075341149134260\",\"orderStatus\":\"WAITING_FOR_SENT\",\"payStatus\":2}"}"#;
-    let retry = first
-        .replace("1779263269913", "1779265069913")
-        .replace("\"retryCount\":0", "\"retryCount\":1");
+    let retry = first.replace("\"retryCount\":0", "\"retryCount\":1");
     let a = Message::from_json(first).expect("first");
     let b = Message::from_json(&retry).expect("retry");
     assert_eq!(b.retry_count(), Some(1));
-    assert_eq!(a.dedup_key(), b.dedup_key());
-    assert!(a.dedup_key().starts_with("h:"));
+    assert_eq!(a.dedup_key(), b.dedup_key(), "a retry is a duplicate");
+    assert!(a.dedup_key().starts_with("e:"));
+    // Another push time without an envelope id: when unsure, deliver.
+    let later = first.replace("1779263269913", "1779265069913");
+    assert_ne!(
+        a.dedup_key(),
+        Message::from_json(&later).expect("later").dedup_key()
+    );
+    // With an envelope id, the id is the key: the retry keeps it whatever
+    // its time.
+    let with_id = first.replace("\"retryCount\":0", "\"retryCount\":0,\"id\":7");
+    let retried = with_id
+        .replace("1779263269913", "1779265069913")
+        .replace("\"retryCount\":0", "\"retryCount\":1");
+    assert_eq!(
+        Message::from_json(&with_id).expect("id").dedup_key(),
+        "id:7"
+    );
+    assert_eq!(
+        Message::from_json(&retried).expect("id retry").dedup_key(),
+        "id:7"
+    );
     // A different event for the same order is a different key.
     let cancel = first
         .replace("ORDER_PAY_SUCCESS", "ORDER_CANCEL")
@@ -347,13 +365,88 @@ fn dedup_key_ignores_retry_count_and_push_time() {
         a.dedup_key(),
         Message::from_json(&cancel).expect("cancel").dedup_key()
     );
-    // The same body as an object instead of a string: same key.
-    let object = r#"{"messageType":"ORDER_PAY_SUCCESS","messagePlatform":1,
-        "messageBody":{"orderId":3305075341149134260,"orderStatus":"WAITING_FOR_SENT","payStatus":"2"}}"#;
+    // The same body text as an object instead of a string: same key.
+    let object = r#"{"messageType":"ORDER_PAY_SUCCESS","messagePlatform":1,"timestamp":"1779263269913",
+        "messageBody":{"orderId":"3305075341149134260","orderStatus":"WAITING_FOR_SENT","payStatus":2}}"#;
     assert_eq!(
         a.dedup_key(),
         Message::from_json(object).expect("object").dedup_key()
     );
+}
+
+/// Issue 24, finding 1: without an envelope `id`, two distinct events never
+/// share a key, for every kind: the same content at another push time (a
+/// price 100 → 120 → 100), or another content that the typed key fields do
+/// not show (a KA summary's shipping fee changed, the total kept).
+#[test]
+fn finding_1_distinct_events_never_share_a_dedup_key() {
+    let push = |mt: &str, platform: u8, ts: &str, body: &str| {
+        format!(
+            r#"{{"messageType":"{mt}","messagePlatform":{platform},"timestamp":"{ts}","retryCount":0,"messageBody":{body}}}"#
+        )
+    };
+    let key = |json: &str| Message::from_json(json).expect(json).dedup_key();
+    let kinds: [(&str, u8, String, String); 6] = [
+        (
+            "ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY",
+            0,
+            r#"{"salesOrderId":"88","purchaseOrderPriceDTO":{"purchaseTotalFee":100,"purchaseProductFee":90,"purchaseShippingFee":10}}"#.into(),
+            r#"{"salesOrderId":"88","purchaseOrderPriceDTO":{"purchaseTotalFee":100,"purchaseProductFee":90,"purchaseShippingFee":10},"note":"x"}"#.into(),
+        ),
+        (
+            "ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY",
+            1,
+            r#"{"orderId":"3305075341149134260","totalAmount":10000,"shippingFee":500,"productAmount":9500}"#.into(),
+            r#"{"orderId":"3305075341149134260","totalAmount":10000,"shippingFee":800,"productAmount":9200}"#.into(),
+        ),
+        (
+            "ORDER_PAY_SUCCESS",
+            1,
+            r#"{"orderId":"3305075341149134260","orderStatus":"WAITING_FOR_SENT","payStatus":2}"#.into(),
+            r#"{"orderId":"3305075341149134260","orderStatus":"WAITING_FOR_SENT","payStatus":2,"payTime":"2026-05-20 15:41:00"}"#.into(),
+        ),
+        (
+            "PARCEL_INBOUND",
+            1,
+            r#"{"logistics_tracking_number":"SF1","out_order_id":"1","quality_inspection_info":{"status":"PASS"}}"#.into(),
+            r#"{"logistics_tracking_number":"SF1","out_order_id":"1","quality_inspection_info":{"status":"PASS","weight":2}}"#.into(),
+        ),
+        (
+            "ORDER_BUYER_VIEW_ORDER_BUYER_REFUND",
+            1,
+            r#"{"refundId":"R1","orderId":"1","status":"waitselleragree"}"#.into(),
+            r#"{"refundId":"R1","orderId":"1","status":"waitselleragree","applyReason":"x"}"#.into(),
+        ),
+        (
+            "SOMETHING_NEW",
+            7,
+            r#"{"a":1}"#.into(),
+            r#"{"a":1,"b":2}"#.into(),
+        ),
+    ];
+    for (mt, platform, body, other_body) in &kinds {
+        let t1 = push(mt, *platform, "1779263269913", body);
+        let t2 = push(mt, *platform, "1779263869913", body); // 10 minutes later
+        let other = push(mt, *platform, "1779263269913", other_body);
+        let retry = t1.replace("\"retryCount\":0", "\"retryCount\":1");
+        assert!(key(&t1).starts_with("e:"), "{mt}");
+        assert_ne!(key(&t1), key(&t2), "{mt}: the same content pushed later");
+        assert_ne!(key(&t1), key(&other), "{mt}: another content");
+        assert_eq!(key(&t1), key(&retry), "{mt}: a retry is a duplicate");
+    }
+    // The Taobao price 100 -> 120 -> 100: three keys.
+    let price = |fee: u32| {
+        format!(r#"{{"salesOrderId":"88","purchaseOrderPriceDTO":{{"purchaseTotalFee":{fee}}}}}"#)
+    };
+    let mt = "ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY";
+    let keys = [
+        key(&push(mt, 0, "1779263269913", &price(100))),
+        key(&push(mt, 0, "1779263869913", &price(120))),
+        key(&push(mt, 0, "1779264469913", &price(100))),
+    ];
+    assert_ne!(keys[0], keys[2]);
+    assert_ne!(keys[0], keys[1]);
+    assert_ne!(keys[1], keys[2]);
 }
 
 #[test]
@@ -484,23 +577,24 @@ fn errors_are_typed() {
     send_sync_static::<xportcn::callbacks::Rejection>();
 }
 
-/// The one-pass parser gives every fixture the dedup key the value-first
-/// parser gave it (keys computed with the old `Message::from_slice`).
+/// Every fixture's dedup key (issue 24 made the push time and the body's
+/// whole text part of a key without envelope `id`: `e:` keys; the `id:` key
+/// is unchanged).
 #[test]
-fn dedup_keys_unchanged_for_every_fixture() {
+fn dedup_keys_of_every_fixture() {
     for (name, key) in [
         ("1688-order-buyer-refund.json", "id:224"),
         (
             "1688-order-price-modify.json",
-            "h:4682d73833585d4a26548640a8a1459e",
+            "e:3751b401d17dd5695fa6902e7c5fb84f",
         ),
         (
             "order-create.string-body.json",
-            "h:db004c6a7eb4e24e7799cc988ddca962",
+            "e:af783bb34822561680a51e49b56b7982",
         ),
         (
             "taobao-order-price-modify.json",
-            "h:8a70697bec6e0aa3d0da3182544d4548",
+            "e:6f2a45380815215c3041291cf060f575",
         ),
     ] {
         assert_eq!(parse(name).dedup_key(), key, "{name}");

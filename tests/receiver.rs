@@ -131,12 +131,77 @@ async fn redelivery_is_acknowledged_but_stored_once() {
         send(&router, signed_request(&body)).await,
         (StatusCode::OK, "success".into())
     );
-    let retried = String::from_utf8_lossy(&body).replace("1779263269913", "1779265069913");
+    // The platform's retry: the same message, `retryCount` up.
+    let retried = String::from_utf8_lossy(&body).replace(
+        r#""timestamp":"1779263269913""#,
+        r#""timestamp":"1779263269913","retryCount":1"#,
+    );
+    assert_ne!(retried.as_bytes(), &body[..]);
     assert_eq!(
         send(&router, signed_request(retried.as_bytes())).await,
         (StatusCode::OK, "duplicate".into())
     );
     assert_eq!(drain(Arc::new(inbox)).await.len(), 1);
+}
+
+/// Issue 24, finding 1: a Taobao price changed 100 -> 120 -> 100 fen, the
+/// pushes 10 minutes apart, no envelope `id`: three events, three
+/// deliveries (the third used to be answered `200 duplicate` and lost); the
+/// platform's retry of the third is the duplicate.
+#[tokio::test]
+async fn finding_1_a_price_back_and_forth_is_three_events() {
+    let inbox = MemoryInbox::new();
+    let router = receiver(&inbox);
+    let push = |fee: u32, ts: u64, retry: u32| {
+        format!(
+            r#"{{"messageType":"ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY","messagePlatform":0,"timestamp":"{ts}","retryCount":{retry},"messageBody":{{"salesOrderId":"88","purchaseOrderPriceDTO":{{"purchaseTotalFee":{fee},"purchaseProductFee":{fee},"purchaseShippingFee":0}}}}}}"#
+        )
+    };
+    let t0 = 1_779_263_269_913u64;
+    for (fee, ts) in [(100, t0), (120, t0 + 600_000), (100, t0 + 1_200_000)] {
+        assert_eq!(
+            send(&router, signed_request(push(fee, ts, 0).as_bytes())).await,
+            (StatusCode::OK, "success".into()),
+            "{fee} at {ts}"
+        );
+    }
+    assert_eq!(
+        send(
+            &router,
+            signed_request(push(100, t0 + 1_200_000, 1).as_bytes())
+        )
+        .await,
+        (StatusCode::OK, "duplicate".into()),
+        "the platform's retry of the third"
+    );
+    let fees: Vec<_> = drain(Arc::new(inbox))
+        .await
+        .into_iter()
+        .map(|(m, _)| match m {
+            Message::TaobaoPriceModify { body, .. } => body
+                .purchase_order_price
+                .and_then(|p| p.purchase_total_fee)
+                .map(|f| f.fen()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(fees, [Some(100), Some(120), Some(100)]);
+}
+
+/// Without an envelope `id` or `timestamp` a push cannot be told from its
+/// retry: when unsure, deliver (each is stored).
+#[tokio::test]
+async fn a_push_without_id_or_timestamp_is_always_delivered() {
+    let inbox = MemoryInbox::new();
+    let router = receiver(&inbox);
+    let body = br#"{"messageType":"ORDER_PAY_SUCCESS","messagePlatform":1,"messageBody":{"orderId":"1","orderStatus":"WAITING_FOR_SENT"}}"#;
+    for _ in 0..2 {
+        assert_eq!(
+            send(&router, signed_request(body)).await,
+            (StatusCode::OK, "success".into())
+        );
+    }
+    assert_eq!(drain(Arc::new(inbox)).await.len(), 2);
 }
 
 /// An inbox that cannot answer, then (after `heal`) one that can.

@@ -54,6 +54,32 @@ pub struct Envelope {
     pub body_was_string: bool,
     /// Every other envelope field, as sent.
     pub extra: Extra,
+    /// SHA-256 of the body's text, for [`Message::dedup_key`].
+    content: Content,
+}
+
+/// SHA-256 of a message body's text (the decoded text of a string body),
+/// part of [`Message::dedup_key`]. Not part of equality (the typed fields
+/// are) and never printed (the body holds personal data).
+#[derive(Clone, Default)]
+struct Content([u8; 32]);
+
+impl Content {
+    fn of(text: &str) -> Self {
+        Content(Sha256::digest(text.as_bytes()).into())
+    }
+}
+
+impl PartialEq for Content {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Content {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("..")
+    }
 }
 
 /// A pushed message, typed by `messageType` and `messagePlatform`.
@@ -509,6 +535,7 @@ impl Message {
             id,
             body_was_string: body.was_string,
             extra,
+            content: Content::of(&body.text),
         };
         let mt = envelope.message_type.as_str();
         Ok(match kind {
@@ -625,25 +652,36 @@ impl Message {
         matches!(self, Message::Unknown { .. })
     }
 
-    /// A stable key to recognise a redelivery of the same message.
+    /// The message's identity: the same on every redelivery of this
+    /// message, never the same for two distinct events.
     ///
-    /// Rule:
-    /// * if the envelope has an `id`: `"id:<id>"` (INFERRED: the push record
-    ///   id, which stays the same while `retryCount` goes up);
-    /// * else `"h:"` + the first 32 hex digits of SHA-256 over the message
-    ///   type, the platform code, and the body's natural id and status
-    ///   fields: `orderId`/`orderStatus`/`payStatus`/amounts/`refundStatus`/
-    ///   `closeReason` for order status messages; `refundId`/`orderId`/
-    ///   `status`/`refundPayment`/`gmtModified` for refunds; `salesOrderId`,
-    ///   the new fees and each sub-order's id/status/pay amount for Taobao
-    ///   price changes; the order id, status, amounts, `refundStatus`,
-    ///   `modifyTime` and line amounts for 1688 price changes; tracking
-    ///   number, order ids and inspection status for parcels; the whole body
-    ///   for unknown messages.
+    /// Rule (the same for every kind: Taobao, 1688, KA summaries, parcels,
+    /// [`Unknown`](Message::Unknown)):
+    /// * the envelope has an `id`: `"id:<id>"`. The platform's samples carry
+    ///   an `id`, a `retryCount` and a `timestamp` (platform.md §4,
+    ///   `docs-pages/002_*`); the message id is what a retry keeps, while
+    ///   `retryCount` goes up (INFERRED from the field names), so a retry
+    ///   with a higher `retryCount` is a duplicate;
+    /// * else `"e:"` + the first 32 hex digits of SHA-256 over the message
+    ///   type, the platform code, the envelope `timestamp` (epoch ms, or its
+    ///   text), the body's natural id, status and amount fields and the
+    ///   SHA-256 of the body's whole text. Two pushes share it only when
+    ///   they are the same message pushed at the same time: a price changed
+    ///   100 → 120 → 100 fen is three events (three timestamps), a change of
+    ///   shipping fee that keeps the total is another event (another body).
+    ///   `retryCount` is not part of it.
     ///
-    /// It never includes `retryCount` or the push `timestamp`, which change
-    /// on redelivery. Two different events about the same order differ in a
-    /// status or amount field and so get different keys.
+    /// When unsure it delivers: a retry without `id` whose `timestamp` or
+    /// body text changed gets another key and is delivered again (handlers
+    /// are idempotent on this key, an extra delivery is recoverable; a
+    /// dropped event is not). A push with neither `id` nor `timestamp`
+    /// cannot be told from its retry: the receiver adds its receive time to
+    /// the key ([`receive`](super::receive)), so every such push is
+    /// delivered.
+    ///
+    /// Keys made by SDK versions before this rule (`"h:…"`, without the
+    /// timestamp) never equal these: a push stored under an old key is not
+    /// taken for a duplicate of a new one.
     pub fn dedup_key(&self) -> String {
         let env = self.envelope();
         if let Some(id) = &env.id {
@@ -655,6 +693,14 @@ impl Message {
                 .code()
                 .map(|c| c.to_string())
                 .unwrap_or_default(),
+            match &env.timestamp {
+                Some(t) => match t.epoch_millis() {
+                    Some(ms) => format!("ms:{ms}"),
+                    None => format!("raw:{}", t.raw()),
+                },
+                None => "-".to_owned(),
+            },
+            hex::encode(env.content.0),
         ];
         match self {
             Message::TaobaoPriceModify { body, .. } => body.key_parts(&mut parts),
@@ -674,7 +720,16 @@ impl Message {
         }
         let digest = sha.finalize();
         let hex = hex::encode(digest);
-        format!("h:{}", hex.get(..32).unwrap_or(&hex))
+        format!("e:{}", hex.get(..32).unwrap_or(&hex))
+    }
+
+    /// Whether [`dedup_key`](Self::dedup_key) can tell this message from
+    /// another with the same content: it has an envelope `id` or a
+    /// `timestamp`. The receiver adds the receive time to the key of a
+    /// message that has neither.
+    pub fn is_identifiable(&self) -> bool {
+        let env = self.envelope();
+        env.id.is_some() || env.timestamp.is_some()
     }
 }
 

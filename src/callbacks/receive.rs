@@ -102,7 +102,19 @@ pub async fn receive(
         Ok(checked) => checked,
         Err(rejection) => return Answer::Rejected(rejection),
     };
-    let dedup_key = checked.message.dedup_key();
+    // A message with neither an envelope `id` nor a `timestamp` cannot be
+    // told from its retry by its content: when unsure, deliver (the receive
+    // time makes the key unique).
+    let dedup_key = if checked.message.is_identifiable() {
+        checked.message.dedup_key()
+    } else {
+        format!(
+            "{}:r{}-{:08x}",
+            checked.message.dedup_key(),
+            super::inbox::now_ms(),
+            rand::random::<u32>()
+        )
+    };
     // 2. Store: the replay identity (a retry of the same request goes on:
     //    the inbox de-duplicates it), then claim + append, one step.
     let store = async {
