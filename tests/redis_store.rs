@@ -546,3 +546,62 @@ async fn finding_6_durations_too_large_for_the_clock_are_clamped_redis() {
     )
     .await;
 }
+
+/// Issue 24, finding 4: Redis restarts without persistence (the stream and
+/// the consumer group are gone). The receiver's first push after the
+/// restart is stored (200, not 503: the dropped connection is re-made once
+/// within the budget), and the consumer that was running before re-creates
+/// the group on `NOGROUP` and delivers it, without a restart of its own.
+#[tokio::test]
+async fn finding_4_a_running_consumer_and_receiver_recover_after_redis_restarts_empty() {
+    let Some(mut redis) = start("finding_4_redis_restart") else {
+        return;
+    };
+    let router = redis.receiver();
+    let inbox = redis.inbox();
+    let mut consumer = Consumer::new(inbox.clone()).name("survivor");
+    let push = |order: &str| {
+        format!(
+            r#"{{"messageType":"ORDER_CREATE","messagePlatform":1,"timestamp":"1779263269913","messageBody":{{"orderId":"{order}"}}}}"#
+        )
+        .into_bytes()
+    };
+    let first = push("7001");
+    assert_eq!(
+        send(&router, request(&sign_push(&creds(), &first), &first)).await,
+        (StatusCode::OK, "success".into())
+    );
+    let d = consumer
+        .try_next(Duration::from_secs(2))
+        .await
+        .expect("inbox")
+        .expect("delivered");
+    d.ack().await.expect("ack");
+
+    assert!(redis.restart(), "redis-server restarts");
+
+    let second = push("7002");
+    assert_eq!(
+        send(&router, request(&sign_push(&creds(), &second), &second)).await,
+        (StatusCode::OK, "success".into()),
+        "the first push after the restart is stored"
+    );
+    // The consumer may see the error of the dropped connection once; it
+    // must not need a restart. Bounded: 10 tries of up to 1 s.
+    let mut delivered = None;
+    let mut errors = 0;
+    for _ in 0..10 {
+        match consumer.try_next(Duration::from_secs(1)).await {
+            Ok(Some(d)) => {
+                delivered = Some(d);
+                break;
+            }
+            Ok(None) => {}
+            Err(_) => errors += 1,
+        }
+    }
+    let d = delivered.expect("the push stored after the restart is delivered");
+    assert!(errors <= 1, "{errors} fetch errors after the restart");
+    assert!(d.body.windows(4).any(|w| w == b"7002"));
+    d.ack().await.expect("ack");
+}

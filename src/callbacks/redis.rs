@@ -253,7 +253,10 @@ impl ReplayStore for RedisReplayStore {
             let script = redis::Script::new(REMEMBER);
             let mut call = script.prepare_invoke();
             call.key(format!("{}{key}", self.prefix)).arg(value).arg(ms);
-            self.conn.invoke("remember", &call).await
+            // Run again once on a dropped connection (a Redis restart): a
+            // second run after a lost reply gets this same value back, which
+            // the verifier takes for the same request.
+            self.conn.invoke_reconnecting("remember", &call).await
         })
     }
 }

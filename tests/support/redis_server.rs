@@ -11,6 +11,8 @@ pub struct RedisServer {
     child: Child,
     /// Its port on 127.0.0.1.
     pub port: u16,
+    /// The `extra` arguments it was started with.
+    extra: Vec<String>,
 }
 
 impl RedisServer {
@@ -31,6 +33,11 @@ impl RedisServer {
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .ok()?;
+        Self::spawn_on(port, extra)
+    }
+
+    /// Starts one on `port`.
+    fn spawn_on(port: u16, extra: &[&str]) -> Option<RedisServer> {
         let child = Command::new("redis-server")
             .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
             .args(["--save", "", "--protected-mode", "yes"])
@@ -39,7 +46,11 @@ impl RedisServer {
             .stderr(Stdio::null())
             .spawn()
             .ok()?;
-        let server = RedisServer { child, port };
+        let server = RedisServer {
+            child,
+            port,
+            extra: extra.iter().map(|a| (*a).to_owned()).collect(),
+        };
         let deadline = Instant::now() + Duration::from_secs(10);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             if Instant::now() > deadline {
@@ -70,6 +81,22 @@ impl RedisServer {
         let mut buf = [0u8; 16];
         s.write_all(cmd.as_bytes()).is_ok()
             && s.read(&mut buf).is_ok_and(|n| buf[..n].starts_with(b"+OK"))
+    }
+
+    /// Kills it and starts a fresh one on the same port with the same
+    /// arguments (without persistence it comes back empty): whether it
+    /// came back.
+    pub fn restart(&mut self) -> bool {
+        self.kill();
+        let extra: Vec<&str> = self.extra.iter().map(String::as_str).collect();
+        match Self::spawn_on(self.port, &extra) {
+            Some(mut fresh) => {
+                std::mem::swap(&mut self.child, &mut fresh.child);
+                // `fresh` now holds the dead child: dropping it is harmless.
+                true
+            }
+            None => false,
+        }
     }
 
     /// Kills it now.
