@@ -72,9 +72,11 @@ impl Uses for RedisServer {
     }
 }
 
+/// A push (with the envelope `timestamp` the platform always sends: without
+/// it, each push is delivered, see `Message::dedup_key`).
 fn body(order: &str) -> Vec<u8> {
     format!(
-        r#"{{"messageType":"ORDER_CREATE","messagePlatform":1,"messageBody":{{"orderId":"{order}","orderStatus":"WAITING_FOR_PAYMENT"}}}}"#
+        r#"{{"messageType":"ORDER_CREATE","messagePlatform":1,"timestamp":"1779263269913","messageBody":{{"orderId":"{order}","orderStatus":"WAITING_FOR_PAYMENT"}}}}"#
     )
     .into_bytes()
 }
