@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Prints, as its last line:
-//! `pushes=N acked=A handled=H lost=L duplicates=D receiver_kills=K consumer_kills=C redis_pauses=P`,
+//! `pushes=N acked=A handled=H lost=L duplicates=D receiver_kills=K consumer_kills=C redis_pauses=P price_events=E price_acked=A2 price_lost=L2 price_duplicates=D2 price_slow_handlings=S`,
 //! and exits 1 when a push answered 200 was lost.
 
 use std::time::Duration;
@@ -31,6 +31,9 @@ async fn main() {
         retry_interval: Duration::from_millis(500),
         limit: Duration::from_secs(600),
         lease: Duration::from_secs(3),
+        price_orders: 60,
+        price_changes: 6,
+        price_lease: Duration::from_millis(600),
     };
     let Some(report) = harness::run(plan).await else {
         eprintln!("redis-server not found on PATH: apt-get install -y redis-server");

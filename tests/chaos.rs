@@ -21,6 +21,9 @@ async fn no_push_answered_200_is_lost_through_kills_pauses_and_slow_readers() {
         retry_interval: Duration::from_millis(300),
         limit: Duration::from_secs(60),
         lease: Duration::from_secs(2),
+        price_orders: 8,
+        price_changes: 6,
+        price_lease: Duration::from_millis(600),
     };
     let Some(report) = harness::run(plan).await else {
         let required = std::env::var("XPORTCN_REQUIRE_REDIS").is_ok_and(|v| v == "1");
@@ -44,4 +47,9 @@ async fn no_push_answered_200_is_lost_through_kills_pauses_and_slow_readers() {
     );
     assert!(report.redis_pauses >= 1, "{}", report.line());
     assert_eq!(report.duplicates_stored_twice, 0, "{}", report.line());
+    // Issue 24: the price phase (no kills, slow handlers) delivers every
+    // event exactly once.
+    assert_eq!(report.price_lost, 0, "{}", report.line());
+    assert_eq!(report.price_duplicates, 0, "{}", report.line());
+    assert!(report.price_acked > 0, "{}", report.line());
 }

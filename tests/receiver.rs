@@ -703,3 +703,39 @@ async fn finding_6_durations_too_large_for_the_clock_are_clamped_sqlite() {
     let _ = std::fs::remove_dir_all(dir);
     let _ = std::fs::remove_dir_all(dir2);
 }
+
+// ---------------------------------------------------------------------------
+// Issue 24, part 8: the inbox contract against a reference model (memory,
+// SQLite; Redis in tests/redis_store.rs)
+// ---------------------------------------------------------------------------
+
+#[path = "support/inbox_model.rs"]
+mod inbox_model;
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 24,
+        max_shrink_iters: 64,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    #[test]
+    fn the_memory_inbox_keeps_the_lease_contract(ops in inbox_model::ops(5..40)) {
+        let inbox = Arc::new(MemoryInbox::new().lease(inbox_model::LEASE));
+        let result = inbox_model::block_on(inbox_model::run(inbox, ops, true));
+        proptest::prop_assert!(result.is_ok(), "{}", result.err().unwrap_or_default());
+    }
+
+    #[test]
+    fn the_sqlite_inbox_keeps_the_lease_contract(ops in inbox_model::ops(5..30)) {
+        let dir = tempdir();
+        let inbox = Arc::new(
+            SqliteInbox::open(dir.join("inbox.sqlite3"))
+                .expect("open")
+                .lease(inbox_model::LEASE),
+        );
+        let result = inbox_model::block_on(inbox_model::run(inbox, ops, true));
+        let _ = std::fs::remove_dir_all(dir);
+        proptest::prop_assert!(result.is_ok(), "{}", result.err().unwrap_or_default());
+    }
+}

@@ -607,3 +607,43 @@ async fn finding_4_a_running_consumer_and_receiver_recover_after_redis_restarts_
     assert!(d.body.windows(4).any(|w| w == b"7002"));
     d.ack().await.expect("ack");
 }
+
+// ---------------------------------------------------------------------------
+// Issue 24, part 8: the inbox contract against a reference model, on Redis
+// ---------------------------------------------------------------------------
+
+#[path = "support/inbox_model.rs"]
+mod inbox_model;
+
+#[test]
+fn the_redis_inbox_keeps_the_lease_contract() {
+    let Some(server) = start("the_redis_inbox_keeps_the_lease_contract") else {
+        return;
+    };
+    let url = server.url();
+    let case = std::sync::atomic::AtomicUsize::new(0);
+    let config = proptest::test_runner::Config {
+        cases: 16,
+        max_shrink_iters: 32,
+        ..proptest::test_runner::Config::default()
+    };
+    let mut runner = proptest::test_runner::TestRunner::new(config);
+    let result = runner.run(&inbox_model::ops(5..30), |ops| {
+        // A fresh stream (and group) per case.
+        let n = case.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let result = inbox_model::block_on(async {
+            let inbox: Arc<dyn Inbox> = Arc::new(
+                RedisInbox::open(&url)
+                    .expect("redis url")
+                    .prefix(&format!("model{n}:"))
+                    .lease(inbox_model::LEASE),
+            );
+            inbox_model::run(inbox, ops, false).await
+        });
+        proptest::prop_assert!(result.is_ok(), "{}", result.err().unwrap_or_default());
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}

@@ -55,6 +55,17 @@ pub struct Plan {
     pub limit: Duration,
     /// Lease of a delivery (a killed consumer's deliveries come back after it).
     pub lease: Duration,
+    /// The price phase (issue 24) after the kills: orders whose price goes
+    /// back and forth (100, 120, 100, ... fen; no envelope `id`, pushes 10
+    /// minutes apart on the platform's clock) ...
+    pub price_orders: usize,
+    /// ... this many changes each, ...
+    pub price_changes: usize,
+    /// ... handled by in-process consumers (two on Redis, two on SQLite)
+    /// with this lease, a quarter of the handlings taking 1.5 leases (slow
+    /// but live: the lease is extended). No kills, no pauses: no duplicate
+    /// allowed.
+    pub price_lease: Duration,
 }
 
 /// What a run saw.
@@ -75,6 +86,14 @@ pub struct Report {
     pub duplicates_stored_twice: usize,
     /// Pushes the platform gave up on after 5 retries (never answered 200).
     pub given_up: usize,
+    /// Price phase: events sent, answered 200, answered 200 but never
+    /// handled, handled more than once (extra handlings), and handlings
+    /// slower than the lease.
+    pub price_events: usize,
+    pub price_acked: usize,
+    pub price_lost: usize,
+    pub price_duplicates: usize,
+    pub price_slow: usize,
     /// Lines that explain the figures.
     pub notes: Vec<String>,
 }
@@ -83,7 +102,7 @@ impl Report {
     /// The last line the issue asks for.
     pub fn line(&self) -> String {
         format!(
-            "pushes={} acked={} handled={} lost={} duplicates={} receiver_kills={} consumer_kills={} redis_pauses={}",
+            "pushes={} acked={} handled={} lost={} duplicates={} receiver_kills={} consumer_kills={} redis_pauses={} price_events={} price_acked={} price_lost={} price_duplicates={} price_slow_handlings={}",
             self.pushes,
             self.acked,
             self.handled,
@@ -91,7 +110,12 @@ impl Report {
             self.duplicates,
             self.receiver_kills,
             self.consumer_kills,
-            self.redis_pauses
+            self.redis_pauses,
+            self.price_events,
+            self.price_acked,
+            self.price_lost,
+            self.price_duplicates,
+            self.price_slow
         )
     }
 }
@@ -353,11 +377,33 @@ pub async fn run(mut plan: Plan) -> Option<Report> {
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
+    // Let consumers print what they were handling, then stop them.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for p in consumers.iter_mut() {
+        p.kill();
+    }
+    let phase1 = started.elapsed();
+    let price = if plan.price_orders > 0 && plan.price_changes > 0 {
+        let urls: Vec<String> = receivers
+            .iter()
+            .map(|r| format!("http://127.0.0.1:{}/xportcn/push", r.port.unwrap_or(0)))
+            .collect();
+        Some(
+            price_phase(
+                &plan,
+                urls,
+                &redis.url(),
+                &dir.join("inbox.sqlite3"),
+                started + plan.limit,
+            )
+            .await,
+        )
+    } else {
+        None
+    };
     stop.store(true, Ordering::SeqCst);
     attacker.abort();
-    // Let consumers print what they were handling, then stop everything.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    for p in receivers.iter_mut().chain(consumers.iter_mut()) {
+    for p in receivers.iter_mut() {
         p.kill();
     }
     let lines = read_lines(&out);
@@ -390,13 +436,221 @@ pub async fn run(mut plan: Plan) -> Option<Report> {
          (attempt > 1), {} stored twice",
         report.duplicates_redelivered, report.duplicates_stored_twice
     ));
+    if let Some(p) = price {
+        report.price_events = p.events;
+        report.price_acked = p.acked;
+        report.price_lost = p.lost;
+        report.price_duplicates = p.duplicates;
+        report.price_slow = p.slow;
+        report.lost += p.lost;
+        report.notes.push(format!(
+            "price phase: {} events ({} orders, price back and forth, no envelope id), {} answered 200, \
+             {} handled ({} slower than the {:?} lease), {} lost, {} handled twice, {} acks refused; {:.1} s",
+            p.events,
+            plan.price_orders,
+            p.acked,
+            p.handled,
+            p.slow,
+            plan.price_lease,
+            p.lost,
+            p.duplicates,
+            p.ack_errors,
+            p.elapsed.as_secs_f64()
+        ));
+    }
     report.notes.push(format!(
-        "never answered 200 (the platform gave up after 5 retries): {}; elapsed {:.1} s",
+        "never answered 200 (the platform gave up after 5 retries): {}; elapsed {:.1} s (kills phase {:.1} s)",
         report.given_up,
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        phase1.as_secs_f64()
     ));
     let _ = std::fs::remove_dir_all(&dir);
     Some(report)
+}
+
+/// What the price phase saw.
+struct PricePhase {
+    events: usize,
+    acked: usize,
+    handled: usize,
+    lost: usize,
+    duplicates: usize,
+    slow: usize,
+    ack_errors: usize,
+    elapsed: Duration,
+}
+
+/// The price phase: the platform pushes each order's price changes in
+/// order (a retry keeps the push and counts `retryCount` up), and four
+/// in-process consumers (two on the Redis inbox, two on the SQLite one)
+/// handle them, a quarter slower than their lease. Nothing is killed:
+/// every event answered 200 must be handled exactly once.
+async fn price_phase(
+    plan: &Plan,
+    urls: Vec<String>,
+    redis_url: &str,
+    sqlite: &Path,
+    deadline: Instant,
+) -> PricePhase {
+    use xportcn::callbacks::{Consumer, Inbox, Message, RedisInbox, SqliteInbox};
+
+    let started = Instant::now();
+    let run_id = Rng::new().below(1 << 20);
+    // (order, change) -> handlings; the events answered 200.
+    let handled: Arc<Mutex<HashMap<(u64, u64), usize>>> = Arc::default();
+    let acked: Arc<Mutex<HashSet<(u64, u64)>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let slow = Arc::new(AtomicUsize::new(0));
+    let ack_errors = Arc::new(AtomicUsize::new(0));
+    let base_ts: u64 = 1_779_263_269_913;
+    let lease = plan.price_lease;
+
+    let redis: Arc<dyn Inbox> =
+        Arc::new(RedisInbox::open(redis_url).expect("redis url").lease(lease));
+    let sqlite: Arc<dyn Inbox> = Arc::new(SqliteInbox::open(sqlite).expect("sqlite").lease(lease));
+    let mut consumers = Vec::new();
+    for (n, inbox) in [&redis, &redis, &sqlite, &sqlite].into_iter().enumerate() {
+        let (inbox, handled, stop, slow, ack_errors) = (
+            inbox.clone(),
+            handled.clone(),
+            stop.clone(),
+            slow.clone(),
+            ack_errors.clone(),
+        );
+        consumers.push(tokio::spawn(async move {
+            let mut rng = Rng::new();
+            let mut consumer = Consumer::new(inbox).name(format!("price-{n}"));
+            // Bounded by `stop` (set at the deadline at the latest).
+            while !stop.load(Ordering::SeqCst) {
+                let d = match consumer.try_next(Duration::from_millis(200)).await {
+                    Ok(Some(d)) => d,
+                    Ok(None) => continue,
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                };
+                let event = match &d.message {
+                    Message::TaobaoPriceModify { body, .. } => body
+                        .sales_order_id
+                        .as_ref()
+                        .and_then(|id| id.to_string().parse::<u64>().ok())
+                        .zip(
+                            d.message
+                                .pushed_at()
+                                .and_then(|t| t.epoch_millis())
+                                .and_then(|ms| u64::try_from(ms).ok()),
+                        ),
+                    _ => None, // a leftover of the kills phase
+                };
+                if let Some((order, ts)) = event {
+                    let change = ts.saturating_sub(base_ts) / 600_000;
+                    if let Ok(mut h) = handled.lock() {
+                        *h.entry((order, change)).or_insert(0) += 1;
+                    }
+                    // A quarter of the handlers are slower than the lease.
+                    let took = if rng.below(4) == 0 {
+                        slow.fetch_add(1, Ordering::SeqCst);
+                        lease + lease / 2
+                    } else {
+                        Duration::from_millis(20 + rng.below(150))
+                    };
+                    tokio::time::sleep(took).await;
+                }
+                if d.ack().await.is_err() {
+                    ack_errors.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+        }));
+    }
+
+    // The platform: each order's changes in order, orders concurrently.
+    let creds = Credentials::new(KEY, SECRET, USER);
+    let http = xportcn::reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_millis(1000))
+        .build()
+        .expect("client");
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut senders = Vec::new();
+    for _ in 0..plan.concurrency.max(1) {
+        let (http, urls, creds, next, acked) = (
+            http.clone(),
+            urls.clone(),
+            creds.clone(),
+            next.clone(),
+            acked.clone(),
+        );
+        let (orders, changes, interval) =
+            (plan.price_orders, plan.price_changes, plan.retry_interval);
+        senders.push(tokio::spawn(async move {
+            loop {
+                let o = next.fetch_add(1, Ordering::SeqCst);
+                if o >= orders {
+                    break;
+                }
+                let order = run_id * 1_000_000 + o as u64;
+                for change in 0..changes as u64 {
+                    let fee = if change % 2 == 0 { 100 } else { 120 };
+                    let ts = base_ts + change * 600_000;
+                    // Two thirds to the Redis pair, one third to SQLite.
+                    let group: &[usize] = if o % 3 == 2 { &[2] } else { &[0, 1] };
+                    for attempt in 0..6usize {
+                        let body = format!(
+                            r#"{{"messageType":"ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY","messagePlatform":0,"timestamp":"{ts}","retryCount":{attempt},"messageBody":{{"salesOrderId":"{order}","purchaseOrderPriceDTO":{{"purchaseTotalFee":{fee},"purchaseProductFee":{fee},"purchaseShippingFee":0}}}}}}"#
+                        );
+                        let url = &urls[group[(o + attempt) % group.len()]];
+                        let sent = http
+                            .post(url)
+                            .headers(sign_push(&creds, body.as_bytes()))
+                            .body(body)
+                            .send()
+                            .await;
+                        if sent.is_ok_and(|r| r.status().as_u16() == 200) {
+                            if let Ok(mut a) = acked.lock() {
+                                a.insert((order, change));
+                            }
+                            break;
+                        }
+                        tokio::time::sleep(interval).await;
+                    }
+                }
+            }
+        }));
+    }
+    for s in senders {
+        let _ = s.await;
+    }
+    // Until every event answered 200 was handled and the slow handlers had
+    // time to ack, or the deadline.
+    let acked: HashSet<(u64, u64)> = acked.lock().map(|a| a.clone()).unwrap_or_default();
+    loop {
+        let done = handled
+            .lock()
+            .map(|h| acked.iter().all(|e| h.contains_key(e)))
+            .unwrap_or(false);
+        if done || Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Any duplicate would come once a lease ran out: wait two leases more.
+    tokio::time::sleep((lease * 2).min(deadline.saturating_duration_since(Instant::now()))).await;
+    stop.store(true, Ordering::SeqCst);
+    for c in consumers {
+        let _ = c.await;
+    }
+    let handled = handled.lock().map(|h| h.clone()).unwrap_or_default();
+    PricePhase {
+        events: plan.price_orders * plan.price_changes,
+        acked: acked.len(),
+        handled: handled.len(),
+        lost: acked.iter().filter(|e| !handled.contains_key(e)).count(),
+        duplicates: handled.values().map(|n| n.saturating_sub(1)).sum(),
+        slow: slow.load(Ordering::SeqCst),
+        ack_errors: ack_errors.load(Ordering::SeqCst),
+        elapsed: started.elapsed(),
+    }
 }
 
 /// The simulated platform: each push until 200 within 1000 ms, at most
