@@ -23,6 +23,13 @@
 //! the handler idempotent on that key. A delivery is never dropped
 //! unhandled.
 //!
+//! **One live holder per delivery.** Each lease has a holder (a [`Lease`]
+//! token: entry id, consumer, attempt) that every backend checks on `ack`,
+//! `release` and `extend`. A [`Consumer`] never hands out an entry whose
+//! lease ran out, and extends the lease of every [`Delivery`] your code
+//! holds (up to [`Consumer::max_extension`]). A push is handled twice only
+//! when its holder died, or stalled past the maximum extension.
+//!
 //! **"Duplicate" only when it is true.** The de-duplication claim and the
 //! append are one atomic step (a SQLite transaction, a Redis Lua script),
 //! so a push is answered `200 duplicate` only when the same message is
