@@ -449,6 +449,13 @@ async fn keep_leased(
         match inbox.extend(&lease, by).await {
             Ok(()) => {
                 *until.lock().unwrap_or_else(|p| p.into_inner()) = later(start, by);
+                if by < length {
+                    tracing::warn!(
+                        id = %lease.id,
+                        "a delivery held up to the maximum extension: its lease is not extended further"
+                    );
+                    return;
+                }
             }
             Err(e) if e.is_not_leased() => {
                 tracing::warn!(id = %lease.id, "a delivery's lease was lost while it was held");
