@@ -354,7 +354,9 @@ impl RedisInbox {
     /// `after` (at most one lease).
     fn idle_for(&self, after: Duration) -> u64 {
         let lease = clamped_ms(self.lease);
-        lease.saturating_sub(clamped_ms(after).min(lease))
+        // Zero stays zero (claimable at once); too long is clamped.
+        let after = u64::try_from(after.min(super::MAX_LEASE).as_millis()).unwrap_or(u64::MAX);
+        lease.saturating_sub(after.min(lease))
     }
 
     async fn read_new(

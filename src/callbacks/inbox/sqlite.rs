@@ -393,7 +393,8 @@ impl Inbox for SqliteInbox {
     }
 
     fn release<'a>(&'a self, lease: &'a Lease, delay: Duration) -> StoreFuture<'a, ()> {
-        let delay = ms(delay);
+        // Zero stays zero (visible at once); too long is clamped.
+        let delay = i64::try_from(delay.min(super::MAX_LEASE).as_millis()).unwrap_or(i64::MAX);
         Box::pin(async move {
             let (seq, holder, attempt) = token(lease)?;
             let released = self
