@@ -106,6 +106,15 @@ fn no_group(e: &redis::RedisError) -> bool {
 ///   consumer. `XACK` + `XDEL` when handled. The pending entries of a
 ///   consumer that died are taken over by `XAUTOCLAIM` once idle longer than
 ///   the lease (default 60 s).
+/// * **Holders**: `ack`, `release` and `extend` check, in the same Lua
+///   script, that the pending entries list still gives the entry to the
+///   token's consumer with the token's delivery count; else
+///   [`NotLeased`](crate::callbacks::StoreErrorKind::NotLeased). `extend`
+///   resets the entry's idle time (`XCLAIM … JUSTID`, at most one lease).
+/// * **Recovery**: a consumer group Redis lost (a restart without
+///   persistence, a failover) is made again on `NOGROUP` by the next fetch;
+///   a dropped connection is re-made and the append run once more within
+///   the time limit.
 ///
 /// What a 200 means: the push is in the Redis primary's memory. Whether it
 /// survives a Redis crash is Redis's persistence setting: with

@@ -57,6 +57,12 @@ const POLL: Duration = Duration::from_millis(50);
 /// locking; a writer waits up to 5 s for another). Not for a network file
 /// system: use `RedisInbox` for several machines.
 ///
+/// Each row keeps the consumer it is leased to (`holder`) and its attempt:
+/// `ack`, `release` and `extend` change a row only in a statement that
+/// checks both, else they fail with
+/// [`NotLeased`](crate::callbacks::StoreErrorKind::NotLeased). Leases are
+/// dated by this machine's wall clock.
+///
 /// Acked rows keep only their de-duplication key (the body is cleared) for
 /// the de-duplication time (default 24 h), then are deleted. Unacked rows
 /// are kept until acked, however long.
