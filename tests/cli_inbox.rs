@@ -59,10 +59,11 @@ async fn inbox_stats_list_dead_replay_from_the_cli() {
         let p = inbox.fetch("c", 1, Duration::ZERO).await.unwrap();
         assert_eq!(p[0].push.dedup_key, "poison");
         inbox.release(&p[0].lease(), Duration::ZERO).await.unwrap();
-        // Handed out once already (max 1): a dead letter now.
+        // Handed out once already (max 1): a dead letter now. (A short
+        // wait: a released entry is visible again 1 ms later.)
         assert!(
             inbox
-                .fetch("c", 1, Duration::ZERO)
+                .fetch("c", 1, Duration::from_millis(300))
                 .await
                 .unwrap()
                 .is_empty()

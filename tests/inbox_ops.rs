@@ -244,7 +244,11 @@ async fn sqlite_poison_push_stops_looping() {
     inbox.append(&Push::new("poison", body(1))).await.unwrap();
     let mut handed = 0;
     for _ in 0..10 {
-        let got = inbox.fetch("c", 1, Duration::ZERO).await.unwrap();
+        // (A short wait: a released entry is visible again 1 ms later.)
+        let got = inbox
+            .fetch("c", 1, Duration::from_millis(300))
+            .await
+            .unwrap();
         let Some(l) = got.first() else { break };
         handed += 1;
         inbox.release(&l.lease(), Duration::ZERO).await.unwrap();

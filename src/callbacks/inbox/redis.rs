@@ -12,8 +12,7 @@ use redis::streams::{StreamId, StreamReadReply};
 use tokio::sync::Mutex;
 
 use super::ops::{
-    DEFAULT_MAX_ATTEMPTS, DEFAULT_RETENTION, EntryState, InboxEntry, InboxOps, InboxStats,
-    epoch_ms,
+    DEFAULT_MAX_ATTEMPTS, DEFAULT_RETENTION, EntryState, InboxEntry, InboxOps, InboxStats, epoch_ms,
 };
 use super::{
     Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Lease, Leased, Push, clamped_ms,
