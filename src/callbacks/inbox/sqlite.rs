@@ -272,7 +272,21 @@ struct Writer {
 }
 
 impl Writer {
-    fn start(conn: Connection) -> Result<Writer, StoreError> {
+    /// Starts the writer on `conn`, and its checkpointer on `checkpoints`
+    /// (both connections to the same file).
+    fn start(conn: Connection, checkpoints: Connection) -> Result<Writer, StoreError> {
+        // The writer never checkpoints itself: a checkpoint (copying the
+        // log into the file, and its fsync) would hold up every push of the
+        // batch behind it. The checkpointer does it beside the writer.
+        conn.execute_batch("PRAGMA wal_autocheckpoint=0;")
+            .map_err(|e| sql_error("wal_autocheckpoint", &e))?;
+        let (ck_tx, ck_rx) = mpsc::channel::<()>();
+        std::thread::Builder::new()
+            .name("xportcn-sqlite-checkpoint".into())
+            .spawn(move || checkpoint_loop(&checkpoints, &ck_rx))
+            .map_err(|e| {
+                StoreError::new(format!("sqlite checkpoint thread failed to start: {e}"))
+            })?;
         let (tx, rx) = mpsc::channel::<Job>();
         let retention_ms = Arc::new(std::sync::atomic::AtomicU64::new(clamped_ms(
             DEFAULT_RETENTION,
@@ -280,7 +294,7 @@ impl Writer {
         let retention = retention_ms.clone();
         std::thread::Builder::new()
             .name("xportcn-sqlite-writer".into())
-            .spawn(move || writer_loop(&conn, &rx, &retention))
+            .spawn(move || writer_loop(&conn, &rx, &retention, &ck_tx))
             .map_err(|e| StoreError::new(format!("sqlite writer thread failed to start: {e}")))?;
         Ok(Writer {
             jobs: Mutex::new(tx),
@@ -297,11 +311,28 @@ impl Writer {
     }
 }
 
+/// Commits between two checkpoint requests of the writer.
+const CHECKPOINT_EVERY: u32 = 32;
+
+/// Runs a `PASSIVE` checkpoint (it never blocks the writer) for each
+/// request of the writer, requests that came meanwhile folded into one.
+/// Ends when the writer ends (its sender is dropped).
+fn checkpoint_loop(conn: &Connection, requests: &mpsc::Receiver<()>) {
+    while requests.recv().is_ok() {
+        while requests.try_recv().is_ok() {}
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::debug!(error = %e, "sqlite checkpoint failed; tried again later");
+        }
+    }
+}
+
 fn writer_loop(
     conn: &Connection,
     rx: &mpsc::Receiver<Job>,
     retention_ms: &std::sync::atomic::AtomicU64,
+    checkpoints: &mpsc::Sender<()>,
 ) {
+    let mut commits = 0u32;
     let mut last_purge = Instant::now();
     let mut batch = Vec::new();
     // Ends when every sender is gone.
@@ -324,6 +355,10 @@ fn writer_loop(
             &batch,
             purge.then(|| retention_ms.load(Ordering::Relaxed)),
         );
+        commits = commits.wrapping_add(1);
+        if commits.is_multiple_of(CHECKPOINT_EVERY) {
+            let _ = checkpoints.send(());
+        }
         for (job, result) in batch.drain(..).zip(results) {
             // The receiver may have given up (503): the push is stored
             // anyway, and the platform's retry finds it.
@@ -432,7 +467,7 @@ impl SqliteInbox {
         let conn = open_durable(&path, sync)?;
         create_schema(&conn)?;
         add_holder_column(&conn)?;
-        let writer = Writer::start(open_durable(&path, sync)?)?;
+        let writer = Writer::start(open_durable(&path, sync)?, open_durable(&path, sync)?)?;
         Ok(SqliteInbox {
             conn: Arc::new(Mutex::new(conn)),
             writer: Arc::new(writer),
