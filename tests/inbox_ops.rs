@@ -259,9 +259,9 @@ async fn sqlite_poison_push_stops_looping() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Acked bodies are kept for the retention, then purged (the writer purges
-/// about once a minute, so this checks the kept side only, and that a zero
-/// retention is clamped, not "keep nothing forever").
+/// An acked push's body is kept (for replay): counted by `stats`, listed
+/// as acked with its length. (The purge after the retention runs about
+/// once a minute in the writer: not waited for here.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_acked_bodies_are_kept_for_replay() {
     let dir = temp_dir("retention");

@@ -70,7 +70,9 @@ const POLL: Duration = Duration::from_millis(50);
 /// concurrent pushes costs a few `fsync`s, not one each, and every push is
 /// still answered only after the commit that holds it. A batch whose
 /// statement fails is rolled back and its pushes are committed one by one,
-/// so an error reaches only the push that caused it.
+/// so an error reaches only the push that caused it. Checkpoints (copying
+/// the write-ahead log into the file) run on a thread and connection of
+/// their own, beside the writer, never inside a batch's commit.
 ///
 /// **Fetch cost.** A fetch reads only the rows it hands out (plus leased
 /// ones in front of them): a partial index on `seq` over unacked, live rows
@@ -490,8 +492,8 @@ impl SqliteInbox {
 
     /// How long an acked push's body is kept for
     /// [`InboxOps::replay_since`] (default [`DEFAULT_RETENTION`], 7 days;
-    /// clamped to about 10 years). Purged by the writer about once a
-    /// minute.
+    /// clamped to about 10 years; zero: purged at the next purge). Purged
+    /// by the writer about once a minute, at an append.
     pub fn retention(self, retention: Duration) -> Self {
         self.writer
             .retention_ms
