@@ -88,7 +88,7 @@ use tokio_io_timeout::TimeoutStream;
 
 use super::Verifier;
 use super::inbox::Inbox;
-use super::receive::{Answer, DEFAULT_STORE_BUDGET, receive};
+use super::receive::{Answer, DEFAULT_STORE_BUDGET, receive, record_refusal};
 
 /// Default time the store step may take before the receiver answers 503.
 pub const DEFAULT_ACK_BUDGET: Duration = DEFAULT_STORE_BUDGET;
@@ -216,7 +216,10 @@ async fn read_body(
     limit: usize,
     buffers: &Arc<Semaphore>,
 ) -> Result<(Bytes, Vec<OwnedSemaphorePermit>), Response> {
-    let busy = |_| closing(StatusCode::SERVICE_UNAVAILABLE, "busy, retry later");
+    let busy = |_| {
+        record_refusal("busy");
+        closing(StatusCode::SERVICE_UNAVAILABLE, "busy, retry later")
+    };
     let mut body = body;
     let mut permits = Vec::new();
     let mut charge = |n: usize| -> Result<(), ()> {
@@ -234,6 +237,7 @@ async fn read_body(
         if let Ok(data) = frame.into_data() {
             let len = buf.len().saturating_add(data.len());
             if len > limit {
+                record_refusal("too_large");
                 return Err(closing(StatusCode::PAYLOAD_TOO_LARGE, "body too large"));
             }
             if len > buf.capacity() {
@@ -257,6 +261,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     if announced.is_some_and(|n| n > r.body_limit as u64) {
+        record_refusal("too_large");
         return closing(StatusCode::PAYLOAD_TOO_LARGE, "body too large");
     }
     let announced = announced.and_then(|n| usize::try_from(n).ok());
@@ -266,6 +271,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         Ok(Err(resp)) => return resp,
         Err(_) => {
             tracing::debug!("push body not complete within the body timeout");
+            record_refusal("body_timeout");
             return closing(StatusCode::REQUEST_TIMEOUT, "body timeout");
         }
     };

@@ -81,6 +81,10 @@ pub use inbox::RedisInbox;
 #[cfg(feature = "sqlite")]
 pub use inbox::SqliteInbox;
 pub use inbox::{Consumer, Delivery, Inbox, Lease, MemoryInbox};
+// Operating the inbox: stats, list, replay, dead letters, metric names.
+pub use inbox::ops::{
+    DEFAULT_MAX_ATTEMPTS, DEFAULT_RETENTION, EntryState, InboxEntry, InboxOps, InboxStats,
+};
 pub use message::{Envelope, Message};
 pub use order::{OrderEvent, OrderStatus, OrderSummary};
 pub use receive::{Answer, DEFAULT_STORE_BUDGET, receive};

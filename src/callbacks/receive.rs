@@ -5,6 +5,10 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 
+use super::inbox::ops::{
+    METRIC_ACK_SECONDS, METRIC_DUPLICATE, METRIC_RECEIVED, METRIC_REFUSED, METRIC_STORED,
+    METRIC_UNAVAILABLE,
+};
 use super::inbox::{Appended, Inbox, Push};
 use super::store::StoreError;
 use super::{Rejection, Verifier};
@@ -91,6 +95,65 @@ impl Answer {
 /// # }
 /// ```
 pub async fn receive(
+    verifier: &Verifier,
+    inbox: &dyn Inbox,
+    headers: &HeaderMap,
+    body: Bytes,
+    budget: Duration,
+) -> Answer {
+    let started = std::time::Instant::now();
+    metrics::counter!(METRIC_RECEIVED).increment(1);
+    let answer = receive_inner(verifier, inbox, headers, body, budget).await;
+    record_answer(&answer, started.elapsed());
+    answer
+}
+
+/// The reason label of a refusal: a fixed word, never data from the push.
+fn refusal_reason(rejection: &Rejection) -> &'static str {
+    match rejection {
+        Rejection::Unsigned | Rejection::BodyNotSigned => "unsigned",
+        Rejection::BadSignature { .. } | Rejection::AuthorizationBaseMismatch { .. } => {
+            "bad_signature"
+        }
+        Rejection::StaleTimestamp { .. } | Rejection::FutureTimestamp { .. } => "stale",
+        Rejection::Replay => "replay",
+        Rejection::WrongAccessKey => "wrong_key",
+        Rejection::MissingHeader(_) | Rejection::InvalidHeader(_) => "bad_header",
+        Rejection::Malformed(_) => "malformed",
+        _ => "other",
+    }
+}
+
+/// Counts a refusal the receiver made before [`receive`] (too large, body
+/// timeout, no buffer), with its fixed reason word.
+pub(crate) fn record_refusal(reason: &'static str) {
+    metrics::counter!(METRIC_REFUSED, "reason" => reason).increment(1);
+}
+
+/// The receiver's metrics of one answer (see [`inbox::ops`](super::inbox::ops)).
+fn record_answer(answer: &Answer, took: Duration) {
+    let outcome = match answer {
+        Answer::Stored { .. } => {
+            metrics::counter!(METRIC_STORED).increment(1);
+            "stored"
+        }
+        Answer::Duplicate { .. } => {
+            metrics::counter!(METRIC_DUPLICATE).increment(1);
+            "duplicate"
+        }
+        Answer::Rejected(rejection) => {
+            record_refusal(refusal_reason(rejection));
+            "refused"
+        }
+        Answer::Unavailable(_) => {
+            metrics::counter!(METRIC_UNAVAILABLE).increment(1);
+            "unavailable"
+        }
+    };
+    metrics::histogram!(METRIC_ACK_SECONDS, "outcome" => outcome).record(took.as_secs_f64());
+}
+
+async fn receive_inner(
     verifier: &Verifier,
     inbox: &dyn Inbox,
     headers: &HeaderMap,

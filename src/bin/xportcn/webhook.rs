@@ -10,8 +10,8 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Value, json};
 use xportcn::callbacks::axum::{Receiver, ServeConfig, serve};
 use xportcn::callbacks::{
-    Ali1688PriceModify, Consumer, Inbox, MemoryInbox, Message, RedisInbox, RedisReplayStore,
-    SqliteInbox, Verifier,
+    Ali1688PriceModify, Consumer, DEFAULT_MAX_ATTEMPTS, EntryState, Inbox, InboxOps, MemoryInbox,
+    Message, RedisInbox, RedisReplayStore, SqliteInbox, Verifier,
 };
 
 use crate::{Failure, Global, config, write_line};
@@ -27,6 +27,9 @@ pub enum WebhookCommand {
     /// Prints the pushes waiting in an inbox, one JSON line each, and acks
     /// each once printed (for receivers started with `listen --no-consume`).
     Consume(ConsumeArgs),
+    /// Operates an inbox: stats, list, replay, dead letters.
+    #[command(subcommand)]
+    Inbox(InboxCommand),
 }
 
 /// Where pushes are stored: `sqlite:PATH`, `redis://...` (or `rediss://`),
@@ -44,6 +47,14 @@ pub struct InboxArgs {
     /// delivered again (to this or another consumer), in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 60_000)]
     lease_ms: u64,
+    /// How many times a push is handed out without an ack before it becomes
+    /// a dead letter (0: never).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ATTEMPTS)]
+    max_attempts: u32,
+    /// How long acked pushes are kept for `inbox replay`, in hours
+    /// (SQLite, Redis).
+    #[arg(long, value_name = "HOURS", default_value_t = 7 * 24)]
+    retention_hours: u64,
 }
 
 /// The inbox without `--inbox`.
@@ -52,6 +63,7 @@ const DEFAULT_INBOX: &str = "sqlite:xportcn-inbox.sqlite3";
 /// An opened inbox and, for Redis, the replay store shared with it.
 struct Opened {
     inbox: Arc<dyn Inbox>,
+    ops: Arc<dyn InboxOps>,
     replay: Option<Arc<RedisReplayStore>>,
     what: String,
 }
@@ -60,6 +72,7 @@ impl InboxArgs {
     fn open(&self) -> Result<Opened, Failure> {
         let spec = self.inbox.trim();
         let lease = Duration::from_millis(self.lease_ms.max(1));
+        let retention = Duration::from_secs(self.retention_hours.saturating_mul(3600));
         let store_failure = |e: xportcn::callbacks::StoreError| -> Failure {
             config(format!("--inbox: {e}")).into()
         };
@@ -67,26 +80,44 @@ impl InboxArgs {
             if path.is_empty() {
                 return Err(config("--inbox sqlite:PATH needs a path").into());
             }
-            let inbox = SqliteInbox::open(path).map_err(store_failure)?.lease(lease);
+            let inbox = SqliteInbox::open(path)
+                .map_err(store_failure)?
+                .lease(lease)
+                .max_attempts(self.max_attempts)
+                .retention(retention);
+            let inbox = Arc::new(inbox);
             return Ok(Opened {
-                inbox: Arc::new(inbox),
+                inbox: inbox.clone(),
+                ops: inbox,
                 replay: None,
                 what: format!("sqlite:{path}"),
             });
         }
         if spec.starts_with("redis://") || spec.starts_with("rediss://") {
-            let inbox = RedisInbox::open(spec).map_err(store_failure)?.lease(lease);
+            let inbox = RedisInbox::open(spec)
+                .map_err(store_failure)?
+                .lease(lease)
+                .max_attempts(self.max_attempts)
+                .retention(retention);
+            let inbox = Arc::new(inbox);
             let replay = RedisReplayStore::open(spec).map_err(store_failure)?;
             return Ok(Opened {
-                inbox: Arc::new(inbox),
+                inbox: inbox.clone(),
+                ops: inbox,
                 replay: Some(Arc::new(replay)),
                 // The URL may hold a password: never printed.
                 what: "redis".to_owned(),
             });
         }
         if spec == "memory" {
+            let inbox = Arc::new(
+                MemoryInbox::new()
+                    .lease(lease)
+                    .max_attempts(self.max_attempts),
+            );
             return Ok(Opened {
-                inbox: Arc::new(MemoryInbox::new().lease(lease)),
+                inbox: inbox.clone(),
+                ops: inbox,
                 replay: None,
                 what: "memory (acknowledged pushes are lost if this process stops)".to_owned(),
             });
@@ -152,6 +183,7 @@ pub async fn run(global: &Global, cmd: WebhookCommand) -> Result<(), Failure> {
     match cmd {
         WebhookCommand::Verify(args) => verify(global, &args),
         WebhookCommand::Listen(args) => listen(global, &args).await,
+        WebhookCommand::Inbox(cmd) => inbox_command(cmd).await,
         WebhookCommand::Consume(args) => {
             let opened = args.inbox.open()?;
             let mut consumer = Consumer::new(opened.inbox);
@@ -312,4 +344,168 @@ fn message_json(m: &Message) -> Value {
         "pushedAt": m.pushed_at().map(ToString::to_string),
         "body": body.unwrap_or(Value::Null),
     })
+}
+
+// ---- `xportcn webhook inbox ...`: operating an inbox ----
+
+/// `xportcn webhook inbox ...`.
+#[derive(Debug, Subcommand)]
+pub enum InboxCommand {
+    /// Prints pending, leased and dead counts, acked pushes kept, and the
+    /// oldest pending push's age, as one JSON line.
+    Stats(InboxOnly),
+    /// Prints the entries in one state, oldest first, one JSON line each
+    /// (no bodies: they may hold personal data).
+    List(ListArgs),
+    /// Delivers again the acked pushes received since a time.
+    Replay(ReplayArgs),
+    /// Lists dead letters, or puts them back with `--replay`.
+    Dead(DeadArgs),
+}
+
+/// An inbox, nothing else.
+#[derive(Debug, Args)]
+pub struct InboxOnly {
+    #[command(flatten)]
+    inbox: InboxArgs,
+}
+
+/// `xportcn webhook inbox list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    inbox: InboxArgs,
+    /// Which entries: ready, leased, dead or acked.
+    #[arg(long, default_value = "ready")]
+    state: EntryState,
+    /// Most entries printed.
+    #[arg(long, default_value_t = 100)]
+    limit: usize,
+}
+
+/// `xportcn webhook inbox replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    #[command(flatten)]
+    inbox: InboxArgs,
+    /// Replay pushes received since this time: epoch milliseconds, or an age
+    /// such as `90s`, `30m`, `6h`, `7d`.
+    #[arg(long, value_name = "EPOCH_MS|AGE")]
+    since: String,
+}
+
+/// `xportcn webhook inbox dead`.
+#[derive(Debug, Args)]
+pub struct DeadArgs {
+    #[command(flatten)]
+    inbox: InboxArgs,
+    /// Put dead letters back to be delivered again (all, or the one of
+    /// `--id`).
+    #[arg(long)]
+    replay: bool,
+    /// The dead letter to put back (its id from the list).
+    #[arg(long, requires = "replay")]
+    id: Option<String>,
+    /// Most dead letters listed.
+    #[arg(long, default_value_t = 100)]
+    limit: usize,
+}
+
+/// `EPOCH_MS` or an age (`90s`, `30m`, `6h`, `7d`) before `now`.
+fn parse_since(text: &str, now: SystemTime) -> Result<SystemTime, Failure> {
+    let text = text.trim();
+    let bad = || -> Failure {
+        config("--since takes epoch milliseconds or an age such as 90s, 30m, 6h, 7d").into()
+    };
+    if let Ok(ms) = text.parse::<u64>() {
+        return Ok(UNIX_EPOCH + Duration::from_millis(ms));
+    }
+    let split = text.len().checked_sub(1).ok_or_else(bad)?;
+    let (n, unit) = text.split_at(
+        text.is_char_boundary(split)
+            .then_some(split)
+            .ok_or_else(bad)?,
+    );
+    let n: u64 = n.parse().map_err(|_| bad())?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        "d" => n.saturating_mul(86_400),
+        _ => return Err(bad()),
+    };
+    Ok(now
+        .checked_sub(Duration::from_secs(secs))
+        .unwrap_or(UNIX_EPOCH))
+}
+
+fn entry_json(e: &xportcn::callbacks::InboxEntry) -> Value {
+    json!({
+        "id": e.id,
+        "state": e.state.as_str(),
+        "dedup_key": e.dedup_key,
+        "attempts": e.attempts,
+        "received_ms": e.received_ms,
+        "body_len": e.body_len,
+    })
+}
+
+async fn inbox_command(cmd: InboxCommand) -> Result<(), Failure> {
+    let store =
+        |e: xportcn::callbacks::StoreError| -> Failure { config(format!("inbox: {e}")).into() };
+    match cmd {
+        InboxCommand::Stats(args) => {
+            let opened = args.inbox.open()?;
+            let s = opened.ops.stats().await.map_err(store)?;
+            let now = SystemTime::now();
+            write_line(
+                &json!({
+                    "pending": s.pending,
+                    "leased": s.leased,
+                    "dead": s.dead,
+                    "acked_kept": s.acked_kept,
+                    "oldest_pending_age_s": s.oldest_pending.map(|_| s.oldest_pending_age(now).as_secs_f64()),
+                })
+                .to_string(),
+            )
+        }
+        InboxCommand::List(args) => {
+            let opened = args.inbox.open()?;
+            for e in opened
+                .ops
+                .list(args.state, args.limit)
+                .await
+                .map_err(store)?
+            {
+                write_line(&entry_json(&e).to_string())?;
+            }
+            Ok(())
+        }
+        InboxCommand::Replay(args) => {
+            let since = parse_since(&args.since, SystemTime::now())?;
+            let opened = args.inbox.open()?;
+            let n = opened.ops.replay_since(since).await.map_err(store)?;
+            write_line(&json!({ "replayed": n }).to_string())
+        }
+        InboxCommand::Dead(args) => {
+            let opened = args.inbox.open()?;
+            if args.replay {
+                let n = opened
+                    .ops
+                    .replay_dead(args.id.as_deref())
+                    .await
+                    .map_err(store)?;
+                return write_line(&json!({ "replayed": n }).to_string());
+            }
+            for e in opened
+                .ops
+                .list(EntryState::Dead, args.limit)
+                .await
+                .map_err(store)?
+            {
+                write_line(&entry_json(&e).to_string())?;
+            }
+            Ok(())
+        }
+    }
 }

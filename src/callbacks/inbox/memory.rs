@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
+use super::ops::{DEFAULT_MAX_ATTEMPTS, EntryState, InboxEntry, InboxOps, InboxStats};
 use super::{
     Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Lease, Leased, MAX_DEDUP_TTL, Push, later,
     wait_for_entries,
@@ -31,6 +32,7 @@ pub struct MemoryInbox {
     notify: Arc<Notify>,
     lease: Duration,
     dedup_ttl: Duration,
+    max_attempts: u32,
 }
 
 #[derive(Default)]
@@ -42,6 +44,8 @@ struct State {
     keys: HashMap<String, (u64, Option<Instant>)>,
     /// Size of `keys` at which expired keys are purged next.
     purge_at: usize,
+    /// Dead letters by sequence number (see [`InboxOps`]).
+    dead: BTreeMap<u64, Entry>,
 }
 
 struct Entry {
@@ -77,7 +81,16 @@ impl MemoryInbox {
             notify: Arc::new(Notify::new()),
             lease: DEFAULT_LEASE,
             dedup_ttl: DEFAULT_DEDUP_TTL,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
         }
+    }
+
+    /// How many times a push is handed out without an ack before it is set
+    /// aside as a dead letter (default [`DEFAULT_MAX_ATTEMPTS`], 25; 0:
+    /// never).
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n;
+        self
     }
 
     /// How long a delivery stays leased before it is delivered again.
@@ -131,9 +144,17 @@ impl MemoryInbox {
         let until = later(now, self.lease);
         let mut s = self.lock();
         let mut out = Vec::new();
+        let mut dead = Vec::new();
         for (seq, entry) in s.pending.iter_mut() {
             if out.len() >= max {
                 break;
+            }
+            if entry.visible_at <= now
+                && self.max_attempts > 0
+                && entry.attempts >= self.max_attempts
+            {
+                dead.push(*seq);
+                continue;
             }
             if entry.visible_at <= now {
                 entry.visible_at = until;
@@ -143,6 +164,12 @@ impl MemoryInbox {
                     Leased::new(seq.to_string(), entry.push.clone(), entry.attempts)
                         .held(consumer, now, self.lease),
                 );
+            }
+        }
+        // Handed out too often without an ack: a dead letter.
+        for seq in dead {
+            if let Some(entry) = s.pending.remove(&seq) {
+                s.dead.insert(seq, entry);
             }
         }
         out
@@ -246,5 +273,96 @@ impl Inbox for MemoryInbox {
 
     fn extend<'a>(&'a self, lease: &'a Lease, by: Duration) -> StoreFuture<'a, ()> {
         Box::pin(std::future::ready(self.extend_now(lease, by)))
+    }
+}
+
+// ---- Operations (stats, list, dead letters; no replay of acked pushes) ----
+
+impl InboxOps for MemoryInbox {
+    fn stats(&self) -> StoreFuture<'_, InboxStats> {
+        let now = Instant::now();
+        let s = self.lock();
+        let stats = InboxStats {
+            pending: s.pending.len() as u64,
+            leased: s.pending.values().filter(|e| e.visible_at > now).count() as u64,
+            dead: s.dead.len() as u64,
+            acked_kept: 0,
+            oldest_pending: s
+                .pending
+                .values()
+                .next()
+                .map(|e| std::time::UNIX_EPOCH + Duration::from_millis(e.push.received_ms)),
+        };
+        drop(s);
+        stats.record("memory");
+        Box::pin(std::future::ready(Ok(stats)))
+    }
+
+    fn list(&self, state: EntryState, limit: usize) -> StoreFuture<'_, Vec<InboxEntry>> {
+        let now = Instant::now();
+        let s = self.lock();
+        let entry = |seq: &u64, e: &Entry| InboxEntry {
+            id: seq.to_string(),
+            dedup_key: e.push.dedup_key.clone(),
+            state,
+            attempts: e.attempts,
+            received_ms: e.push.received_ms,
+            body_len: e.push.body.len(),
+        };
+        let out: Vec<InboxEntry> = match state {
+            EntryState::Ready => s
+                .pending
+                .iter()
+                .filter(|(_, e)| e.visible_at <= now)
+                .take(limit)
+                .map(|(q, e)| entry(q, e))
+                .collect(),
+            EntryState::Leased => s
+                .pending
+                .iter()
+                .filter(|(_, e)| e.visible_at > now)
+                .take(limit)
+                .map(|(q, e)| entry(q, e))
+                .collect(),
+            EntryState::Dead => s
+                .dead
+                .iter()
+                .take(limit)
+                .map(|(q, e)| entry(q, e))
+                .collect(),
+            // The memory inbox keeps no acked bodies.
+            EntryState::Acked => Vec::new(),
+        };
+        Box::pin(std::future::ready(Ok(out)))
+    }
+
+    /// The memory inbox keeps no acked bodies: nothing to replay (0).
+    fn replay_since(&self, _since: std::time::SystemTime) -> StoreFuture<'_, u64> {
+        Box::pin(std::future::ready(Ok(0)))
+    }
+
+    fn replay_dead<'a>(&'a self, id: Option<&'a str>) -> StoreFuture<'a, u64> {
+        let now = Instant::now();
+        let mut s = self.lock();
+        let seqs: Vec<u64> = match id {
+            Some(id) => id
+                .parse::<u64>()
+                .ok()
+                .filter(|q| s.dead.contains_key(q))
+                .into_iter()
+                .collect(),
+            None => s.dead.keys().copied().collect(),
+        };
+        for seq in &seqs {
+            if let Some(mut e) = s.dead.remove(seq) {
+                e.attempts = 0;
+                e.visible_at = now;
+                e.holder = None;
+                s.pending.insert(*seq, e);
+            }
+        }
+        drop(s);
+        self.notify.notify_waiters();
+        Box::pin(std::future::ready(Ok(seqs.len() as u64)))
     }
 }

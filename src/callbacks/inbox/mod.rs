@@ -62,6 +62,7 @@ use super::Message;
 use super::store::{StoreError, StoreFuture};
 
 mod memory;
+pub mod ops;
 #[cfg(feature = "redis")]
 mod redis;
 #[cfg(feature = "sqlite")]

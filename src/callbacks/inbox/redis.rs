@@ -11,6 +11,9 @@ use redis::Value;
 use redis::streams::{StreamId, StreamReadReply};
 use tokio::sync::Mutex;
 
+use super::ops::{
+    DEFAULT_MAX_ATTEMPTS, DEFAULT_RETENTION, EntryState, InboxEntry, InboxOps, InboxStats, epoch_ms,
+};
 use super::{
     Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Lease, Leased, Push, clamped_ms,
     wait_for_entries,
@@ -32,13 +35,84 @@ const RELEASED: &str = "xportcn-released";
 
 /// The de-duplication claim and the append, one atomic step: if KEYS[1]
 /// (the de-duplication key) exists, 0; else XADD to KEYS[2] and set
-/// KEYS[1] to the entry id for ARGV[4] ms, 1.
+/// KEYS[1] to the entry id for ARGV[4] ms, 1. With a retention (ARGV[5],
+/// the oldest id kept, not `0`), the push is also kept in the replay log
+/// KEYS[3] with its entry id, and older log entries go.
 const APPEND: &str = r"
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local id = redis.call('XADD', KEYS[2], '*', 'k', ARGV[1], 'b', ARGV[2], 't', ARGV[3])
 redis.call('SET', KEYS[1], id, 'PX', ARGV[4])
+if ARGV[5] ~= '0' then
+  redis.call('XADD', KEYS[3], 'MINID', '~', ARGV[5], '*', 'k', ARGV[1], 'b', ARGV[2], 't', ARGV[3], 'i', id)
+end
 return 1
 ";
+
+/// Sets an entry aside as a dead letter: KEYS[1] the stream, KEYS[2] the
+/// dead-letter stream, ARGV[1] the group, ARGV[2] the entry id, ARGV[3] its
+/// attempts. 1 if moved, 0 if it was gone.
+const BURY: &str = r"
+local e = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
+if #e == 0 then return 0 end
+redis.call('XADD', KEYS[2], '*', 'i', ARGV[2], 'a', ARGV[3], unpack(e[1][2]))
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+return 1
+";
+
+/// Puts dead letters back: KEYS[1] the dead-letter stream, KEYS[2] the
+/// stream; ARGV[1] one dead-letter id or '' for up to ARGV[2] of them.
+const REVIVE: &str = r"
+local entries
+if ARGV[1] ~= '' then
+  entries = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
+else
+  entries = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', ARGV[2])
+end
+local n = 0
+for _, e in ipairs(entries) do
+  local f = e[2]
+  local m = {}
+  for i = 1, #f, 2 do m[f[i]] = f[i + 1] end
+  if m['k'] and m['b'] then
+    redis.call('XADD', KEYS[2], '*', 'k', m['k'], 'b', m['b'], 't', m['t'] or '0')
+  end
+  redis.call('XDEL', KEYS[1], e[1])
+  n = n + 1
+end
+return n
+";
+
+/// Replays logged pushes: KEYS[1] the replay log, KEYS[2] the stream;
+/// ARGV[1] the first log id (inclusive, or `(id` exclusive), ARGV[2] the
+/// last, ARGV[3] how many log entries at most. A push whose entry is still
+/// in the stream (pending) is left; another is added to the stream again
+/// and its log entry renewed with the new id. Returns {replayed, last log
+/// id read, log entries read}.
+const REPLAY: &str = r"
+local entries = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[2], 'COUNT', ARGV[3])
+local n = 0
+local last = ''
+for _, e in ipairs(entries) do
+  last = e[1]
+  local f = e[2]
+  local m = {}
+  for i = 1, #f, 2 do m[f[i]] = f[i + 1] end
+  if m['i'] and #redis.call('XRANGE', KEYS[2], m['i'], m['i']) == 0 then
+    local id = redis.call('XADD', KEYS[2], '*', 'k', m['k'], 'b', m['b'], 't', m['t'])
+    redis.call('XADD', KEYS[1], '*', 'k', m['k'], 'b', m['b'], 't', m['t'], 'i', id)
+    redis.call('XDEL', KEYS[1], e[1])
+    n = n + 1
+  end
+end
+return {n, last, #entries}
+";
+
+/// Log entries one replay script reads at most.
+const REPLAY_BATCH: usize = 500;
+
+/// Replay scripts one `replay_since` runs at most (5,000,000 log entries).
+const REPLAY_MAX_BATCHES: usize = 10_000;
 
 /// Entries of consumers that died: `XAUTOCLAIM` (KEYS[1] stream, ARGV[1]
 /// group, ARGV[2] consumer, ARGV[3] min idle, ARGV[4] cursor, ARGV[5]
@@ -137,6 +211,10 @@ pub struct RedisInbox {
     dedup_ttl: Duration,
     group_ready: Arc<AtomicBool>,
     claim_cursor: Arc<Mutex<String>>,
+    log: String,
+    dead: String,
+    retention: Duration,
+    max_attempts: u32,
 }
 
 impl fmt::Debug for RedisInbox {
@@ -179,6 +257,10 @@ impl RedisInbox {
             dedup_ttl: DEFAULT_DEDUP_TTL,
             group_ready: Arc::new(AtomicBool::new(false)),
             claim_cursor: Arc::new(Mutex::new("0-0".to_owned())),
+            log: String::new(),
+            dead: String::new(),
+            retention: DEFAULT_RETENTION,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
         };
         inbox.set_prefix(DEFAULT_REDIS_PREFIX);
         Ok(inbox)
@@ -194,6 +276,56 @@ impl RedisInbox {
     fn set_prefix(&mut self, prefix: &str) {
         self.stream = format!("{prefix}{{inbox}}:stream");
         self.dedup_prefix = format!("{prefix}{{inbox}}:d:");
+        self.log = format!("{prefix}{{inbox}}:log");
+        self.dead = format!("{prefix}{{inbox}}:dead");
+    }
+
+    /// How many times a push is handed out without an ack before it is set
+    /// aside as a dead letter (default [`DEFAULT_MAX_ATTEMPTS`], 25; 0:
+    /// never). Counted by Redis's delivery count.
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n;
+        self
+    }
+
+    /// How long a push is kept in the replay log `<prefix>{inbox}:log` for
+    /// [`InboxOps::replay_since`] (default [`DEFAULT_RETENTION`], 7 days;
+    /// zero: no log). Every push is logged at its append (the log costs its
+    /// body again in Redis's memory for the retention); older entries are
+    /// trimmed at each append.
+    pub fn retention(mut self, retention: Duration) -> Self {
+        self.retention = retention;
+        self
+    }
+
+    /// Sets aside, as dead letters, the entries handed out more than
+    /// `max_attempts` times; returns the others.
+    async fn bury_dead(&self, leased: Vec<Leased>) -> Result<Vec<Leased>, StoreError> {
+        if self.max_attempts == 0 || leased.iter().all(|l| l.attempt <= self.max_attempts) {
+            return Ok(leased);
+        }
+        let mut out = Vec::with_capacity(leased.len());
+        for l in leased {
+            if l.attempt <= self.max_attempts {
+                out.push(l);
+                continue;
+            }
+            let script = redis::Script::new(BURY);
+            let mut call = script.prepare_invoke();
+            call.key(&self.stream)
+                .key(&self.dead)
+                .arg(&self.group)
+                .arg(&l.id)
+                .arg(self.max_attempts);
+            let _: i64 = self.conn.invoke("dead letter", &call).await?;
+            tracing::warn!(
+                id = %l.id,
+                key = %l.push.dedup_key,
+                attempts = self.max_attempts,
+                "a push was handed out too often without an ack: now a dead letter"
+            );
+        }
+        Ok(out)
     }
 
     /// The consumer group (default [`DEFAULT_REDIS_GROUP`]).
@@ -214,6 +346,18 @@ impl RedisInbox {
     pub fn dedup_ttl(mut self, ttl: Duration) -> Self {
         self.dedup_ttl = ttl;
         self
+    }
+
+    /// The oldest replay-log id kept (`0`: no log).
+    fn log_min_id(&self) -> String {
+        if self.retention.is_zero() {
+            return "0".to_owned();
+        }
+        let now = super::now_ms();
+        format!(
+            "{}-0",
+            now.saturating_sub(clamped_ms(self.retention)).max(1)
+        )
     }
 
     fn dedup_key(&self, key: &str) -> String {
@@ -292,7 +436,13 @@ impl RedisInbox {
         max: usize,
     ) -> Result<redis::RedisResult<Vec<Leased>>, StoreError> {
         match self.claim_idle(consumer, max).await? {
-            Ok(got) if !got.is_empty() => return Ok(Ok(got)),
+            Ok(got) if !got.is_empty() => {
+                // Handed out too often: dead letters, not handed out.
+                let got = self.bury_dead(got).await?;
+                if !got.is_empty() {
+                    return Ok(Ok(got));
+                }
+            }
             Ok(_) => {}
             Err(e) => return Ok(Err(e)),
         }
@@ -423,7 +573,9 @@ impl Inbox for RedisInbox {
                 .arg(&push.dedup_key)
                 .arg(push.body.as_ref())
                 .arg(push.received_ms)
-                .arg(clamped_ms(self.dedup_ttl));
+                .arg(clamped_ms(self.dedup_ttl))
+                .arg(self.log_min_id())
+                .key(&self.log);
             // Run again once on a dropped connection (a Redis restart): the
             // script is idempotent (a second run finds the key and says
             // duplicate, which is true: the push is stored).
@@ -471,5 +623,183 @@ impl Inbox for RedisInbox {
     fn extend<'a>(&'a self, lease: &'a Lease, by: Duration) -> StoreFuture<'a, ()> {
         let extra = [lease.holder.clone(), self.idle_for(by).to_string()];
         Box::pin(async move { self.held_then("extend", RECLAIM, lease, &extra).await })
+    }
+}
+
+// ---- Operations (stats, list, replay, dead letters) ----
+
+/// An entry of the stream, the dead-letter stream or the replay log, as
+/// [`InboxOps::list`] shows it.
+fn entry_of(e: &StreamId, state: EntryState, attempts: u32) -> InboxEntry {
+    let body: Vec<u8> = e.get("b").unwrap_or_default();
+    InboxEntry {
+        id: e.id.clone(),
+        dedup_key: e.get("k").unwrap_or_default(),
+        state,
+        attempts: e.get::<u32>("a").unwrap_or(attempts),
+        received_ms: e.get("t").unwrap_or(0),
+        body_len: body.len(),
+    }
+}
+
+impl RedisInbox {
+    async fn xrange(
+        &self,
+        key: &str,
+        start: &str,
+        end: &str,
+        count: usize,
+    ) -> Result<Vec<StreamId>, StoreError> {
+        let mut cmd = redis::cmd("XRANGE");
+        cmd.arg(key)
+            .arg(start)
+            .arg(end)
+            .arg("COUNT")
+            .arg(count.max(1));
+        let reply: redis::streams::StreamRangeReply = self.conn.run("XRANGE", &cmd).await?;
+        Ok(reply.ids)
+    }
+
+    async fn xlen(&self, key: &str) -> Result<u64, StoreError> {
+        let mut cmd = redis::cmd("XLEN");
+        cmd.arg(key);
+        self.conn.run("XLEN", &cmd).await
+    }
+
+    /// Leased entries (`XPENDING` extended): id and delivery count.
+    async fn pending_rows(&self, limit: usize) -> Result<Vec<(String, u32)>, StoreError> {
+        let mut cmd = redis::cmd("XPENDING");
+        cmd.arg(&self.stream)
+            .arg(&self.group)
+            .arg("-")
+            .arg("+")
+            .arg(limit.max(1));
+        let rows: Vec<(String, String, u64, u64)> = self.conn.run("XPENDING", &cmd).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, _, _, n)| (id, u32::try_from(n).unwrap_or(u32::MAX)))
+            .collect())
+    }
+}
+
+/// Most entries one `list` returns from Redis.
+const LIST_MAX: usize = 10_000;
+
+impl InboxOps for RedisInbox {
+    /// Redis: `acked_kept` is the length of the replay log, which holds
+    /// every push of the retention, pending ones included.
+    fn stats(&self) -> StoreFuture<'_, InboxStats> {
+        Box::pin(async move {
+            self.ensure_group().await?;
+            let pending = self.xlen(&self.stream).await?;
+            let mut cmd = redis::cmd("XPENDING");
+            cmd.arg(&self.stream).arg(&self.group);
+            let summary: redis::streams::StreamPendingReply =
+                self.conn.run("XPENDING", &cmd).await?;
+            let leased = u64::try_from(summary.count()).unwrap_or(u64::MAX);
+            let dead = self.xlen(&self.dead).await?;
+            let acked_kept = self.xlen(&self.log).await?;
+            let oldest = self.xrange(&self.stream, "-", "+", 1).await?;
+            let stats = InboxStats {
+                pending,
+                leased,
+                dead,
+                acked_kept,
+                oldest_pending: oldest.first().map(|e| {
+                    std::time::UNIX_EPOCH + Duration::from_millis(e.get("t").unwrap_or(0))
+                }),
+            };
+            stats.record("redis");
+            Ok(stats)
+        })
+    }
+
+    /// Redis: `Acked` lists the replay log (every push of the retention,
+    /// pending ones included).
+    fn list(&self, state: EntryState, limit: usize) -> StoreFuture<'_, Vec<InboxEntry>> {
+        let limit = limit.min(LIST_MAX);
+        Box::pin(async move {
+            self.ensure_group().await?;
+            Ok(match state {
+                EntryState::Ready => {
+                    let leased = self.pending_rows(LIST_MAX).await?;
+                    self.xrange(&self.stream, "-", "+", limit.saturating_add(leased.len()))
+                        .await?
+                        .iter()
+                        .filter(|e| !leased.iter().any(|(id, _)| *id == e.id))
+                        .take(limit)
+                        .map(|e| entry_of(e, state, 0))
+                        .collect()
+                }
+                EntryState::Leased => {
+                    let mut out = Vec::new();
+                    for (id, n) in self.pending_rows(limit).await? {
+                        if let Some(e) = self.xrange(&self.stream, &id, &id, 1).await?.first() {
+                            out.push(entry_of(e, state, n));
+                        }
+                    }
+                    out
+                }
+                EntryState::Dead => self
+                    .xrange(&self.dead, "-", "+", limit)
+                    .await?
+                    .iter()
+                    .map(|e| entry_of(e, state, 0))
+                    .collect(),
+                EntryState::Acked => self
+                    .xrange(&self.log, "-", "+", limit)
+                    .await?
+                    .iter()
+                    .map(|e| entry_of(e, state, 0))
+                    .collect(),
+            })
+        })
+    }
+
+    fn replay_since(&self, since: std::time::SystemTime) -> StoreFuture<'_, u64> {
+        let since = epoch_ms(since);
+        Box::pin(async move {
+            self.ensure_group().await?;
+            let end = super::now_ms().to_string();
+            let mut start = since.to_string();
+            let mut replayed = 0u64;
+            for _ in 0..REPLAY_MAX_BATCHES {
+                let script = redis::Script::new(REPLAY);
+                let mut call = script.prepare_invoke();
+                call.key(&self.log)
+                    .key(&self.stream)
+                    .arg(&start)
+                    .arg(&end)
+                    .arg(REPLAY_BATCH);
+                let (n, last, read): (u64, String, usize) =
+                    self.conn.invoke("replay", &call).await?;
+                replayed += n;
+                if read < REPLAY_BATCH || last.is_empty() {
+                    break;
+                }
+                start = format!("({last}");
+            }
+            Ok(replayed)
+        })
+    }
+
+    fn replay_dead<'a>(&'a self, id: Option<&'a str>) -> StoreFuture<'a, u64> {
+        Box::pin(async move {
+            let mut revived = 0u64;
+            for _ in 0..REPLAY_MAX_BATCHES {
+                let script = redis::Script::new(REVIVE);
+                let mut call = script.prepare_invoke();
+                call.key(&self.dead)
+                    .key(&self.stream)
+                    .arg(id.unwrap_or(""))
+                    .arg(REPLAY_BATCH);
+                let n: u64 = self.conn.invoke("replay dead", &call).await?;
+                revived += n;
+                if id.is_some() || n < REPLAY_BATCH as u64 {
+                    break;
+                }
+            }
+            Ok(revived)
+        })
     }
 }
