@@ -67,18 +67,23 @@ const MAX_DEPTH: usize = 48;
 /// name, or the answer holds nothing to type (`null`, a plain value, an
 /// error envelope without `data`).
 pub fn generate_from_json(name: &str, text: &str, source: &str) -> Result<String, GenerateError> {
+    // The sample's name (a file name, chosen by whoever named the file) is
+    // data: escaped before it is written anywhere.
+    let source = &doc_escape(source);
     let value: Value = serde_json::from_str(text)
         .map_err(|e| GenerateError(format!("{source} is not JSON: {e}")))?;
     if value.get("format").and_then(Value::as_str) == Some(record::FORMAT) {
         let ex = Exchange::from_json(text).map_err(GenerateError)?;
+        // The recording's endpoint, method and path are data too: written
+        // escaped (a line break in them would end the doc comment).
         let described = format!(
             "{source} ({}{} {}, HTTP {}, recorded)",
             ex.endpoint
                 .as_deref()
-                .map(|id| format!("{id}, "))
+                .map(|id| format!("{}, ", doc_escape(id)))
                 .unwrap_or_default(),
-            ex.method,
-            ex.path,
+            doc_escape(&ex.method),
+            doc_escape(&ex.path),
             ex.status
         );
         let data = ex.data().ok_or_else(|| {
@@ -87,10 +92,10 @@ pub fn generate_from_json(name: &str, text: &str, source: &str) -> Result<String
                 ex.status
             ))
         })?;
-        return generate(name, data, &described);
+        return generate_escaped(name, data, &described);
     }
     let data = record::envelope_data(&value).unwrap_or(&value);
-    generate(name, data, source)
+    generate_escaped(name, data, source)
 }
 
 /// Generates the model declaration of one answer's `data` (an object, or a
@@ -100,9 +105,15 @@ pub fn generate_from_json(name: &str, text: &str, source: &str) -> Result<String
 /// [`GenerateError`] when `name` is not a Rust type name or `data` is not
 /// an object or a list of objects.
 pub fn generate(name: &str, data: &Value, source: &str) -> Result<String, GenerateError> {
+    generate_escaped(name, data, &doc_escape(source))
+}
+
+/// [`generate`] with `source` already escaped ([`doc_escape`]).
+fn generate_escaped(name: &str, data: &Value, source: &str) -> Result<String, GenerateError> {
     if !is_type_name(name) {
         return Err(GenerateError(format!(
-            "{name:?} is not a Rust type name: use letters, digits and `_`, starting with a capital letter"
+            "{} is not a Rust type name: use letters, digits and `_`, starting with a capital letter",
+            string_literal(name)
         )));
     }
     let mut root = Shape::default();
@@ -334,7 +345,7 @@ impl Generator {
                 shape.kinds()
             );
             if wire_of(&ident) != *wire {
-                let _ = writeln!(s, "    #[model(rename = {wire:?})]");
+                let _ = writeln!(s, "    #[model(rename = {})]", string_literal(wire));
             }
             let _ = writeln!(s, "    pub {ident}: {ty},");
         }
@@ -606,20 +617,89 @@ fn wire_of(ident: &str) -> String {
     out
 }
 
-/// A key as it can stand in a one-line doc comment.
+/// A key as it can stand in a one-line doc comment, between backticks.
 fn doc_text(key: &str) -> String {
     if key.is_empty() {
         return "\"\"".to_owned();
     }
-    key.chars()
-        .flat_map(|c| {
-            if c.is_control() || c == '`' {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
+    doc_escape(&key.replace('`', "'"))
+}
+
+/// Text from the sample (a key, a file name, a recording's path) as it can
+/// stand in a one-line comment: every character that could end the line
+/// (`\n`, `\r`, U+2028...), hide text or reorder it on screen (controls,
+/// Unicode format characters: bidi overrides and isolates, zero-width
+/// characters, the BOM) or fail the build (a bare `\r`, bidi characters are
+/// refused by rustc) is written as its `\u{...}` escape. `\` is doubled, so
+/// an escape in the text reads apart from one made here.
+fn doc_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '\\' {
+            out.push_str("\\\\");
+        } else if is_unsafe_in_source(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `text` as a Rust string literal: `"` and `\` escaped, and every character
+/// [`doc_escape`] escapes written as `\u{...}`, so nothing but printable
+/// text stands in the source.
+fn string_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if is_unsafe_in_source(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
             }
-        })
-        .collect()
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Characters never written raw in generated source: controls (general
+/// category Cc), line and paragraph separators (Zl, Zp), whitespace other
+/// than the space, and the format characters (Cf: bidi embeddings,
+/// overrides, isolates and marks, zero-width characters, the BOM, tags).
+pub(crate) fn is_unsafe_in_source(c: char) -> bool {
+    c.is_control() || (c.is_whitespace() && c != ' ') || is_format_char(c)
+}
+
+/// Unicode general category Cf (format characters), Unicode 15.1.
+pub(crate) fn is_format_char(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x00AD
+            | 0x0600..=0x0605
+            | 0x061C
+            | 0x06DD
+            | 0x070F
+            | 0x0890..=0x0891
+            | 0x08E2
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    )
 }
 
 /// A Rust type name: an ASCII capital, then letters, digits or `_`.
