@@ -105,6 +105,7 @@ pub const SAFE_KEYS: &[&str] = &[
     "productid",
     "productids",
     "mpid",
+    "mpskuid",
     "categoryid",
     "orderid",
     "orderids",
@@ -766,17 +767,27 @@ impl Recorder {
         );
         std::fs::create_dir_all(&self.dir)?;
         let text = serde_json::to_vec_pretty(exchange).map_err(std::io::Error::other)?;
-        let path = self.dir.join(format!("{stem}.json"));
         // A temporary file of a random name, created exclusively (`O_EXCL`,
         // mode 0600) in the target directory, so a link planted under a
         // predictable name is never followed; then renamed without
-        // replacing anything. Removed if anything fails.
+        // replacing anything (a name taken, by a planted link say, is
+        // skipped for the next of a few). Removed if anything fails.
         let mut tmp = tempfile::Builder::new()
             .prefix(&format!(".{stem}."))
             .suffix(".tmp")
             .tempfile_in(&self.dir)?;
         std::io::Write::write_all(&mut tmp, &text)?;
-        tmp.persist_noclobber(&path).map_err(|e| e.error)?;
+        let mut path = self.dir.join(format!("{stem}.json"));
+        for retry in 1..=8 {
+            match tmp.persist_noclobber(&path) {
+                Ok(_) => break,
+                Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists && retry < 8 => {
+                    tmp = e.file;
+                    path = self.dir.join(format!("{stem}-{retry}.json"));
+                }
+                Err(e) => return Err(e.error),
+            }
+        }
         tracing::debug!(path = %path.display(), "exchange recorded");
         Ok(path)
     }

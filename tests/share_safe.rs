@@ -19,7 +19,7 @@
 //!
 //! `XPORTCN_BLESS=1 cargo test --test share_safe` rewrites the golden file.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::{Value, json};
 use xportcn::record::{self, Exchange, REDACTED};
@@ -191,4 +191,377 @@ fn hostile_file_names_and_keys_in_a_plain_answer_are_escaped_too() {
             "{out}"
         );
     }
+}
+
+/// The documented 1688 order detail (AL-O11), the sandbox's own sample.
+const AL_O11: &str = include_str!("fixtures/responses/AL-O11.response.json");
+
+/// Values of AL-O11 that are personal: buyer and seller account ids,
+/// names, phones, e-mails, addresses, area and town codes, postcodes.
+const AL_O11_PERSONAL: &[&str] = &[
+    "b2b-2248544159",
+    "b2b-2248564064",
+    "2248544159",
+    "2248564064",
+    "2088611489970483",
+    "2088611383470360",
+    "b测试账号002",
+    "b测试账号110",
+    "乔的石",
+    "孟舒",
+    "童恩杰",
+    "18668184036",
+    "13312919596",
+    "13666836263",
+    "86-0571-81895955",
+    "86-0571-88881888",
+    "caigouwfw_1688@163.com",
+    "阿里巴巴网络科技有限公司",
+    "杭州市滨江区网商路699号",
+    "浙江省 杭州市 滨江区 长河街道",
+    "330108",
+    "330108002",
+    "312000",
+    "长河街道",
+];
+
+/// Every key path of `v` (list items merged), to compare shapes.
+fn key_paths(v: &Value, at: &str, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = format!("{at}.{k}");
+                out.insert(p.clone());
+                key_paths(x, &p, out);
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|x| key_paths(x, &format!("{at}[]"), out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_documented_1688_order_detail_keeps_only_safe_values() {
+    let request =
+        br#"{"webSite":"1688","orderId":"2019601741959504495","buyerID":"b2b-2248544159"}"#;
+    let ex = Exchange::new(
+        Some("AL-O11"),
+        "POST",
+        "/alibaba/order/get",
+        "orderId=2019601741959504495&tel_no=13800138000&recipient=%E5%BC%A0%E4%B8%89",
+        Some(request),
+        200,
+        AL_O11.as_bytes(),
+    );
+    let text = serde_json::to_string(&ex).unwrap();
+    for value in AL_O11_PERSONAL.iter().chain(&["13800138000", "张三"]) {
+        assert!(!text.contains(value), "{value} recorded: {text}");
+    }
+    // The named keys are redacted, numbers to 0, strings to the placeholder.
+    let data = ex.data().unwrap();
+    let base = &data["baseInfo"];
+    assert_eq!(base["buyerID"], REDACTED);
+    assert_eq!(base["sellerID"], REDACTED);
+    assert_eq!(base["buyerUserId"], 0);
+    assert_eq!(base["sellerUserId"], 0);
+    assert_eq!(base["sellerLoginId"], REDACTED);
+    assert_eq!(base["sellerAlipayId"], REDACTED);
+    assert_eq!(data["nativeLogistics"]["areaCode"], REDACTED);
+    assert_eq!(data["nativeLogistics"]["townCode"], REDACTED);
+    // What a model needs stays: ids of orders, items and SKUs, amounts,
+    // statuses, times, quantities, the envelope's code and message.
+    assert_eq!(base["id"], 58218860983545944_u64);
+    assert_eq!(base["idOfStr"], "58218860983545941");
+    assert_eq!(base["totalAmount"], 6.15);
+    assert_eq!(base["status"], "waitbuyerreceive");
+    assert_eq!(base["createTime"], "20170913231708000-0700");
+    assert_eq!(base["stepPayAll"], false);
+    let item = &data["productItems"][0];
+    assert_eq!(item["skuID"], 3315536521048_u64);
+    assert_eq!(item["productID"], 547486647009_u64);
+    assert_eq!(item["quantity"], 1);
+    assert_eq!(item["price"], 0.3);
+    let response = ex.response.as_ref().unwrap();
+    assert_eq!(
+        (&response["code"], &response["msg"]),
+        (&json!(200), &json!("成功"))
+    );
+    assert_eq!(ex.query.as_ref().unwrap()["orderId"], "2019601741959504495");
+    assert_eq!(ex.query.as_ref().unwrap()["tel_no"], REDACTED);
+    assert_eq!(ex.query.as_ref().unwrap()["recipient"], REDACTED);
+    assert_eq!(
+        ex.request.as_ref().unwrap()["orderId"],
+        "2019601741959504495"
+    );
+    assert_eq!(ex.request.as_ref().unwrap()["buyerID"], REDACTED);
+    // Shapes stay: every key, and a model can still be generated.
+    let original: Value = serde_json::from_str(AL_O11).unwrap();
+    let (mut before, mut after) = (Default::default(), Default::default());
+    key_paths(&original, "", &mut before);
+    key_paths(response, "", &mut after);
+    assert_eq!(before, after);
+    let model = xportcn::codegen::generate_from_json("OrderDetail", &text, "`AL-O11`")
+        .expect("a model from the redacted recording");
+    assert!(
+        model.contains("pub total_amount: Option<Decimal>,"),
+        "{model}"
+    );
+    assert!(model.contains("pub buyer_user_id: Option<Id>,"), "{model}");
+    assert!(
+        model.contains("pub seller_alipay_id: Option<Id>,"),
+        "{model}"
+    );
+}
+
+/// The 29 hostile keys of the issue: none is on a list, so a deny-list
+/// kept them all.
+const HOSTILE_KEYS: [&str; 29] = [
+    "recipientName",
+    "firstName",
+    "lastName",
+    "senderName",
+    "buyerTel",
+    "telNo",
+    "fromTel",
+    "addr",
+    "shipAddr",
+    "postalCode",
+    "passportNo",
+    "certificateNo",
+    "birthday",
+    "wechat",
+    "qq",
+    "wangwang",
+    "ip",
+    "openUid",
+    "收件人",
+    "手机号",
+    "地址",
+    "身份证号",
+    "ｐｈｏｎｅ",
+    "remark",
+    "message",
+    "token",
+    "accessToken",
+    "buyerID",
+    "sellerLoginId",
+];
+
+#[test]
+fn twenty_nine_hostile_keys_are_redacted_anywhere() {
+    let secret = |i: usize| format!("PERSONAL-{i:02}-值");
+    let flat: serde_json::Map<String, Value> = HOSTILE_KEYS
+        .iter()
+        .enumerate()
+        .map(|(i, k)| ((*k).to_owned(), Value::String(secret(i))))
+        .collect();
+    let numbers: serde_json::Map<String, Value> = HOSTILE_KEYS
+        .iter()
+        .enumerate()
+        .map(|(i, k)| ((*k).to_owned(), json!(13_800_000_000_u64 + i as u64)))
+        .collect();
+    let body = json!({
+        "orderId": "1",
+        "flat": flat,
+        "deep": {"list": [{"inner": flat}], "numbers": numbers},
+        "encoded": Value::String(Value::Object(flat.clone()).to_string()),
+        "message": "a buyer's note, free text",
+    });
+    let response = json!({"code": 200, "msg": "ok", "data": body}).to_string();
+    let ex = Exchange::new(
+        Some("AL-O11"),
+        "POST",
+        "/alibaba/order/get",
+        "",
+        Some(body.to_string().as_bytes()),
+        200,
+        response.as_bytes(),
+    );
+    let text = serde_json::to_string(&ex).unwrap();
+    for i in 0..HOSTILE_KEYS.len() {
+        assert!(
+            !text.contains(&secret(i)),
+            "{} recorded: {text}",
+            HOSTILE_KEYS[i]
+        );
+        let n = (13_800_000_000_u64 + i as u64).to_string();
+        assert!(!text.contains(&n), "{} recorded: {text}", HOSTILE_KEYS[i]);
+    }
+    assert!(!text.contains("free text"), "a nested message is free text");
+    for v in [ex.request.as_ref().unwrap(), ex.data().unwrap()] {
+        assert_eq!(v["orderId"], "1");
+        assert_eq!(v["deep"]["numbers"]["telNo"], 0);
+        assert_eq!(v["flat"]["ｐｈｏｎｅ"], REDACTED);
+    }
+    for k in HOSTILE_KEYS {
+        assert!(!record::is_safe_key(k), "{k}");
+    }
+}
+
+#[test]
+fn no_known_personal_key_is_on_the_safe_list() {
+    for k in record::PERSONAL_KEYS {
+        assert!(!record::is_safe_key(k), "{k}");
+    }
+    for k in record::SAFE_KEYS {
+        assert!(!record::is_personal_key(k), "{k}");
+        assert_eq!(record::normalize_key(k), *k, "written normalized");
+    }
+}
+
+/// A fresh directory under the system's temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let n: u64 = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        let dir = std::env::temp_dir().join(format!("xportcn-{tag}-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_planted_link_never_redirects_a_recording() {
+    let dir = TempDir::new("planted");
+    let victim = dir.0.join("victim.txt");
+    std::fs::write(&victim, "the user's own file").unwrap();
+    let rec = dir.0.join("recordings");
+    std::fs::create_dir_all(&rec).unwrap();
+    // The names a recorder with predictable temporary names would use for
+    // its first file in the next 10 s (`.<id>-<ms>-<pid>-000000.tmp`), and
+    // the final names, all links to the victim (a bounded count).
+    let start = now_ms();
+    for ms in start..start + 10_000 {
+        for name in [
+            format!(".TB-P8-{ms:013}-{}-000000.tmp", std::process::id()),
+            format!("TB-P8-{ms:013}-{}-000000.json", std::process::id()),
+        ] {
+            std::os::unix::fs::symlink(&victim, rec.join(name)).unwrap();
+        }
+    }
+    let sandbox = Sandbox::start().await.expect("sandbox");
+    let client = sandbox.client_builder().record_to(&rec).build().unwrap();
+    client
+        .taobao()
+        .product_get("672991141190")
+        .await
+        .expect("product");
+    sandbox.shutdown().await;
+    // (Recorded within the planted window on any usual machine; on a far
+    // slower one this test shows less, never a false failure.)
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "the user's own file"
+    );
+    // The recording is a regular file of its own (an `O_EXCL` temporary,
+    // renamed without replacing the planted link).
+    let recorded: Vec<PathBuf> = std::fs::read_dir(&rec)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+        .collect();
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    Exchange::read(&recorded[0]).expect("an exchange");
+}
+
+/// One valid recording of TB-P8, as text.
+fn one_recording() -> String {
+    let ex = Exchange::new(
+        Some("TB-P8"),
+        "GET",
+        "/open/product/get",
+        "itemId=1",
+        None,
+        200,
+        br#"{"code":200,"msg":"ok","data":{"itemId":1}}"#,
+    );
+    serde_json::to_string(&ex).unwrap()
+}
+
+fn config_error(result: Result<Sandbox, xportcn::Error>) -> String {
+    match result {
+        Err(xportcn::Error::Config(m)) => m,
+        Err(e) => panic!("not a configuration error: {e}"),
+        Ok(_) => panic!("accepted"),
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn replay_refuses_symbolic_links_and_files_beyond_16_mib() {
+    let outside = TempDir::new("outside");
+    let target = outside.0.join("elsewhere.json");
+    std::fs::write(&target, one_recording()).unwrap();
+    let dir = TempDir::new("replay-link");
+    std::os::unix::fs::symlink(&target, dir.0.join("a.json")).unwrap();
+    let said = config_error(Sandbox::builder().replay_from(&dir.0).start().await);
+    assert!(said.contains("symbolic link"), "{said}");
+    assert!(matches!(
+        Exchange::read(&dir.0.join("a.json")),
+        Err(xportcn::Error::Config(_))
+    ));
+
+    let dir = TempDir::new("replay-big");
+    let big = std::fs::File::create(dir.0.join("big.json")).unwrap();
+    // Sparse: no 17 MiB written.
+    big.set_len(record::MAX_FILE_BYTES + 1).unwrap();
+    let said = config_error(Sandbox::builder().replay_from(&dir.0).start().await);
+    assert!(
+        said.contains("16 MiB") && said.contains("big.json"),
+        "{said}"
+    );
+    // At the bound, a file is read (and here refused for not being JSON).
+    assert_eq!(record::MAX_FILE_BYTES, 16 * 1024 * 1024);
+    std::fs::write(dir.0.join("big.json"), one_recording()).unwrap();
+    Sandbox::builder()
+        .replay_from(&dir.0)
+        .start()
+        .await
+        .expect("a regular recording replays")
+        .shutdown()
+        .await;
+}
+
+#[tokio::test]
+async fn the_callback_url_is_http_or_https_without_user_info() {
+    for (url, said) in [
+        ("file:///etc/passwd", "http:// or https://"),
+        ("gopher://127.0.0.1:70/x", "http:// or https://"),
+        ("http://user:pass@127.0.0.1:1/push", "user:password@"),
+        ("https://user@127.0.0.1:1/push", "user:password@"),
+        ("not a url", "not a URL"),
+    ] {
+        let m = config_error(Sandbox::builder().callback_url(url).start().await);
+        assert!(m.contains(said), "{url}: {m}");
+        assert!(!m.contains("pass@"), "{m}");
+    }
+    let sandbox = Sandbox::builder()
+        .callback_url("http://127.0.0.1:1/xportcn/push")
+        .start()
+        .await
+        .expect("http is accepted");
+    let refused = sandbox.set_callback_url("file:///tmp/x");
+    assert!(matches!(refused, Err(xportcn::Error::Config(m)) if m.contains("http://")));
+    sandbox
+        .set_callback_url("https://127.0.0.1:1/push")
+        .expect("https is accepted");
+    sandbox.shutdown().await;
 }
