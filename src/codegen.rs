@@ -56,6 +56,11 @@ const SAFE_INTEGER: u64 = 1 << 53;
 /// Deepest nesting generated (a bound against hostile input).
 const MAX_DEPTH: usize = 48;
 
+/// Most distinct fields generated from one sample, over all its structs (a
+/// bound against hostile input: a million keys would make 75 MB of
+/// source). The largest documented answers have a few hundred.
+pub const MAX_FIELDS: usize = 10_000;
+
 /// Generates the model declaration of a JSON text: a recorded exchange
 /// ([`Exchange`]), the platform's envelope (`{code, msg, data}`: `data` is
 /// typed), or a bare value. `source` names the sample in the rustdoc (a
@@ -102,8 +107,9 @@ pub fn generate_from_json(name: &str, text: &str, source: &str) -> Result<String
 /// list of objects), named `name`. See the [module docs](self).
 ///
 /// # Errors
-/// [`GenerateError`] when `name` is not a Rust type name or `data` is not
-/// an object or a list of objects.
+/// [`GenerateError`] when `name` is not a Rust type name, `data` is not
+/// an object or a list of objects, or it has more than [`MAX_FIELDS`]
+/// distinct fields.
 pub fn generate(name: &str, data: &Value, source: &str) -> Result<String, GenerateError> {
     generate_escaped(name, data, &doc_escape(source))
 }
@@ -117,7 +123,14 @@ fn generate_escaped(name: &str, data: &Value, source: &str) -> Result<String, Ge
         )));
     }
     let mut root = Shape::default();
-    root.add(data, 0);
+    let mut fields_left = MAX_FIELDS + 1;
+    root.add(data, 0, &mut fields_left);
+    if fields_left == 0 {
+        return Err(GenerateError(format!(
+            "{source}: more than {MAX_FIELDS} distinct fields: not one answer's shape \
+             (generate from a smaller sample)"
+        )));
+    }
     let (obj, is_list, path) = match (&root.object, &root.array) {
         (Some(o), None) if root.only_objects() => (o, false, "data".to_owned()),
         (None, Some(elem)) if root.only_arrays() => match &elem.object {
@@ -197,7 +210,9 @@ struct Shape {
 }
 
 impl Shape {
-    fn add(&mut self, v: &Value, depth: usize) {
+    /// Adds what `v` shows, creating at most `fields_left` new fields (a
+    /// count shared by the whole sample: 0 when it ran out).
+    fn add(&mut self, v: &Value, depth: usize, fields_left: &mut usize) {
         if depth > MAX_DEPTH {
             // Too deep to type: kept raw.
             self.text = true;
@@ -218,14 +233,23 @@ impl Shape {
             Value::Object(map) => {
                 let fields = self.object.get_or_insert_with(Default::default);
                 for (k, v) in map {
-                    fields.entry(k.clone()).or_default().add(v, depth + 1);
+                    if !fields.contains_key(k) {
+                        if *fields_left == 0 {
+                            return;
+                        }
+                        *fields_left -= 1;
+                    }
+                    fields
+                        .entry(k.clone())
+                        .or_default()
+                        .add(v, depth + 1, fields_left);
                 }
             }
             Value::Array(items) => {
                 let elem = self.array.get_or_insert_with(Default::default);
                 elem.items += items.len();
                 for v in items {
-                    elem.add(v, depth + 1);
+                    elem.add(v, depth + 1, fields_left);
                 }
             }
         }

@@ -565,3 +565,29 @@ async fn the_callback_url_is_http_or_https_without_user_info() {
         .expect("https is accepted");
     sandbox.shutdown().await;
 }
+
+#[test]
+fn a_sample_of_200_000_keys_is_refused_not_typed() {
+    let mut text = String::from("{\"code\":200,\"msg\":\"ok\",\"data\":{");
+    for i in 0..200_000 {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&format!("\"k{i}\":1"));
+    }
+    text.push_str("}}");
+    let err = xportcn::codegen::generate_from_json("Many", &text, "`many.json`").unwrap_err();
+    assert!(
+        err.to_string().contains("more than 10000 distinct fields"),
+        "{err}"
+    );
+    // At the bound, a model is generated.
+    let data: serde_json::Map<String, Value> = (0..xportcn::codegen::MAX_FIELDS)
+        .map(|i| (format!("k{i}"), json!(1)))
+        .collect();
+    let source = xportcn::codegen::generate("Many", &Value::Object(data), "`many`").unwrap();
+    assert_eq!(
+        source.matches("pub k").count(),
+        xportcn::codegen::MAX_FIELDS
+    );
+}
