@@ -380,14 +380,10 @@ fn twenty_nine_hostile_keys_are_redacted_anywhere() {
         response.as_bytes(),
     );
     let text = serde_json::to_string(&ex).unwrap();
-    for i in 0..HOSTILE_KEYS.len() {
-        assert!(
-            !text.contains(&secret(i)),
-            "{} recorded: {text}",
-            HOSTILE_KEYS[i]
-        );
+    for (i, key) in HOSTILE_KEYS.iter().enumerate() {
+        assert!(!text.contains(&secret(i)), "{key} recorded: {text}");
         let n = (13_800_000_000_u64 + i as u64).to_string();
-        assert!(!text.contains(&n), "{} recorded: {text}", HOSTILE_KEYS[i]);
+        assert!(!text.contains(&n), "{key} recorded: {text}");
     }
     assert!(!text.contains("free text"), "a nested message is free text");
     for v in [ex.request.as_ref().unwrap(), ex.data().unwrap()] {
