@@ -301,7 +301,7 @@ pub async fn start_receiver(
         Receiver::new(Verifier::new(sandbox.credentials().clone()), inbox).router(),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    sandbox.set_callback_url(format!("http://{}/xportcn/push", listener.local_addr()?));
+    sandbox.set_callback_url(format!("http://{}/xportcn/push", listener.local_addr()?))?;
     Ok(tokio::spawn(serve(listener, app, ServeConfig::default())))
 }
 

@@ -251,9 +251,12 @@ impl ClientBuilder {
     /// method, the path, the query or JSON body as built before signing,
     /// the HTTP status and the body answered. The access key, the secret,
     /// the signature, the nonce, the timestamp and the user id are never
-    /// written (the record is built from the unsigned request); values under
-    /// personal-data keys ([`record::is_personal_key`](crate::record::is_personal_key))
-    /// are redacted in the request and the response. A failure to write is
+    /// written (the record is built from the unsigned request); every value
+    /// not under a key of [`record::SAFE_KEYS`](crate::record::SAFE_KEYS) is
+    /// redacted in the query, the request and the response
+    /// ([`record::redact`](crate::record::redact): fails closed). Each file
+    /// is written through a temporary file of a random name and never
+    /// replaces an existing one. A failure to write is
     /// logged at WARN and never fails the call. Only answers that arrived
     /// are recorded (not timeouts, connection errors or refused redirects);
     /// each attempt that is retried is not, the final answer is.

@@ -56,6 +56,11 @@ const SAFE_INTEGER: u64 = 1 << 53;
 /// Deepest nesting generated (a bound against hostile input).
 const MAX_DEPTH: usize = 48;
 
+/// Most distinct fields generated from one sample, over all its structs (a
+/// bound against hostile input: a million keys would make 75 MB of
+/// source). The largest documented answers have a few hundred.
+pub const MAX_FIELDS: usize = 10_000;
+
 /// Generates the model declaration of a JSON text: a recorded exchange
 /// ([`Exchange`]), the platform's envelope (`{code, msg, data}`: `data` is
 /// typed), or a bare value. `source` names the sample in the rustdoc (a
@@ -67,18 +72,23 @@ const MAX_DEPTH: usize = 48;
 /// name, or the answer holds nothing to type (`null`, a plain value, an
 /// error envelope without `data`).
 pub fn generate_from_json(name: &str, text: &str, source: &str) -> Result<String, GenerateError> {
+    // The sample's name (a file name, chosen by whoever named the file) is
+    // data: escaped before it is written anywhere.
+    let source = &doc_escape(source);
     let value: Value = serde_json::from_str(text)
         .map_err(|e| GenerateError(format!("{source} is not JSON: {e}")))?;
     if value.get("format").and_then(Value::as_str) == Some(record::FORMAT) {
         let ex = Exchange::from_json(text).map_err(GenerateError)?;
+        // The recording's endpoint, method and path are data too: written
+        // escaped (a line break in them would end the doc comment).
         let described = format!(
             "{source} ({}{} {}, HTTP {}, recorded)",
             ex.endpoint
                 .as_deref()
-                .map(|id| format!("{id}, "))
+                .map(|id| format!("{}, ", doc_escape(id)))
                 .unwrap_or_default(),
-            ex.method,
-            ex.path,
+            doc_escape(&ex.method),
+            doc_escape(&ex.path),
             ex.status
         );
         let data = ex.data().ok_or_else(|| {
@@ -87,26 +97,40 @@ pub fn generate_from_json(name: &str, text: &str, source: &str) -> Result<String
                 ex.status
             ))
         })?;
-        return generate(name, data, &described);
+        return generate_escaped(name, data, &described);
     }
     let data = record::envelope_data(&value).unwrap_or(&value);
-    generate(name, data, source)
+    generate_escaped(name, data, source)
 }
 
 /// Generates the model declaration of one answer's `data` (an object, or a
 /// list of objects), named `name`. See the [module docs](self).
 ///
 /// # Errors
-/// [`GenerateError`] when `name` is not a Rust type name or `data` is not
-/// an object or a list of objects.
+/// [`GenerateError`] when `name` is not a Rust type name, `data` is not
+/// an object or a list of objects, or it has more than [`MAX_FIELDS`]
+/// distinct fields.
 pub fn generate(name: &str, data: &Value, source: &str) -> Result<String, GenerateError> {
+    generate_escaped(name, data, &doc_escape(source))
+}
+
+/// [`generate`] with `source` already escaped ([`doc_escape`]).
+fn generate_escaped(name: &str, data: &Value, source: &str) -> Result<String, GenerateError> {
     if !is_type_name(name) {
         return Err(GenerateError(format!(
-            "{name:?} is not a Rust type name: use letters, digits and `_`, starting with a capital letter"
+            "{} is not a Rust type name: use letters, digits and `_`, starting with a capital letter",
+            string_literal(name)
         )));
     }
     let mut root = Shape::default();
-    root.add(data, 0);
+    let mut fields_left = MAX_FIELDS + 1;
+    root.add(data, 0, &mut fields_left);
+    if fields_left == 0 {
+        return Err(GenerateError(format!(
+            "{source}: more than {MAX_FIELDS} distinct fields: not one answer's shape \
+             (generate from a smaller sample)"
+        )));
+    }
     let (obj, is_list, path) = match (&root.object, &root.array) {
         (Some(o), None) if root.only_objects() => (o, false, "data".to_owned()),
         (None, Some(elem)) if root.only_arrays() => match &elem.object {
@@ -186,7 +210,9 @@ struct Shape {
 }
 
 impl Shape {
-    fn add(&mut self, v: &Value, depth: usize) {
+    /// Adds what `v` shows, creating at most `fields_left` new fields (a
+    /// count shared by the whole sample: 0 when it ran out).
+    fn add(&mut self, v: &Value, depth: usize, fields_left: &mut usize) {
         if depth > MAX_DEPTH {
             // Too deep to type: kept raw.
             self.text = true;
@@ -207,14 +233,23 @@ impl Shape {
             Value::Object(map) => {
                 let fields = self.object.get_or_insert_with(Default::default);
                 for (k, v) in map {
-                    fields.entry(k.clone()).or_default().add(v, depth + 1);
+                    if !fields.contains_key(k) {
+                        if *fields_left == 0 {
+                            return;
+                        }
+                        *fields_left -= 1;
+                    }
+                    fields
+                        .entry(k.clone())
+                        .or_default()
+                        .add(v, depth + 1, fields_left);
                 }
             }
             Value::Array(items) => {
                 let elem = self.array.get_or_insert_with(Default::default);
                 elem.items += items.len();
                 for v in items {
-                    elem.add(v, depth + 1);
+                    elem.add(v, depth + 1, fields_left);
                 }
             }
         }
@@ -334,7 +369,7 @@ impl Generator {
                 shape.kinds()
             );
             if wire_of(&ident) != *wire {
-                let _ = writeln!(s, "    #[model(rename = {wire:?})]");
+                let _ = writeln!(s, "    #[model(rename = {})]", string_literal(wire));
             }
             let _ = writeln!(s, "    pub {ident}: {ty},");
         }
@@ -606,20 +641,89 @@ fn wire_of(ident: &str) -> String {
     out
 }
 
-/// A key as it can stand in a one-line doc comment.
+/// A key as it can stand in a one-line doc comment, between backticks.
 fn doc_text(key: &str) -> String {
     if key.is_empty() {
         return "\"\"".to_owned();
     }
-    key.chars()
-        .flat_map(|c| {
-            if c.is_control() || c == '`' {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
+    doc_escape(&key.replace('`', "'"))
+}
+
+/// Text from the sample (a key, a file name, a recording's path) as it can
+/// stand in a one-line comment: every character that could end the line
+/// (`\n`, `\r`, U+2028...), hide text or reorder it on screen (controls,
+/// Unicode format characters: bidi overrides and isolates, zero-width
+/// characters, the BOM) or fail the build (a bare `\r`, bidi characters are
+/// refused by rustc) is written as its `\u{...}` escape. `\` is doubled, so
+/// an escape in the text reads apart from one made here.
+fn doc_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '\\' {
+            out.push_str("\\\\");
+        } else if is_unsafe_in_source(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `text` as a Rust string literal: `"` and `\` escaped, and every character
+/// [`doc_escape`] escapes written as `\u{...}`, so nothing but printable
+/// text stands in the source.
+fn string_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if is_unsafe_in_source(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
             }
-        })
-        .collect()
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Characters never written raw in generated source: controls (general
+/// category Cc), line and paragraph separators (Zl, Zp), whitespace other
+/// than the space, and the format characters (Cf: bidi embeddings,
+/// overrides, isolates and marks, zero-width characters, the BOM, tags).
+pub(crate) fn is_unsafe_in_source(c: char) -> bool {
+    c.is_control() || (c.is_whitespace() && c != ' ') || is_format_char(c)
+}
+
+/// Unicode general category Cf (format characters), Unicode 15.1.
+pub(crate) fn is_format_char(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x00AD
+            | 0x0600..=0x0605
+            | 0x061C
+            | 0x06DD
+            | 0x070F
+            | 0x0890..=0x0891
+            | 0x08E2
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    )
 }
 
 /// A Rust type name: an ASCII capital, then letters, digits or `_`.

@@ -28,14 +28,21 @@
 //!   body), so none of them is in it. As a second line, any string equal to
 //!   the access key, the user id or the secret is replaced wherever it
 //!   appears.
-//! - **Personal data**: the value under any key that
-//!   [`is_personal_key`] names (names, phones, addresses, ID numbers,
-//!   e-mails, postcodes; the list is [`PERSONAL_KEYS`] and
-//!   [`PERSONAL_KEY_PARTS`]) is replaced by [`REDACTED`] (a string) or `0` (a
-//!   number), in the request and in the response, at any depth, also inside
-//!   JSON encoded in a string (the platform's `receiver`, `messageBody`). An
-//!   object or list under such a key keeps its shape, with every value
-//!   inside redacted, so a model can still be generated from it.
+//! - **Anything not known to be safe**: redaction fails closed. A value is
+//!   kept only under a key of [`SAFE_KEYS`] (ids of items, SKUs and orders,
+//!   amounts and prices, statuses, times, quantities; the envelope's own
+//!   `code` and `msg`): every other string and number, in the query, the
+//!   request and the response, at any depth, also inside JSON encoded in a
+//!   string (the platform's `receiver`, `messageBody`), is replaced by a
+//!   placeholder of its type ([`redact`]). Names, phones, addresses, ID
+//!   numbers, buyer and seller account ids, free text: whether a key is
+//!   known to be personal or is new, its value is not written. Shapes stay,
+//!   so a model can still be generated from a recording. An answer that is
+//!   not JSON (an HTML error page) is written as its length only.
+//!
+//! A recording is therefore safe to share (in a team's `recordings/`, a bug
+//! report, a pull request) as far as the values go: see RELIABILITY.md
+//! ("Recordings and generated models") for what it can and cannot carry.
 //!
 //! Numbers are kept as `serde_json` reads them: integers exactly (ids up to
 //! 2^64), decimals as their shortest `f64` text.
@@ -56,21 +63,188 @@ pub const FORMAT: &str = "xportcn-exchange/1";
 /// What a redacted string becomes.
 pub const REDACTED: &str = "<redacted>";
 
-/// Largest non-JSON response text kept in a record (an HTML error page):
-/// the rest is cut.
-const MAX_TEXT: usize = 4096;
-
-/// Keys whose values are personal data, compared after lower-casing and
-/// dropping `_` and `-` (so `receiverName`, `receiver_name` and
-/// `RECEIVER-NAME` are one key). Kept with [`PERSONAL_KEY_PARTS`] in this one
-/// place; [`is_personal_key`] reads both.
+/// Keys whose values a recording keeps: everything else is redacted
+/// ([`redact`]). Written as [`normalize_key`] gives them (lower case, no `_`
+/// or `-`, fullwidth ASCII folded), and a key is safe only when its
+/// normalized form is on this list: nothing is kept for looking harmless.
+/// The list holds what a model needs to be checked against, and nothing that
+/// names, reaches or identifies a person:
 ///
-/// The names come from the platform's documented samples and the SDK's
-/// models: addresses (`address`, `fullAddress`, `detailAddress`,
-/// `receiverAddress`, `province`/`city`/`area`/`town` and their `…Text`),
-/// 1688's `toFullName`, `toArea`, `toPost`, `contactPerson`, the logistics
-/// `fromPhone`/`fromMobile`, the buyer's `buyerLoginId` and `buyerAlipayId`,
-/// the operator's `operatorLoginId`.
+/// - **Ids of items, SKUs, orders** (and of their lines, refunds, logistics
+///   entries, categories): numbers the platform gives to goods and trades.
+///   They name a thing or a transaction, not a person, and a model keeps
+///   every digit of them ([`Id`](crate::types::Id)). Buyer and seller account
+///   ids (`buyerID`, `buyerUserId`, `sellerLoginId`, `sellerAlipayId`,
+///   `sellerID`…) are *not* here: they identify people.
+/// - **Amounts and prices**: what goods and shipping cost, in the platform's
+///   units. A price says nothing about who paid it.
+/// - **Statuses, kinds and units**: values of the platform's enums
+///   (`waitbuyerreceive`, `common`, `CNY`): the same for every buyer.
+/// - **Times**: when an order was created, paid, shipped, changed. Dates of a
+///   trade, not of a person (a `birthday` is not here).
+/// - **Quantities and paging**: counts of goods, pages and totals.
+///
+/// Two more kinds of value are kept wherever they are: booleans (a yes or no
+/// says nothing about a person, and a model needs to see them as `bool`)
+/// and `null`. The envelope's own `code`, `msg`, `message`, `success` and
+/// `requestId` are kept at its top level only ([`SAFE_ENVELOPE_KEYS`]): a
+/// `message` further down is 1688's buyer's note, free text.
+pub const SAFE_KEYS: &[&str] = &[
+    // Ids of items, SKUs, orders, their lines, refunds, logistics entries.
+    "id",
+    "ids",
+    "idofstr",
+    "itemid",
+    "itemids",
+    "numiid",
+    "skuid",
+    "skuids",
+    "specid",
+    "offerid",
+    "offerids",
+    "productid",
+    "productids",
+    "mpid",
+    "mpskuid",
+    "categoryid",
+    "orderid",
+    "orderids",
+    "orderno",
+    "outorderno",
+    "suborderid",
+    "parentorderid",
+    "subitemid",
+    "subitemids",
+    "subitemidstring",
+    "tradeid",
+    "refundid",
+    "refundids",
+    "cartid",
+    "logisticsid",
+    // Amounts and prices.
+    "price",
+    "prices",
+    "amount",
+    "totalamount",
+    "itemamount",
+    "sumproductpayment",
+    "shippingfee",
+    "postfee",
+    "discount",
+    "entrydiscount",
+    "refund",
+    "refundpayment",
+    "refundamount",
+    "payment",
+    "totalprice",
+    "saleprice",
+    "originalprice",
+    "promotionprice",
+    "unitprice",
+    "phasamount",
+    "payamount",
+    "paidamount",
+    "fee",
+    "freight",
+    // Statuses, kinds and units.
+    "status",
+    "statusstr",
+    "orderstatus",
+    "refundstatus",
+    "tradestatus",
+    "logisticsstatus",
+    "paystatus",
+    "buyerratestatus",
+    "sellerratestatus",
+    "state",
+    "type",
+    "tradetype",
+    "businesstype",
+    "itemtype",
+    "unit",
+    "productunit",
+    "currency",
+    // Times of the trade.
+    "createtime",
+    "modifytime",
+    "updatetime",
+    "paytime",
+    "completetime",
+    "receivingtime",
+    "deliveredtime",
+    "alldeliveredtime",
+    "gmtcreate",
+    "gmtmodified",
+    "gmtpayment",
+    "gmtcompleted",
+    "gmtpayexpiretime",
+    "starttime",
+    "endtime",
+    "expiretime",
+    // Quantities and paging.
+    "quantity",
+    "quantityfactor",
+    "qty",
+    "num",
+    "count",
+    "stock",
+    "total",
+    "totalcount",
+    "totalrecord",
+    "beginamount",
+    "phase",
+    "page",
+    "pageno",
+    "pagenum",
+    "pagesize",
+];
+
+/// The envelope's keys kept at its top level only (the value [`redact`] is
+/// given, when it is an envelope `{code, msg|data}`): the platform's answer
+/// code and message, its success flag and request id, which say how the call
+/// went and nothing about a person. Normalized like [`SAFE_KEYS`].
+pub const SAFE_ENVELOPE_KEYS: &[&str] = &["code", "msg", "message", "success", "requestid"];
+
+/// A key as [`SAFE_KEYS`] holds it: fullwidth ASCII (`ｐｈｏｎｅ`, U+FF01 to
+/// U+FF5E) folded to ASCII, lower case, `_` and `-` dropped.
+///
+/// ```
+/// use xportcn::record::normalize_key;
+/// assert_eq!(normalize_key("Sub_Item-ID"), "subitemid");
+/// assert_eq!(normalize_key("ｉｔｅｍＩｄ"), "itemid");
+/// ```
+pub fn normalize_key(key: &str) -> String {
+    key.chars()
+        .map(|c| match u32::from(c) {
+            // Fullwidth ASCII: the same offset from `!`.
+            cp @ 0xFF01..=0xFF5E => char::from_u32(cp - 0xFF01 + 0x21).unwrap_or(c),
+            // The ideographic space.
+            0x3000 => ' ',
+            _ => c,
+        })
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether a recording keeps the value under `key` ([`SAFE_KEYS`], after
+/// [`normalize_key`]): everything else is redacted.
+///
+/// ```
+/// use xportcn::record::is_safe_key;
+/// assert!(is_safe_key("itemId") && is_safe_key("total_amount") && is_safe_key("gmtCreate"));
+/// assert!(!is_safe_key("buyerID") && !is_safe_key("receiverName") && !is_safe_key("ｐｈｏｎｅ"));
+/// assert!(!is_safe_key("message"), "only the envelope's own message is kept");
+/// ```
+pub fn is_safe_key(key: &str) -> bool {
+    SAFE_KEYS.contains(&normalize_key(key).as_str())
+}
+
+/// Keys known to hold personal data (names, phones, addresses, ID numbers,
+/// e-mails, postcodes, account ids), compared after [`normalize_key`]. Kept
+/// as the reference a test checks [`SAFE_KEYS`] against: redaction no
+/// longer needs it, as it keeps only [`SAFE_KEYS`] ([`redact`] fails
+/// closed). With [`PERSONAL_KEY_PARTS`], read by [`is_personal_key`].
 pub const PERSONAL_KEYS: &[&str] = &[
     "name",
     "fullname",
@@ -92,9 +266,11 @@ pub const PERSONAL_KEYS: &[&str] = &[
     "citytext",
     "area",
     "areatext",
+    "areacode",
     "district",
     "town",
     "towntext",
+    "towncode",
     "county",
     "street",
     "topost",
@@ -105,15 +281,22 @@ pub const PERSONAL_KEYS: &[&str] = &[
     "idno",
     "certno",
     "passport",
+    "buyerid",
+    "buyeruserid",
     "buyerloginid",
     "buyeralipayid",
+    "sellerid",
+    "selleruserid",
+    "sellerloginid",
+    "selleralipayid",
     "operatorloginid",
 ];
 
-/// Parts of keys whose values are personal data: a key (lower-cased, `_`
-/// and `-` dropped) that contains one of these is personal (`mobilePhone`,
-/// `buyerPhone`, `receiverInfo`, `consigneeName`, `sellerContact`,
-/// `idCardNo`, `email`).
+/// Parts of keys known to hold personal data: a key (after
+/// [`normalize_key`]) that contains one of these is personal
+/// (`mobilePhone`, `buyerPhone`, `receiverInfo`, `consigneeName`,
+/// `sellerContact`, `idCardNo`, `email`). A reference, like
+/// [`PERSONAL_KEYS`].
 pub const PERSONAL_KEY_PARTS: &[&str] = &[
     "phone",
     "mobile",
@@ -127,8 +310,9 @@ pub const PERSONAL_KEY_PARTS: &[&str] = &[
     "email",
 ];
 
-/// Whether the value under `key` is personal data: [`PERSONAL_KEYS`] and
-/// [`PERSONAL_KEY_PARTS`], compared lower-case without `_` and `-`.
+/// Whether `key` is known to hold personal data ([`PERSONAL_KEYS`],
+/// [`PERSONAL_KEY_PARTS`]). Redaction does not depend on it: a key that is
+/// not [safe](is_safe_key) is redacted whether it is known or not.
 ///
 /// ```
 /// use xportcn::record::is_personal_key;
@@ -139,27 +323,56 @@ pub const PERSONAL_KEY_PARTS: &[&str] = &[
 /// assert!(!is_personal_key("propName"));
 /// ```
 pub fn is_personal_key(key: &str) -> bool {
-    let norm: String = key
-        .chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect();
+    let norm = normalize_key(key);
     PERSONAL_KEYS.contains(&norm.as_str()) || PERSONAL_KEY_PARTS.iter().any(|p| norm.contains(p))
 }
 
-/// Redacts personal data in a JSON value, in place: see the
-/// [module docs](self).
+/// What a redacted integer at or beyond 2^53 becomes: still beyond 2^53, so
+/// a model generated from the recording still types it
+/// [`Id`](crate::types::Id), and the same for every recording.
+pub const REDACTED_BIG_INTEGER: u64 = (1 << 53) + 1;
+
+/// Redacts a JSON value in place, failing closed: every string and number
+/// is replaced unless it sits under a [safe key](SAFE_KEYS) (or is one of
+/// the envelope's own [`SAFE_ENVELOPE_KEYS`] at its top level), at any
+/// depth, also inside JSON encoded in a string (the platform's `receiver`,
+/// `messageBody`: redacted inside and encoded again). Booleans and `null`
+/// stay.
+///
+/// Shapes stay, so a model can still be generated from a recording: objects
+/// keep their keys, lists their length, and each value its JSON type: a
+/// non-empty string becomes [`REDACTED`], an integer `0` (or
+/// [`REDACTED_BIG_INTEGER`] beyond 2^53), a decimal `0.0`. A list directly
+/// under a safe key keeps its plain values; an object under one has its own
+/// keys checked.
 ///
 /// ```
 /// use serde_json::json;
-/// let mut v = json!({"orderId": 1, "receiver": "{\"name\":\"张三\",\"mobile\":\"13800138000\"}",
-///                    "list": [{"phone": 13800138000_u64, "qty": 2}]});
+/// let mut v = json!({"code": 200, "msg": "ok", "data": {
+///     "orderId": 1, "receiver": "{\"name\":\"张三\",\"mobile\":\"13800138000\"}",
+///     "buyerUserId": 2248544159_u64, "remark": "call 13800138000",
+///     "list": [{"phone": 13800138000_u64, "qty": 2, "price": 6.15}]}});
 /// xportcn::record::redact(&mut v);
 /// let text = v.to_string();
-/// assert!(!text.contains("张三") && !text.contains("13800138000"));
-/// assert_eq!(v["list"][0]["qty"], 2);
+/// assert!(!text.contains("张三") && !text.contains("13800138000") && !text.contains("2248544159"));
+/// assert_eq!(v["data"]["list"][0]["qty"], 2);
+/// assert_eq!(v["data"]["list"][0]["price"], 6.15);
+/// assert_eq!(v["data"]["list"][0]["phone"], 0);
+/// assert_eq!(v["data"]["remark"], xportcn::record::REDACTED);
+/// assert_eq!((&v["code"], &v["msg"]), (&json!(200), &json!("ok")));
 /// ```
 pub fn redact(value: &mut Value) {
+    if envelope_data(value).is_some() {
+        if let Value::Object(map) = value {
+            for (k, v) in map.iter_mut() {
+                let keep = SAFE_ENVELOPE_KEYS.contains(&normalize_key(k).as_str());
+                if !(keep && !v.is_object() && !v.is_array()) {
+                    redact_in(v, is_safe_key(k), 1);
+                }
+            }
+        }
+        return;
+    }
     redact_in(value, false, 0);
 }
 
@@ -167,7 +380,9 @@ pub fn redact(value: &mut Value) {
 /// nesting).
 const MAX_DEPTH: usize = 64;
 
-fn redact_in(value: &mut Value, personal: bool, depth: usize) {
+/// Redacts `value`, which sits under a safe key when `safe` (its plain
+/// values, and those of lists under it, are kept).
+fn redact_in(value: &mut Value, safe: bool, depth: usize) {
     if depth > MAX_DEPTH {
         *value = Value::String(REDACTED.to_owned());
         return;
@@ -175,12 +390,12 @@ fn redact_in(value: &mut Value, personal: bool, depth: usize) {
     match value {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
-                redact_in(v, personal || is_personal_key(k), depth + 1);
+                redact_in(v, is_safe_key(k), depth + 1);
             }
         }
         Value::Array(items) => {
             for v in items {
-                redact_in(v, personal, depth + 1);
+                redact_in(v, safe, depth + 1);
             }
         }
         Value::String(s) => {
@@ -191,15 +406,23 @@ fn redact_in(value: &mut Value, personal: bool, depth: usize) {
                 .then(|| serde_json::from_str::<Value>(s).ok())
                 .flatten();
             if let Some(mut inner) = inner {
-                redact_in(&mut inner, personal, depth + 1);
+                redact_in(&mut inner, safe, depth + 1);
                 *s = inner.to_string();
                 return;
             }
-            if personal && !s.is_empty() {
+            if !safe && !s.is_empty() {
                 *s = REDACTED.to_owned();
             }
         }
-        Value::Number(_) if personal => *value = Value::from(0),
+        Value::Number(n) if !safe => {
+            *value = if n.is_f64() {
+                Value::from(0.0)
+            } else if n.as_i64().is_some_and(|i| i.unsigned_abs() < 1 << 53) {
+                Value::from(0)
+            } else {
+                Value::from(REDACTED_BIG_INTEGER)
+            };
+        }
         _ => {}
     }
 }
@@ -252,8 +475,9 @@ pub struct Exchange {
     /// envelope).
     #[serde(default)]
     pub response: Option<Value>,
-    /// The body answered, when it was not JSON (an HTML error page), cut at
-    /// 4 KiB.
+    /// When the body answered was not JSON (an HTML error page): its size
+    /// only, as `<redacted> (N bytes, not JSON)` (nothing in it is known to
+    /// be safe to keep).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_text: Option<String>,
     /// When it was recorded, in milliseconds since the Unix epoch.
@@ -281,12 +505,12 @@ impl Exchange {
         let (response, response_text) = match serde_json::from_slice::<Value>(response) {
             Ok(v) => (Some(v), None),
             Err(_) => {
-                let text = String::from_utf8_lossy(response);
-                let mut cut = text.len().min(MAX_TEXT);
-                while !text.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                (None, Some(text[..cut].to_owned()))
+                // Not JSON: nothing tells a safe value from a personal one
+                // there, so only its size is kept (fails closed).
+                (
+                    None,
+                    Some(format!("{REDACTED} ({} bytes, not JSON)", response.len())),
+                )
             }
         };
         let mut ex = Exchange {
@@ -321,11 +545,14 @@ impl Exchange {
 
     /// Reads one exchange file.
     ///
+    /// At most [`MAX_FILE_BYTES`], and never through a symbolic link
+    /// ([`read_bounded`]).
+    ///
     /// # Errors
-    /// [`Error::Config`] when the file cannot be read or is not an exchange.
+    /// [`Error::Config`] when the file cannot be read (see
+    /// [`read_bounded`]) or is not an exchange.
     pub fn read(path: &Path) -> Result<Exchange, Error> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
+        let text = read_bounded(path)?;
         Exchange::from_json(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))
     }
 
@@ -354,13 +581,75 @@ impl Exchange {
     pub fn read_dir(dir: &Path) -> Result<Vec<Exchange>, Error> {
         let entries = std::fs::read_dir(dir)
             .map_err(|e| Error::Config(format!("cannot read {}: {e}", dir.display())))?;
+        // The entry's own type: a symbolic link is not followed (it is
+        // refused by `read`, with its name).
         let mut paths: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
             .collect();
         paths.sort();
         paths.iter().map(|p| Exchange::read(p)).collect()
     }
+}
+
+/// Largest recording or answer file the tools read (16 MiB):
+/// [`Exchange::read`] (and so `sandbox --replay`) and `xportcn model` refuse
+/// a bigger file with [`Error::Config`] before reading it. A recorded answer
+/// is a page of an API's JSON; far bigger input is a mistake or an attack
+/// (a million keys would make 75 MB of source).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a text file of at most [`MAX_FILE_BYTES`], never through a symbolic
+/// link (`O_NOFOLLOW` on Unix; elsewhere the path's own metadata is checked
+/// first), and only a regular file (not a FIFO or a device, which could
+/// block or never end).
+///
+/// # Errors
+/// [`Error::Config`] naming the file: it cannot be opened, is a symbolic
+/// link, is not a regular file, is bigger than [`MAX_FILE_BYTES`], or is not
+/// UTF-8.
+pub fn read_bounded(path: &Path) -> Result<String, Error> {
+    use std::io::Read;
+    let fail = |why: String| Error::Config(format!("cannot read {}: {why}", path.display()));
+    let link = std::fs::symlink_metadata(path).map_err(|e| fail(e.to_string()))?;
+    if link.file_type().is_symlink() {
+        return Err(fail(
+            "it is a symbolic link, which is not followed: name the file itself".to_owned(),
+        ));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Not followed even if the path became a link since the check
+        // (ELOOP), and no blocking on a FIFO planted meanwhile.
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| fail(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| fail(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(fail("not a regular file".to_owned()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "{} bytes is more than the {MAX_FILE_BYTES} bytes (16 MiB) a recording or answer may have",
+            meta.len()
+        )));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // Bounded again while reading: the file may grow meanwhile.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(e.to_string()))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "more than the {MAX_FILE_BYTES} bytes (16 MiB) a recording or answer may have"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| fail(format!("not UTF-8 text: {e}")))
 }
 
 /// The `data` of an envelope: an object with `code` and `data` (or `msg`).
@@ -395,8 +684,10 @@ fn query_object(query: &str) -> Value {
 ///
 /// File names are `<endpoint-id or "raw">-<unix ms>-<process id>-<counter>.json`:
 /// unique across calls and processes, and in recording order for one
-/// endpoint. Each file is written to a temporary name and renamed, so a
-/// reader never sees half a file. A failure to record is logged at WARN and
+/// endpoint. Each file is written to a temporary file of a random name,
+/// created exclusively in the directory (a planted symbolic link is never
+/// followed), and renamed without replacing an existing file, so a reader
+/// never sees half a file. A failure to record is logged at WARN and
 /// never fails the call.
 pub struct Recorder {
     dir: PathBuf,
@@ -476,12 +767,26 @@ impl Recorder {
         );
         std::fs::create_dir_all(&self.dir)?;
         let text = serde_json::to_vec_pretty(exchange).map_err(std::io::Error::other)?;
-        let tmp = self.dir.join(format!(".{stem}.tmp"));
-        let path = self.dir.join(format!("{stem}.json"));
-        std::fs::write(&tmp, text)?;
-        if let Err(e) = std::fs::rename(&tmp, &path) {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
+        // A temporary file of a random name, created exclusively (`O_EXCL`,
+        // mode 0600) in the target directory, so a link planted under a
+        // predictable name is never followed; then renamed without
+        // replacing anything (a name taken, by a planted link say, is
+        // skipped for the next of a few). Removed if anything fails.
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{stem}."))
+            .suffix(".tmp")
+            .tempfile_in(&self.dir)?;
+        std::io::Write::write_all(&mut tmp, &text)?;
+        let mut path = self.dir.join(format!("{stem}.json"));
+        for retry in 1..=8 {
+            match tmp.persist_noclobber(&path) {
+                Ok(_) => break,
+                Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists && retry < 8 => {
+                    tmp = e.file;
+                    path = self.dir.join(format!("{stem}-{retry}.json"));
+                }
+                Err(e) => return Err(e.error),
+            }
         }
         tracing::debug!(path = %path.display(), "exchange recorded");
         Ok(path)
@@ -544,7 +849,10 @@ mod tests {
         let page = "<html>".repeat(2000);
         let ex = Exchange::new(None, "GET", "/x", "", None, 503, page.as_bytes());
         assert!(ex.response.is_none());
-        assert!(ex.response_text.unwrap().len() <= MAX_TEXT);
+        assert_eq!(
+            ex.response_text.as_deref(),
+            Some("<redacted> (12000 bytes, not JSON)")
+        );
         let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
         let ex = Exchange::new(None, "GET", "/x", "", None, 200, deep.as_bytes());
         assert!(ex.response.is_some());

@@ -989,3 +989,110 @@ fn listen_refuses_an_inbox_it_cannot_read_and_hides_a_redis_password() {
         .clone();
     assert!(!text(&help.stdout).contains("hunter2"));
 }
+
+// Issue 25: bounded tools and clear errors instead of silence.
+
+#[test]
+fn model_refuses_a_file_beyond_16_mib_and_a_symbolic_link() {
+    let dir = temp_dir("model-bounds");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let big = dir.join("big.json");
+    // Sparse: nothing written, 16 MiB + 1 long.
+    std::fs::File::create(&big)
+        .and_then(|f| f.set_len(16 * 1024 * 1024 + 1))
+        .expect("big file");
+    xportcn()
+        .args(["model", "--name", "Big"])
+        .arg(&big)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("16 MiB"));
+    #[cfg(unix)]
+    {
+        let real = dir.join("real.json");
+        std::fs::write(&real, r#"{"code":200,"msg":"ok","data":{"a":1}}"#).expect("write");
+        let link = dir.join("link.json");
+        std::os::unix::fs::symlink(&real, &link).expect("link");
+        xportcn()
+            .args(["model", "--name", "Linked"])
+            .arg(&link)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("symbolic link"));
+        xportcn()
+            .args(["model", "--name", "Real"])
+            .arg(&real)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("pub struct Real {"));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sandbox_callback_url_is_http_or_https_and_says_so() {
+    for (url, said) in [
+        ("file:///etc/passwd", "use http:// or https://"),
+        ("gopher://127.0.0.1:70/", "use http:// or https://"),
+        (
+            "http://user:pass@127.0.0.1:9/push",
+            "`user:password@` is not supported",
+        ),
+    ] {
+        let out = xportcn()
+            .args(["sandbox", "--port", "0", "--callback-url", url])
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(said))
+            .get_output()
+            .clone();
+        assert!(
+            !text(&out.stderr).contains("pass@"),
+            "{}",
+            text(&out.stderr)
+        );
+        assert!(
+            out.stdout.is_empty(),
+            "nothing started: {}",
+            text(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn webhook_listen_on_a_non_loopback_address_warns_in_one_line() {
+    // Without credentials nothing is bound: the warning comes first, then
+    // the missing credentials stop the command (no test binds outside
+    // 127.0.0.1).
+    for bind in ["0.0.0.0", "::", "192.0.2.1"] {
+        let out = xportcn()
+            .args(["webhook", "listen", "--port", "0", "--bind", bind])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("missing credentials"))
+            .get_output()
+            .clone();
+        let stderr = text(&out.stderr);
+        let warnings: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.contains("reachable from outside"))
+            .collect();
+        assert_eq!(warnings.len(), 1, "{stderr}");
+        assert!(
+            warnings[0].starts_with("warning: --bind ")
+                && warnings[0].contains("pushes are still verified"),
+            "{stderr}"
+        );
+    }
+    for bind in ["127.0.0.1", "::1"] {
+        let out = xportcn()
+            .args(["webhook", "listen", "--port", "0", "--bind", bind])
+            .assert()
+            .failure()
+            .get_output()
+            .clone();
+        assert!(!text(&out.stderr).contains("reachable from outside"));
+    }
+}

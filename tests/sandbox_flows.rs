@@ -99,7 +99,7 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
         .await
         .unwrap();
     let (url, mut pushes) = receiver(sandbox.credentials()).await;
-    sandbox.set_callback_url(url);
+    sandbox.set_callback_url(url).expect("an http URL");
     let c = sandbox.client();
 
     // Product → cart.
@@ -371,7 +371,7 @@ fn address() -> AddressParam {
 async fn ali1688_flow_against_the_sandbox_with_verified_pushes() {
     let sandbox = Sandbox::builder().start().await.unwrap();
     let (url, mut pushes) = receiver(sandbox.credentials()).await;
-    sandbox.set_callback_url(url);
+    sandbox.set_callback_url(url).expect("an http URL");
     let c = sandbox.client();
 
     let page = c

@@ -336,7 +336,14 @@ impl fmt::Debug for SandboxBuilder {
             .field("credentials", &self.credentials)
             .field("port", &self.port)
             .field("unit", &self.unit)
-            .field("callback_url", &self.callback_url)
+            .field(
+                "callback_url",
+                // A URL with `user:password@` (refused at start) is not shown.
+                &self
+                    .callback_url
+                    .as_deref()
+                    .map(|u| if u.contains('@') { "***" } else { u }),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -377,7 +384,9 @@ impl SandboxBuilder {
 
     /// Where messages are pushed (also settable later with
     /// [`Sandbox::set_callback_url`]). Without one, pushes are recorded as
-    /// undelivered.
+    /// undelivered. An `http` or `https` URL without `user:password@`
+    /// ([`check_callback_url`]); [`start`](SandboxBuilder::start) refuses
+    /// any other.
     pub fn callback_url(mut self, url: impl Into<String>) -> Self {
         self.callback_url = Some(url.into());
         self
@@ -449,8 +458,14 @@ impl SandboxBuilder {
     /// [`Error::Config`] for a route to an unknown endpoint id, a port that
     /// cannot be bound, or a [`replay_from`](SandboxBuilder::replay_from)
     /// directory that cannot be read or holds a file that is not an
-    /// exchange.
+    /// exchange (or is bigger than
+    /// [`record::MAX_FILE_BYTES`](crate::record::MAX_FILE_BYTES), or a
+    /// symbolic link), or a [`callback_url`](SandboxBuilder::callback_url)
+    /// [`check_callback_url`] refuses.
     pub async fn start(mut self) -> Result<Sandbox, Error> {
+        if let Some(url) = &self.callback_url {
+            check_callback_url(url)?;
+        }
         let mut routes = Routes::from_registry();
         for (id, path) in &self.routes {
             let spec = endpoint::find(id)
@@ -525,6 +540,47 @@ impl SandboxBuilder {
             stop,
         }
     }
+}
+
+/// Checks a URL the sandbox is to push to: `http` or `https` (the pushes
+/// are HTTP POSTs; another scheme would fail on every push, silently), with
+/// a host, and without `user:password@` (the sandbox signs its pushes like
+/// the platform and sends no credentials of its own: a userinfo would be
+/// dropped, so it is refused rather than ignored).
+///
+/// ```
+/// use xportcn::sandbox::check_callback_url;
+/// assert!(check_callback_url("http://127.0.0.1:8080/xportcn/push").is_ok());
+/// assert!(check_callback_url("file:///etc/passwd").is_err());
+/// assert!(check_callback_url("http://user:pass@127.0.0.1/push").is_err());
+/// ```
+///
+/// # Errors
+/// [`Error::Config`] saying which rule the URL breaks (a password in it is
+/// never repeated).
+pub fn check_callback_url(url: &str) -> Result<(), Error> {
+    let parsed = url::Url::parse(url.trim())
+        .map_err(|e| Error::Config(format!("sandbox callback URL: not a URL ({e})")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(Error::Config(format!(
+            "sandbox callback URL: scheme {:?} is not supported: use http:// or https:// \
+             (pushes are HTTP POSTs)",
+            parsed.scheme()
+        )));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::Config(
+            "sandbox callback URL: `user:password@` is not supported (the sandbox would not \
+             send it; pushes are authenticated by their signature): remove it"
+                .to_owned(),
+        ));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(Error::Config(
+            "sandbox callback URL: no host: use http://HOST:PORT/PATH".to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 /// The clock of [`fuzz_request`]'s sandbox, frozen at this instant (ms).
@@ -764,9 +820,17 @@ impl Sandbox {
         }
     }
 
-    /// Sets (or replaces) the URL messages are pushed to.
-    pub fn set_callback_url(&self, url: impl Into<String>) {
-        *lock(&self.shared.pusher.url) = Some(url.into());
+    /// Sets (or replaces) the URL messages are pushed to: an `http` or
+    /// `https` URL without `user:password@`.
+    ///
+    /// # Errors
+    /// [`Error::Config`] from [`check_callback_url`]; the URL in use does not
+    /// change.
+    pub fn set_callback_url(&self, url: impl Into<String>) -> Result<(), Error> {
+        let url = url.into();
+        check_callback_url(&url)?;
+        *lock(&self.shared.pusher.url) = Some(url);
+        Ok(())
     }
 
     /// Sets the push-fault rule: `rule` sees each push before it is

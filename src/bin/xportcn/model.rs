@@ -13,14 +13,15 @@ pub struct ModelArgs {
     #[arg(long)]
     name: String,
     /// A JSON answer (the `{code, msg, data}` envelope or a bare value) or
-    /// an exchange recorded with `xportcn call --record`.
+    /// an exchange recorded with `xportcn call --record`; at most 16 MiB, not
+    /// a symbolic link.
     file: PathBuf,
 }
 
 /// Prints the declaration (see `xportcn::codegen`).
 pub fn run(args: &ModelArgs) -> Result<(), Failure> {
-    let text = std::fs::read_to_string(&args.file)
-        .map_err(Failure::io(format!("cannot read {}", args.file.display())))?;
+    // At most 16 MiB, never through a symbolic link.
+    let text = xportcn::record::read_bounded(&args.file)?;
     let name = args.file.file_name().map_or_else(
         || args.file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),

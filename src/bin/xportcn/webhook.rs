@@ -158,6 +158,18 @@ pub struct VerifyArgs {
     now: Option<u64>,
 }
 
+/// The one line `webhook listen` prints to stderr when `--bind` is not a
+/// loopback address (said before anything else, so it is never missed).
+fn exposure_warning(bind: IpAddr) -> Option<String> {
+    (!bind.is_loopback()).then(|| {
+        format!(
+            "warning: --bind {bind} is not a loopback address: the receiver is reachable from \
+             outside this machine; pushes are still verified (signature, timestamp, nonce) \
+             before anything is stored"
+        )
+    })
+}
+
 /// `xportcn webhook listen`.
 #[derive(Debug, Args)]
 pub struct ListenArgs {
@@ -167,7 +179,8 @@ pub struct ListenArgs {
     /// Path pushes arrive at.
     #[arg(long, default_value = "/xportcn/push")]
     path: String,
-    /// Address to bind.
+    /// Address to bind (default 127.0.0.1: this machine only). Another
+    /// address makes the receiver reachable from outside: a warning says so.
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     bind: IpAddr,
     #[command(flatten)]
@@ -247,6 +260,9 @@ fn add_header(headers: &mut HeaderMap, line: &str) -> Result<(), Failure> {
 async fn listen(global: &Global, args: &ListenArgs) -> Result<(), Failure> {
     if !args.path.starts_with('/') {
         return Err(config(format!("--path {:?} must start with '/'", args.path)).into());
+    }
+    if let Some(line) = exposure_warning(args.bind) {
+        eprintln!("{line}");
     }
     let mut verifier = Verifier::new(global.credentials()?);
     let opened = args.inbox.open()?;
