@@ -441,9 +441,19 @@ fn commit_group(
         }
         Ok(out)
     })();
+    let busy = |e: &rusqlite::Error| {
+        matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    };
     match group {
         Ok(out) => out.into_iter().map(Ok).collect(),
-        Err(e) if batch.len() == 1 => vec![Err(sql_error("append", &e))],
+        // One push, or the file locked by another process past the busy
+        // timeout: one by one would wait that long again for each push.
+        Err(e) if batch.len() == 1 || busy(&e) => {
+            batch.iter().map(|_| Err(sql_error("append", &e))).collect()
+        }
         Err(_) => batch
             .iter()
             .map(|job| {
