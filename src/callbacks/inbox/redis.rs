@@ -722,11 +722,16 @@ impl InboxOps for RedisInbox {
             self.ensure_group().await?;
             Ok(match state {
                 EntryState::Ready => {
-                    let leased = self.pending_rows(LIST_MAX).await?;
+                    let leased: std::collections::HashSet<String> = self
+                        .pending_rows(LIST_MAX)
+                        .await?
+                        .into_iter()
+                        .map(|(id, _)| id)
+                        .collect();
                     self.xrange(&self.stream, "-", "+", limit.saturating_add(leased.len()))
                         .await?
                         .iter()
-                        .filter(|e| !leased.iter().any(|(id, _)| *id == e.id))
+                        .filter(|e| !leased.contains(&e.id))
                         .take(limit)
                         .map(|e| entry_of(e, state, 0))
                         .collect()
