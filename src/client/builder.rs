@@ -132,6 +132,7 @@ impl ClientBuilder {
 
     /// Uses any base URL: a white-label host, a proxy, a test server.
     /// Paths are appended to it, so include any prefix such as `/api`.
+    /// Default: [`Environment::Xportcn`]'s, `https://www.xportcn.com/api`.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
@@ -144,19 +145,21 @@ impl ClientBuilder {
     }
 
     /// Limit on one attempt, from connecting until the body is read.
-    /// Default 30 s.
+    /// Default 30 s ([`DEFAULT_ATTEMPT_TIMEOUT`]).
     pub fn attempt_timeout(mut self, d: Duration) -> Self {
         self.attempt_timeout = d;
         self
     }
 
-    /// Limit on a whole call, retries and delays included. Default 90 s.
+    /// Limit on a whole call, retries and delays included. Default 90 s
+    /// ([`DEFAULT_TOTAL_TIMEOUT`]); `Duration::MAX` is no limit.
     pub fn total_timeout(mut self, d: Duration) -> Self {
         self.total_timeout = d;
         self
     }
 
-    /// Connect timeout of the HTTP client this crate builds. Default 10 s.
+    /// Connect timeout of the HTTP client this crate builds. Default 10 s
+    /// ([`DEFAULT_CONNECT_TIMEOUT`]).
     /// Ignored when [`ClientBuilder::http_client`] is given.
     pub fn connect_timeout(mut self, d: Duration) -> Self {
         self.connect_timeout = d;
@@ -165,7 +168,8 @@ impl ClientBuilder {
 
     /// Uses the caller's `reqwest::Client` (shared pool, proxy, TLS roots).
     /// Its own default headers and timeouts still apply; per-attempt timeouts
-    /// are set on every request.
+    /// are set on every request. Default: a client this crate builds
+    /// (following no redirect, with [`ClientBuilder::connect_timeout`]).
     ///
     /// **Security: the client you pass must not follow redirects.** Build it
     /// with `.redirect(reqwest::redirect::Policy::none())`. reqwest's
@@ -191,6 +195,8 @@ impl ClientBuilder {
     }
 
     /// Retry settings for idempotent calls (and writes that opt in).
+    /// Default [`RetryPolicy::default`]: 3 attempts, backoff from 200 ms up
+    /// to 5 s with jitter, a `Retry-After` of up to 30 s honoured.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
@@ -210,13 +216,14 @@ impl ClientBuilder {
     /// `path` instead of the built-in one, in every generation. For a path
     /// the SDK does not know or guessed wrongly, or a white-label host's own
     /// path. An overridden path is always sent, writes included.
-    /// `build` fails on an unknown id.
+    /// `build` fails on an unknown id. Default: no override.
     pub fn override_path(mut self, id: impl Into<String>, path: impl Into<String>) -> Self {
         self.overrides.push((id.into(), path.into()));
         self
     }
 
-    /// Largest response body accepted, in bytes. Default 8 MiB; a larger body
+    /// Largest response body accepted, in bytes. Default 8 MiB
+    /// ([`DEFAULT_MAX_RESPONSE_BYTES`]); a larger body
     /// ends the call with [`Error::BodyTooLarge`].
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
@@ -244,7 +251,7 @@ impl ClientBuilder {
     ///
     /// The files are written synchronously, on the task making the call:
     /// meant for development and for capturing samples, not for every call
-    /// of a busy production service.
+    /// of a busy production service. Default: nothing is recorded.
     pub fn record_to(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
         self.record_to = Some(dir.into());
         self

@@ -232,7 +232,7 @@ where
 
 impl RawCall {
     /// Every item of a paged list called by declaration
-    /// ([`Client::endpoint`] of an endpoint with
+    /// ([`Client::endpoint`](super::Client::endpoint) of an endpoint with
     /// [`paging`](crate::endpoint::EndpointSpec::paging)), as JSON values,
     /// fetched page by page from the page the request sets (1 if unset),
     /// with the stop rule of [`Pages`] and at most `max_pages` pages

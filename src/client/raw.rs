@@ -9,8 +9,6 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::Client;
-#[cfg(doc)]
-use super::Pages;
 use crate::endpoint::{EndpointSpec, Method};
 use crate::envelope::ApiResponse;
 use crate::error::Error;
