@@ -259,6 +259,77 @@ fn unsigned_needs_opt_in() {
     assert!(open.verify(&forged, &body).is_err());
 }
 
+/// The one policy for pushes without `Authorization` gives exactly the
+/// behaviours the two former bools gave: each policy against an unsigned
+/// push, a push signed only by the request-style headers, the same with a
+/// forged `signature`, and a push with a bad `Authorization`.
+#[test]
+fn unsigned_push_policy_matrix() {
+    let body = body();
+    let request_only = || {
+        only(
+            &sign_push(&creds(), &body),
+            &["access-key", "timestamp", "nonce-str", "signature"],
+        )
+    };
+    let forged_request_only = || {
+        let mut h = request_only();
+        h.insert(
+            "signature",
+            HeaderValue::from_static("0123456789abcdef0123456789abcdef"),
+        );
+        h
+    };
+    let mut bad_authorization = sign_push(&creds(), &body);
+    bad_authorization.insert("authorization", HeaderValue::from_static("deadbeef"));
+    let bad_sig = Rejection::BadSignature {
+        scheme: SignatureScheme::RequestSignature,
+    };
+    let bad_auth = Rejection::BadSignature {
+        scheme: SignatureScheme::Authorization,
+    };
+    for (policy, unsigned, request, forged) in [
+        (
+            UnsignedPushes::Refuse,
+            Err(Rejection::Unsigned),
+            Err(Rejection::BodyNotSigned),
+            Err(Rejection::BodyNotSigned),
+        ),
+        (
+            UnsignedPushes::AcceptRequestSignature,
+            Err(Rejection::Unsigned),
+            Ok(()),
+            Err(bad_sig.clone()),
+        ),
+        (
+            UnsignedPushes::AcceptAll,
+            Ok(()),
+            Ok(()),
+            Err(bad_sig.clone()),
+        ),
+    ] {
+        let v = Verifier::new(creds()).unsigned_pushes(policy);
+        let got = |h: &HeaderMap| v.verify(h, &body).map(|_| ());
+        assert_eq!(got(&HeaderMap::new()), unsigned, "{policy:?}, no signature");
+        assert_eq!(
+            got(&request_only()),
+            request,
+            "{policy:?}, request-style only"
+        );
+        assert_eq!(
+            got(&forged_request_only()),
+            forged,
+            "{policy:?}, forged signature"
+        );
+        assert_eq!(
+            got(&bad_authorization),
+            Err(bad_auth.clone()),
+            "{policy:?}, bad Authorization"
+        );
+    }
+    assert_eq!(UnsignedPushes::default(), UnsignedPushes::Refuse);
+}
+
 #[test]
 fn authentic_but_malformed_is_400() {
     let v = Verifier::new(creds());
