@@ -147,14 +147,22 @@ fn not_an_envelope(body: &[u8], err: Option<&serde_json::Error>) -> String {
     }
 }
 
+/// What the request core knows that an error built here may need.
+#[derive(Default)]
+pub(crate) struct Hints<'a> {
+    /// The masked signed string of the attempt, quoted in the hint of an
+    /// authentication failure; only called for a platform error.
+    pub(crate) signed: Option<&'a dyn Fn() -> String>,
+    /// Why a retryable status was not retried (a `Retry-After` the call
+    /// cannot wait for), joined to the reason of an [`Error::Http`].
+    pub(crate) http_note: Option<&'a str>,
+}
+
 /// Decodes a response body.
-///
-/// `signed` gives the masked signed string of the attempt, quoted in the hint
-/// of an authentication failure; it is only called for a platform error.
 pub(crate) fn decode<T: DeserializeOwned>(
     status: u16,
     body: Bytes,
-    signed: Option<&dyn Fn() -> String>,
+    hints: &Hints<'_>,
 ) -> Result<ApiResponse<T>, Error> {
     // Fast path, one pass: a success envelope whose `data` fits `T`. Anything
     // else (an error code, no `data`, JSON that does not fit) goes through
@@ -182,7 +190,22 @@ pub(crate) fn decode<T: DeserializeOwned>(
             body,
         });
     }
-    decode_slow(status, body, signed)
+    decode_slow(status, body, hints)
+}
+
+/// An [`Error::Http`]: the body is not an envelope. The core's note on why
+/// the status was not retried, if any, joins the reason.
+fn http_error(status: u16, reason: String, body: Bytes, hints: &Hints<'_>) -> Error {
+    let reason = match hints.http_note {
+        Some(note) => format!("{reason}; {note}"),
+        None => reason,
+    };
+    Error::Http {
+        status,
+        reason,
+        body,
+        repeatable: false,
+    }
 }
 
 /// Decodes in two passes: the envelope with a raw `data`, then `data` with
@@ -191,7 +214,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
 fn decode_slow<T: DeserializeOwned>(
     status: u16,
     body: Bytes,
-    signed: Option<&dyn Fn() -> String>,
+    hints: &Hints<'_>,
 ) -> Result<ApiResponse<T>, Error> {
     // serde reads a struct from a JSON array too (`[1, 2]` would be
     // requestId 1, code 2): only an object is an envelope.
@@ -203,35 +226,21 @@ fn decode_slow<T: DeserializeOwned>(
             Some(b't' | b'f') => "a JSON boolean",
             _ => "a JSON number",
         };
-        return Err(Error::Http {
-            status,
-            reason: format!(
-                "{kind}, where the envelope object {{\"code\", \"msg\", \"data\"}} was expected"
-            ),
-            body,
-            repeatable: false,
-        });
+        let reason = format!(
+            "{kind}, where the envelope object {{\"code\", \"msg\", \"data\"}} was expected"
+        );
+        return Err(http_error(status, reason, body, hints));
     }
     let env: EnvelopeRawData<'_> = match serde_json::from_slice(&body) {
         Ok(env) => env,
         Err(e) => {
             let reason = not_an_envelope(&body, Some(&e));
-            return Err(Error::Http {
-                status,
-                reason,
-                body,
-                repeatable: false,
-            });
+            return Err(http_error(status, reason, body, hints));
         }
     };
     let Some(code) = env.code else {
         let reason = not_an_envelope(&body, None);
-        return Err(Error::Http {
-            status,
-            reason,
-            body,
-            repeatable: false,
-        });
+        return Err(http_error(status, reason, body, hints));
     };
     let msg = env.msg.unwrap_or_default();
     if !SUCCESS_CODES.contains(&code) {
@@ -239,7 +248,7 @@ fn decode_slow<T: DeserializeOwned>(
             .data
             .filter(|raw| raw.get() != "null")
             .map(RawValue::to_owned);
-        let signed = signed.map(|f| f());
+        let signed = hints.signed.map(|f| f());
         return Err(ApiError::new(
             code,
             msg,
@@ -297,7 +306,11 @@ mod tests {
     }
 
     fn dec<T: DeserializeOwned>(body: &str) -> Result<ApiResponse<T>, Error> {
-        decode(200, Bytes::copy_from_slice(body.as_bytes()), None)
+        decode(
+            200,
+            Bytes::copy_from_slice(body.as_bytes()),
+            &Hints::default(),
+        )
     }
 
     #[test]
@@ -322,8 +335,8 @@ mod tests {
         ];
         for b in bodies {
             let body = Bytes::copy_from_slice(b.as_bytes());
-            let fast = decode::<serde_json::Value>(200, body.clone(), None).unwrap();
-            let slow = decode_slow::<serde_json::Value>(200, body, None).unwrap();
+            let fast = decode::<serde_json::Value>(200, body.clone(), &Hints::default()).unwrap();
+            let slow = decode_slow::<serde_json::Value>(200, body, &Hints::default()).unwrap();
             assert_eq!(fast.data, slow.data, "{b}");
             assert_eq!(
                 (fast.code, &fast.msg, &fast.request_id, &fast.develop_id),

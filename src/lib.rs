@@ -112,7 +112,11 @@ pub mod __private {
         body: Bytes,
     ) -> Result<ApiResponse<T>, Error> {
         let signed = || "key1700000000000nonce<access_secret>".to_owned();
-        crate::envelope::decode(status, body, Some(&signed))
+        let hints = crate::envelope::Hints {
+            signed: Some(&signed),
+            http_note: None,
+        };
+        crate::envelope::decode(status, body, &hints)
     }
 
     /// [`decode_envelope`] of a borrowed body (copied once).

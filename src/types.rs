@@ -930,29 +930,6 @@ pub mod lenient {
         d.deserialize_any(BoolV)
     }
 
-    /// Reads any `Default` type, treating `null` as the default (an empty
-    /// list for `Vec`). For lists the server sends as `null` when empty.
-    pub fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
-    where
-        D: Deserializer<'de>,
-        T: serde::Deserialize<'de> + Default,
-    {
-        <Option<T> as serde::Deserialize>::deserialize(d).map(Option::unwrap_or_default)
-    }
-
-    /// Reads a list of strings whose items may be JSON strings or numbers;
-    /// `null` reads as an empty list.
-    pub fn string_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-        #[derive(serde::Deserialize)]
-        struct Item(#[serde(deserialize_with = "opt_string")] Option<String>);
-        let items: Option<Vec<Item>> = serde::Deserialize::deserialize(d)?;
-        Ok(items
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|Item(s)| s)
-            .collect())
-    }
-
     /// Serializes an id as a JSON number when it is all digits and fits in
     /// `u64`, else as a string. For request fields the docs type as integer
     /// (1688 `offerId`).

@@ -4,7 +4,7 @@
 use http::{HeaderMap, HeaderValue};
 use proptest::prelude::*;
 use xportcn::Credentials;
-use xportcn::callbacks::{Message, Verifier, sign_push};
+use xportcn::callbacks::{Message, UnsignedPushes, Verifier, sign_push};
 
 const FIXTURES: &[&str] = &[
     "1688-order-buyer-refund.json",
@@ -154,7 +154,8 @@ proptest! {
         muts in prop::collection::vec(mutation(), 0..4),
         header_muts in prop::collection::vec((0usize..6, "[ -~]{0,70}"), 0..3),
     ) {
-        let verifier = Verifier::new(creds()).accept_unsigned(which % 2 == 0);
+        let policy = if which % 2 == 0 { UnsignedPushes::AcceptAll } else { UnsignedPushes::Refuse };
+        let verifier = Verifier::new(creds()).unsigned_pushes(policy);
         let original = fixtures().swap_remove(which);
         let mut headers: HeaderMap = sign_push(&creds(), &original);
         let names = ["authorization", "signature", "timestamp", "nonce-str", "access-key", "user-id"];

@@ -8,7 +8,7 @@ use xportcn::Credentials;
 
 use xportcn::callbacks::{
     AuthorizationBase, MAX_NONCE_LEN, MemoryReplayStore, Message, Rejection, SignatureScheme,
-    Verifier, sign_push, sign_push_with, sign_push_with_base,
+    UnsignedPushes, Verifier, sign_push, sign_push_with, sign_push_with_base,
 };
 
 const SECRET: &str = "top-secret-value";
@@ -68,7 +68,7 @@ fn authorization_only_is_accepted_signature_only_needs_the_opt_in() {
     let err = v.verify(&h, &body).unwrap_err();
     assert_eq!(err, Rejection::BodyNotSigned);
     assert_eq!(err.status(), StatusCode::UNAUTHORIZED);
-    let lax = Verifier::new(creds()).accept_request_signature_only(true);
+    let lax = Verifier::new(creds()).unsigned_pushes(UnsignedPushes::AcceptRequestSignature);
     assert!(lax.verify(&h, &body).is_ok());
 }
 
@@ -251,12 +251,83 @@ fn unsigned_needs_opt_in() {
         strict.verify(&empty, &body).unwrap_err(),
         Rejection::Unsigned
     );
-    let open = Verifier::new(creds()).accept_unsigned(true);
+    let open = Verifier::new(creds()).unsigned_pushes(UnsignedPushes::AcceptAll);
     assert!(open.verify(&HeaderMap::new(), &body).is_ok());
     // Opting in does not weaken the check of signed pushes.
     let mut forged = HeaderMap::new();
     forged.insert("authorization", HeaderValue::from_static("deadbeef"));
     assert!(open.verify(&forged, &body).is_err());
+}
+
+/// The one policy for pushes without `Authorization` gives exactly the
+/// behaviours the two former bools gave: each policy against an unsigned
+/// push, a push signed only by the request-style headers, the same with a
+/// forged `signature`, and a push with a bad `Authorization`.
+#[test]
+fn unsigned_push_policy_matrix() {
+    let body = body();
+    let request_only = || {
+        only(
+            &sign_push(&creds(), &body),
+            &["access-key", "timestamp", "nonce-str", "signature"],
+        )
+    };
+    let forged_request_only = || {
+        let mut h = request_only();
+        h.insert(
+            "signature",
+            HeaderValue::from_static("0123456789abcdef0123456789abcdef"),
+        );
+        h
+    };
+    let mut bad_authorization = sign_push(&creds(), &body);
+    bad_authorization.insert("authorization", HeaderValue::from_static("deadbeef"));
+    let bad_sig = Rejection::BadSignature {
+        scheme: SignatureScheme::RequestSignature,
+    };
+    let bad_auth = Rejection::BadSignature {
+        scheme: SignatureScheme::Authorization,
+    };
+    for (policy, unsigned, request, forged) in [
+        (
+            UnsignedPushes::Refuse,
+            Err(Rejection::Unsigned),
+            Err(Rejection::BodyNotSigned),
+            Err(Rejection::BodyNotSigned),
+        ),
+        (
+            UnsignedPushes::AcceptRequestSignature,
+            Err(Rejection::Unsigned),
+            Ok(()),
+            Err(bad_sig.clone()),
+        ),
+        (
+            UnsignedPushes::AcceptAll,
+            Ok(()),
+            Ok(()),
+            Err(bad_sig.clone()),
+        ),
+    ] {
+        let v = Verifier::new(creds()).unsigned_pushes(policy);
+        let got = |h: &HeaderMap| v.verify(h, &body).map(|_| ());
+        assert_eq!(got(&HeaderMap::new()), unsigned, "{policy:?}, no signature");
+        assert_eq!(
+            got(&request_only()),
+            request,
+            "{policy:?}, request-style only"
+        );
+        assert_eq!(
+            got(&forged_request_only()),
+            forged,
+            "{policy:?}, forged signature"
+        );
+        assert_eq!(
+            got(&bad_authorization),
+            Err(bad_auth.clone()),
+            "{policy:?}, bad Authorization"
+        );
+    }
+    assert_eq!(UnsignedPushes::default(), UnsignedPushes::Refuse);
 }
 
 #[test]
@@ -290,7 +361,7 @@ fn stripped_or_blank_authorization_with_a_swapped_body_is_rejected() {
     assert_eq!(v.verify(&h, &forged).unwrap_err(), Rejection::BodyNotSigned);
     // Blank or whitespace: a rejection, never a fall-back to the others,
     // even for a verifier that opted into header-only pushes.
-    let lax = Verifier::new(creds()).accept_request_signature_only(true);
+    let lax = Verifier::new(creds()).unsigned_pushes(UnsignedPushes::AcceptRequestSignature);
     for blank in ["", "   "] {
         let mut h = sign_push(&creds(), &body);
         h.insert("authorization", HeaderValue::from_str(blank).unwrap());
@@ -465,7 +536,7 @@ async fn headers_of_a_real_outbound_request_cannot_carry_a_forged_push() {
         Rejection::BodyNotSigned
     );
     // What the opt-in costs: the same forgery is accepted.
-    let lax = Verifier::new(creds()).accept_request_signature_only(true);
+    let lax = Verifier::new(creds()).unsigned_pushes(UnsignedPushes::AcceptRequestSignature);
     assert!(lax.verify(&headers, &forged).is_ok());
 }
 

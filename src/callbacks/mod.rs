@@ -60,10 +60,9 @@ pub mod inbox;
 mod message;
 mod order;
 mod receive;
-#[cfg(feature = "redis")]
-mod redis;
+mod replay;
 mod sign;
-mod store;
+pub mod storage;
 mod taobao;
 mod verify;
 
@@ -88,20 +87,20 @@ pub use inbox::ops::{
 pub use message::{Envelope, Message};
 pub use order::{OrderEvent, OrderStatus, OrderSummary};
 pub use receive::{Answer, DEFAULT_STORE_BUDGET, receive};
-/// The time-limited Redis connection, shared with the order tracker's store.
 #[cfg(feature = "redis")]
-pub(crate) use redis::RedisConn;
-#[cfg(feature = "redis")]
-pub use redis::{DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT, RedisReplayStore};
-pub use sign::{sign_push, sign_push_with, sign_push_with_base};
-pub use store::{
-    DEFAULT_REPLAY_MEMORY_BYTES, MEMORY_ENTRY_OVERHEAD, MemoryReplayStore, ReplayStore, StoreError,
-    StoreErrorKind, StoreFuture,
+pub use replay::RedisReplayStore;
+pub use replay::{
+    DEFAULT_REPLAY_MEMORY_BYTES, MEMORY_ENTRY_OVERHEAD, MemoryReplayStore, ReplayStore,
 };
+pub use sign::{sign_push, sign_push_with, sign_push_with_base};
+// The storage layer's public names, also here where users found them first.
+#[cfg(feature = "redis")]
+pub use storage::{DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT};
+pub use storage::{StoreError, StoreErrorKind, StoreFuture};
 pub use taobao::{PurchaseOrderPrice, TaobaoPriceModify, TaobaoRefund, TaobaoSubOrder};
 pub use verify::{
-    AuthorizationBase, DEFAULT_REPLAY_CAPACITY, DEFAULT_TIMESTAMP_WINDOW, DIAGNOSE_MAX_BODY,
-    HEADER_AUTHORIZATION, MAX_NONCE_LEN, Rejection, SignatureScheme, Verifier, authorization_base,
+    AuthorizationBase, DEFAULT_TIMESTAMP_WINDOW, DIAGNOSE_MAX_BODY, HEADER_AUTHORIZATION,
+    MAX_NONCE_LEN, Rejection, SignatureScheme, UnsignedPushes, Verifier,
 };
 
 /// The platform a message is about (`messagePlatform`).

@@ -10,7 +10,7 @@ use super::inbox::ops::{
     METRIC_UNAVAILABLE,
 };
 use super::inbox::{Appended, Inbox, Push};
-use super::store::StoreError;
+use super::storage::StoreError;
 use super::{Rejection, Verifier};
 
 /// Default time [`receive`] gives the store before it answers 503: 800 ms,
@@ -174,7 +174,7 @@ async fn receive_inner(
         format!(
             "{}:r{}-{:08x}",
             checked.message.dedup_key(),
-            super::inbox::now_ms(),
+            super::storage::now_ms(),
             rand::random::<u32>()
         )
     };

@@ -3,7 +3,7 @@
 
 use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 
-use super::verify::{AuthorizationBase, HEADER_AUTHORIZATION, authorization_base, hmac_sha256};
+use super::verify::{AuthorizationBase, HEADER_AUTHORIZATION, hmac_sha256};
 use crate::credentials::Credentials;
 use crate::signing::{
     self, HEADER_ACCESS_KEY, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, HEADER_USER_ID,
@@ -13,7 +13,7 @@ use crate::signing::{
 /// a fresh nonce: use it to test your own receiver.
 ///
 /// The headers are `Authorization` (upper-case hex HMAC-SHA256 over
-/// [`authorization_base`]), the request-style `access-key`, `timestamp`
+/// the raw body, [`AuthorizationBase::Body`]), the request-style `access-key`, `timestamp`
 /// (milliseconds), `nonce-str`, `user-id`, `signature`, and
 /// `content-type: application/json`.
 pub fn sign_push(credentials: &Credentials, body: &[u8]) -> HeaderMap {
@@ -62,10 +62,9 @@ pub fn sign_push_with(
 /// `Authorization` and `content-type` for a push body.
 fn authorization_headers(credentials: &Credentials, body: &[u8]) -> HeaderMap {
     let mut headers = HeaderMap::new();
-    if let Some(tag) = hmac_sha256(
-        credentials.access_secret().as_bytes(),
-        authorization_base(body),
-    ) && let Ok(v) = HeaderValue::from_str(&hex::encode_upper(tag))
+    // The default base, AuthorizationBase::Body: the raw body.
+    if let Some(tag) = hmac_sha256(credentials.access_secret().as_bytes(), body)
+        && let Ok(v) = HeaderValue::from_str(&hex::encode_upper(tag))
     {
         headers.insert(HEADER_AUTHORIZATION, v);
     }

@@ -10,9 +10,8 @@ use http::header::{AUTHORIZATION, HeaderMap, HeaderName};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use super::store::{
-    MEMORY_ENTRY_OVERHEAD, MemoryReplayStore, ReplayStore, StoreError, now_or_never,
-};
+use super::replay::{MEMORY_ENTRY_OVERHEAD, MemoryReplayStore, ReplayStore};
+use super::storage::{StoreError, now_or_never};
 use super::{CallbackError, Message};
 use crate::credentials::Credentials;
 use crate::signing::{self, HEADER_ACCESS_KEY, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP};
@@ -24,11 +23,6 @@ pub const HEADER_AUTHORIZATION: HeaderName = AUTHORIZATION;
 /// 600 s, the same window the platform applies to requests.
 pub const DEFAULT_TIMESTAMP_WINDOW: Duration = Duration::from_secs(600);
 
-/// The unit of [`Verifier::replay_protection`]: a capacity of `n` sizes the
-/// in-memory store for `n` nonces of 32 characters. The default memory is
-/// [`DEFAULT_REPLAY_MEMORY_BYTES`](super::DEFAULT_REPLAY_MEMORY_BYTES), bounded in bytes.
-pub const DEFAULT_REPLAY_CAPACITY: usize = 10_000;
-
 /// Longest accepted `nonce-str`, in bytes. The platform sends 32 characters.
 pub const MAX_NONCE_LEN: usize = 64;
 
@@ -36,22 +30,6 @@ pub const MAX_NONCE_LEN: usize = 64;
 /// other [`AuthorizationBase`] candidates (the diagnosis costs one HMAC per
 /// candidate).
 pub const DIAGNOSE_MAX_BODY: usize = 64 * 1024;
-
-/// The bytes of the default [`AuthorizationBase::Body`]: the raw request body.
-///
-/// The message manual (<https://doc-cnv2.pandapon.com/doc-6521894>; see
-/// `docs/platform.md` §4) defines the header as
-/// `HEX_ENCODE(HMAC-SHA256(Base, Secret))` with `Secret = AccessSecret`, but
-/// the definition of `Base` is cut off in every stored copy of the docs.
-/// **INFERRED:** `Base` is the raw HTTP request body, byte for byte as
-/// received (never re-serialised JSON). This is the single place that rule
-/// lives for the default; if the platform turns out to sign something else,
-/// [`Verifier::authorization_base`] selects one of the other candidates of
-/// [`AuthorizationBase`], and a mismatching push tells you which one
-/// ([`Rejection::AuthorizationBaseMismatch`]).
-pub fn authorization_base(body: &[u8]) -> &[u8] {
-    body
-}
 
 /// What the `Authorization` HMAC is computed over. **INFERRED**: the
 /// platform's definition of `Base` is cut off in every stored copy of its
@@ -83,6 +61,16 @@ pub fn authorization_base(body: &[u8]) -> &[u8] {
 #[non_exhaustive]
 pub enum AuthorizationBase {
     /// The raw body, byte for byte (the default).
+    ///
+    /// The message manual (<https://doc-cnv2.pandapon.com/doc-6521894>; see
+    /// `docs/platform.md` §4) defines the header as
+    /// `HEX_ENCODE(HMAC-SHA256(Base, Secret))` with `Secret = AccessSecret`,
+    /// but the definition of `Base` is cut off in every stored copy of the
+    /// docs. **INFERRED:** `Base` is the raw HTTP request body, byte for byte
+    /// as received (never re-serialised JSON). If the platform turns out to
+    /// sign something else, [`Verifier::authorization_base`] selects one of
+    /// the other candidates, and a mismatching push tells you which one
+    /// ([`Rejection::AuthorizationBaseMismatch`]).
     #[default]
     Body,
     /// The `timestamp` header, then the raw body.
@@ -152,7 +140,7 @@ impl AuthorizationBase {
         }
         let parts: [&[u8]; 3] = match self {
             AuthorizationBase::MessageBody => return None,
-            AuthorizationBase::Body => [authorization_base(body), b"", b""],
+            AuthorizationBase::Body => [body, b"", b""],
             AuthorizationBase::TimestampBody => [timestamp?.as_bytes(), body, b""],
             AuthorizationBase::TimestampNewlineBody => [timestamp?.as_bytes(), b"\n", body],
             AuthorizationBase::BodyTimestamp => [body, timestamp?.as_bytes(), b""],
@@ -187,6 +175,43 @@ fn hmac_sha256_parts(secret: &[u8], parts: &[&[u8]]) -> Option<[u8; 32]> {
         *dst = *src;
     }
     Some(out)
+}
+
+/// What a [`Verifier`] does with a push that has no `Authorization` header,
+/// the one signature that covers the body: one policy, set with
+/// [`Verifier::unsigned_pushes`].
+///
+/// A push **with** `Authorization` is always checked in full, whatever the
+/// policy; a blank `Authorization` is always a rejection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum UnsignedPushes {
+    /// Refused (the default): a push with only the request-style headers
+    /// with [`Rejection::BodyNotSigned`], a push with no signature at all
+    /// with [`Rejection::Unsigned`].
+    #[default]
+    Refuse,
+    /// **Insecure opt-in.** A push without `Authorization` is accepted when
+    /// its request-style headers (`access-key`, `timestamp`, `nonce-str`,
+    /// `signature`) verify; a push with no signature at all is still
+    /// refused ([`Rejection::Unsigned`]).
+    ///
+    /// What this does **not** protect against: those headers sign the
+    /// access key, timestamp and nonce, **never the body**. Every request
+    /// your own client sends to the platform carries exactly such headers,
+    /// so anyone who sees one of them (a proxy, a log, the platform's side)
+    /// can attach **any body** to it and have it accepted as a push, once
+    /// per unused nonce, within the timestamp window. Use it only if the
+    /// platform demonstrably sends no `Authorization`, and put another
+    /// control (an IP allow-list, mutual TLS) in front. Choosing it logs a
+    /// warning once per process.
+    AcceptRequestSignature,
+    /// **Insecure, for development only.** Every push without
+    /// `Authorization` is accepted: one with request-style headers when they
+    /// verify (as [`AcceptRequestSignature`](Self::AcceptRequestSignature)),
+    /// one with no signature at all **unverified**. Choosing it logs a
+    /// warning once per process.
+    AcceptAll,
 }
 
 /// Which signature of a push failed.
@@ -251,8 +276,8 @@ pub enum Rejection {
     /// The push carries request-style signature headers but no
     /// `Authorization`. Those headers sign the access key, timestamp and
     /// nonce, **not the body** (every request the SDK sends carries such
-    /// headers), so they are refused unless
-    /// [`Verifier::accept_request_signature_only`] is on.
+    /// headers), so they are refused unless the verifier's policy accepts
+    /// them ([`UnsignedPushes`]).
     #[error(
         "the push has no Authorization header; its request-style signature does not cover the body"
     )]
@@ -279,7 +304,7 @@ pub enum Rejection {
     #[error("the nonce was already used (replay)")]
     Replay,
     /// The push carries neither `Authorization` nor `signature`, and
-    /// unsigned pushes were not accepted ([`Verifier::accept_unsigned`]).
+    /// unsigned pushes were not accepted ([`UnsignedPushes::AcceptAll`]).
     #[error("the push is not signed (no Authorization or signature header)")]
     Unsigned,
     /// Authentic, but the body is not a readable message.
@@ -377,8 +402,7 @@ impl Rejection {
 pub struct Verifier {
     credentials: Credentials,
     window: Duration,
-    accept_unsigned: bool,
-    accept_request_signature_only: bool,
+    unsigned: UnsignedPushes,
     require_timestamp: bool,
     base: AuthorizationBase,
     store: Option<Arc<dyn ReplayStore>>,
@@ -389,11 +413,7 @@ impl fmt::Debug for Verifier {
         f.debug_struct("Verifier")
             .field("credentials", &self.credentials)
             .field("window", &self.window)
-            .field("accept_unsigned", &self.accept_unsigned)
-            .field(
-                "accept_request_signature_only",
-                &self.accept_request_signature_only,
-            )
+            .field("unsigned_pushes", &self.unsigned)
             .field("require_timestamp", &self.require_timestamp)
             .field("authorization_base", &self.base)
             .field("replay_store", &self.store)
@@ -431,8 +451,7 @@ impl Verifier {
         Verifier {
             credentials,
             window: DEFAULT_TIMESTAMP_WINDOW,
-            accept_unsigned: false,
-            accept_request_signature_only: false,
+            unsigned: UnsignedPushes::Refuse,
             require_timestamp: false,
             base: AuthorizationBase::Body,
             store: Some(Arc::new(MemoryReplayStore::default())),
@@ -481,39 +500,21 @@ impl Verifier {
         self.store.as_ref()
     }
 
-    /// Accepts pushes without `Authorization` and `signature` headers
-    /// (default: rejected with [`Rejection::Unsigned`]). Signed pushes are
-    /// still checked; a blank `Authorization` is still rejected.
-    pub fn accept_unsigned(mut self, accept: bool) -> Self {
-        self.accept_unsigned = accept;
-        self
-    }
-
-    /// **Insecure opt-in.** Accepts a push that has no `Authorization`
-    /// header when its request-style headers (`access-key`, `timestamp`,
-    /// `nonce-str`, `signature`) verify. Default: off
-    /// ([`Rejection::BodyNotSigned`]).
-    ///
-    /// What this does **not** protect against: those headers sign the access
-    /// key, timestamp and nonce, **never the body**. Every request your own
-    /// client sends to the platform carries exactly such headers, so anyone
-    /// who sees one of them (a proxy, a log, the platform's side) can attach
-    /// **any body** to it and have it accepted as a push, once per unused
-    /// nonce, within the timestamp window. Turn it on only if the platform
-    /// demonstrably sends no `Authorization`, and put another control (an IP
-    /// allow-list, mutual TLS) in front. Turning it on logs a warning once
-    /// per process.
-    pub fn accept_request_signature_only(mut self, accept: bool) -> Self {
-        if accept {
+    /// What to do with a push that has no `Authorization` header (default
+    /// [`UnsignedPushes::Refuse`]). The other choices are insecure: read
+    /// [`UnsignedPushes`] first; choosing one logs a warning once per
+    /// process.
+    pub fn unsigned_pushes(mut self, policy: UnsignedPushes) -> Self {
+        if policy != UnsignedPushes::Refuse {
             HEADER_ONLY_WARNING.call_once(|| {
                 tracing::warn!(
                     "xportcn: pushes without an Authorization header are accepted \
-                     (Verifier::accept_request_signature_only): their signature does not \
-                     cover the body, so a captured request's headers can carry a forged body"
+                     (Verifier::unsigned_pushes): no signature of theirs covers the body, \
+                     so a captured request's headers can carry a forged body"
                 );
             });
         }
-        self.accept_request_signature_only = accept;
+        self.unsigned = policy;
         self
     }
 
@@ -622,17 +623,17 @@ impl Verifier {
         };
         let signature = header(headers, &HEADER_SIGNATURE, "signature")?;
         if authorization.is_none() {
-            if signature.is_none() {
-                if !self.accept_unsigned {
-                    return Err(Rejection::Unsigned);
+            match (signature, self.unsigned) {
+                (None, UnsignedPushes::AcceptAll) => {
+                    return Ok(Checked {
+                        message: Message::from_slice(body)?,
+                        replay: None,
+                    });
                 }
-                return Ok(Checked {
-                    message: Message::from_slice(body)?,
-                    replay: None,
-                });
-            }
-            if !(self.accept_request_signature_only || self.accept_unsigned) {
-                return Err(Rejection::BodyNotSigned);
+                (None, _) => return Err(Rejection::Unsigned),
+                (Some(_), UnsignedPushes::Refuse) => return Err(Rejection::BodyNotSigned),
+                // The request-style signature is checked below.
+                (Some(_), _) => {}
             }
         }
         let access_key = header(headers, &HEADER_ACCESS_KEY, "access-key")?;

@@ -61,12 +61,14 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use tokio::sync::broadcast;
 
+use crate::callbacks::storage::{epoch_ms, now_ms};
 use crate::callbacks::{Consumer, Delivery, Message, StoreError};
 
+mod memory;
 #[cfg(feature = "redis")]
 mod redis;
 mod resync;
@@ -75,6 +77,7 @@ mod sqlite;
 mod status;
 mod store;
 
+pub use memory::MemoryTrackerStore;
 #[cfg(feature = "redis")]
 pub use redis::RedisTrackerStore;
 pub use resync::{
@@ -84,10 +87,7 @@ pub use resync::{
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteTrackerStore;
 pub use status::{OrderKey, Platform, Relation, Status, TaobaoStatus};
-pub use store::{
-    Cause, DateSource, HistoryEntry, MemoryTrackerStore, ObservedAt, OrderState, Outcome,
-    TrackerStore,
-};
+pub use store::{Cause, DateSource, HistoryEntry, ObservedAt, OrderState, Outcome, TrackerStore};
 
 /// An error of the tracker.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -171,14 +171,6 @@ const CAS_ATTEMPTS: u32 = 16;
 
 /// Events kept for a slow listener before it lags.
 const EVENT_BUFFER: usize = 4096;
-
-/// Milliseconds since the Unix epoch.
-pub(crate) fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or(0)
-}
 
 /// The fold's rule for one observation against the current state.
 ///
@@ -341,13 +333,7 @@ impl Tracker {
             .and_then(|ms| u64::try_from(ms).ok());
         let at = match platform_ms {
             Some(ms) => ObservedAt::platform(ms),
-            None => ObservedAt::received(
-                delivery
-                    .received_at
-                    .duration_since(UNIX_EPOCH)
-                    .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-                    .unwrap_or(0),
-            ),
+            None => ObservedAt::received(epoch_ms(delivery.received_at)),
         };
         let cause = Cause::Push {
             dedup_key: delivery.dedup_key.clone(),

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::status::OrderKey;
 use super::store::{HistoryEntry, OrderState, TrackerStore, from_json, from_json_all, to_json};
-use crate::callbacks::{
+use crate::callbacks::storage::{
     DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT, RedisConn, StoreError, StoreFuture,
 };
 

@@ -8,8 +8,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::status::OrderKey;
 use super::store::{HistoryEntry, OrderState, TrackerStore, from_json, from_json_all, to_json};
-use crate::callbacks::inbox::Synchronous;
-use crate::callbacks::{StoreError, StoreFuture};
+use crate::callbacks::storage::{StoreError, StoreFuture, Synchronous, open_durable};
 
 fn sql_error(what: &str, e: &rusqlite::Error) -> StoreError {
     StoreError::new(format!("sqlite tracker {what} failed: {e}"))
@@ -83,7 +82,7 @@ impl SqliteTrackerStore {
     /// A [`StoreError`] when the file cannot be opened.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
-        let mut conn = crate::callbacks::inbox::open_durable(&path, Synchronous::Full)?;
+        let mut conn = open_durable(&path, Synchronous::Full)?;
         conn.execute_batch(SCHEMA)
             .map_err(|e| sql_error("schema", &e))?;
         migrate(&mut conn)?;

@@ -12,14 +12,14 @@ use super::{
     Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Lease, Leased, MAX_DEDUP_TTL, Push, later,
     wait_for_entries,
 };
-use crate::callbacks::store::StoreError;
+use crate::callbacks::storage::StoreError;
 
 /// Fewest keys at which a purge of expired keys is worth a scan.
 const PURGE_MIN: usize = 1024;
 
 /// How often a waiting fetch looks again (a lease running out wakes nobody).
 const POLL: Duration = Duration::from_millis(50);
-use crate::callbacks::store::StoreFuture;
+use crate::callbacks::storage::StoreFuture;
 
 /// An [`Inbox`] in this process's memory, **for tests and demos**.
 ///

@@ -59,7 +59,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 
 use super::Message;
-use super::store::{StoreError, StoreFuture};
+use super::storage::{StoreError, StoreFuture, now_ms};
 
 mod memory;
 pub mod ops;
@@ -68,13 +68,13 @@ mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+#[cfg(feature = "sqlite")]
+pub use super::storage::Synchronous;
 pub use memory::MemoryInbox;
 #[cfg(feature = "redis")]
 pub use redis::{DEFAULT_REDIS_GROUP, RedisInbox};
 #[cfg(feature = "sqlite")]
-pub(crate) use sqlite::open_durable;
-#[cfg(feature = "sqlite")]
-pub use sqlite::{SqliteInbox, Synchronous};
+pub use sqlite::SqliteInbox;
 
 /// Default time a delivery stays leased to its consumer before it is
 /// delivered again: 60 s.
@@ -748,15 +748,11 @@ where
     }
 }
 
-/// Milliseconds since the Unix epoch, now.
-pub(crate) fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or(0)
-}
-
 /// `d` in whole milliseconds, at least 1, clamped to [`MAX_DEDUP_TTL`].
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "redis")),
+    allow(dead_code, reason = "used by the SQLite and Redis backends")
+)]
 pub(crate) fn clamped_ms(d: Duration) -> u64 {
     u64::try_from(d.min(MAX_DEDUP_TTL).as_millis())
         .unwrap_or(u64::MAX)

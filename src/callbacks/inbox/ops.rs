@@ -48,7 +48,7 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::Inbox;
-use crate::callbacks::store::StoreFuture;
+use crate::callbacks::storage::StoreFuture;
 
 /// Default number of times a push is handed out without an ack before it is
 /// set aside as dead: 25 (Sidekiq's default). With the default 60 s lease a
@@ -213,11 +213,4 @@ pub trait InboxOps: Inbox {
     /// Puts dead letters back to be delivered again, their attempts reset:
     /// the one with `id`, or all of them. Returns how many.
     fn replay_dead<'a>(&'a self, id: Option<&'a str>) -> StoreFuture<'a, u64>;
-}
-
-/// `t` in milliseconds since the Unix epoch (0 before it).
-pub(crate) fn epoch_ms(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or(0)
 }

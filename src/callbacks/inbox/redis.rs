@@ -12,16 +12,16 @@ use redis::streams::{StreamId, StreamReadReply};
 use tokio::sync::Mutex;
 
 use super::ops::{
-    DEFAULT_MAX_ATTEMPTS, DEFAULT_RETENTION, EntryState, InboxEntry, InboxOps, InboxStats, epoch_ms,
+    DEFAULT_MAX_ATTEMPTS, DEFAULT_RETENTION, EntryState, InboxEntry, InboxOps, InboxStats,
 };
 use super::{
     Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Lease, Leased, Push, clamped_ms,
     wait_for_entries,
 };
-use crate::callbacks::redis::{
-    DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT, RedisConn, store_error,
+use crate::callbacks::storage::{
+    DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT, RedisConn, StoreError, StoreFuture, epoch_ms,
+    now_ms, store_error,
 };
-use crate::callbacks::store::{StoreError, StoreFuture};
 
 /// Default consumer group of a [`RedisInbox`].
 pub const DEFAULT_REDIS_GROUP: &str = "xportcn-consumers";
@@ -353,7 +353,7 @@ impl RedisInbox {
         if self.retention.is_zero() {
             return "0".to_owned();
         }
-        let now = super::now_ms();
+        let now = now_ms();
         format!(
             "{}-0",
             now.saturating_sub(clamped_ms(self.retention)).max(1)
@@ -765,7 +765,7 @@ impl InboxOps for RedisInbox {
         let since = epoch_ms(since);
         Box::pin(async move {
             self.ensure_group().await?;
-            let end = super::now_ms().to_string();
+            let end = now_ms().to_string();
             let mut start = since.to_string();
             let mut replayed = 0u64;
             for _ in 0..REPLAY_MAX_BATCHES {

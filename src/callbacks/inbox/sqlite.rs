@@ -11,32 +11,15 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::Notify;
 
 use super::ops::{
-    DEFAULT_MAX_ATTEMPTS, DEFAULT_RETENTION, EntryState, InboxEntry, InboxOps, InboxStats, epoch_ms,
+    DEFAULT_MAX_ATTEMPTS, DEFAULT_RETENTION, EntryState, InboxEntry, InboxOps, InboxStats,
 };
 use super::{
-    Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Lease, Leased, Push, clamped_ms, now_ms,
+    Appended, DEFAULT_DEDUP_TTL, DEFAULT_LEASE, Inbox, Lease, Leased, Push, clamped_ms,
     wait_for_entries,
 };
-use crate::callbacks::store::{StoreError, StoreFuture};
-
-/// How hard SQLite works to keep a committed push (its `synchronous`
-/// setting, with the write-ahead log).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Synchronous {
-    /// `synchronous=FULL` (the default): every commit is `fsync`ed before
-    /// the receiver answers 200. A committed push survives a killed process
-    /// and a power loss (on a disk that honours `fsync`).
-    #[default]
-    Full,
-    /// `synchronous=NORMAL`: the log is `fsync`ed at checkpoints only. A
-    /// committed push survives a killed process; a power loss may lose the
-    /// last commits, already acknowledged.
-    Normal,
-}
-
-/// Time a connection waits for another process's write lock: 5 s.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+use crate::callbacks::storage::{
+    StoreError, StoreFuture, Synchronous, epoch_ms, now_ms, open_durable, sql_error,
+};
 
 /// Purge acked keys past the de-duplication time once every this many acks.
 const PURGE_EVERY: u32 = 256;
@@ -110,40 +93,12 @@ impl fmt::Debug for SqliteInbox {
     }
 }
 
-fn sql_error(what: &str, e: &rusqlite::Error) -> StoreError {
-    StoreError::new(format!("sqlite {what} failed: {e}"))
-}
-
 fn ms(d: Duration) -> i64 {
     i64::try_from(clamped_ms(d)).unwrap_or(i64::MAX)
 }
 
 fn now() -> i64 {
     i64::try_from(now_ms()).unwrap_or(i64::MAX)
-}
-
-/// Opens a SQLite file for durable writes: the write-ahead log (required),
-/// `synchronous` as asked, and a 5 s wait for another process's lock. The
-/// inbox and the order tracker open their files this way.
-pub(crate) fn open_durable(path: &Path, sync: Synchronous) -> Result<Connection, StoreError> {
-    let conn = Connection::open(path).map_err(|e| sql_error("open", &e))?;
-    conn.busy_timeout(BUSY_TIMEOUT)
-        .map_err(|e| sql_error("busy_timeout", &e))?;
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-        .map_err(|e| sql_error("journal_mode", &e))?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::new(format!(
-            "sqlite could not use the write-ahead log (journal_mode is {mode})"
-        )));
-    }
-    let sync = match sync {
-        Synchronous::Full => "FULL",
-        Synchronous::Normal => "NORMAL",
-    };
-    conn.execute_batch(&format!("PRAGMA synchronous={sync};"))
-        .map_err(|e| sql_error("synchronous", &e))?;
-    Ok(conn)
 }
 
 /// Adds the `holder` column (the consumer an entry is leased to) to a file

@@ -1,124 +1,13 @@
-//! Where the verifier's replay memory lives: [`ReplayStore`], the in-memory
-//! default [`MemoryReplayStore`], and (feature `redis`) `RedisReplayStore`.
-//!
-//! A store maps the identity of an authenticated request (its signature) to
-//! a digest of the body it carried, recorded only **after** a push has
-//! verified, so unauthenticated traffic can neither fill the store nor evict
-//! genuine entries. The same signature with the same body again is the same
-//! request retried; with another body it is a replay. Several receiver
-//! instances that share one store (Redis) reject a replay sent to any of
-//! them.
-//!
-//! Pushes themselves, and their de-duplication, live in the
-//! [`Inbox`](super::Inbox).
+//! [`MemoryReplayStore`]: the verifier's replay memory in this process,
+//! bounded in bytes (the default).
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// The future a [`ReplayStore`] or [`Inbox`](super::Inbox) method returns.
-pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
-
-/// A store that could not answer (Redis down, a timeout, a disk error), or
-/// (kind [`StoreErrorKind::NotLeased`]) an inbox entry that is not leased to
-/// the caller any more.
-///
-/// The receiver answers 503 so the platform retries later; a push is never
-/// acknowledged without being stored. Carries no credentials or URLs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreError {
-    kind: StoreErrorKind,
-    message: String,
-}
-
-/// What kind of [`StoreError`] this is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum StoreErrorKind {
-    /// The store could not answer (down, timed out, a disk error): try again.
-    Unavailable,
-    /// `ack`, `release` or `extend` of an inbox entry that is not leased to
-    /// this holder: it was acked or handed back already, or its lease ran out
-    /// and another consumer (or this one, again) leased it. Retrying does
-    /// not help; the entry is (or will be) delivered to its current holder.
-    NotLeased,
-}
-
-impl StoreError {
-    /// An error with a message (keep secrets and passwords out of it), of
-    /// kind [`StoreErrorKind::Unavailable`].
-    pub fn new(message: impl Into<String>) -> Self {
-        StoreError {
-            kind: StoreErrorKind::Unavailable,
-            message: message.into(),
-        }
-    }
-
-    /// An error of kind [`StoreErrorKind::NotLeased`]: the entry is not
-    /// leased to the caller.
-    pub fn not_leased(message: impl Into<String>) -> Self {
-        StoreError {
-            kind: StoreErrorKind::NotLeased,
-            message: message.into(),
-        }
-    }
-
-    /// What went wrong.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// Its kind.
-    pub fn kind(&self) -> StoreErrorKind {
-        self.kind
-    }
-
-    /// Whether the entry is not leased to the caller any more
-    /// ([`StoreErrorKind::NotLeased`]).
-    pub fn is_not_leased(&self) -> bool {
-        self.kind == StoreErrorKind::NotLeased
-    }
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.kind {
-            StoreErrorKind::Unavailable => write!(f, "store unavailable: {}", self.message),
-            StoreErrorKind::NotLeased => write!(f, "not leased to this holder: {}", self.message),
-        }
-    }
-}
-
-impl std::error::Error for StoreError {}
-
-/// The verifier's replay memory, behind one small trait so that several
-/// machines can share it.
-///
-/// Implementations must make [`remember`](Self::remember) atomic: of two
-/// concurrent calls with the same key, exactly one records its value and
-/// the other gets that value back.
-pub trait ReplayStore: fmt::Debug + Send + Sync + 'static {
-    /// Records `key` with `value` for `ttl` unless `key` is already
-    /// recorded: `None` if it was absent (now recorded), else the value
-    /// recorded first.
-    fn remember<'a>(
-        &'a self,
-        key: &'a str,
-        value: &'a str,
-        ttl: Duration,
-    ) -> StoreFuture<'a, Option<String>>;
-}
-
-/// Default byte budget of a [`MemoryReplayStore`]: 4 MiB, about 26,000
-/// 32-character nonces.
-pub const DEFAULT_REPLAY_MEMORY_BYTES: usize = 4 * 1024 * 1024;
-
-/// Bytes charged per entry on top of the key's length: the map slot, the
-/// queue slot, the shared string's header and the expiry.
-pub const MEMORY_ENTRY_OVERHEAD: usize = 96;
+use super::{DEFAULT_REPLAY_MEMORY_BYTES, MEMORY_ENTRY_OVERHEAD, ReplayStore};
+use crate::callbacks::storage::StoreFuture;
 
 /// The in-memory [`ReplayStore`]: bounded in **bytes**, with per-key expiry.
 ///
@@ -207,19 +96,6 @@ impl MemoryReplayStore {
     pub fn insert_now(&self, key: &str, ttl: Duration) -> bool {
         self.remember_now(key, "", ttl).is_none()
     }
-
-    /// Whether `key` is recorded and unexpired.
-    pub fn contains_now(&self, key: &str) -> bool {
-        let m = self.lock();
-        m.map.get(key).is_some_and(|e| e.expiry > Instant::now())
-    }
-
-    /// Forgets `key`.
-    pub fn remove_now(&self, key: &str) {
-        // The queue entry stays (and keeps its cost) until it reaches the
-        // front; its generation no longer matches the map.
-        self.lock().map.remove(key);
-    }
 }
 
 impl Memory {
@@ -285,17 +161,6 @@ impl ReplayStore for MemoryReplayStore {
     }
 }
 
-/// Runs a future that is expected to be ready at once (the in-memory
-/// store); `None` if it is not (a networked store in a synchronous call).
-pub(crate) fn now_or_never<F: Future>(fut: F) -> Option<F::Output> {
-    let fut = std::pin::pin!(fut);
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    match fut.poll(&mut cx) {
-        std::task::Poll::Ready(r) => Some(r),
-        std::task::Poll::Pending => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,15 +168,13 @@ mod tests {
     const HOUR: Duration = Duration::from_secs(3600);
 
     #[test]
-    fn insert_contains_remove() {
+    fn insert_once() {
         let s = MemoryReplayStore::new(10_000);
         assert!(s.insert_now("a", HOUR));
         assert!(!s.insert_now("a", HOUR));
-        assert!(s.contains_now("a"));
-        s.remove_now("a");
-        assert!(!s.contains_now("a"));
-        assert!(s.insert_now("a", HOUR));
+        assert!(s.insert_now("b", HOUR));
         assert!(!s.insert_now("a", HOUR));
+        assert_eq!(s.len(), 2);
     }
 
     #[test]
@@ -324,12 +187,11 @@ mod tests {
         }
         assert_eq!(s.len(), 100);
         // The newest are kept, the oldest forgotten.
-        assert!(s.contains_now(&format!("{:032}", 9_999)));
-        assert!(!s.contains_now(&format!("{:032}", 0)));
-        // Remove/insert cycles of one key do not grow past the budget.
+        assert!(!s.insert_now(&format!("{:032}", 9_999), HOUR));
+        assert!(s.insert_now(&format!("{:032}", 0), HOUR));
+        // Expire/insert cycles of one key do not grow past the budget.
         for _ in 0..1000 {
-            s.remove_now("x");
-            s.insert_now("x", HOUR);
+            assert!(s.insert_now("x", Duration::ZERO));
             assert!(s.bytes() <= budget);
         }
     }
@@ -352,7 +214,7 @@ mod tests {
     fn expired_keys_are_absent() {
         let s = MemoryReplayStore::new(10_000);
         assert!(s.insert_now("a", Duration::ZERO));
-        assert!(!s.contains_now("a"));
+        // Expired: absent, so recorded again.
         assert!(s.insert_now("a", HOUR));
         assert!(!s.insert_now("a", HOUR));
     }
