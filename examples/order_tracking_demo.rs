@@ -2,7 +2,7 @@
 //! with pushes dropped and reordered on purpose.
 //!
 //! ```text
-//! cargo run --release --example order_tracking_demo --features sandbox,axum -- --orders 240
+//! cargo run --release --example order_tracking_demo --features axum -- --orders 240
 //! ```
 //!
 //! 1. The sandbox pushes each order's status messages to the SDK's axum
@@ -45,7 +45,6 @@ use xportcn::ali1688::{
 };
 use xportcn::callbacks::axum::{Receiver, ServeConfig, serve};
 use xportcn::callbacks::{Consumer, Inbox, SqliteInbox, Verifier};
-use xportcn::sandbox::{PushFault, Sandbox};
 use xportcn::taobao::{
     OrderCancelRequest as TbCancel, OrderLine, OrderPayRequest, PurchaseOrderCreateRequest,
     PurchaseReceiver as TbReceiver,
@@ -55,6 +54,7 @@ use xportcn::tracking::{
     SqliteTrackerStore, TaobaoDetail, Tracker,
 };
 use xportcn::types::{Fen, Id};
+use xportcn_sandbox::{PushFault, Sandbox};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -460,7 +460,7 @@ pub async fn run_demo(config: DemoConfig, dir: &std::path::Path) -> Result<Summa
 }
 
 /// Orders whose last push (by message id) was dropped.
-fn lost_last_pushes(records: &[xportcn::sandbox::PushRecord]) -> usize {
+fn lost_last_pushes(records: &[xportcn_sandbox::PushRecord]) -> usize {
     let mut last: HashMap<String, (u64, bool)> = HashMap::new();
     for r in records {
         let body: Value = serde_json::from_str(&r.body).unwrap_or(Value::Null);

@@ -6,7 +6,7 @@
 //! ```
 //!
 //! With no `XPORTCN_*` variables set, the example starts the SDK's embedded
-//! sandbox (`xportcn::sandbox`, on 127.0.0.1, inside this process), which
+//! sandbox (`xportcn_sandbox`, on 127.0.0.1, inside this process), which
 //! checks every signature the way the platform does and keeps the order's
 //! state, and walks a whole order flow against it: product, preview,
 //! create, pay, detail, logistics, refund. With `XPORTCN_ACCESS_KEY`,
@@ -20,7 +20,6 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use xportcn::aftersale::{RefundRenderRequest, RefundSubmitRequest};
-use xportcn::sandbox::{Failure, Sandbox};
 use xportcn::taobao::{
     LogisticsDetailRequest, OrderLine, OrderPayRequest, PurchaseOrderCreateRequest,
     PurchaseOrderRenderRequest, PurchaseReceiver, RenderLine, TaobaoOrderDetailRequest,
@@ -28,6 +27,7 @@ use xportcn::taobao::{
 use xportcn::types::{Fen, Id};
 use xportcn::{Client, Credentials, Error, RetryPolicy};
 use xportcn::{ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_USER_ID};
+use xportcn_sandbox::{Failure, Sandbox};
 
 type BoxError = Box<dyn std::error::Error>;
 

@@ -8,7 +8,7 @@ object per concurrency on stdout:
     {"client": "python", "concurrency": 64, "requests": 2000, "errors": 0,
      "secs": 1.23, "rps": 1626.0, "p50_us": 38000.0, "p99_us": 51000.0}
 
-Run by examples/loopback_bench.rs; by hand:
+Run by tools/src/bin/loopback_bench.rs; by hand:
 
     .venv-bench/bin/python scripts/bench_python.py --url http://127.0.0.1:PORT/open/product/get?itemId=672991141190 \
         --key K --secret S --user-id U --requests 2000 --concurrency 1,16,64

@@ -88,6 +88,21 @@ impl Credentials {
         &self.inner.user_id
     }
 
+    /// Whether `signature` is the request signature of these credentials
+    /// for `timestamp` and `nonce_str` (`docs/platform.md` §2: MD5 of
+    /// access key, timestamp, nonce and secret; hex, either case), compared
+    /// in constant time. For servers that check what a client signed (the
+    /// `xportcn-sandbox` package) without reading the secret.
+    pub fn verify_signature(&self, timestamp: &str, nonce_str: &str, signature: &str) -> bool {
+        crate::signing::verify(
+            self.access_key(),
+            timestamp,
+            nonce_str,
+            self.access_secret(),
+            signature,
+        )
+    }
+
     /// The Access Secret. Crate-private so that it cannot leak through a
     /// convenience accessor.
     pub(crate) fn access_secret(&self) -> &str {

@@ -11,7 +11,7 @@
 //!   overridden ([`ClientBuilder::override_path`]), any path can be called
 //!   through [`Client::raw`], and any registered endpoint by its declaration
 //!   alone through [`Client::endpoint`] (what the `xportcn` command-line
-//!   tool, feature `cli`, does).
+//!   tool, package `xportcn-cli`, does).
 //! * [`callbacks`] parses and verifies the messages the platform pushes to
 //!   your webhook.
 //!
@@ -45,14 +45,11 @@ pub mod endpoint;
 mod envelope;
 pub mod error;
 pub mod intl;
-mod json_text;
 pub mod logistics;
 pub mod model;
 pub mod poizon;
 pub mod record;
 pub mod retry;
-#[cfg(feature = "sandbox")]
-pub mod sandbox;
 pub mod signing;
 pub mod taobao;
 pub mod tracking;
@@ -94,7 +91,7 @@ pub(crate) const ENDPOINT_LISTS: &[&[endpoint::EndpointSpec]] = &[
 ];
 
 /// Hooks for the fuzz targets (`fuzz/`), the property tests and the
-/// benchmarks (`benches/`, `examples/loopback_bench.rs`). Not part of the
+/// benchmarks (`benches/`, `tools/src/bin/loopback_bench.rs`). Not part of the
 /// API: hidden from the docs, no stability promise.
 #[doc(hidden)]
 pub mod __private {
@@ -125,33 +122,6 @@ pub mod __private {
         body: &[u8],
     ) -> Result<ApiResponse<T>, Error> {
         decode_envelope(status, Bytes::copy_from_slice(body))
-    }
-
-    /// One request through the embedded sandbox's request parsing,
-    /// signature check and handlers, without a socket (a sandbox made once
-    /// per process with the first call's `creds`, its clock frozen at
-    /// [`SANDBOX_FUZZ_NOW_MS`]): the HTTP status and envelope code, or
-    /// `None` for a method or target that is not valid HTTP.
-    #[cfg(feature = "sandbox")]
-    pub fn sandbox_request(
-        creds: &crate::Credentials,
-        method: &[u8],
-        target: &str,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Option<(u16, Option<i64>)> {
-        crate::sandbox::fuzz_request(creds, method, target, headers, body)
-    }
-
-    /// The frozen clock of [`sandbox_request`]'s sandbox, in milliseconds.
-    #[cfg(feature = "sandbox")]
-    pub const SANDBOX_FUZZ_NOW_MS: u64 = crate::sandbox::FUZZ_NOW_MS;
-
-    /// Writes JSON text re-indented like `serde_json::to_string_pretty`,
-    /// token by token, without building a tree (the command-line tool's
-    /// printer).
-    pub fn write_json_pretty(json: &str, out: &mut impl std::io::Write) -> std::io::Result<()> {
-        crate::json_text::write_pretty(json, out)
     }
 
     /// Writes the five signed headers as the client does for every attempt.

@@ -1,6 +1,6 @@
 //! Recorded exchanges: what [`ClientBuilder::record_to`](crate::ClientBuilder::record_to)
 //! (and `xportcn call --record DIR`) writes, what
-//! [`SandboxBuilder::replay_from`](crate::sandbox::SandboxBuilder::replay_from)
+//! `xportcn_sandbox::SandboxBuilder::replay_from` (package `xportcn-sandbox`)
 //! answers with, and what [`codegen::generate`](crate::codegen::generate)
 //! (`xportcn model`) types.
 //!

@@ -39,8 +39,8 @@ async fn tracker_converges_despite_dropped_and_reordered_pushes() {
 async fn sandbox_push_faults_drop_and_delay() {
     use std::sync::Arc;
     use xportcn::callbacks::{Consumer, MemoryInbox, Message};
-    use xportcn::sandbox::{PushFault, Sandbox};
     use xportcn::tracking::{MemoryTrackerStore, Tracker};
+    use xportcn_sandbox::{PushFault, Sandbox};
 
     let sandbox = Sandbox::builder()
         .push_faults(|push| match push.id {

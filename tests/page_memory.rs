@@ -10,6 +10,8 @@
 mod common;
 #[path = "common/counting_alloc.rs"]
 mod counting_alloc;
+#[path = "../xportcn-cli/src/json_text.rs"]
+mod json_text;
 #[path = "common/raw_server.rs"]
 mod raw_server;
 
@@ -100,7 +102,7 @@ async fn pages_and_the_cli_printer_stay_within_four_times_the_body() {
         .await
         .unwrap();
     let mut out = std::io::BufWriter::new(std::io::sink());
-    xportcn::__private::write_json_pretty(resp.data.get(), &mut out).unwrap();
+    json_text::write_pretty(resp.data.get(), &mut out).unwrap();
     drop(out);
     drop(resp);
     let grew_cli = counting_alloc::growth(base);

@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 use xportcn::endpoint::{self, Method};
 use xportcn::record::{Exchange, REDACTED};
-use xportcn::sandbox::{SHAPE_HEADER, SHAPE_RECORDED, Sandbox};
 use xportcn::signing::{SignedHeaders, TimestampUnit};
+use xportcn_sandbox::{SHAPE_HEADER, SHAPE_RECORDED, Sandbox};
 
 /// The generated model, compiled as a user's crate would compile it.
 #[allow(missing_docs)]
@@ -194,7 +194,7 @@ async fn a_recorded_answer_is_replayed_generated_and_decoded() {
     );
     // Recorded, never flagged as invented.
     let last = replay.requests().last().cloned().expect("a request");
-    assert_eq!(last.shape, Some(xportcn::sandbox::ShapeSource::Recorded));
+    assert_eq!(last.shape, Some(xportcn_sandbox::ShapeSource::Recorded));
     assert!(!last.invented());
     // An endpoint with no recording answers as before, unmarked.
     let other = client

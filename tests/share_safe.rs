@@ -23,7 +23,7 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 use xportcn::record::{self, Exchange, REDACTED};
-use xportcn::sandbox::Sandbox;
+use xportcn_sandbox::Sandbox;
 
 /// The hostile recording's model, compiled as a user's crate would.
 #[allow(missing_docs)]

@@ -1,6 +1,6 @@
 //! Requests into the embedded sandbox, without a socket: its request
 //! parsing (method, path, query string, JSON body), signature check and
-//! handlers (`xportcn::__private::sandbox_request`).
+//! handlers (`xportcn_sandbox::fuzz_request`).
 //!
 //! Modes (first byte):
 //! * arbitrary headers `name:value` up to a blank line, then a request
@@ -21,7 +21,7 @@ mod fuzz_headers;
 
 use http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
-use xportcn::__private::{SANDBOX_FUZZ_NOW_MS, sandbox_request};
+use xportcn_sandbox::{FUZZ_NOW_MS as SANDBOX_FUZZ_NOW_MS, fuzz_request as sandbox_request};
 use xportcn::Credentials;
 use xportcn::endpoint::{Generation, Method};
 use xportcn::signing::sign;
@@ -64,7 +64,7 @@ fn path(pick: u8) -> (&'static [u8], String) {
     let known = spec.path(Generation::V1).or(spec.path(Generation::V2));
     let path = match known {
         Some(p) if pick % 2 == 0 => p.replace("{refundId}", "110002685755"),
-        _ => format!("{}{}", xportcn::sandbox::STAND_IN_PREFIX, spec.id),
+        _ => format!("{}{}", xportcn_sandbox::STAND_IN_PREFIX, spec.id),
     };
     (method, path)
 }
