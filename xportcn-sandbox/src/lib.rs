@@ -1,4 +1,5 @@
-//! An embedded sandbox of the platform (feature `sandbox`).
+//! An embedded sandbox of the platform, for the tests of code built on the
+//! [`xportcn`] SDK (a dev-dependency: `xportcn-sandbox`).
 //!
 //! The platform has no sandbox: without this module an integration is
 //! tested against real orders and real money, or against mocks that accept
@@ -58,7 +59,7 @@
 //! answer ([`SandboxBuilder::replay_from`]: a shape production sent, marked
 //! with the response header [`SHAPE_HEADER`] = [`SHAPE_RECORDED`]); the state of
 //! the flows above; the documented sample of the endpoint (the docs' own
-//! example answers, shipped in `src/sandbox/samples/`); an example in the
+//! example answers, shipped in `xportcn-sandbox/src/samples/`); an example in the
 //! response type's shape ([`ResponseExample`](xportcn::endpoint::ResponseExample):
 //! every documented field, empty); and for answers whose shape the docs do
 //! not show, a generic answer that echoes the request, lossless:
@@ -1368,7 +1369,7 @@ fn stateless(
 }
 
 /// The documented samples the sandbox serves, by endpoint id: the `data` of
-/// the docs' example answers (see `src/sandbox/samples/`).
+/// the docs' example answers (see `xportcn-sandbox/src/samples/`).
 fn samples() -> &'static std::collections::HashMap<&'static str, Value> {
     static SAMPLES: OnceLock<std::collections::HashMap<&'static str, Value>> = OnceLock::new();
     SAMPLES.get_or_init(|| {

@@ -1,5 +1,6 @@
-//! The push chaos run, shared by `examples/chaos_pushes.rs` (the full run,
-//! `scripts/chaos-pushes`) and `tests/chaos.rs` (the short one in CI).
+//! The push chaos run, shared by `tools/src/bin/chaos_pushes.rs` (the full
+//! run, `scripts/chaos-pushes`) and `xportcn-cli/tests/chaos.rs` (the short
+//! one in CI).
 //!
 //! On loopback only. A simulated platform sends signed pushes and retries
 //! each one that is not answered 200 within 1000 ms, 5 times, on a fast
@@ -37,7 +38,7 @@ const USER: &str = "2100007341207";
 /// What a run does.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    /// The `xportcn` binary (built with feature `cli`).
+    /// The `xportcn` binary (package `xportcn-cli`).
     pub bin: PathBuf,
     /// Pushes the platform sends.
     pub pushes: usize,
