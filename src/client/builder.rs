@@ -232,7 +232,7 @@ impl ClientBuilder {
 
     /// Records every exchange (a request and the answer it got) into
     /// `dir`, one JSON file each, for
-    /// [`SandboxBuilder::replay_from`](crate::sandbox::SandboxBuilder::replay_from)
+    /// `xportcn_sandbox::SandboxBuilder::replay_from` (package `xportcn-sandbox`)
     /// and `xportcn model` (see [`record`](crate::record)).
     ///
     /// Each file holds the endpoint id (`null` for a call by path), the

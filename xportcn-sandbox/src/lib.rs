@@ -460,7 +460,7 @@ impl SandboxBuilder {
     /// cannot be bound, or a [`replay_from`](SandboxBuilder::replay_from)
     /// directory that cannot be read or holds a file that is not an
     /// exchange (or is bigger than
-    /// [`record::MAX_FILE_BYTES`](crate::record::MAX_FILE_BYTES), or a
+    /// [`record::MAX_FILE_BYTES`](xportcn::record::MAX_FILE_BYTES), or a
     /// symbolic link), or a [`callback_url`](SandboxBuilder::callback_url)
     /// [`check_callback_url`] refuses.
     pub async fn start(mut self) -> Result<Sandbox, Error> {
