@@ -40,8 +40,8 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 use xportcn::Client;
 use xportcn::ali1688::{
-    AddressParam, Ali1688OrderCreateRequest, CargoParam, KeywordSearchRequest, OfferRef,
-    OrderCancelRequest, OrderSubmitToPayBatchRequest, ProductDetailRequest,
+    AddressParam, CargoParam, KeywordSearchRequest, OfferRef, OrderCancelRequest,
+    OrderCreateRequest, OrderSubmitToPayBatchRequest, ProductDetailRequest,
 };
 use xportcn::callbacks::axum::{Receiver, ServeConfig, serve};
 use xportcn::callbacks::{Consumer, Inbox, SqliteInbox, Verifier};
@@ -234,7 +234,7 @@ async fn ali_order(
     let created = c
         .ali1688()
         .order_create(
-            Ali1688OrderCreateRequest::builder()
+            OrderCreateRequest::builder()
                 .flow("general")
                 .address_param(address())
                 .cargo_param_list(vec![line.clone()])

@@ -21,8 +21,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use xportcn::aftersale::{RefundRenderRequest, RefundSubmitRequest};
 use xportcn::taobao::{
-    LogisticsDetailRequest, OrderLine, OrderPayRequest, PurchaseOrderCreateRequest,
-    PurchaseOrderRenderRequest, PurchaseReceiver, RenderLine, TaobaoOrderDetailRequest,
+    LogisticsDetailRequest, OrderDetailRequest, OrderLine, OrderPayRequest,
+    PurchaseOrderCreateRequest, PurchaseOrderRenderRequest, PurchaseReceiver, RenderLine,
 };
 use xportcn::types::{Fen, Id};
 use xportcn::{Client, Credentials, Error, RetryPolicy};
@@ -198,11 +198,7 @@ async fn sandbox_flow() -> Result<(), BoxError> {
         .await?;
     let detail = client
         .taobao()
-        .order_detail(
-            TaobaoOrderDetailRequest::builder()
-                .other(by_order())
-                .build(),
-        )
+        .order_detail(OrderDetailRequest::builder().other(by_order()).build())
         .await?;
     println!(
         "   -> the order reads back with status {} (10 = waiting for the seller to ship)\n",

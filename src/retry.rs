@@ -87,7 +87,7 @@ impl RetryPolicy {
 
 /// What one attempt ended with, as far as retrying is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum AttemptOutcome {
     /// The connection could not be made; nothing reached the server.
     Connect,
     /// The attempt timed out (no headers, or a stalled body).
@@ -116,7 +116,7 @@ pub fn decide(
     policy: &RetryPolicy,
     retry_allowed: bool,
     attempt: u32,
-    outcome: Outcome,
+    outcome: AttemptOutcome,
     remaining: Duration,
     jitter: f64,
 ) -> Decision {
@@ -124,9 +124,9 @@ pub fn decide(
         return Decision::Stop;
     }
     let retry_after = match outcome {
-        Outcome::Connect | Outcome::Timeout | Outcome::Connection => None,
-        Outcome::Status(429 | 502 | 503 | 504, ra) => ra,
-        Outcome::Status(..) => return Decision::Stop,
+        AttemptOutcome::Connect | AttemptOutcome::Timeout | AttemptOutcome::Connection => None,
+        AttemptOutcome::Status(429 | 502 | 503 | 504, ra) => ra,
+        AttemptOutcome::Status(..) => return Decision::Stop,
     };
     let delay = match retry_after {
         Some(ra) if ra > policy.max_retry_after => return Decision::Stop,
@@ -210,64 +210,69 @@ mod tests {
     fn retry_matrix() {
         let p = RetryPolicy::default();
         // (retry_allowed, attempt, outcome, expected)
-        let cases: &[(bool, u32, Outcome, Decision)] = &[
+        let cases: &[(bool, u32, AttemptOutcome, Decision)] = &[
             // Reads are retried on transient failures.
-            (true, 1, Outcome::Connect, Decision::Retry(MS(100))),
-            (true, 1, Outcome::Timeout, Decision::Retry(MS(100))),
-            (true, 1, Outcome::Connection, Decision::Retry(MS(100))),
+            (true, 1, AttemptOutcome::Connect, Decision::Retry(MS(100))),
+            (true, 1, AttemptOutcome::Timeout, Decision::Retry(MS(100))),
             (
                 true,
                 1,
-                Outcome::Status(429, None),
+                AttemptOutcome::Connection,
                 Decision::Retry(MS(100)),
             ),
             (
                 true,
                 1,
-                Outcome::Status(502, None),
+                AttemptOutcome::Status(429, None),
                 Decision::Retry(MS(100)),
             ),
             (
                 true,
                 1,
-                Outcome::Status(503, None),
+                AttemptOutcome::Status(502, None),
                 Decision::Retry(MS(100)),
             ),
             (
                 true,
                 1,
-                Outcome::Status(504, None),
+                AttemptOutcome::Status(503, None),
+                Decision::Retry(MS(100)),
+            ),
+            (
+                true,
+                1,
+                AttemptOutcome::Status(504, None),
                 Decision::Retry(MS(100)),
             ),
             (
                 true,
                 2,
-                Outcome::Status(503, None),
+                AttemptOutcome::Status(503, None),
                 Decision::Retry(MS(200)),
             ),
             // Not on other statuses.
-            (true, 1, Outcome::Status(500, None), Decision::Stop),
-            (true, 1, Outcome::Status(501, None), Decision::Stop),
-            (true, 1, Outcome::Status(200, None), Decision::Stop),
-            (true, 1, Outcome::Status(400, None), Decision::Stop),
-            (true, 1, Outcome::Status(404, None), Decision::Stop),
+            (true, 1, AttemptOutcome::Status(500, None), Decision::Stop),
+            (true, 1, AttemptOutcome::Status(501, None), Decision::Stop),
+            (true, 1, AttemptOutcome::Status(200, None), Decision::Stop),
+            (true, 1, AttemptOutcome::Status(400, None), Decision::Stop),
+            (true, 1, AttemptOutcome::Status(404, None), Decision::Stop),
             // Retry-After wins over backoff, within the cap.
             (
                 true,
                 1,
-                Outcome::Status(429, Some(MS(2000))),
+                AttemptOutcome::Status(429, Some(MS(2000))),
                 Decision::Retry(MS(2000)),
             ),
             (
                 true,
                 1,
-                Outcome::Status(503, Some(MS(0))),
+                AttemptOutcome::Status(503, Some(MS(0))),
                 Decision::Retry(MS(0)),
             ),
             (
                 true,
                 1,
-                Outcome::Status(503, Some(MS(60_000))),
+                AttemptOutcome::Status(503, Some(MS(60_000))),
                 Decision::Stop,
             ),
             // A Retry-After the call cannot wait for stops (unreadable values
@@ -275,30 +280,35 @@ mod tests {
             (
                 true,
                 1,
-                Outcome::Status(503, Some(Duration::MAX)),
+                AttemptOutcome::Status(503, Some(Duration::MAX)),
                 Decision::Stop,
             ),
             (
                 true,
                 1,
-                Outcome::Status(429, Some(Duration::MAX)),
+                AttemptOutcome::Status(429, Some(Duration::MAX)),
                 Decision::Stop,
             ),
             (
                 true,
                 1,
-                Outcome::Status(502, Some(Duration::from_secs(u64::MAX))),
+                AttemptOutcome::Status(502, Some(Duration::from_secs(u64::MAX))),
                 Decision::Stop,
             ),
             // Attempts run out.
-            (true, 3, Outcome::Status(503, None), Decision::Stop),
-            (true, 3, Outcome::Connect, Decision::Stop),
+            (true, 3, AttemptOutcome::Status(503, None), Decision::Stop),
+            (true, 3, AttemptOutcome::Connect, Decision::Stop),
             // Writes are never retried without opt-in, whatever happened.
-            (false, 1, Outcome::Connect, Decision::Stop),
-            (false, 1, Outcome::Timeout, Decision::Stop),
-            (false, 1, Outcome::Connection, Decision::Stop),
-            (false, 1, Outcome::Status(429, None), Decision::Stop),
-            (false, 1, Outcome::Status(503, Some(MS(1))), Decision::Stop),
+            (false, 1, AttemptOutcome::Connect, Decision::Stop),
+            (false, 1, AttemptOutcome::Timeout, Decision::Stop),
+            (false, 1, AttemptOutcome::Connection, Decision::Stop),
+            (false, 1, AttemptOutcome::Status(429, None), Decision::Stop),
+            (
+                false,
+                1,
+                AttemptOutcome::Status(503, Some(MS(1))),
+                Decision::Stop,
+            ),
         ];
         for &(allowed, attempt, outcome, want) in cases {
             let got = decide(&p, allowed, attempt, outcome, LONG, 0.0);
@@ -309,7 +319,14 @@ mod tests {
     #[test]
     fn backoff_grows_is_capped_and_jittered() {
         let p = RetryPolicy::default().max_attempts(30);
-        let d = |attempt, jitter| match decide(&p, true, attempt, Outcome::Timeout, LONG, jitter) {
+        let d = |attempt, jitter| match decide(
+            &p,
+            true,
+            attempt,
+            AttemptOutcome::Timeout,
+            LONG,
+            jitter,
+        ) {
             Decision::Retry(d) => d,
             Decision::Stop => panic!("stopped"),
         };
@@ -325,7 +342,7 @@ mod tests {
     fn stops_when_the_delay_outlasts_the_deadline() {
         let p = RetryPolicy::default();
         assert_eq!(
-            decide(&p, true, 1, Outcome::Timeout, MS(50), 0.0),
+            decide(&p, true, 1, AttemptOutcome::Timeout, MS(50), 0.0),
             Decision::Stop
         );
         assert_eq!(
@@ -333,7 +350,7 @@ mod tests {
                 &p,
                 true,
                 1,
-                Outcome::Status(429, Some(MS(500))),
+                AttemptOutcome::Status(429, Some(MS(500))),
                 MS(400),
                 0.0
             ),
@@ -341,7 +358,14 @@ mod tests {
         );
         assert_eq!(RetryPolicy::none().attempts(), 1);
         assert_eq!(
-            decide(&RetryPolicy::none(), true, 1, Outcome::Timeout, LONG, 0.0),
+            decide(
+                &RetryPolicy::none(),
+                true,
+                1,
+                AttemptOutcome::Timeout,
+                LONG,
+                0.0
+            ),
             Decision::Stop
         );
     }
@@ -357,7 +381,14 @@ mod tests {
             .max_retry_after(Duration::MAX);
         for jitter in [0.0, 0.5, 1.0, f64::NAN, f64::INFINITY, -1.0] {
             for attempt in [1, 2, 30, u32::MAX - 1] {
-                let d = decide(&p, true, attempt, Outcome::Timeout, Duration::MAX, jitter);
+                let d = decide(
+                    &p,
+                    true,
+                    attempt,
+                    AttemptOutcome::Timeout,
+                    Duration::MAX,
+                    jitter,
+                );
                 assert!(matches!(d, Decision::Retry(_) | Decision::Stop));
             }
         }
@@ -365,7 +396,7 @@ mod tests {
             &p,
             true,
             1,
-            Outcome::Status(429, Some(Duration::MAX)),
+            AttemptOutcome::Status(429, Some(Duration::MAX)),
             Duration::MAX,
             0.0,
         );
@@ -408,7 +439,7 @@ mod tests {
         for unreadable in ["-1", "3600.0", "1e9", "99999999999999999999999"] {
             let ra = parse_retry_after(unreadable, now);
             assert_eq!(
-                decide(&p, true, 1, Outcome::Status(503, ra), LONG, 0.0),
+                decide(&p, true, 1, AttemptOutcome::Status(503, ra), LONG, 0.0),
                 Decision::Stop,
                 "{unreadable:?}"
             );

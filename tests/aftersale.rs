@@ -7,9 +7,9 @@ use serde_json::json;
 use wiremock::matchers::{body_json, header as header_is, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use xportcn::aftersale::{
-    ReceiverAddress, RefundCancelRequest, RefundDetailRequest, RefundListRequest,
-    RefundMessageListRequest, RefundMessageSubmitRequest, RefundModifyRequest, RefundRenderRequest,
-    RefundSubmitRequest, ReturnLogisticsRenderRequest, ReturnLogisticsSubmitRequest,
+    RefundCancelRequest, RefundDetailRequest, RefundListRequest, RefundMessageListRequest,
+    RefundMessageSubmitRequest, RefundModifyRequest, RefundRenderRequest, RefundSubmitRequest,
+    ReturnLogisticsRenderRequest, ReturnLogisticsSubmitRequest, ReturnReceiverAddress,
 };
 use xportcn::types::{Fen, Id};
 use xportcn::{Error, Generation};
@@ -274,7 +274,7 @@ async fn refund_cancel_puts_the_id_in_the_path_and_decodes_the_sample() {
     assert_eq!(logistics.logistics_no.as_deref(), Some("SF12181323546"));
     assert_eq!(logistics.buyer_phone.as_deref(), Some("18116031613"));
     match logistics.receiver_address.as_ref().expect("address") {
-        ReceiverAddress::Structured(a) => {
+        ReturnReceiverAddress::Structured(a) => {
             assert_eq!(a.detail_address.as_deref(), Some("河南省张掖市西城区"));
             assert_eq!(a.receiver.as_deref(), Some("magna et commodo qui"));
         }
@@ -551,7 +551,7 @@ async fn refund_detail_queries_v2_and_decodes_the_schema() {
     let logistics = agg.logistics.as_ref().expect("logistics");
     assert!(matches!(
         logistics.receiver_address,
-        Some(ReceiverAddress::Text(ref t)) if t.starts_with("浙江省")
+        Some(ReturnReceiverAddress::Text(ref t)) if t.starts_with("浙江省")
     ));
     assert_eq!(
         logistics

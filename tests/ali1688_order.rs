@@ -7,11 +7,10 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use xportcn::ali1688::{
-    AddressParam, Ali1688OrderCreateRequest, Ali1688OrderDetailRequest, CargoParam,
-    KeywordSearchRequest, LogisticsTraceRequest, OfferRef, OrderCancelRequest,
-    OrderCreateBatchRequest, OrderPageRequest, OrderPayUrlRequest, OrderPreviewBatchRequest,
-    OrderPreviewRequest, OrderReceiveGoodsRequest, OrderSubmitToPayBatchRequest,
-    ProductDetailRequest,
+    AddressParam, CargoParam, KeywordSearchRequest, LogisticsTraceRequest, OfferRef,
+    OrderCancelRequest, OrderCreateBatchRequest, OrderCreateRequest, OrderDetailRequest,
+    OrderPageRequest, OrderPayUrlRequest, OrderPreviewBatchRequest, OrderPreviewRequest,
+    OrderReceiveGoodsRequest, OrderSubmitToPayBatchRequest, ProductDetailRequest,
 };
 use xportcn::types::Id;
 use xportcn::{Error, Generation};
@@ -324,7 +323,7 @@ async fn order_create_v1_sends_the_documented_body() {
     let raw = client(&server)
         .ali1688()
         .order_create(
-            Ali1688OrderCreateRequest::builder()
+            OrderCreateRequest::builder()
                 .flow("general")
                 .message("")
                 .address_param(address())
@@ -354,7 +353,7 @@ async fn order_create_v1_sends_the_documented_body() {
     v2_client(&server)
         .ali1688()
         .order_create(
-            Ali1688OrderCreateRequest::builder()
+            OrderCreateRequest::builder()
                 .flow("general")
                 .address_param(address())
                 .cargo_param_list(vec![v2_line()])
@@ -620,7 +619,7 @@ async fn order_detail_returns_the_order_whole() {
     .await;
     let detail = client(&server)
         .ali1688()
-        .order_detail(Ali1688OrderDetailRequest::new("2019601741959504495"))
+        .order_detail(OrderDetailRequest::new("2019601741959504495"))
         .await
         .unwrap();
     // Typed through the one 1688 order model, and nothing lost.
@@ -633,7 +632,7 @@ async fn order_detail_returns_the_order_whole() {
     expect_nothing_sent(&server).await;
     let err = v2_client(&server)
         .ali1688()
-        .order_detail(Ali1688OrderDetailRequest::new("1"))
+        .order_detail(OrderDetailRequest::new("1"))
         .await
         .unwrap_err();
     assert_path_unavailable(&err, "AL-O11");
@@ -729,7 +728,7 @@ async fn order_flow_from_search_to_order_detail() {
     let created = c
         .ali1688()
         .order_create(
-            Ali1688OrderCreateRequest::builder()
+            OrderCreateRequest::builder()
                 .flow("general")
                 .address_param(address())
                 .cargo_param_list(vec![line])
@@ -770,7 +769,7 @@ async fn order_flow_from_search_to_order_detail() {
     .await;
     let detail = c
         .ali1688()
-        .order_detail(Ali1688OrderDetailRequest::new(pay.order_id.unwrap()))
+        .order_detail(OrderDetailRequest::new(pay.order_id.unwrap()))
         .await
         .unwrap();
     assert_eq!(

@@ -3,7 +3,7 @@
 use serde_json::Value;
 use xportcn::callbacks::{
     Ali1688OrderStatus, Ali1688PriceModify, Ali1688RefundStatus, CallbackError, Message,
-    OrderEvent, OrderStatus, Platform,
+    OrderEvent, Platform, PushOrderStatus,
 };
 use xportcn::types::{Extra, Fen};
 
@@ -238,7 +238,7 @@ fn order_create_string_body() {
         Some("3305075341149134260")
     );
     assert_eq!(body.order_no.as_deref(), Some("PO202605200001"));
-    assert_eq!(body.order_status, Some(OrderStatus::WaitingForPayment));
+    assert_eq!(body.order_status, Some(PushOrderStatus::WaitingForPayment));
     assert_eq!(body.pay_status, Some(1));
     assert_eq!(body.total_amount, Some(Fen(10000)));
     assert_eq!(body.shipping_fee, Some(Fen(500)));
@@ -469,7 +469,7 @@ fn order_events_and_prefixes() {
             _ => panic!("{mtype}/{platform}: {msg:?}"),
         };
         assert_eq!(*event, OrderEvent::Cancel);
-        assert_eq!(body.order_status, Some(OrderStatus::Cancel));
+        assert_eq!(body.order_status, Some(PushOrderStatus::Cancel));
         assert_eq!(body.close_reason.as_deref(), Some("buyer_cancel"));
     }
     // An unlisted type with the order-status shape keeps its name.
@@ -481,7 +481,7 @@ fn order_events_and_prefixes() {
     assert_eq!(event, OrderEvent::Other("ORDER_SEND_GOODS".into()));
     assert_eq!(
         body.order_status,
-        Some(OrderStatus::Unknown("WAITING_FOR_RECEIVE".into()))
+        Some(PushOrderStatus::Unknown("WAITING_FOR_RECEIVE".into()))
     );
 }
 

@@ -126,7 +126,7 @@ async fn an_unknown_path_fails_before_sending_and_names_the_fix() {
     let client = builder(&server).generation(Generation::V2).build().unwrap();
     let err = client
         .ali1688()
-        .order_detail(xportcn::ali1688::Ali1688OrderDetailRequest::new(
+        .order_detail(xportcn::ali1688::OrderDetailRequest::new(
             "3305075341149134260",
         ))
         .await

@@ -178,7 +178,7 @@ async fn bm3_order_preview_has_no_v2_path() {
 
 #[tokio::test]
 async fn bm4_order_create_sends_the_documented_fields_and_keeps_the_unknown_response() {
-    use xportcn::bigmajor::BigMajorOrderCreateRequest;
+    use xportcn::bigmajor::OrderCreateRequest;
 
     let server = MockServer::start().await;
     // The create's response is not documented: an arbitrary shape (a list
@@ -207,7 +207,7 @@ async fn bm4_order_create_sends_the_documented_fields_and_keeps_the_unknown_resp
         .mobile("13567102355")
         .post_code("532600")
         .build();
-    let request = BigMajorOrderCreateRequest::builder()
+    let request = OrderCreateRequest::builder()
         .flow("fenxiaonew")
         .message("please pack well")
         .shop_promotion_id("p1")
@@ -229,12 +229,12 @@ async fn bm4_order_create_sends_the_documented_fields_and_keeps_the_unknown_resp
 
 #[tokio::test]
 async fn bm4_order_create_has_no_v2_path() {
-    use xportcn::bigmajor::BigMajorOrderCreateRequest;
+    use xportcn::bigmajor::OrderCreateRequest;
 
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     let client = builder(&server).generation(Generation::V2).build().unwrap();
-    let request = BigMajorOrderCreateRequest::builder()
+    let request = OrderCreateRequest::builder()
         .address_param(preview_address())
         .build();
     let err = client.bigmajor().order_create(request).await.unwrap_err();
@@ -300,11 +300,11 @@ async fn bm2_order_list_has_no_known_path() {
 
 #[tokio::test]
 async fn bm5_order_detail_has_no_known_path() {
-    use xportcn::bigmajor::BigMajorOrderDetailRequest;
+    use xportcn::bigmajor::OrderDetailRequest;
 
     refused_before_sending("BM-5", |c| {
         c.bigmajor()
-            .order_detail(BigMajorOrderDetailRequest::builder().build())
+            .order_detail(OrderDetailRequest::builder().build())
     })
     .await;
     let data = undocumented_object();
@@ -315,7 +315,7 @@ async fn bm5_order_detail_has_no_known_path() {
         data.clone(),
         |c| {
             c.bigmajor().order_detail(
-                BigMajorOrderDetailRequest::builder()
+                OrderDetailRequest::builder()
                     .build()
                     .param("orderId", "2887421737338134260"),
             )
@@ -403,12 +403,12 @@ async fn ia3_order_list_has_no_known_path() {
 
 #[tokio::test]
 async fn ia4_order_create_has_no_known_path() {
-    use xportcn::intl::IntlOrderCreateRequest;
+    use xportcn::intl::OrderCreateRequest;
 
     // A write with no path: nothing is sent, in either generation.
     refused_before_sending("IA-4", |c| {
         c.alibaba_intl()
-            .order_create(IntlOrderCreateRequest::builder().build())
+            .order_create(OrderCreateRequest::builder().build())
     })
     .await;
     // A bare string (an order number, say): not an object at all.
@@ -420,7 +420,7 @@ async fn ia4_order_create_has_no_known_path() {
         data.clone(),
         |c| {
             c.alibaba_intl().order_create(
-                IntlOrderCreateRequest::builder()
+                OrderCreateRequest::builder()
                     .build()
                     .param("items", json!([{"productId": "1", "quantity": 3}])),
             )
@@ -527,11 +527,11 @@ async fn pz4_order_list_has_no_known_path() {
 
 #[tokio::test]
 async fn pz5_order_create_has_no_known_path() {
-    use xportcn::poizon::PoizonOrderCreateRequest;
+    use xportcn::poizon::OrderCreateRequest;
 
     refused_before_sending("PZ-5", |c| {
         c.poizon()
-            .order_create(PoizonOrderCreateRequest::builder().build())
+            .order_create(OrderCreateRequest::builder().build())
     })
     .await;
     let data = json!({"orderNo": "PZ1", "amount": 5900, "status": null});
@@ -541,11 +541,8 @@ async fn pz5_order_create_has_no_known_path() {
         json!({"skuId": "9"}),
         data.clone(),
         |c| {
-            c.poizon().order_create(
-                PoizonOrderCreateRequest::builder()
-                    .build()
-                    .param("skuId", "9"),
-            )
+            c.poizon()
+                .order_create(OrderCreateRequest::builder().build().param("skuId", "9"))
         },
     )
     .await;

@@ -174,7 +174,7 @@ async fn a_late_push_without_timestamp_does_not_reopen_a_cancelled_order() {
 
 /// The contract every `TrackerStore` keeps, on one backend.
 async fn store_contract(store: std::sync::Arc<dyn xportcn::tracking::TrackerStore>) {
-    use xportcn::callbacks::OrderStatus as P;
+    use xportcn::callbacks::PushOrderStatus as P;
     use xportcn::tracking::{Cause, ObservedAt, OrderKey, Outcome, Platform, Status, Tracker};
 
     let tracker = Tracker::new(store.clone());
@@ -287,7 +287,7 @@ async fn redis_tracker_store_keeps_the_contract() {
 #[cfg(feature = "redis")]
 #[tokio::test]
 async fn redis_due_reads_one_key_per_due_order() {
-    use xportcn::callbacks::OrderStatus as P;
+    use xportcn::callbacks::PushOrderStatus as P;
     use xportcn::tracking::{
         Cause, ObservedAt, OrderKey, Platform, RedisTrackerStore, Status, Tracker, TrackerStore,
     };

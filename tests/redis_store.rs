@@ -380,7 +380,7 @@ async fn redis_down_means_503_never_accepted_unverified() {
 /// store on the same Redis reads the state back.
 #[tokio::test]
 async fn tracker_state_in_redis_is_compare_and_set() {
-    use xportcn::callbacks::OrderStatus as P;
+    use xportcn::callbacks::PushOrderStatus as P;
     use xportcn::tracking::{
         Cause, ObservedAt, OrderKey, Outcome, Platform, RedisTrackerStore, Status, Tracker,
         TrackerStore,

@@ -25,9 +25,9 @@ use xportcn::aftersale::{
     RefundCancelRequest, RefundMessageSubmitRequest, RefundRenderRequest, RefundSubmitRequest,
 };
 use xportcn::taobao::{
-    BatchCheckItem, CartAddRequest, CartSkuProperty, LogisticsDetailRequest, OrderLine,
-    OrderPayRequest, ProductBatchCheckRequest, PurchaseOrderCreateRequest,
-    PurchaseOrderRenderRequest, RenderLine, TaobaoOrderDetailRequest,
+    BatchCheckItem, CartAddRequest, CartSkuProperty, LogisticsDetailRequest, OrderDetailRequest,
+    OrderLine, OrderPayRequest, ProductBatchCheckRequest, PurchaseOrderCreateRequest,
+    PurchaseOrderRenderRequest, RenderLine,
 };
 use xportcn::types::{Fen, Id};
 
@@ -306,7 +306,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
     // the KA status-flow page. The sub-order takes the snake_case keys of the
     // one documented Taobao sub-order object, the TB-M1 message's
     // `subOrders`. The sub-order id is read from there.
-    let detail = TaobaoOrderDetailRequest::builder()
+    let detail = OrderDetailRequest::builder()
         .other(params([("orderId", json!(order_id))]))
         .build();
     refused_before_sending(

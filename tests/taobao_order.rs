@@ -363,7 +363,7 @@ async fn order_detail_has_no_path() {
     for c in [client(&server), v2_client(&server)] {
         let r = c
             .taobao()
-            .order_detail(TaobaoOrderDetailRequest::builder().build())
+            .order_detail(OrderDetailRequest::builder().build())
             .await;
         refused_unsent(&server, "TB-O14", r).await;
     }

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 
 use libfuzzer_sys::fuzz_target;
 use xportcn::RetryPolicy;
-use xportcn::retry::{Decision, Outcome, decide, parse_retry_after};
+use xportcn::retry::{AttemptOutcome, Decision, decide, parse_retry_after};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&status_byte, rest)) = data.split_first() else {
@@ -44,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
         &policy,
         true,
         1,
-        Outcome::Status(status, parsed),
+        AttemptOutcome::Status(status, parsed),
         remaining,
         0.5,
     ) {

@@ -29,9 +29,9 @@ mod render;
 pub use logistics::{ReturnLogisticsRenderRequest, ReturnLogisticsSubmitRequest};
 pub use message::{RefundMessageListRequest, RefundMessageSubmitRequest, RefundMessageSubmitted};
 pub use refund::{
-    LogisticsCompany, PurchaseOrderLine, ReceiverAddress, RefundCancel, RefundCancelRequest,
-    RefundDetail, RefundDetailRequest, RefundListRequest, RefundModifyRequest,
-    RefundOrderAggregate, RefundSubmitRequest, ReturnAddress, ReturnLogistics,
+    LogisticsCompany, PurchaseOrderLine, RefundCancel, RefundCancelRequest, RefundDetail,
+    RefundDetailRequest, RefundListRequest, RefundModifyRequest, RefundOrderAggregate,
+    RefundSubmitRequest, ReturnAddress, ReturnLogistics, ReturnReceiverAddress,
 };
 pub use render::{
     MaxRefundFee, RefundOrder, RefundOrderTemplate, RefundReason, RefundRender, RefundRenderRequest,

@@ -230,7 +230,7 @@ pub struct RefundOrderAggregate {
 pub struct ReturnLogistics {
     /// Where to send the goods back: an object in the v1 cancellation sample,
     /// a string in the v2 detail schema.
-    pub receiver_address: Option<ReceiverAddress>,
+    pub receiver_address: Option<ReturnReceiverAddress>,
     /// Return instructions.
     pub return_goods_desc: Option<String>,
     /// Buyer's phone.
@@ -258,18 +258,18 @@ pub struct LogisticsCompany {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ReceiverAddress {
+pub enum ReturnReceiverAddress {
     /// A structured address (v1 cancellation sample).
     Structured(ReturnAddress),
     /// One line of text (v2 detail schema).
     Text(String),
 }
 
-impl Scalar for ReceiverAddress {
+impl Scalar for ReturnReceiverAddress {
     fn deserialize_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Option<ReceiverAddress>;
+            type Value = Option<ReturnReceiverAddress>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an address object or string")
             }
@@ -283,12 +283,12 @@ impl Scalar for ReceiverAddress {
                 d.deserialize_any(V)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok((!v.trim().is_empty()).then(|| ReceiverAddress::Text(v.to_owned())))
+                Ok((!v.trim().is_empty()).then(|| ReturnReceiverAddress::Text(v.to_owned())))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
                 // Read in place, so unknown keys keep their raw JSON.
                 ReturnAddress::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(|a| Some(ReceiverAddress::Structured(a)))
+                    .map(|a| Some(ReturnReceiverAddress::Structured(a)))
             }
         }
         d.deserialize_any(V)

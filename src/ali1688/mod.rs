@@ -20,15 +20,18 @@ pub use cart::{
     CartShop,
 };
 pub use order::{
-    AddressParam, Ali1688OrderCreateRequest, Ali1688OrderDetailRequest, CargoParam,
-    LogisticsTraceRequest, OfferRef, OrderCancelRequest, OrderCreateBatchRequest, OrderPageRequest,
+    AddressParam, CargoParam, LogisticsTraceRequest, OfferRef, OrderCancelRequest,
+    OrderCreateBatchRequest, OrderCreateRequest, OrderDetailRequest, OrderPageRequest,
     OrderPayUrlRequest, OrderPreview, OrderPreviewBatchRequest, OrderPreviewRequest,
     OrderPreviewResult, OrderReceiveGoodsRequest, OrderSubmitToPayBatchRequest, PayUrl,
     ReceiveGoods,
 };
-#[allow(deprecated)]
-pub use order::{OrderCreateRequest, OrderDetailRequest};
-pub use order_model::*;
+// Named one by one: a glob here let `product::SkuAttribute` shadow the
+// order line's `skuInfos` type.
+pub use order_model::{
+    LogisticsItem, NativeLogistics, Order, OrderBaseInfo, OrderContact, OrderRateInfo, OrderStatus,
+    ProductItem, ReceiverInfo, RefundStatus, SkuInfo, TradeTerm,
+};
 pub use product::{
     CategoryGetRequest, HotListRequest, OpenUidDecryptRequest, ProductAttribute, ProductDetail,
     ProductDetailRequest, ProductImage, ProductRecommendRequest, ProductSku,

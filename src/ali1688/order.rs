@@ -12,7 +12,7 @@ use crate::types::{Id, Yuan, lenient};
 pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
     OrderPreviewRequest::SPEC,
     OrderPreviewBatchRequest::SPEC,
-    Ali1688OrderCreateRequest::SPEC,
+    OrderCreateRequest::SPEC,
     OrderCreateBatchRequest::SPEC,
     OrderCancelRequest::SPEC,
     OrderPayUrlRequest::SPEC,
@@ -20,7 +20,7 @@ pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
     OrderSubmitToPayBatchRequest::SPEC,
     LogisticsTraceRequest::SPEC,
     OrderPageRequest::SPEC,
-    Ali1688OrderDetailRequest::SPEC,
+    OrderDetailRequest::SPEC,
 ];
 
 // ---------------------------------------------------------------------------
@@ -271,7 +271,7 @@ pub struct OrderPreviewBatchRequest {
     name = order_create,
     open,
 )]
-pub struct Ali1688OrderCreateRequest {
+pub struct OrderCreateRequest {
     /// Order flow, e.g. `general`.
     pub flow: String,
     /// Order remark.
@@ -286,10 +286,6 @@ pub struct Ali1688OrderCreateRequest {
     pub cargo_param_list: Vec<CargoParam>,
 }
 
-/// The old name of [`Ali1688OrderCreateRequest`]: the 1688 order creation request (AL-O3) (several sections had a type of this
-/// name, so importing two of them collided).
-#[deprecated(since = "0.1.0", note = "renamed to `Ali1688OrderCreateRequest`")]
-pub type OrderCreateRequest = Ali1688OrderCreateRequest;
 /// 1688 order creation for lines of different sellers: one (unpaid) order
 /// per seller.
 ///
@@ -509,7 +505,7 @@ pub struct OrderPageRequest {}
     via = ali1688,
     name = order_detail,
 )]
-pub struct Ali1688OrderDetailRequest {
+pub struct OrderDetailRequest {
     /// Site, `1688` (the default).
     #[builder(default = "1688".to_owned())]
     pub web_site: String,
@@ -517,15 +513,9 @@ pub struct Ali1688OrderDetailRequest {
     pub order_id: Id,
 }
 
-/// The old name of [`Ali1688OrderDetailRequest`]: the 1688 order detail request (AL-O11) (several sections had a type of this
-/// name, so importing two of them collided).
-#[deprecated(since = "0.1.0", note = "renamed to `Ali1688OrderDetailRequest`")]
-pub type OrderDetailRequest = Ali1688OrderDetailRequest;
-impl Ali1688OrderDetailRequest {
+impl OrderDetailRequest {
     /// The detail of a 1688 order.
     pub fn new(order_id: impl Into<Id>) -> Self {
-        Ali1688OrderDetailRequest::builder()
-            .order_id(order_id)
-            .build()
+        OrderDetailRequest::builder().order_id(order_id).build()
     }
 }

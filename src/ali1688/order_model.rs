@@ -300,7 +300,7 @@ pub struct ProductItem {
     /// `productSnapshotUrl`.
     pub product_snapshot_url: Option<String>,
     /// `skuInfos`: the line's SKU attributes.
-    pub sku_infos: Vec<SkuAttribute>,
+    pub sku_infos: Vec<SkuInfo>,
     /// `guaranteesTerms`, as sent.
     pub guarantees_terms: Vec<serde_json::Value>,
     /// `gmtCreate`.
@@ -313,7 +313,7 @@ pub struct ProductItem {
 
 /// One `skuInfos` entry of an order line: attribute name and value.
 #[model]
-pub struct SkuAttribute {
+pub struct SkuInfo {
     /// `name` (e.g. `颜色`).
     pub name: Option<String>,
     /// `value` (e.g. `白色`).

@@ -238,7 +238,9 @@ pub struct ProductSku {
     pub sku_attributes: Vec<SkuAttribute>,
 }
 
-/// A sale attribute of a SKU (names INFERRED from the upstream model).
+/// A sale attribute of a product's SKU ([`ProductSku::sku_attributes`]; names
+/// INFERRED from the upstream model). An order line's attributes are
+/// [`SkuInfo`](super::SkuInfo).
 #[model]
 pub struct SkuAttribute {
     /// Attribute id.

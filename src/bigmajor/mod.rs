@@ -56,12 +56,10 @@ mod order;
 mod product;
 
 pub use order::{
-    Address, BigMajorOrderCreateRequest, BigMajorOrderDetailRequest, Cargo, OrderDetail,
-    OrderListRequest, OrderPreview, OrderPreviewItem, OrderPreviewRequest,
+    Address, Cargo, OrderCreateRequest, OrderDetail, OrderDetailRequest, OrderListRequest,
+    OrderPreview, OrderPreviewItem, OrderPreviewRequest,
 };
-#[allow(deprecated)]
-pub use order::{OrderCreateRequest, OrderDetailRequest};
-pub use product::{KaProductDetail, ProductDetailRequest};
+pub use product::{ProductDetail, ProductDetailRequest};
 
 use crate::client::Client;
 use crate::endpoint::{Endpoint, EndpointSpec};
@@ -71,8 +69,8 @@ pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
     ProductDetailRequest::SPEC,
     OrderListRequest::SPEC,
     OrderPreviewRequest::SPEC,
-    BigMajorOrderCreateRequest::SPEC,
-    BigMajorOrderDetailRequest::SPEC,
+    OrderCreateRequest::SPEC,
+    OrderDetailRequest::SPEC,
 ];
 
 /// bigMajor (1688 key account) endpoints; from [`Client::bigmajor`].

@@ -175,7 +175,7 @@ pub struct OrderPreviewItem {
     name = order_create,
     open,
 )]
-pub struct BigMajorOrderCreateRequest {
+pub struct OrderCreateRequest {
     /// Order flow (the preview's example sends `fenxiaonew`).
     pub flow: Option<String>,
     /// Order remark (`message`; PandaPon's twin calls it the order remark).
@@ -188,10 +188,6 @@ pub struct BigMajorOrderCreateRequest {
     pub address_param: Address,
 }
 
-/// The old name of [`BigMajorOrderCreateRequest`]: the bigMajor order creation request (BM-4) (several sections had a type of this
-/// name, so importing two of them collided).
-#[deprecated(since = "0.1.0", note = "renamed to `BigMajorOrderCreateRequest`")]
-pub type OrderCreateRequest = BigMajorOrderCreateRequest;
 /// Key-account 1688 order list ("Order list"): **path and schema unknown.**
 ///
 /// The KA navigation lists it as `POST`, but no stored page shows its path
@@ -236,12 +232,7 @@ pub struct OrderListRequest {}
     name = order_detail,
     open,
 )]
-pub struct BigMajorOrderDetailRequest {}
-
-/// The old name of [`BigMajorOrderDetailRequest`]: the bigMajor order detail request (BM-5) (several sections had a type of this
-/// name, so importing two of them collided).
-#[deprecated(since = "0.1.0", note = "renamed to `BigMajorOrderDetailRequest`")]
-pub type OrderDetailRequest = BigMajorOrderDetailRequest;
+pub struct OrderDetailRequest {}
 
 /// The `data` of BM-5, a key-account 1688 order: **schema unknown**, so no
 /// field is modelled and every field the server sends is kept in

@@ -18,7 +18,7 @@ use crate::model::model;
     method = POST,
     v1 = unknown,
     v2 = unknown,
-    response = KaProductDetail,
+    response = ProductDetail,
     idempotent,
     handle = BigMajor,
     via = bigmajor,
@@ -31,4 +31,4 @@ pub struct ProductDetailRequest {}
 /// field is modelled and every field the server sends is kept in
 /// [`extra`](Self::extra) (read one with `extra.get_as::<T>("name")`).
 #[model]
-pub struct KaProductDetail {}
+pub struct ProductDetail {}

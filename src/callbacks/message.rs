@@ -423,7 +423,7 @@ impl Message {
     /// does not fit its message type.
     ///
     /// ```
-    /// use xportcn::callbacks::{Message, OrderEvent, OrderStatus};
+    /// use xportcn::callbacks::{Message, OrderEvent, PushOrderStatus};
     /// use xportcn::types::Fen;
     /// let push = r#"{"messageType":"ORDER_CREATE","messagePlatform":1,"timestamp":"1779263269913",
     ///   "messageBody":"{\"orderId\":\"3305075341149134260\",\"orderStatus\":\"WAITING_FOR_PAYMENT\",\"totalAmount\":10000}"}"#;
@@ -433,7 +433,7 @@ impl Message {
     /// match &msg {
     ///     Message::Ali1688OrderStatus { event, body, .. } => {
     ///         assert_eq!(*event, OrderEvent::Create);
-    ///         assert_eq!(body.order_status, Some(OrderStatus::WaitingForPayment));
+    ///         assert_eq!(body.order_status, Some(PushOrderStatus::WaitingForPayment));
     ///         assert_eq!(body.total_amount, Some(Fen(10000)));
     ///     }
     ///     other => panic!("unexpected {other:?}"),

@@ -50,8 +50,6 @@
 //! ```
 #![warn(missing_docs)]
 
-use std::fmt;
-
 mod ali1688;
 #[cfg(feature = "axum")]
 pub mod axum;
@@ -71,7 +69,7 @@ pub use crate::ali1688::{
     Order as Ali1688Order, OrderBaseInfo as Ali1688OrderBaseInfo, OrderContact as Ali1688Contact,
     OrderStatus as Ali1688OrderStatus, ProductItem as Ali1688ProductItem,
     ReceiverInfo as Ali1688ReceiverInfo, RefundStatus as Ali1688RefundStatus,
-    SkuAttribute as Ali1688SkuInfo, TradeTerm as Ali1688TradeTerm,
+    SkuInfo as Ali1688SkuInfo, TradeTerm as Ali1688TradeTerm,
 };
 pub use ali1688::{Ali1688PriceModify, Ali1688Refund, Ali1688RefundOperation};
 pub use bigmajor::{ParcelInbound, QualityInspection};
@@ -85,7 +83,7 @@ pub use inbox::ops::{
     DEFAULT_MAX_ATTEMPTS, DEFAULT_RETENTION, EntryState, InboxEntry, InboxOps, InboxStats,
 };
 pub use message::{Envelope, Message};
-pub use order::{OrderEvent, OrderStatus, OrderSummary};
+pub use order::{OrderEvent, OrderSummary, PushOrderStatus};
 pub use receive::{Answer, DEFAULT_STORE_BUDGET, receive};
 #[cfg(feature = "redis")]
 pub use replay::RedisReplayStore;
@@ -94,6 +92,9 @@ pub use replay::{
 };
 pub use sign::{sign_push, sign_push_with, sign_push_with_base};
 // The storage layer's public names, also here where users found them first.
+/// The platform a push is about: the crate's one [`Platform`](crate::types::Platform)
+/// (the same type as [`tracking::Platform`](crate::tracking::Platform)).
+pub use crate::types::Platform;
 #[cfg(feature = "redis")]
 pub use storage::{DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT};
 pub use storage::{StoreError, StoreErrorKind, StoreFuture};
@@ -102,56 +103,6 @@ pub use verify::{
     AuthorizationBase, DEFAULT_TIMESTAMP_WINDOW, DIAGNOSE_MAX_BODY, HEADER_AUTHORIZATION,
     MAX_NONCE_LEN, Rejection, SignatureScheme, UnsignedPushes, Verifier,
 };
-
-/// The platform a message is about (`messagePlatform`).
-///
-/// When `messagePlatform` is absent, the SDK falls back to the platform prefix
-/// of the message type (`TAOBAO_...` / `1688_...`), else
-/// [`Platform::Unspecified`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Platform {
-    /// `messagePlatform: 0`: Taobao.
-    Taobao,
-    /// `messagePlatform: 1`: 1688.
-    Ali1688,
-    /// A `messagePlatform` value this SDK does not know.
-    Unknown(i64),
-    /// No `messagePlatform` and no platform prefix on the message type.
-    Unspecified,
-}
-
-impl Platform {
-    /// The platform for a `messagePlatform` wire value.
-    pub fn from_code(code: i64) -> Self {
-        match code {
-            0 => Platform::Taobao,
-            1 => Platform::Ali1688,
-            n => Platform::Unknown(n),
-        }
-    }
-
-    /// The `messagePlatform` wire value, if there is one.
-    pub fn code(self) -> Option<i64> {
-        match self {
-            Platform::Taobao => Some(0),
-            Platform::Ali1688 => Some(1),
-            Platform::Unknown(n) => Some(n),
-            Platform::Unspecified => None,
-        }
-    }
-}
-
-impl fmt::Display for Platform {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Platform::Taobao => f.write_str("Taobao (0)"),
-            Platform::Ali1688 => f.write_str("1688 (1)"),
-            Platform::Unknown(n) => write!(f, "unknown platform ({n})"),
-            Platform::Unspecified => f.write_str("unspecified platform"),
-        }
-    }
-}
 
 /// Why a push body could not be read as a [`Message`].
 ///

@@ -9,7 +9,7 @@ wire_enum! {
     ///
     /// Values seen in the Xportcn message manual: `WAITING_FOR_PAYMENT`,
     /// `CANCEL`, `WAITING_FOR_SENT`; anything else is kept in `Unknown`.
-    pub enum OrderStatus {
+    pub enum PushOrderStatus {
         /// `WAITING_FOR_PAYMENT`: created, not paid.
         WaitingForPayment = "WAITING_FOR_PAYMENT",
         /// `CANCEL`: cancelled (see `closeReason`).
@@ -71,7 +71,7 @@ pub struct OrderSummary {
     /// Purchase order number (`orderNo`), e.g. `PO202605200001`.
     pub order_no: Option<String>,
     /// `orderStatus`.
-    pub order_status: Option<OrderStatus>,
+    pub order_status: Option<PushOrderStatus>,
     /// `payStatus` (seen: 1 = unpaid, 2 = paid).
     pub pay_status: Option<i64>,
     /// `totalAmount`.

@@ -41,7 +41,7 @@ use crate::endpoint::{Endpoint, EndpointSpec, Method, Signing};
 use crate::envelope::{self, ApiResponse};
 use crate::error::{Error, TimeoutKind, TransportKind};
 use crate::record::{Exchange, Recorder};
-use crate::retry::{self, Decision, Outcome, RetryPolicy};
+use crate::retry::{self, AttemptOutcome, Decision, RetryPolicy};
 use crate::signing::SignedHeaders;
 
 /// The `endpoint` of a call by path (in spans and logs; `null` in records).
@@ -127,7 +127,7 @@ enum Classified {
     /// An answer arrived and its body was read.
     Answered(Attempt),
     /// No answer: a failure the retry policy may retry.
-    Failed(Outcome, Error),
+    Failed(AttemptOutcome, Error),
     /// Ends the call whatever the policy: a redirect (never followed nor
     /// retried, the signed request goes nowhere else) or a body over the
     /// limit.
@@ -476,7 +476,7 @@ impl Client {
     ) -> Decision {
         let outcome = match classified {
             Classified::Answered(a) => {
-                Outcome::Status(a.status, a.retry_after.as_ref().and_then(|r| r.delay))
+                AttemptOutcome::Status(a.status, a.retry_after.as_ref().and_then(|r| r.delay))
             }
             Classified::Failed(outcome, _) => *outcome,
             Classified::Ended(_) => return Decision::Stop,
@@ -576,7 +576,7 @@ fn transport_failure(
     attempts: u32,
     clipped: bool,
     clock: &Clock,
-) -> (Outcome, Error) {
+) -> (AttemptOutcome, Error) {
     if e.is_timeout() {
         let kind = if clipped || Instant::now() >= clock.deadline {
             TimeoutKind::Total
@@ -590,14 +590,14 @@ fn transport_failure(
             // Set when the call ends, from the request.
             repeatable: false,
         };
-        return (Outcome::Timeout, err);
+        return (AttemptOutcome::Timeout, err);
     }
     let (outcome, kind) = if e.is_connect() {
-        (Outcome::Connect, TransportKind::Connect)
+        (AttemptOutcome::Connect, TransportKind::Connect)
     } else if e.is_request() || e.is_body() || e.is_decode() {
-        (Outcome::Connection, TransportKind::Connection)
+        (AttemptOutcome::Connection, TransportKind::Connection)
     } else {
-        (Outcome::Connection, TransportKind::Other)
+        (AttemptOutcome::Connection, TransportKind::Other)
     };
     // reqwest's errors carry the URL, never headers, so no secret can leak;
     // the URL itself holds nothing secret either.

@@ -42,7 +42,7 @@ pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
     ProductDetailRequest::SPEC,
     ProductListRequest::SPEC,
     OrderListRequest::SPEC,
-    IntlOrderCreateRequest::SPEC,
+    OrderCreateRequest::SPEC,
 ];
 
 /// Alibaba International endpoints; from [`Client::alibaba_intl`].
@@ -73,7 +73,7 @@ impl Client {
     method = POST,
     v1 = unknown,
     v2 = unknown,
-    response = IntlProductDetail,
+    response = ProductDetail,
     idempotent,
     handle = AlibabaIntl,
     via = alibaba_intl,
@@ -86,7 +86,7 @@ pub struct ProductDetailRequest {}
 /// unknown**, so no field is modelled and every field the server sends is
 /// kept in [`extra`](Self::extra) (read one with `extra.get_as::<T>("name")`).
 #[model]
-pub struct IntlProductDetail {}
+pub struct ProductDetail {}
 
 /// Alibaba International product list ("productList"): **path, method and
 /// schema unknown.**
@@ -153,9 +153,4 @@ pub struct OrderListRequest {}
     name = order_create,
     open,
 )]
-pub struct IntlOrderCreateRequest {}
-
-/// The old name of [`IntlOrderCreateRequest`]: the Alibaba International order creation request (IA-4) (several sections had a type of this
-/// name, so importing two of them collided).
-#[deprecated(since = "0.1.0", note = "renamed to `IntlOrderCreateRequest`")]
-pub type OrderCreateRequest = IntlOrderCreateRequest;
+pub struct OrderCreateRequest {}

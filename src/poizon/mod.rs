@@ -43,7 +43,7 @@ pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
     ProductDetailRequest::SPEC,
     OrderPayRequest::SPEC,
     OrderListRequest::SPEC,
-    PoizonOrderCreateRequest::SPEC,
+    OrderCreateRequest::SPEC,
     OrderPreviewRequest::SPEC,
 ];
 
@@ -91,7 +91,7 @@ pub struct KeywordSearchRequest {}
     method = POST,
     v1 = unknown,
     v2 = unknown,
-    response = PoizonProductDetail,
+    response = ProductDetail,
     idempotent,
     handle = Poizon,
     via = poizon,
@@ -104,7 +104,7 @@ pub struct ProductDetailRequest {}
 /// modelled and every field the server sends is kept in
 /// [`extra`](Self::extra) (read one with `extra.get_as::<T>("name")`).
 #[model]
-pub struct PoizonProductDetail {}
+pub struct ProductDetail {}
 
 /// Poizon order payment ("PayOrder"): **path, method and schema unknown.**
 ///
@@ -166,12 +166,7 @@ pub struct OrderListRequest {}
     name = order_create,
     open,
 )]
-pub struct PoizonOrderCreateRequest {}
-
-/// The old name of [`PoizonOrderCreateRequest`]: the Poizon order creation request (PZ-5) (several sections had a type of this
-/// name, so importing two of them collided).
-#[deprecated(since = "0.1.0", note = "renamed to `PoizonOrderCreateRequest`")]
-pub type OrderCreateRequest = PoizonOrderCreateRequest;
+pub struct OrderCreateRequest {}
 
 /// Poizon order preview ("OrderPreview"): **path, method and schema unknown.**
 ///

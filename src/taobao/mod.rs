@@ -19,17 +19,13 @@ pub use cart::{
     CartAddRequest, CartCreateOrderRequest, CartDeleteRequest, CartEditQuantityRequest,
     CartListRequest, CartPreviewOrderRequest, CartSkuProperty, OrderAddress, PriceRange,
 };
-#[allow(deprecated)]
-pub use order::OrderDetailRequest;
 pub use order::{
     ImLinkGetRequest, LogisticsDetail, LogisticsDetailRequest, LogisticsGoods, LogisticsParcel,
-    LogisticsPartner, LogisticsReceiver, LogisticsTrace, OrderCancelRequest, OrderPageRequest,
-    OrderPayRequest, OrderUpdateWarehouseRequest, OrderVoucherUploadRequest,
-    TaobaoOrderDetailRequest, WarehouseUpdate,
+    LogisticsPartner, LogisticsReceiver, LogisticsTrace, OrderCancelRequest, OrderDetailRequest,
+    OrderPageRequest, OrderPayRequest, OrderUpdateWarehouseRequest, OrderVoucherUploadRequest,
+    WarehouseUpdate,
 };
 pub use product::{Product, ProductGetRequest, Sku, SkuProperty};
-#[allow(deprecated)]
-pub use purchase::Receiver;
 pub use purchase::{
     OrderLine, PurchaseOrderCancelRequest, PurchaseOrderCreateRequest,
     PurchaseOrderCreateV2Request, PurchaseOrderPageRequest, PurchaseOrderPayRequest,

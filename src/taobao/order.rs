@@ -166,12 +166,7 @@ pub struct ImLinkGetRequest {
     name = order_detail,
     open,
 )]
-pub struct TaobaoOrderDetailRequest {}
-
-/// The old name of [`TaobaoOrderDetailRequest`]: the Taobao order detail request (TB-O14) (several sections had a type of this
-/// name, so importing two of them collided).
-#[deprecated(since = "0.1.0", note = "renamed to `TaobaoOrderDetailRequest`")]
-pub type OrderDetailRequest = TaobaoOrderDetailRequest;
+pub struct OrderDetailRequest {}
 
 /// Get the logistics details of a purchase sub-order: parcels, traces, carriers.
 ///
@@ -297,6 +292,6 @@ pub(crate) const ENDPOINTS: &[crate::endpoint::EndpointSpec] = &[
     <OrderUpdateWarehouseRequest as crate::endpoint::Endpoint>::SPEC,
     <OrderPayRequest as crate::endpoint::Endpoint>::SPEC,
     <ImLinkGetRequest as crate::endpoint::Endpoint>::SPEC,
-    <TaobaoOrderDetailRequest as crate::endpoint::Endpoint>::SPEC,
+    <OrderDetailRequest as crate::endpoint::Endpoint>::SPEC,
     <LogisticsDetailRequest as crate::endpoint::Endpoint>::SPEC,
 ];

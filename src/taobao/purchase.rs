@@ -266,10 +266,6 @@ pub struct PurchaseReceiver {
     pub state: String,
 }
 
-/// The old name of [`PurchaseReceiver`]: the receiver of a Taobao purchase order (`callbacks::axum::Receiver` is the webhook receiver) (several sections had a type of this
-/// name, so importing two of them collided).
-#[deprecated(since = "0.1.0", note = "renamed to `PurchaseReceiver`")]
-pub type Receiver = PurchaseReceiver;
 /// Writes a number as a JSON string (`"200"`).
 fn as_string<T: Display, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(v)

@@ -19,7 +19,7 @@
 //!   only by its receive time never overrides one dated by the platform:
 //!   the fold cannot order them, keeps the state, records an
 //!   [`Outcome::Conflict`] and polls the order at the next pass (see
-//!   [`decide`]);
+//!   [`fold`]);
 //! - emits a typed stream of [`TrackerEvent`]s ([`Tracker::events`]);
 //! - keeps its state where the inbox lives ([`TrackerStore`]):
 //!   [`SqliteTrackerStore`] on one machine (the inbox's file or its own),
@@ -131,7 +131,7 @@ pub enum TrackerEvent {
     /// state did not move.
     UnknownStatus(HistoryEntry),
     /// An observation the fold could not order against the state (see
-    /// [`decide`]) was kept in the history; the state did not move, and the
+    /// [`fold`]) was kept in the history; the state did not move, and the
     /// order is due for a re-sync poll at once ([`OrderState::conflict`]).
     Conflict(HistoryEntry),
     /// An order that needs a re-sync cannot be polled, and why (Taobao's
@@ -193,7 +193,7 @@ const EVENT_BUFFER: usize = 4096;
 ///
 ///    So a push dated only by its receive time never overrides a state
 ///    dated by the platform.
-pub fn decide(current: Option<&OrderState>, new: &Status, at: ObservedAt) -> Outcome {
+pub fn fold(current: Option<&OrderState>, new: &Status, at: ObservedAt) -> Outcome {
     if !new.is_known() {
         return Outcome::Unknown;
     }
@@ -209,7 +209,7 @@ pub fn decide(current: Option<&OrderState>, new: &Status, at: ObservedAt) -> Out
     }
 }
 
-/// Rule 6 of [`decide`].
+/// Rule 6 of [`fold`].
 fn order_by_date(state: &OrderState, at: ObservedAt) -> Outcome {
     use DateSource::{Platform, Polled};
     match (at.source, state.dated_by) {
@@ -305,7 +305,7 @@ impl Tracker {
     /// The observation is dated by the envelope's `timestamp`
     /// ([`DateSource::Platform`]), else by when the receiver stored the push
     /// ([`DateSource::Received`]), which never orders two statuses (see
-    /// [`decide`]). INFERRED: the docs do not say whether a retried push
+    /// [`fold`]). INFERRED: the docs do not say whether a retried push
     /// keeps its first `timestamp` or carries the retry's time; a final
     /// state is safe either way (it never changes).
     ///
@@ -349,7 +349,7 @@ impl Tracker {
         .map(Some)
     }
 
-    /// Folds one observation of an order (see [`decide`] for the rule),
+    /// Folds one observation of an order (see [`fold`] for the rule),
     /// dated `at`. Every observation goes to the history; an applied one
     /// moves the state; a [conflict](Outcome::Conflict) marks the order for
     /// a re-sync poll at once. A poll also records when the order was
@@ -369,7 +369,7 @@ impl Tracker {
         for _ in 0..CAS_ATTEMPTS {
             let current = self.store.get(&key).await?;
             let now = now_ms();
-            let outcome = decide(current.as_ref(), &status, at);
+            let outcome = fold(current.as_ref(), &status, at);
             let entry = HistoryEntry {
                 key: key.clone(),
                 status: status.clone(),
@@ -521,7 +521,7 @@ impl Tracker {
 mod tests {
     use super::*;
     use crate::ali1688::OrderStatus as A;
-    use crate::callbacks::OrderStatus as P;
+    use crate::callbacks::PushOrderStatus as P;
 
     fn push(s: P) -> Status {
         Status::Push(s)
@@ -579,28 +579,25 @@ mod tests {
         let sent = push(P::WaitingForSent);
         let cancel = push(P::Cancel);
         let p = ObservedAt::platform;
-        assert_eq!(decide(None, &wait, p(1)), Outcome::Applied);
+        assert_eq!(fold(None, &wait, p(1)), Outcome::Applied);
         let at_wait = state(wait.clone(), p(1), 1);
-        assert_eq!(decide(Some(&at_wait), &sent, p(2)), Outcome::Applied);
+        assert_eq!(fold(Some(&at_wait), &sent, p(2)), Outcome::Applied);
         // A cancel ends an unpaid order, whatever its date.
         assert_eq!(
-            decide(Some(&at_wait), &cancel, ObservedAt::received(0)),
+            fold(Some(&at_wait), &cancel, ObservedAt::received(0)),
             Outcome::Applied
         );
         let at_sent = state(sent.clone(), p(2), 2);
-        assert_eq!(decide(Some(&at_sent), &wait, p(1)), Outcome::Stale);
-        assert_eq!(decide(Some(&at_sent), &sent, p(3)), Outcome::Same);
+        assert_eq!(fold(Some(&at_sent), &wait, p(1)), Outcome::Stale);
+        assert_eq!(fold(Some(&at_sent), &sent, p(3)), Outcome::Same);
         // Unordered, both dated by the platform: the newer wins.
-        assert_eq!(decide(Some(&at_sent), &cancel, p(3)), Outcome::Applied);
+        assert_eq!(fold(Some(&at_sent), &cancel, p(3)), Outcome::Applied);
         let at_sent_later = state(sent.clone(), p(5), 5);
-        assert_eq!(decide(Some(&at_sent_later), &cancel, p(3)), Outcome::Stale);
-        assert_eq!(
-            decide(Some(&at_sent_later), &cancel, p(5)),
-            Outcome::Conflict
-        );
+        assert_eq!(fold(Some(&at_sent_later), &cancel, p(3)), Outcome::Stale);
+        assert_eq!(fold(Some(&at_sent_later), &cancel, p(5)), Outcome::Conflict);
         let unknown = push(P::Unknown("SHIPPED".into()));
-        assert_eq!(decide(Some(&at_sent), &unknown, p(9)), Outcome::Unknown);
-        assert_eq!(decide(None, &unknown, p(9)), Outcome::Unknown);
+        assert_eq!(fold(Some(&at_sent), &unknown, p(9)), Outcome::Unknown);
+        assert_eq!(fold(None, &unknown, p(9)), Outcome::Unknown);
     }
 
     /// Finding 5 at the rule: a final state never changes, whatever comes
@@ -618,7 +615,7 @@ mod tests {
                     ObservedAt::polled(u64::MAX),
                     ObservedAt::platform(0),
                 ] {
-                    let outcome = decide(Some(&at_final), &new, at);
+                    let outcome = fold(Some(&at_final), &new, at);
                     let expected = if new.relation(fin) == Relation::Same {
                         Outcome::Same
                     } else {
@@ -639,20 +636,14 @@ mod tests {
         let cancel = push(P::Cancel);
         let platform_state = state(sent.clone(), ObservedAt::platform(1_000), 1_000);
         for at in [ObservedAt::received(u64::MAX), ObservedAt::received(0)] {
-            assert_eq!(
-                decide(Some(&platform_state), &cancel, at),
-                Outcome::Conflict
-            );
+            assert_eq!(fold(Some(&platform_state), &cancel, at), Outcome::Conflict);
         }
         let received_state = state(sent.clone(), ObservedAt::received(1_000), 1_000);
         for at in [
             ObservedAt::platform(u64::MAX),
             ObservedAt::received(u64::MAX),
         ] {
-            assert_eq!(
-                decide(Some(&received_state), &cancel, at),
-                Outcome::Conflict
-            );
+            assert_eq!(fold(Some(&received_state), &cancel, at), Outcome::Conflict);
         }
         // A state written before the source was kept is not ordered either.
         let legacy = state(
@@ -664,25 +655,25 @@ mod tests {
             1_000,
         );
         assert_eq!(
-            decide(Some(&legacy), &cancel, ObservedAt::platform(u64::MAX)),
+            fold(Some(&legacy), &cancel, ObservedAt::platform(u64::MAX)),
             Outcome::Conflict
         );
         // A poll sent when or after the state was folded is newer than it;
         // one sent before is not ordered against a platform date.
         for (sent, outcome) in [(1_000, Outcome::Applied), (999, Outcome::Conflict)] {
             let at = ObservedAt::polled(sent);
-            assert_eq!(decide(Some(&platform_state), &cancel, at), outcome);
+            assert_eq!(fold(Some(&platform_state), &cancel, at), outcome);
         }
         // Taobao's finance review: two answers, unordered in the flow.
         let pass = Status::Taobao(TaobaoStatus::FinancePass);
         let refuse = Status::Taobao(TaobaoStatus::FinanceRefuse);
         let polled = state(pass, ObservedAt::polled(500), 600);
         assert_eq!(
-            decide(Some(&polled), &refuse, ObservedAt::polled(400)),
+            fold(Some(&polled), &refuse, ObservedAt::polled(400)),
             Outcome::Stale
         );
         assert_eq!(
-            decide(Some(&polled), &refuse, ObservedAt::received(9_999)),
+            fold(Some(&polled), &refuse, ObservedAt::received(9_999)),
             Outcome::Conflict
         );
     }

@@ -230,7 +230,7 @@ impl RedisTrackerStore {
 
 /// The hash field of an order: `platform:order_id`.
 fn field(key: &OrderKey) -> String {
-    format!("{}:{}", key.platform.as_str(), key.order_id)
+    format!("{}:{}", key.platform.name(), key.order_id)
 }
 
 /// A sorted-set score argument: `""` for none.

@@ -97,7 +97,7 @@ impl ClientPoller {
         let order = self
             .client
             .ali1688()
-            .order_detail(crate::ali1688::Ali1688OrderDetailRequest::new(order_id))
+            .order_detail(crate::ali1688::OrderDetailRequest::new(order_id))
             .await
             .map_err(|e| PollError::Failed(e.to_string()))?;
         order
@@ -108,7 +108,7 @@ impl ClientPoller {
     }
 
     async fn poll_taobao(&self, order_id: &str) -> Result<Status, PollError> {
-        let spec = &<crate::taobao::TaobaoOrderDetailRequest as Endpoint>::SPEC;
+        let spec = &<crate::taobao::OrderDetailRequest as Endpoint>::SPEC;
         if self.client.path_of(spec).is_none() {
             return Err(PollError::NotPollable(
                 "Taobao's order detail (TB-O14) has no known path: set it with \
@@ -123,7 +123,7 @@ impl ClientPoller {
                     .into(),
             ));
         };
-        let request = crate::taobao::TaobaoOrderDetailRequest::builder()
+        let request = crate::taobao::OrderDetailRequest::builder()
             .other(
                 [(
                     detail.id_param.clone(),
@@ -163,6 +163,9 @@ impl Poller for ClientPoller {
             match key.platform {
                 Platform::Ali1688 => self.poll_1688(&key.order_id).await,
                 Platform::Taobao => self.poll_taobao(&key.order_id).await,
+                other => Err(PollError::NotPollable(format!(
+                    "no order detail endpoint for platform {other}"
+                ))),
             }
         })
     }
@@ -482,7 +485,7 @@ impl Resyncer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::callbacks::{OrderStatus as P, StoreFuture};
+    use crate::callbacks::{PushOrderStatus as P, StoreFuture};
     use crate::tracking::{HistoryEntry, MemoryTrackerStore, OrderState, TrackerStore};
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -502,12 +505,13 @@ mod tests {
                     *fail -= 1;
                     return Err(PollError::Failed("HTTP 503".into()));
                 }
-                Ok(match key.platform {
-                    Platform::Taobao => Status::Taobao(TaobaoStatus::WaitSellerSendGoods),
+                match key.platform {
+                    Platform::Taobao => Ok(Status::Taobao(TaobaoStatus::WaitSellerSendGoods)),
                     Platform::Ali1688 => {
-                        Status::Ali1688(crate::ali1688::OrderStatus::WaitSellerSend)
+                        Ok(Status::Ali1688(crate::ali1688::OrderStatus::WaitSellerSend))
                     }
-                })
+                    other => Err(PollError::NotPollable(other.to_string())),
+                }
             })
         }
     }

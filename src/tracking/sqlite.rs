@@ -179,7 +179,7 @@ fn insert_entry(conn: &Connection, entry: &HistoryEntry) -> Result<(), StoreErro
     let json = to_json(entry)?;
     conn.execute(
         "INSERT INTO xportcn_tracker_history (platform, order_id, entry) VALUES (?1, ?2, ?3)",
-        params![entry.key.platform.as_str(), entry.key.order_id, json],
+        params![entry.key.platform.name(), entry.key.order_id, json],
     )
     .map_err(|e| sql_error("history insert", &e))?;
     Ok(())
@@ -194,7 +194,7 @@ fn write_state(
 ) -> Result<bool, StoreError> {
     let json = to_json(state)?;
     let (quiet, fin) = index_keys(state);
-    let platform = state.key.platform.as_str();
+    let platform = state.key.platform.name();
     let written = match expected {
         None => tx.execute(
             "INSERT INTO xportcn_tracker_state
@@ -255,7 +255,7 @@ impl TrackerStore for SqliteTrackerStore {
             let text: Option<String> = c
                 .query_row(
                     "SELECT state FROM xportcn_tracker_state WHERE platform = ?1 AND order_id = ?2",
-                    params![key.platform.as_str(), key.order_id],
+                    params![key.platform.name(), key.order_id],
                     |r| r.get(0),
                 )
                 .optional()
@@ -298,7 +298,7 @@ impl TrackerStore for SqliteTrackerStore {
                 "history",
                 "SELECT entry FROM xportcn_tracker_history
                  WHERE platform = ?1 AND order_id = ?2 ORDER BY seq",
-                params![key.platform.as_str(), key.order_id],
+                params![key.platform.name(), key.order_id],
             )?)
         }))
     }
@@ -353,7 +353,7 @@ impl TrackerStore for SqliteTrackerStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::callbacks::OrderStatus as P;
+    use crate::callbacks::PushOrderStatus as P;
     use crate::tracking::{Cause, ObservedAt, Outcome, Platform, Status, Tracker};
 
     #[tokio::test]

@@ -15,7 +15,7 @@
 //! shipped → received); every step the docs do not state outright is marked
 //! **INFERRED** on its status. Two statuses the docs leave unordered compare
 //! as [`Relation::Unordered`]: the tracker then orders them by their dates
-//! where it can (see [`decide`](super::decide)).
+//! where it can (see [`fold`](super::fold)).
 //!
 //! Which states are final, and on what evidence: [`Status::is_final`].
 
@@ -23,42 +23,9 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use crate::ali1688;
-use crate::callbacks::OrderStatus as PushStatus;
+use crate::callbacks::PushOrderStatus as PushStatus;
 
-/// The platform an order lives on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Platform {
-    /// Taobao (`messagePlatform` 0).
-    Taobao,
-    /// 1688 (`messagePlatform` 1).
-    Ali1688,
-}
-
-impl Platform {
-    /// `taobao` or `1688`: the name stored with each order.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Platform::Taobao => "taobao",
-            Platform::Ali1688 => "1688",
-        }
-    }
-
-    /// The platform of a stored name ([`Platform::as_str`]).
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "taobao" => Some(Platform::Taobao),
-            "1688" => Some(Platform::Ali1688),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Platform {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::types::Platform;
 
 /// An order's identity for the tracker: its platform and order id.
 #[derive(
@@ -196,7 +163,7 @@ pub enum Relation {
     After,
     /// The docs leave these two unordered (a cancel against a payment, two
     /// answers of the finance review): the dates decide, where they can
-    /// ([`decide`](super::decide)).
+    /// ([`fold`](super::fold)).
     Unordered,
     /// At least one has no place in the flow (unknown status).
     Unplaced,

@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::status::{OrderKey, Platform, Status};
+use super::status::{OrderKey, Status};
 use crate::callbacks::{StoreError, StoreFuture};
 
 impl Serialize for Status {
@@ -21,20 +21,6 @@ impl<'de> Deserialize<'de> for Status {
         let text = String::deserialize(d)?;
         Status::from_wire(&text)
             .ok_or_else(|| serde::de::Error::custom(format!("not a tracked status: {text:?}")))
-    }
-}
-
-impl Serialize for Platform {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Platform {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Platform::from_name(&text)
-            .ok_or_else(|| serde::de::Error::custom(format!("not a platform: {text:?}")))
     }
 }
 
@@ -58,7 +44,7 @@ pub enum Cause {
 }
 
 /// Whose clock dated an observation, and so what its date can be compared
-/// with ([`decide`](super::decide)).
+/// with ([`fold`](super::fold)).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

@@ -19,16 +19,16 @@ use xportcn::aftersale::{
     RefundSubmitRequest,
 };
 use xportcn::ali1688::{
-    AddressParam, Ali1688OrderCreateRequest, Ali1688OrderDetailRequest as AliOrderDetailRequest,
-    CargoParam, KeywordSearchRequest, OfferRef, OrderCancelRequest, OrderPayUrlRequest,
+    AddressParam, CargoParam, KeywordSearchRequest, OfferRef, OrderCancelRequest,
+    OrderCreateRequest, OrderDetailRequest as AliOrderDetailRequest, OrderPayUrlRequest,
     OrderPreviewRequest, OrderStatus, ProductDetailRequest, RefundCreateRequest, RefundInfoRequest,
 };
 use xportcn::callbacks::axum::{Receiver, ServeConfig, serve};
 use xportcn::callbacks::{Consumer, MemoryInbox, Message, OrderEvent, Verifier};
 use xportcn::taobao::{
-    CartAddRequest, LogisticsDetailRequest, OrderCancelRequest as TbOrderCancelRequest, OrderLine,
-    OrderPayRequest, PurchaseOrderCreateRequest, PurchaseOrderRenderRequest, RenderLine,
-    TaobaoOrderDetailRequest,
+    CartAddRequest, LogisticsDetailRequest, OrderCancelRequest as TbOrderCancelRequest,
+    OrderDetailRequest, OrderLine, OrderPayRequest, PurchaseOrderCreateRequest,
+    PurchaseOrderRenderRequest, RenderLine,
 };
 use xportcn::types::{Fen, Id};
 use xportcn_sandbox::{Sandbox, codes};
@@ -182,7 +182,7 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
 
     // Detail before paying: status 0 (wait buyer pay).
     let detail_req = || {
-        TaobaoOrderDetailRequest::builder()
+        OrderDetailRequest::builder()
             .other(
                 [("orderId".to_owned(), json!(order_id))]
                     .into_iter()
@@ -333,7 +333,7 @@ async fn a_cancelled_taobao_order_reads_back_cancelled_and_cannot_be_paid() {
         .unwrap();
     let detail = raw(&c
         .taobao()
-        .order_detail(TaobaoOrderDetailRequest::builder().other(by_id()).build())
+        .order_detail(OrderDetailRequest::builder().other(by_id()).build())
         .await
         .unwrap());
     assert_eq!(detail["status"], json!(4));
@@ -405,7 +405,7 @@ async fn ali1688_flow_against_the_sandbox_with_verified_pushes() {
     assert_eq!(preview.order_preview_result[0].success, Some(true));
 
     let create = || {
-        Ali1688OrderCreateRequest::builder()
+        OrderCreateRequest::builder()
             .flow("general")
             .address_param(address())
             .cargo_param_list(vec![line.clone()])

@@ -37,7 +37,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use xportcn::callbacks::OrderStatus as P;
+use xportcn::callbacks::PushOrderStatus as P;
 use xportcn::tracking::{
     Cause, MemoryTrackerStore, ObservedAt, OrderKey, Platform, PollFuture, Poller,
     RedisTrackerStore, ResyncConfig, Resyncer, SqliteTrackerStore, Status, Tracker, TrackerStore,
