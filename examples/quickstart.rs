@@ -20,20 +20,24 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use xportcn::aftersale::{RefundRenderRequest, RefundSubmitRequest};
+use xportcn::retry::RetryPolicy;
 use xportcn::taobao::{
     LogisticsDetailRequest, OrderDetailRequest, OrderLine, OrderPayRequest,
     PurchaseOrderCreateRequest, PurchaseOrderRenderRequest, PurchaseReceiver, RenderLine,
 };
 use xportcn::types::{Fen, Id};
-use xportcn::{Client, Credentials, Error, RetryPolicy};
-use xportcn::{ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_USER_ID};
+use xportcn::{Client, Credentials, Error};
 use xportcn_sandbox::{Failure, Sandbox};
 
 type BoxError = Box<dyn std::error::Error>;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let vars = [ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_USER_ID];
+    let vars = [
+        Credentials::ENV_ACCESS_KEY,
+        Credentials::ENV_ACCESS_SECRET,
+        Credentials::ENV_USER_ID,
+    ];
     let set: Vec<&str> = vars
         .iter()
         .copied()

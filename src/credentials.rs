@@ -27,14 +27,17 @@ struct Inner {
     user_id: String,
 }
 
-/// Environment variable read by [`Credentials::from_env`] for the access key.
-pub const ENV_ACCESS_KEY: &str = "XPORTCN_ACCESS_KEY";
-/// Environment variable read by [`Credentials::from_env`] for the access secret.
-pub const ENV_ACCESS_SECRET: &str = "XPORTCN_ACCESS_SECRET";
-/// Environment variable read by [`Credentials::from_env`] for the user id.
-pub const ENV_USER_ID: &str = "XPORTCN_USER_ID";
-
 impl Credentials {
+    /// Environment variable read by [`Credentials::from_env`] for the access
+    /// key: `XPORTCN_ACCESS_KEY`.
+    pub const ENV_ACCESS_KEY: &str = "XPORTCN_ACCESS_KEY";
+    /// Environment variable read by [`Credentials::from_env`] for the access
+    /// secret: `XPORTCN_ACCESS_SECRET`.
+    pub const ENV_ACCESS_SECRET: &str = "XPORTCN_ACCESS_SECRET";
+    /// Environment variable read by [`Credentials::from_env`] for the user
+    /// id: `XPORTCN_USER_ID`.
+    pub const ENV_USER_ID: &str = "XPORTCN_USER_ID";
+
     /// Credentials from the values shown in the developer console.
     pub fn new(
         access_key: impl Into<String>,
@@ -72,9 +75,9 @@ impl Credentials {
             }
         }
         Ok(Credentials::new(
-            var(ENV_ACCESS_KEY)?,
-            var(ENV_ACCESS_SECRET)?,
-            var(ENV_USER_ID)?,
+            var(Self::ENV_ACCESS_KEY)?,
+            var(Self::ENV_ACCESS_SECRET)?,
+            var(Self::ENV_USER_ID)?,
         ))
     }
 

@@ -198,7 +198,7 @@ impl Error {
     /// request.
     ///
     /// The client has already retried safe calls as its
-    /// [`RetryPolicy`](crate::RetryPolicy) allows before returning.
+    /// [`RetryPolicy`](crate::retry::RetryPolicy) allows before returning.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport {

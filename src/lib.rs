@@ -42,7 +42,7 @@ mod client;
 pub mod codegen;
 mod credentials;
 pub mod endpoint;
-mod envelope;
+pub mod envelope;
 pub mod error;
 pub mod intl;
 pub mod logistics;
@@ -99,8 +99,9 @@ pub mod __private {
     use http::{HeaderMap, HeaderValue};
     use serde::de::DeserializeOwned;
 
+    use crate::envelope::ApiResponse;
+    use crate::error::Error;
     use crate::signing::SignedHeaders;
-    use crate::{ApiResponse, Error};
 
     /// The client's envelope decoding of one response body, exactly as it
     /// runs on a real response (with a masked signed string for the hint).
@@ -135,20 +136,12 @@ pub mod __private {
     }
 }
 
-pub use client::{
-    Call, Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TOTAL_TIMEOUT, Environment, Pages,
-    RawCall,
-};
-pub use credentials::{Credentials, ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_USER_ID};
-pub use endpoint::Generation;
-pub use envelope::{ApiResponse, SUCCESS_CODES};
-pub use error::{ApiError, DecodeError, Error, Result, TimeoutKind, TransportKind};
+pub use client::{Call, Client, ClientBuilder, Environment, Pages, RawCall};
+pub use credentials::Credentials;
+pub use error::{Error, Result};
 /// The `reqwest` this crate is built on: a client given to
 /// [`ClientBuilder::http_client`] must be of this exact version.
 pub use reqwest;
-pub use retry::RetryPolicy;
-pub use signing::TimestampUnit;
 
 /// The README's examples, compiled as doctests so they stay correct.
 #[cfg(doctest)]

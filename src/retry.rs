@@ -24,7 +24,7 @@ use std::time::{Duration, SystemTime};
 ///
 /// ```
 /// use std::time::Duration;
-/// let policy = xportcn::RetryPolicy::default().max_attempts(5).base_delay(Duration::from_millis(50));
+/// let policy = xportcn::retry::RetryPolicy::default().max_attempts(5).base_delay(Duration::from_millis(50));
 /// assert_eq!(policy.attempts(), 5);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,13 +6,14 @@ use common::*;
 use serde_json::json;
 use wiremock::matchers::{body_json, header as header_is, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+use xportcn::Error;
 use xportcn::aftersale::{
     RefundCancelRequest, RefundDetailRequest, RefundListRequest, RefundMessageListRequest,
     RefundMessageSubmitRequest, RefundModifyRequest, RefundRenderRequest, RefundSubmitRequest,
     ReturnLogisticsRenderRequest, ReturnLogisticsSubmitRequest, ReturnReceiverAddress,
 };
+use xportcn::endpoint::Generation;
 use xportcn::types::{Fen, Id};
-use xportcn::{Error, Generation};
 
 #[tokio::test]
 async fn refund_render_sends_the_documented_request_and_decodes_the_sample() {

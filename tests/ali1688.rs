@@ -7,12 +7,12 @@ use futures_util::TryStreamExt;
 use serde_json::json;
 use wiremock::matchers::{body_json, body_partial_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use xportcn::Generation;
 use xportcn::ali1688::{
     CategoryGetRequest, GlobalSelectSearchRequest, HotListRequest, ImageSearchRequest,
     OpenUidDecryptRequest, ProductDetailRequest, ProductRecommendRequest, RelatedRecommendRequest,
     SearchSort, ShopSearchRequest, StrictSelectSearchRequest,
 };
+use xportcn::endpoint::Generation;
 use xportcn::types::Decimal;
 
 #[tokio::test]

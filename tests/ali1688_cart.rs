@@ -6,11 +6,12 @@ use common::*;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+use xportcn::Error;
 use xportcn::ali1688::{
     CartAddRequest, CartAddressParam, CartCreateOrderRequest, CartDeleteRequest,
     CartEditQuantityRequest, CartListRequest, CartPreviewOrderRequest,
 };
-use xportcn::{Error, Generation};
+use xportcn::endpoint::Generation;
 
 fn address() -> CartAddressParam {
     CartAddressParam::builder()

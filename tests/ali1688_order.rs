@@ -6,14 +6,15 @@ use common::*;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+use xportcn::Error;
 use xportcn::ali1688::{
     AddressParam, CargoParam, KeywordSearchRequest, LogisticsTraceRequest, OfferRef,
     OrderCancelRequest, OrderCreateBatchRequest, OrderCreateRequest, OrderDetailRequest,
     OrderPageRequest, OrderPayUrlRequest, OrderPreviewBatchRequest, OrderPreviewRequest,
     OrderReceiveGoodsRequest, OrderSubmitToPayBatchRequest, ProductDetailRequest,
 };
+use xportcn::endpoint::Generation;
 use xportcn::types::Id;
-use xportcn::{Error, Generation};
 
 // --- helpers -----------------------------------------------------------------
 

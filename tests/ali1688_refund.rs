@@ -6,11 +6,11 @@ mod common;
 use common::*;
 use serde_json::json;
 use wiremock::MockServer;
-use xportcn::Generation;
 use xportcn::ali1688::{
     LogisticsCompaniesRequest, OrderEntryCount, RefundCreateRequest, RefundGoodsReturnRequest,
     RefundInfoRequest, RefundReasonsRequest, RefundVoucherUploadRequest,
 };
+use xportcn::endpoint::Generation;
 use xportcn::types::Fen;
 
 const ORDER_ID: &str = "2386945123456789012";

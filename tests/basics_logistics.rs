@@ -7,13 +7,13 @@ use common::*;
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
-use xportcn::TimestampUnit;
 use xportcn::basics::{AddressAddOrUpdateRequest, AddressesRequest};
 use xportcn::logistics::{
     DomesticLogisticInfo, DomesticLogisticsUpdateRequest, FreightEstimateRequest, FreightInfo,
     FreightPreviewRequest, LineItem, LogisticInfo, OrderBookingRequest, ReceiverAddress,
     RenderItem, TmallOrderInfo,
 };
+use xportcn::signing::TimestampUnit;
 use xportcn::types::Yuan;
 
 // --- helpers --------------------------------------------------------------------
@@ -153,7 +153,7 @@ async fn address_add_leaves_the_id_out_on_v2() {
     )
     .await;
     let client = builder(&server)
-        .generation(xportcn::Generation::V2)
+        .generation(xportcn::endpoint::Generation::V2)
         .build()
         .unwrap();
     let data = client
@@ -402,7 +402,7 @@ async fn domestic_logistics_update_signs_with_milliseconds_when_the_client_pins_
     .await;
     let client = builder(&server)
         .timestamp_unit(TimestampUnit::Millis)
-        .generation(xportcn::Generation::V2)
+        .generation(xportcn::endpoint::Generation::V2)
         .build()
         .unwrap();
     let data = client

@@ -8,9 +8,11 @@ use common::*;
 use serde::Deserialize;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use xportcn::Error;
 use xportcn::endpoint::Method;
+use xportcn::error::TimeoutKind;
+use xportcn::error::TransportKind;
 use xportcn::signing::TimestampUnit;
-use xportcn::{Error, TimeoutKind, TransportKind};
 
 fn ok_product() -> ResponseTemplate {
     ResponseTemplate::new(200)
@@ -399,7 +401,7 @@ async fn connection_refused_is_a_connect_error_and_reads_retry() {
     let client = xportcn::Client::builder()
         .credentials(credentials())
         .base_url(format!("http://127.0.0.1:{port}"))
-        .retry_policy(xportcn::RetryPolicy::default().base_delay(Duration::from_millis(1)))
+        .retry_policy(xportcn::retry::RetryPolicy::default().base_delay(Duration::from_millis(1)))
         .build()
         .unwrap();
     let err = client.taobao().product_get("1").await.unwrap_err();

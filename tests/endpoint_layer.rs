@@ -7,11 +7,13 @@ use futures_util::{StreamExt, TryStreamExt};
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use xportcn::Error;
 use xportcn::aftersale::RefundRenderRequest;
 use xportcn::ali1688::KeywordSearchRequest;
+use xportcn::endpoint::Generation;
 use xportcn::endpoint::{Endpoint, endpoint};
 use xportcn::model::model;
-use xportcn::{Error, Generation, TimestampUnit};
+use xportcn::signing::TimestampUnit;
 
 // --- test endpoints, declared as a user crate would -------------------------
 

@@ -16,10 +16,10 @@ use raw_server::{RawServer, reset, write};
 use tokio::io::AsyncWriteExt;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use xportcn::endpoint::Method;
-use xportcn::{
-    Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, Error, RetryPolicy, TimeoutKind,
-    TransportKind,
-};
+use xportcn::error::TimeoutKind;
+use xportcn::error::TransportKind;
+use xportcn::retry::RetryPolicy;
+use xportcn::{Client, ClientBuilder, Error};
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -696,7 +696,8 @@ async fn assert_too_large(server: &RawServer) {
             err,
             Error::BodyTooLarge {
                 status: 200,
-                limit: DEFAULT_MAX_RESPONSE_BYTES
+                // The documented default of `ClientBuilder::max_response_bytes`, 8 MiB.
+                limit: 8_388_608
             }
         ),
         "{err:?}"

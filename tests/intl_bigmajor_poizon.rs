@@ -13,7 +13,8 @@ use common::*;
 use serde_json::{Value, json};
 use wiremock::MockServer;
 use xportcn::endpoint::Endpoint;
-use xportcn::{Call, Client, Generation};
+use xportcn::endpoint::Generation;
+use xportcn::{Call, Client};
 
 /// Asserts that the call fails before anything is sent, with the error that
 /// names `override_path("<id>", ..)`, in both generations.

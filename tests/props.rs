@@ -21,9 +21,11 @@ use proptest::test_runner::{Config, FileFailurePersistence};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use xportcn::__private::decode_envelope_slice as decode_envelope;
+use xportcn::Error;
 use xportcn::aftersale::RefundRender;
+use xportcn::envelope::ApiResponse;
+use xportcn::envelope::SUCCESS_CODES;
 use xportcn::taobao::Product;
-use xportcn::{ApiResponse, Error, SUCCESS_CODES};
 
 const CASES: u32 = 4_000;
 

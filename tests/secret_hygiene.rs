@@ -358,7 +358,7 @@ async fn recordings_hold_no_credentials_nonces_or_signatures() {
         .iter()
         .find(|s| {
             s.signing == xportcn::endpoint::Signing::Query
-                && s.path(xportcn::Generation::V1).is_some()
+                && s.path(xportcn::endpoint::Generation::V1).is_some()
         })
         .expect("a query-signed endpoint");
     let _ = c

@@ -5,12 +5,13 @@ mod common;
 use common::*;
 use serde_json::json;
 use wiremock::MockServer;
+use xportcn::endpoint::Generation;
 use xportcn::taobao::{
     CartAddRequest, CartCreateOrderRequest, CartDeleteRequest, CartEditQuantityRequest,
     CartListRequest, CartPreviewOrderRequest, CartSkuProperty, OrderAddress, PriceRange,
 };
 use xportcn::types::{Decimal, Fen, Id};
-use xportcn::{Client, Error, Generation};
+use xportcn::{Client, Error};
 
 /// A call on an endpoint with no known path: refused before sending, with
 /// the error naming the fix.

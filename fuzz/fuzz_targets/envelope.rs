@@ -15,7 +15,7 @@ fn check<T: serde::de::DeserializeOwned>(status: u16, data: &[u8]) {
     match decode_envelope::<T>(status, data) {
         Ok(r) => {
             assert_eq!(&r.body[..], data);
-            assert!(xportcn::SUCCESS_CODES.contains(&r.code));
+            assert!(xportcn::envelope::SUCCESS_CODES.contains(&r.code));
         }
         Err(e) => {
             assert!(
@@ -26,7 +26,7 @@ fn check<T: serde::de::DeserializeOwned>(status: u16, data: &[u8]) {
             let _ = format!("{e:?}");
             let _ = e.hint();
             if let Error::Api(a) = &e {
-                assert!(!xportcn::SUCCESS_CODES.contains(&a.code));
+                assert!(!xportcn::envelope::SUCCESS_CODES.contains(&a.code));
             }
         }
     }

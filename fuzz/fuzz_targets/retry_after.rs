@@ -10,7 +10,7 @@
 use std::time::{Duration, SystemTime};
 
 use libfuzzer_sys::fuzz_target;
-use xportcn::RetryPolicy;
+use xportcn::retry::RetryPolicy;
 use xportcn::retry::{AttemptOutcome, Decision, decide, parse_retry_after};
 
 fuzz_target!(|data: &[u8]| {

@@ -91,21 +91,21 @@ use super::inbox::Inbox;
 use super::receive::{Answer, DEFAULT_STORE_BUDGET, receive, record_refusal};
 
 /// Default time the store step may take before the receiver answers 503.
-pub const DEFAULT_ACK_BUDGET: Duration = DEFAULT_STORE_BUDGET;
+pub(crate) const DEFAULT_ACK_BUDGET: Duration = DEFAULT_STORE_BUDGET;
 /// Default body size limit: 1 MiB.
-pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+pub(crate) const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 /// Default limit on reading a whole request body: 5 s.
-pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default bound on the bytes of all request bodies being read at once:
 /// 16 MiB.
-pub const DEFAULT_MAX_BUFFERED_BYTES: usize = 16 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_BUFFERED_BYTES: usize = 16 * 1024 * 1024;
 /// Default limit on reading the request headers in [`serve`]: 5 s.
-pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default limit on a blocked write (an answer the client does not read)
 /// in [`serve`]: 5 s.
-pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default bound on concurrent connections in [`serve`].
-pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
+pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 256;
 /// Read buffer of one connection in [`serve`]: 16 KiB (pipelined bytes past
 /// it wait in the kernel).
 pub const CONNECTION_BUFFER: usize = 16 * 1024;
@@ -139,14 +139,14 @@ impl Receiver {
 
     /// How long storing a push may take before the receiver answers 503
     /// (the platform then retries in 30 minutes). Keep it well under the
-    /// platform's 1000 ms.
+    /// platform's 1000 ms. Default 800 ms (`callbacks::DEFAULT_STORE_BUDGET`).
     pub fn ack_budget(mut self, budget: Duration) -> Self {
         self.ack_budget = budget;
         self
     }
 
     /// Largest accepted body in bytes; larger pushes get 413 (from
-    /// `Content-Length` before the body is read).
+    /// `Content-Length` before the body is read). Default 1 MiB.
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
         self

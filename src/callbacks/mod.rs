@@ -79,29 +79,23 @@ pub use inbox::RedisInbox;
 pub use inbox::SqliteInbox;
 pub use inbox::{Consumer, Delivery, Inbox, Lease, MemoryInbox};
 // Operating the inbox: stats, list, replay, dead letters, metric names.
-pub use inbox::ops::{
-    DEFAULT_MAX_ATTEMPTS, DEFAULT_RETENTION, EntryState, InboxEntry, InboxOps, InboxStats,
-};
+/// The platform a push is about: the crate's one [`Platform`]
+/// (the same type as [`tracking::Platform`](crate::tracking::Platform)).
+pub use crate::types::Platform;
+pub use inbox::ops::{EntryState, InboxEntry, InboxOps, InboxStats};
 pub use message::{Envelope, Message};
 pub use order::{OrderEvent, OrderSummary, PushOrderStatus};
 pub use receive::{Answer, DEFAULT_STORE_BUDGET, receive};
 #[cfg(feature = "redis")]
 pub use replay::RedisReplayStore;
-pub use replay::{
-    DEFAULT_REPLAY_MEMORY_BYTES, MEMORY_ENTRY_OVERHEAD, MemoryReplayStore, ReplayStore,
-};
+pub use replay::{MEMORY_ENTRY_OVERHEAD, MemoryReplayStore, ReplayStore};
 pub use sign::{sign_push, sign_push_with, sign_push_with_base};
 // The storage layer's public names, also here where users found them first.
-/// The platform a push is about: the crate's one [`Platform`](crate::types::Platform)
-/// (the same type as [`tracking::Platform`](crate::tracking::Platform)).
-pub use crate::types::Platform;
-#[cfg(feature = "redis")]
-pub use storage::{DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT};
 pub use storage::{StoreError, StoreErrorKind, StoreFuture};
 pub use taobao::{PurchaseOrderPrice, TaobaoPriceModify, TaobaoRefund, TaobaoSubOrder};
 pub use verify::{
-    AuthorizationBase, DEFAULT_TIMESTAMP_WINDOW, DIAGNOSE_MAX_BODY, HEADER_AUTHORIZATION,
-    MAX_NONCE_LEN, Rejection, SignatureScheme, UnsignedPushes, Verifier,
+    AuthorizationBase, DIAGNOSE_MAX_BODY, HEADER_AUTHORIZATION, MAX_NONCE_LEN, Rejection,
+    SignatureScheme, UnsignedPushes, Verifier,
 };
 
 /// Why a push body could not be read as a [`Message`].

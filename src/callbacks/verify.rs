@@ -21,7 +21,7 @@ pub const HEADER_AUTHORIZATION: HeaderName = AUTHORIZATION;
 
 /// Default accepted distance between the `timestamp` header and the clock:
 /// 600 s, the same window the platform applies to requests.
-pub const DEFAULT_TIMESTAMP_WINDOW: Duration = Duration::from_secs(600);
+pub(crate) const DEFAULT_TIMESTAMP_WINDOW: Duration = Duration::from_secs(600);
 
 /// Longest accepted `nonce-str`, in bytes. The platform sends 32 characters.
 pub const MAX_NONCE_LEN: usize = 64;
@@ -446,7 +446,8 @@ impl Verifier {
     /// A verifier for pushes to the developer owning `credentials`: the
     /// `Authorization` HMAC over the raw body required, a 600 s timestamp
     /// window, and replay protection in memory bounded to
-    /// [`DEFAULT_REPLAY_MEMORY_BYTES`](super::DEFAULT_REPLAY_MEMORY_BYTES).
+    /// 4 MiB (about 26,000 nonces; [`Verifier::replay_protection`] and
+    /// [`Verifier::replay_store`] change it).
     pub fn new(credentials: Credentials) -> Self {
         Verifier {
             credentials,

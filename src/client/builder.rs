@@ -18,16 +18,16 @@ use crate::retry::RetryPolicy;
 use crate::signing::TimestampUnit;
 
 /// Default per-attempt timeout ([`ClientBuilder::attempt_timeout`]).
-pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default total timeout of a call, retries and their delays included
 /// ([`ClientBuilder::total_timeout`]).
-pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(90);
+pub(crate) const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(90);
 /// Default connect timeout, only for the HTTP client this crate builds
 /// ([`ClientBuilder::connect_timeout`]).
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default limit on a response body: 8 MiB
 /// ([`ClientBuilder::max_response_bytes`]).
-pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 
 /// Where the platform lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,21 +145,20 @@ impl ClientBuilder {
     }
 
     /// Limit on one attempt, from connecting until the body is read.
-    /// Default 30 s ([`DEFAULT_ATTEMPT_TIMEOUT`]).
+    /// Default 30 s.
     pub fn attempt_timeout(mut self, d: Duration) -> Self {
         self.attempt_timeout = d;
         self
     }
 
-    /// Limit on a whole call, retries and delays included. Default 90 s
-    /// ([`DEFAULT_TOTAL_TIMEOUT`]); `Duration::MAX` is no limit.
+    /// Limit on a whole call, retries and delays included. Default 90 s;
+    /// `Duration::MAX` is no limit.
     pub fn total_timeout(mut self, d: Duration) -> Self {
         self.total_timeout = d;
         self
     }
 
-    /// Connect timeout of the HTTP client this crate builds. Default 10 s
-    /// ([`DEFAULT_CONNECT_TIMEOUT`]).
+    /// Connect timeout of the HTTP client this crate builds. Default 10 s.
     /// Ignored when [`ClientBuilder::http_client`] is given.
     pub fn connect_timeout(mut self, d: Duration) -> Self {
         self.connect_timeout = d;
@@ -222,8 +221,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Largest response body accepted, in bytes. Default 8 MiB
-    /// ([`DEFAULT_MAX_RESPONSE_BYTES`]); a larger body
+    /// Largest response body accepted, in bytes. Default 8 MiB; a larger body
     /// ends the call with [`Error::BodyTooLarge`].
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;

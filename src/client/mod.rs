@@ -12,7 +12,7 @@
 //! | `raw.rs` | [`RawCall`]: a call by path or by declaration, untyped |
 //!
 //! Every call, typed or raw, reaches the core as a `core::Prepared` request
-//! and leaves it as an [`ApiResponse`](crate::ApiResponse) or an
+//! and leaves it as an [`ApiResponse`](crate::envelope::ApiResponse) or an
 //! [`Error`](crate::Error).
 
 mod builder;
@@ -33,13 +33,10 @@ use crate::endpoint::{Endpoint, EndpointSpec, Generation, Method};
 use crate::retry::RetryPolicy;
 use crate::signing::TimestampUnit;
 
-pub use builder::{
-    ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_TOTAL_TIMEOUT, Environment,
-};
+pub use builder::{ClientBuilder, Environment};
 pub use call::Call;
 use core::Interceptor;
-pub use pages::{DEFAULT_MAX_PAGES, Pages};
+pub use pages::Pages;
 pub use raw::RawCall;
 
 /// The API client. Cheap to clone (one `Arc`), `Send + Sync`.

@@ -42,7 +42,7 @@ where
 }
 
 /// Default page limit of [`Pages`].
-pub const DEFAULT_MAX_PAGES: u32 = 1000;
+pub(crate) const DEFAULT_MAX_PAGES: u32 = 1000;
 
 /// Every item of a paged list, fetched page by page as the stream is polled;
 /// from [`Call::pages`].
@@ -50,7 +50,7 @@ pub const DEFAULT_MAX_PAGES: u32 = 1000;
 /// The stream stops after the last page: when the server's total (items or
 /// pages) is reached, or a page is shorter than the page size asked for, or a
 /// page is empty. It also stops at a page limit ([`Pages::max_pages`],
-/// default [`DEFAULT_MAX_PAGES`]), yielding [`Error::PageLimit`] last, so a
+/// default 1,000), yielding [`Error::PageLimit`] last, so a
 /// server that never ends cannot loop forever. An error on any page is
 /// yielded and ends the stream.
 #[must_use = "a stream does nothing until it is polled"]
@@ -85,7 +85,7 @@ where
     E::Response: Page,
     Item<E>: Send + 'static,
 {
-    /// Stops after this many pages (at least 1), yielding
+    /// Stops after this many pages (at least 1; default 1,000), yielding
     /// [`Error::PageLimit`] if the list goes on.
     pub fn max_pages(mut self, pages: u32) -> Self {
         self.max_pages = pages.max(1);

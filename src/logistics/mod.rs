@@ -6,7 +6,7 @@
 //! unit or algorithm. The SDK's rule is **INFERRED**: `sign` is the same MD5
 //! as the header `signature` (`MD5(access_key + timestamp + nonce + secret)`,
 //! upper-case hex), `timestamp` is in the client's
-//! [`TimestampUnit`](crate::TimestampUnit) (seconds by default), and the
+//! [`TimestampUnit`](crate::signing::TimestampUnit) (seconds by default), and the
 //! five signature headers are sent as well so the platform can check either
 //! (see [`Signing::Query`](crate::endpoint::Signing::Query)).
 //!

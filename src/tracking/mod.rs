@@ -31,7 +31,7 @@
 //!   the due orders from an index by due time ([`TrackerStore::due`]), not
 //!   every order tracked: its cost follows what is due, not the shop's
 //!   history. Final orders are not in that index; they are deleted
-//!   [`DEFAULT_FINAL_RETENTION`] (90 days) after they became final
+//!   90 days (by default) after they became final
 //!   ([`ResyncConfig::final_retention`]).
 //!
 //! ```no_run
@@ -81,8 +81,8 @@ pub use memory::MemoryTrackerStore;
 #[cfg(feature = "redis")]
 pub use redis::RedisTrackerStore;
 pub use resync::{
-    Budget, ClientPoller, DEFAULT_FINAL_RETENTION, DEFAULT_PER_PASS, PollError, PollFuture, Poller,
-    ResyncConfig, ResyncReport, Resyncer, TaobaoDetail,
+    Budget, ClientPoller, PollError, PollFuture, Poller, ResyncConfig, ResyncReport, Resyncer,
+    TaobaoDetail,
 };
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteTrackerStore;

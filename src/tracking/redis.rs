@@ -128,7 +128,7 @@ impl fmt::Debug for RedisTrackerStore {
 impl RedisTrackerStore {
     /// A store in the Redis at `url` (`redis://host:port/db`, `rediss://`
     /// for TLS) with the default prefix and per-command time limit
-    /// ([`DEFAULT_REDIS_TIMEOUT`]). Does not connect yet. Call it inside a
+    /// (300 ms). Does not connect yet. Call it inside a
     /// Tokio runtime.
     ///
     /// # Errors

@@ -246,23 +246,22 @@ pub struct ResyncConfig {
     pub every: Duration,
     /// Most orders one pass reads from the re-sync index (the quietest
     /// first); the rest wait for the next pass. Default
-    /// [`DEFAULT_PER_PASS`] (1,000: eight minutes of the default budget).
+    /// 1,000 (eight minutes of the default budget).
     pub per_pass: usize,
     /// How long a final order is kept (state and history) after it became
-    /// final; each pass deletes up to [`DEFAULT_PER_PASS`] orders past it.
-    /// `None` keeps them for ever. Default [`DEFAULT_FINAL_RETENTION`]
-    /// (90 days).
+    /// final; each pass deletes up to 1,000 orders past it.
+    /// `None` keeps them for ever. Default 90 days.
     pub final_retention: Option<Duration>,
 }
 
 /// Default [`ResyncConfig::per_pass`]: 1,000 orders.
-pub const DEFAULT_PER_PASS: usize = 1000;
+pub(crate) const DEFAULT_PER_PASS: usize = 1000;
 
 /// Default [`ResyncConfig::final_retention`]: 90 days, far beyond the
 /// platform's retries of a push (5, 30 minutes apart: 2.5 hours) and the
 /// inbox's de-duplication time (24 hours), so a late push of a kept order
 /// still meets its final state.
-pub const DEFAULT_FINAL_RETENTION: Duration = Duration::from_secs(90 * 86_400);
+pub(crate) const DEFAULT_FINAL_RETENTION: Duration = Duration::from_secs(90 * 86_400);
 
 impl Default for ResyncConfig {
     fn default() -> Self {

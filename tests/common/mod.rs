@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use wiremock::matchers::method;
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 use xportcn::endpoint::{Endpoint, EndpointSpec, Method, PathSpec};
-use xportcn::{Client, ClientBuilder, Credentials, RetryPolicy};
+use xportcn::retry::RetryPolicy;
+use xportcn::{Client, ClientBuilder, Credentials};
 
 pub const ACCESS_KEY: &str = "58c0201dfdf148eca63cbf6bb5e7cf03";
 pub const SECRET: &str = "s3cr3t-Xq9-never-print-me";
@@ -284,7 +285,7 @@ impl Match for QuerySignedBy {
 /// A client for `server` in PandaPon's v2 path generation.
 pub fn v2_client(server: &MockServer) -> Client {
     builder(server)
-        .generation(xportcn::Generation::V2)
+        .generation(xportcn::endpoint::Generation::V2)
         .build()
         .expect("client builds")
 }

@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use futures_util::StreamExt;
 use serde_json::{Map, Value};
 use xportcn::endpoint::{self, Method};
-use xportcn::{DEFAULT_MAX_PAGES, Error, RawCall};
+use xportcn::{Error, RawCall};
 
 use crate::{Failure, Global, config, write_line};
 
@@ -38,8 +38,9 @@ pub struct CallArgs {
     /// Streams every item of a paged list, one JSON line each.
     #[arg(long)]
     all_pages: bool,
-    /// With `--all-pages`: stop after this many pages.
-    #[arg(long, default_value_t = DEFAULT_MAX_PAGES, requires = "all_pages")]
+    /// With `--all-pages`: stop after this many pages (the SDK's default,
+    /// `Pages::max_pages`, is also 1,000).
+    #[arg(long, default_value_t = 1000, requires = "all_pages")]
     max_pages: u32,
     /// Records each exchange (request and answer, credentials never and
     /// personal data redacted) as a JSON file in this directory
@@ -75,7 +76,7 @@ pub async fn run(global: &Global, args: CallArgs) -> Result<(), Failure> {
     // `data` kept as text and re-indented as it is written: a `Value` tree
     // of a large answer cost up to 84x its size (722 MB for 7.5 MiB).
     let resp = call.send_raw().await.map_err(for_the_cli)?;
-    let xportcn::ApiResponse { data, body, .. } = resp;
+    let xportcn::envelope::ApiResponse { data, body, .. } = resp;
     drop(body);
     write_pretty(data.get())
 }

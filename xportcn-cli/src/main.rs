@@ -20,7 +20,8 @@
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use xportcn::{Client, Credentials, Generation};
+use xportcn::endpoint::Generation;
+use xportcn::{Client, Credentials};
 
 mod call;
 mod endpoints;

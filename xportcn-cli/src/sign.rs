@@ -1,7 +1,7 @@
 //! `xportcn sign`: the signed headers of one request, for debugging.
 
 use clap::{Args, ValueEnum};
-use xportcn::TimestampUnit;
+use xportcn::signing::TimestampUnit;
 use xportcn::signing::{self, NONCE_LEN, SignedHeaders};
 
 use crate::{Failure, Global, given};

@@ -10,8 +10,8 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Value, json};
 use xportcn::callbacks::axum::{Receiver, ServeConfig, serve};
 use xportcn::callbacks::{
-    Ali1688PriceModify, Consumer, DEFAULT_MAX_ATTEMPTS, EntryState, Inbox, InboxOps, MemoryInbox,
-    Message, RedisInbox, RedisReplayStore, SqliteInbox, Verifier,
+    Ali1688PriceModify, Consumer, EntryState, Inbox, InboxOps, MemoryInbox, Message, RedisInbox,
+    RedisReplayStore, SqliteInbox, Verifier,
 };
 
 use crate::{Failure, Global, config, write_line};
@@ -48,8 +48,8 @@ pub struct InboxArgs {
     #[arg(long, value_name = "MS", default_value_t = 60_000)]
     lease_ms: u64,
     /// How many times a push is handed out without an ack before it becomes
-    /// a dead letter (0: never).
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ATTEMPTS)]
+    /// a dead letter (0: never; 25 is also the inboxes' own default).
+    #[arg(long, value_name = "N", default_value_t = 25)]
     max_attempts: u32,
     /// How long acked pushes are kept for `inbox replay`, in hours
     /// (SQLite, Redis).

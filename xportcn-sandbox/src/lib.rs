@@ -157,7 +157,7 @@ use xportcn::{Client, ClientBuilder, Credentials, Error};
 /// values are the sandbox's own: distinct per cause, so that a test can tell
 /// the causes apart. The messages carry the English cause and a Chinese
 /// phrase, as the platform's messages are often Chinese; the SDK's
-/// authentication hint ([`ApiError::is_signature_problem`](xportcn::ApiError::is_signature_problem))
+/// authentication hint ([`ApiError::is_signature_problem`](xportcn::error::ApiError::is_signature_problem))
 /// recognises each authentication failure by its words.
 pub mod codes {
     /// Success (`msg` "成功"), as the platform sends it.

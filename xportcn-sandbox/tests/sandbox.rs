@@ -14,8 +14,9 @@ use serde_json::{Value, json};
 use xportcn::endpoint::{self, Evidence, Generation, Method, Signing};
 use xportcn::logistics::FreightPreviewRequest;
 use xportcn::poizon::KeywordSearchRequest;
+use xportcn::retry::RetryPolicy;
 use xportcn::signing::{TimestampUnit, sign};
-use xportcn::{Credentials, Error, RetryPolicy};
+use xportcn::{Credentials, Error};
 use xportcn_sandbox::{Clock, Failure, STAND_IN_PREFIX, Sandbox, codes};
 
 const KEY: &str = "58c0201dfdf148eca63cbf6bb5e7cf03";

@@ -89,7 +89,7 @@ async fn invented_answers_are_flagged_documented_ones_are_not() {
 async fn reqwest_post(sandbox: &Sandbox, path: &str, body: Value) -> (Option<String>, Value) {
     let signed = xportcn::signing::SignedHeaders::new(
         sandbox.credentials(),
-        xportcn::TimestampUnit::Seconds,
+        xportcn::signing::TimestampUnit::Seconds,
     );
     let mut headers = xportcn::reqwest::header::HeaderMap::new();
     xportcn::__private::apply_signed_headers(

@@ -86,20 +86,22 @@ impl MemoryInbox {
     }
 
     /// How many times a push is handed out without an ack before it is set
-    /// aside as a dead letter (default [`DEFAULT_MAX_ATTEMPTS`], 25; 0:
+    /// aside as a dead letter (default 25; 0:
     /// never).
     pub fn max_attempts(mut self, n: u32) -> Self {
         self.max_attempts = n;
         self
     }
 
-    /// How long a delivery stays leased before it is delivered again.
+    /// How long a delivery stays leased before it is delivered again
+    /// (default 60 s).
     pub fn lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
         self
     }
 
-    /// How long a de-duplication key is kept after its push was acked.
+    /// How long a de-duplication key is kept after its push was acked
+    /// (default 24 h; clamped to about 10 years).
     pub fn dedup_ttl(mut self, ttl: Duration) -> Self {
         self.dedup_ttl = ttl.min(MAX_DEDUP_TTL);
         self

@@ -72,18 +72,18 @@ mod sqlite;
 pub use super::storage::Synchronous;
 pub use memory::MemoryInbox;
 #[cfg(feature = "redis")]
-pub use redis::{DEFAULT_REDIS_GROUP, RedisInbox};
+pub use redis::RedisInbox;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteInbox;
 
 /// Default time a delivery stays leased to its consumer before it is
 /// delivered again: 60 s.
-pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
+pub(crate) const DEFAULT_LEASE: Duration = Duration::from_secs(60);
 
 /// Default time a de-duplication key is remembered after its push was
 /// acked: 24 h, well beyond the platform's retries (5 times, 30 minutes
 /// apart). An unacked push is kept until it is acked, however long.
-pub const DEFAULT_DEDUP_TTL: Duration = Duration::from_secs(24 * 3600);
+pub(crate) const DEFAULT_DEDUP_TTL: Duration = Duration::from_secs(24 * 3600);
 
 /// Longest de-duplication time kept: about 10 years (a longer one, up to
 /// `Duration::MAX`, is clamped to it).
@@ -472,16 +472,16 @@ async fn keep_leased(
 
 /// Default number of entries a [`Consumer`] leases at once (fewer when its
 /// handler is slow: see [`Consumer::batch`]).
-pub const DEFAULT_BATCH: usize = 16;
+pub(crate) const DEFAULT_BATCH: usize = 16;
 
 /// Default longest wait of one fetch of a [`Consumer`].
-pub const DEFAULT_POLL: Duration = Duration::from_secs(1);
+pub(crate) const DEFAULT_POLL: Duration = Duration::from_secs(1);
 
 /// Default longest time a [`Consumer`] keeps extending the lease of a
 /// delivery your code holds: 10 minutes from its lease. A handler that
 /// holds a delivery longer (stalled, or simply slower) may see it delivered
 /// to another consumer as well.
-pub const DEFAULT_MAX_EXTENSION: Duration = Duration::from_secs(600);
+pub(crate) const DEFAULT_MAX_EXTENSION: Duration = Duration::from_secs(600);
 
 /// Reads deliveries from an [`Inbox`], one at a time, at your code's pace:
 /// `next` → handle → `ack`.
@@ -562,13 +562,14 @@ impl Consumer {
     }
 
     /// How long a delivery's lease is extended while your code holds it
-    /// (default [`DEFAULT_MAX_EXTENSION`]; zero: never extended).
+    /// (default 10 minutes; zero: never extended).
     pub fn max_extension(mut self, max: Duration) -> Self {
         self.max_extension = max;
         self
     }
 
-    /// The next delivery, waiting as long as it takes for one.
+    /// The next delivery, waiting as long as it takes for one (in fetches
+    /// of at most 1 s each).
     ///
     /// # Errors
     /// A [`StoreError`] when the inbox cannot answer; call again to retry.

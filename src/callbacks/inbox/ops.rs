@@ -10,9 +10,9 @@
 //!   bodies (they may hold personal data);
 //! * **replay**: deliver again the pushes received since a time, acked ones
 //!   included ([`InboxOps::replay_since`]); acked bodies are kept for the
-//!   backend's retention (default [`DEFAULT_RETENTION`], 7 days), then
+//!   backend's retention (default 7 days), then
 //!   purged;
-//! * **dead letters**: a push handed out [`DEFAULT_MAX_ATTEMPTS`] times
+//! * **dead letters**: a push handed out 25 times
 //!   (25) without an ack is set aside as *dead* instead of being handed out
 //!   again, so a poison push stops looping; it stays listable and
 //!   [`replay_dead`](InboxOps::replay_dead) puts it back.
@@ -55,11 +55,12 @@ use crate::callbacks::storage::StoreFuture;
 /// handler that crashes on a push every time stops seeing it after about
 /// 25 minutes; a handler that calls `retry_later` counts an attempt per
 /// call.
-pub const DEFAULT_MAX_ATTEMPTS: u32 = 25;
+pub(crate) const DEFAULT_MAX_ATTEMPTS: u32 = 25;
 
 /// Default time an acked push's body is kept for
 /// [`InboxOps::replay_since`]: 7 days. Then it is purged.
-pub const DEFAULT_RETENTION: Duration = Duration::from_secs(7 * 86_400);
+#[cfg_attr(not(any(feature = "sqlite", feature = "redis")), allow(dead_code))]
+pub(crate) const DEFAULT_RETENTION: Duration = Duration::from_secs(7 * 86_400);
 
 /// Metric: pushes that reached the receiver.
 pub const METRIC_RECEIVED: &str = "xportcn_push_received_total";
@@ -206,7 +207,7 @@ pub trait InboxOps: Inbox {
     fn list(&self, state: EntryState, limit: usize) -> StoreFuture<'_, Vec<InboxEntry>>;
 
     /// Delivers again every acked push received at or after `since` whose
-    /// body is still kept (see [`DEFAULT_RETENTION`]); a push still pending
+    /// body is still kept (7 days by default); a push still pending
     /// is left as it is. Returns how many were put back.
     fn replay_since(&self, since: SystemTime) -> StoreFuture<'_, u64>;
 

@@ -24,7 +24,7 @@ use crate::callbacks::storage::{
 };
 
 /// Default consumer group of a [`RedisInbox`].
-pub const DEFAULT_REDIS_GROUP: &str = "xportcn-consumers";
+pub(crate) const DEFAULT_REDIS_GROUP: &str = "xportcn-consumers";
 
 /// How often a waiting fetch asks Redis for new entries.
 const POLL: Duration = Duration::from_millis(50);
@@ -281,7 +281,7 @@ impl RedisInbox {
     }
 
     /// How many times a push is handed out without an ack before it is set
-    /// aside as a dead letter (default [`DEFAULT_MAX_ATTEMPTS`], 25; 0:
+    /// aside as a dead letter (default 25; 0:
     /// never). Counted by Redis's delivery count.
     pub fn max_attempts(mut self, n: u32) -> Self {
         self.max_attempts = n;
@@ -289,7 +289,7 @@ impl RedisInbox {
     }
 
     /// How long a push is kept in the replay log `<prefix>{inbox}:log` for
-    /// [`InboxOps::replay_since`] (default [`DEFAULT_RETENTION`], 7 days;
+    /// [`InboxOps::replay_since`] (default 7 days;
     /// zero: no log). Every push is logged at its append (the log costs its
     /// body again in Redis's memory for the retention); older entries are
     /// trimmed at each append.
@@ -328,7 +328,7 @@ impl RedisInbox {
         Ok(out)
     }
 
-    /// The consumer group (default [`DEFAULT_REDIS_GROUP`]).
+    /// The consumer group (default `xportcn-consumers`).
     pub fn group(mut self, group: impl Into<String>) -> Self {
         self.group = group.into();
         self

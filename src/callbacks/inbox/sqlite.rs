@@ -454,7 +454,7 @@ impl SqliteInbox {
     }
 
     /// How many times a push is handed out without an ack before it is set
-    /// aside as a dead letter (default [`DEFAULT_MAX_ATTEMPTS`], 25; 0:
+    /// aside as a dead letter (default 25; 0:
     /// never).
     pub fn max_attempts(mut self, n: u32) -> Self {
         self.max_attempts = n;
@@ -462,7 +462,7 @@ impl SqliteInbox {
     }
 
     /// How long an acked push's body is kept for
-    /// [`InboxOps::replay_since`] (default [`DEFAULT_RETENTION`], 7 days;
+    /// [`InboxOps::replay_since`] (default 7 days;
     /// clamped to about 10 years; zero: purged at the next purge). Purged
     /// by the writer about once a minute, at an append.
     pub fn retention(self, retention: Duration) -> Self {

@@ -47,7 +47,7 @@ pub trait ReplayStore: fmt::Debug + Send + Sync + 'static {
 
 /// Default byte budget of a [`MemoryReplayStore`]: 4 MiB, about 26,000
 /// 32-character nonces.
-pub const DEFAULT_REPLAY_MEMORY_BYTES: usize = 4 * 1024 * 1024;
+pub(crate) const DEFAULT_REPLAY_MEMORY_BYTES: usize = 4 * 1024 * 1024;
 
 /// Bytes charged per entry on top of the key's length: the map slot, the
 /// queue slot, the shared string's header and the expiry.

@@ -13,7 +13,7 @@ use crate::callbacks::storage::{
 /// absent, sets it with its value and expiry (atomic: no read-then-write
 /// race between receivers).
 ///
-/// Every command has a time limit ([`DEFAULT_REDIS_TIMEOUT`]); a command
+/// Every command has a time limit (300 ms); a command
 /// that fails or times out is a [`StoreError`], and the receiver answers
 /// 503 so the platform retries later. A push is never accepted without
 /// its replay check. The connection is made lazily and re-made after a
@@ -56,8 +56,8 @@ return false
 
 impl RedisReplayStore {
     /// A store for the Redis at `url` (`redis://host:port/db`,
-    /// `rediss://...` for TLS), with [`DEFAULT_REDIS_TIMEOUT`] and
-    /// [`DEFAULT_REDIS_PREFIX`]. Does not connect yet. Call it inside a
+    /// `rediss://...` for TLS), with a 300 ms command timeout and the key
+    /// prefix `xportcn:`. Does not connect yet. Call it inside a
     /// Tokio runtime.
     ///
     /// # Errors
@@ -78,7 +78,7 @@ impl RedisReplayStore {
         })
     }
 
-    /// Prefix of every key (default [`DEFAULT_REDIS_PREFIX`]): give each
+    /// Prefix of every key (default `xportcn:`): give each
     /// application its own when they share a Redis.
     pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = prefix.into();

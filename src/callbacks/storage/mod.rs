@@ -18,7 +18,7 @@
 //!   the one wall clock leases, receive times and order states are dated by;
 //! * `redis.rs` (feature `redis`): `RedisConn`, the one Redis connection
 //!   with a time limit on every command, and its defaults
-//!   ([`DEFAULT_REDIS_TIMEOUT`], [`DEFAULT_REDIS_PREFIX`]);
+//!   (300 ms, `xportcn:`);
 //! * `sqlite.rs` (feature `sqlite`): `open_durable`, the one way a SQLite
 //!   file is opened for writes that survive a crash, and its
 //!   [`Synchronous`] setting.
@@ -34,7 +34,7 @@ mod redis;
 mod sqlite;
 
 #[cfg(feature = "redis")]
-pub use redis::{DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT};
+pub(crate) use redis::{DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT};
 #[cfg(feature = "redis")]
 pub(crate) use redis::{RedisConn, store_error};
 #[cfg(feature = "sqlite")]

@@ -9,11 +9,11 @@ use super::StoreError;
 
 /// Default limit on one Redis command, connecting included: 300 ms, well
 /// inside the platform's 1000 ms acknowledgement deadline.
-pub const DEFAULT_REDIS_TIMEOUT: Duration = Duration::from_millis(300);
+pub(crate) const DEFAULT_REDIS_TIMEOUT: Duration = Duration::from_millis(300);
 
 /// Default prefix of every key the Redis stores write (replay store, inbox,
 /// tracker).
-pub const DEFAULT_REDIS_PREFIX: &str = "xportcn:";
+pub(crate) const DEFAULT_REDIS_PREFIX: &str = "xportcn:";
 
 /// A connection to one Redis with a time limit on every command, shared by
 /// the replay store and the inbox.

@@ -22,7 +22,8 @@ use axum::http::header;
 use axum::routing::get;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
-use xportcn::{Client, Credentials, RetryPolicy};
+use xportcn::retry::RetryPolicy;
+use xportcn::{Client, Credentials};
 
 const BODY: &str = r#"{"requestId":"4cfda0b725184ab8a1e3ee3b9051ec35","code":200,"developId":"1014533973088404335","msg":"成功","data":{"itemId":672991141190,"title":"天穹发布商品","price":1,"quantity":400,"shopId":268763467,"categoryId":"121452038","skuList":[{"skuId":"3452545926724","price":1,"promotionPrice":"1","quantity":200,"properties":[{"valueId":28326,"valueName":"红色","propId":1627207,"propName":"颜色分类"}]}]}}"#;
 

@@ -50,7 +50,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -454,7 +454,8 @@ impl Bench {
             Bench::Raw(http, url) | Bench::RawTimeout(http, url) => {
                 let mut rb = http.get(&**url);
                 if matches!(self, Bench::RawTimeout(..)) {
-                    rb = rb.timeout(xportcn::DEFAULT_ATTEMPT_TIMEOUT);
+                    // The SDK's default attempt timeout (`ClientBuilder::attempt_timeout`).
+                    rb = rb.timeout(Duration::from_secs(30));
                 }
                 let Ok(resp) = rb.send().await else {
                     return false;

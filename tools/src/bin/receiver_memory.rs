@@ -152,7 +152,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "parked near-limit bodies: {parked} clients, ~1,000,000 of 1,040,000 bytes sent each \
          (body buffers bounded at {} bytes)",
-        xportcn::callbacks::axum::DEFAULT_MAX_BUFFERED_BYTES
+        16 * 1024 * 1024 // `Receiver::max_buffered_bytes`, default 16 MiB
     );
     println!(
         "  refused for want of buffer room (503): {busy}; held then 408: {timed_out}; \
@@ -218,7 +218,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "nonce flood (c), {flood} genuinely signed pushes: store {} entries, {} bytes (budget {}); RSS +{} KiB",
         store.len(),
         store.bytes(),
-        xportcn::callbacks::DEFAULT_REPLAY_MEMORY_BYTES,
+        4 * 1024 * 1024, // the default `MemoryReplayStore`: 4 MiB
         rss_kib().saturating_sub(before)
     );
     Ok(())
