@@ -242,7 +242,7 @@ impl RawCall {
     /// Memory: a page is kept as its JSON text and each item is parsed into
     /// a `Value` only when the stream reaches it, so a page costs about 2x
     /// its body (2.00x measured for 7.8 MB of `{"a":1}` items,
-    /// `tests/page_memory.rs`) plus the items you keep.
+    /// `tests/memory/page_memory.rs`) plus the items you keep.
     pub fn pages(
         mut self,
         max_pages: u32,

@@ -108,7 +108,7 @@ impl RawCall {
     /// `{"a":1}`, some 660 MB at the 8 MiB body limit. For a large answer use
     /// [`RawCall::send_raw`], which keeps `data` as its JSON text (the body
     /// plus one copy), or [`RawCall::pages`], which parses a list's items one
-    /// at a time (2.00x the body, `tests/page_memory.rs`).
+    /// at a time (2.00x the body, `tests/memory/page_memory.rs`).
     pub async fn send_value(self) -> Result<ApiResponse<serde_json::Value>, Error> {
         self.send().await
     }

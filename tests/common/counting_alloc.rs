@@ -1,7 +1,7 @@
 //! A global allocator that counts the bytes allocated now and at the peak,
-//! for the memory tests (`decode_memory.rs`, `page_memory.rs`). Include it
-//! with `#[path = "common/counting_alloc.rs"] mod counting_alloc;`: it
-//! installs itself as the binary's global allocator.
+//! for the memory tests (`tests/memory/`). Included once, by
+//! `tests/memory/main.rs`: it installs itself as the binary's global
+//! allocator, so that binary holds nothing but the measurements.
 #![allow(dead_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -32,6 +32,12 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static ALLOC: Counting = Counting;
+
+/// Held by each measuring test for its whole run: the counts are
+/// process-wide, so two tests measuring at once would count each other.
+/// A tokio lock, as the async tests hold it across `.await`
+/// (`ALONE.lock().await`; the synchronous ones `ALONE.blocking_lock()`).
+pub static ALONE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Starts a measurement: the peak is reset to what is allocated now, which
 /// is returned (the base).

@@ -1,6 +1,6 @@
 //! The lease contract every inbox keeps (issue 24, findings 2, 3 and 6),
-//! run on each backend by tests/receiver.rs (memory, SQLite) and
-//! tests/redis_store.rs (Redis). Included with `#[path]`.
+//! run on each backend by tests/inbox/receiver.rs (memory, SQLite) and
+//! tests/inbox/redis_store.rs (Redis). Included with `#[path]`.
 
 #![allow(dead_code)]
 

@@ -1,8 +1,8 @@
 //! A model-based test of the inbox contract (issue 24, part 8): random
 //! sequences of append / fetch / ack / release / extend / forged tokens /
 //! holder death / lease expiry run against a backend and a small reference
-//! model. Included with `#[path]` by tests/receiver.rs (memory, SQLite) and
-//! tests/redis_store.rs (Redis).
+//! model. Included with `#[path]` by tests/inbox/receiver.rs (memory, SQLite) and
+//! tests/inbox/redis_store.rs (Redis).
 //!
 //! The backends have no clock to control, so leases are short and real
 //! (100 ms) and the model brackets every call with the time before and

@@ -3,7 +3,7 @@
 //!
 //! [`INVENTED_SHAPES`] is the one list of the stateful answers whose field names no
 //! evidence names; the README's list is checked against it
-//! (`xportcn-sandbox/tests/sandbox_shapes.rs`). Stateless answers are classified by what they
+//! (`xportcn-sandbox/tests/sandbox/sandbox_shapes.rs`). Stateless answers are classified by what they
 //! are built from ([`stateless_source`]).
 
 use std::fmt;

@@ -1,5 +1,5 @@
 //! The push chaos run, shared by `tools/src/bin/chaos_pushes.rs` (the full
-//! run, `scripts/chaos-pushes`) and `xportcn-cli/tests/chaos.rs` (the short
+//! run, `scripts/chaos-pushes`) and `xportcn-cli/tests/cli/chaos.rs` (the short
 //! one in CI).
 //!
 //! On loopback only. A simulated platform sends signed pushes and retries

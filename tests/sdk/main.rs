@@ -1,0 +1,24 @@
+//! The client core and what crosses every call: signing, the core's retries
+//! and errors, the endpoint layer, faults, auth hints, secret hygiene,
+//! tracing, the decoder's properties, recording and codegen.
+//!
+//! One test binary (link time matters on 2 cores); each file is a module
+//! and keeps its name: `cargo test --test sdk faults::` runs one of them.
+
+#[path = "../common/mod.rs"]
+mod common;
+#[path = "../common/raw_server.rs"]
+mod raw_server;
+
+mod auth_hints;
+mod core;
+mod endpoint_layer;
+mod endpoints_doc;
+mod faults;
+mod props;
+mod record_replay;
+mod renames;
+mod secret_hygiene;
+mod share_safe;
+mod signing;
+mod tracing_span;
