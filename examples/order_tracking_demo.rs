@@ -16,8 +16,9 @@
 //!    platforms.
 //! 4. A [`Resyncer`] polls every order not final and unchanged for a while
 //!    (1688: the typed order detail; Taobao: the order detail at the
-//!    sandbox's stand-in path, read at `/status`: the sandbox's own shape,
-//!    since TB-O14's is not documented).
+//!    sandbox's stand-in path, an opt-in (`SandboxBuilder::stand_ins`),
+//!    read at `/status`: the sandbox's own shape, since TB-O14's is not
+//!    documented).
 //! 5. Every tracked state is compared with what the sandbox holds.
 //!
 //! The last line is
@@ -308,8 +309,13 @@ pub async fn start_receiver(
 /// Runs the demo in `dir` (the SQLite file goes there).
 pub async fn run_demo(config: DemoConfig, dir: &std::path::Path) -> Result<Summary, BoxError> {
     let started = Instant::now();
+    // Stand-ins on (opt-in): the Taobao pay, cancel and order detail have no
+    // known path; the sandbox serves them at its stand-in paths, each answer
+    // marked `x-xportcn-stand-in` and logged at WARN. Production refuses
+    // them until their paths are set (`docs/going-live.md`).
     let sandbox = Sandbox::builder()
         .push_retry_interval(Duration::from_millis(20))
+        .stand_ins(true)
         .start()
         .await?;
 

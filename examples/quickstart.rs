@@ -121,16 +121,38 @@ fn at(raw: &serde_json::value::RawValue, pointer: &str) -> Result<Value, BoxErro
 
 /// The whole Taobao flow against the embedded sandbox.
 async fn sandbox_flow() -> Result<(), BoxError> {
-    let sandbox = Sandbox::start().await?;
+    // Stand-ins, opted in: the sandbox serves the steps whose real path no
+    // doc page shows (pay, order detail, refund submit) at its own stand-in
+    // paths, each answer marked `x-xportcn-stand-in` and logged at WARN.
+    // Without `stand_ins(true)` its client refuses them, as production does.
+    let sandbox = Sandbox::builder().stand_ins(true).start().await?;
     println!(
         "No XPORTCN_* credentials set: using the SDK's sandbox at {} (access-key {})\n",
         sandbox.base_url(),
         sandbox.credentials().access_key()
     );
-    // The sandbox's client: its URL, its credentials, and its stand-in paths
-    // for the steps whose real path no doc page shows (pay, order detail,
-    // refund submit). Against the real platform those calls are refused
-    // until you set their paths with `override_path`.
+    // Before anything is sent: which steps production would refuse (the
+    // readiness report of the client as shipped; `xportcn check` prints it).
+    let flow = [
+        "TB-P8", "TB-O4", "TB-O7", "TB-O12", "TB-O14", "TB-O15", "TB-A2", "TB-A7",
+    ];
+    let report = sandbox.shipped_client_builder().readiness(&flow)?;
+    println!(
+        "0. Readiness of this flow in production (xportcn check {})",
+        flow.join(" ")
+    );
+    for e in &report.endpoints {
+        let verdict = if e.sendable() { "sendable" } else { "BLOCKED" };
+        println!("   {:<7} {verdict:<8} ({})", e.id, e.basis);
+    }
+    println!(
+        "   -> {} of {} blocked until their paths are set (XPORTCN_PATH_OVERRIDES, \
+         docs/going-live.md); below they go to the sandbox's stand-ins\n",
+        report.blocked().count(),
+        flow.len()
+    );
+    // The sandbox's client: its URL, its credentials, and (stand-ins on)
+    // the stand-in paths of the blocked steps.
     let client = sandbox
         .client_builder()
         .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(50)))
@@ -195,7 +217,10 @@ async fn sandbox_flow() -> Result<(), BoxError> {
             .collect()
     };
 
-    println!("4. Pay it (TB-O12: no doc page shows its path; the sandbox serves a stand-in)");
+    println!(
+        "4. Pay it (TB-O12: no doc page shows its path; production refuses it, the sandbox \
+         serves a stand-in)"
+    );
     client
         .taobao()
         .order_pay(OrderPayRequest::builder().other(by_order()).build())

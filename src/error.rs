@@ -134,13 +134,22 @@ pub enum Error {
     #[error("configuration error: {0}")]
     Config(String),
 
+    /// A path override is wrong: a file that cannot be read or is not TOML,
+    /// an unknown table or endpoint id, a value that is not a string, a
+    /// malformed path. The error names the file, the table and the key
+    /// ([`overrides`](crate::overrides)). Nothing was built.
+    #[error(transparent)]
+    PathOverride(Box<crate::overrides::OverrideError>),
+
     /// The endpoint has no path the SDK may send in the client's generation:
     /// its path is unknown, or it is a write whose path is only guessed.
     /// Nothing was sent. Set the path with
-    /// [`ClientBuilder::override_path`](crate::ClientBuilder::override_path).
+    /// [`ClientBuilder::override_path`](crate::ClientBuilder::override_path)
+    /// or in a path-override file ([`overrides`](crate::overrides)).
     #[error(
         "{endpoint}: not sent: {reason} in the {generation} path generation; if you know the \
-         path, set it with ClientBuilder::override_path(\"{endpoint}\", \"/the/path\")"
+         path, set it with ClientBuilder::override_path(\"{endpoint}\", \"/the/path\") or in \
+         the file named by XPORTCN_PATH_OVERRIDES ([{generation}] \"{endpoint}\" = \"/the/path\")"
     )]
     PathUnavailable {
         /// The endpoint id.

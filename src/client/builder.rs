@@ -13,6 +13,8 @@ use super::{Client, Inner};
 use crate::credentials::Credentials;
 use crate::endpoint::{self, Generation};
 use crate::error::Error;
+use crate::overrides::{OverrideSource, PathOverride, PathOverrides};
+use crate::readiness::{self, Readiness};
 use crate::record::Recorder;
 use crate::retry::RetryPolicy;
 use crate::signing::TimestampUnit;
@@ -75,6 +77,8 @@ pub struct ClientBuilder {
     timestamp_unit: TimestampUnit,
     retry: RetryPolicy,
     overrides: Vec<(String, String)>,
+    overrides_file: Option<std::path::PathBuf>,
+    env_overrides: bool,
     max_response_bytes: usize,
     generation: Generation,
     record_to: Option<std::path::PathBuf>,
@@ -91,6 +95,8 @@ impl fmt::Debug for ClientBuilder {
             .field("timestamp_unit", &self.timestamp_unit)
             .field("retry", &self.retry)
             .field("overrides", &self.overrides)
+            .field("overrides_file", &self.overrides_file)
+            .field("env_overrides", &self.env_overrides)
             .field("generation", &self.generation)
             .field("record_to", &self.record_to)
             .finish_non_exhaustive()
@@ -110,6 +116,8 @@ impl Default for ClientBuilder {
             timestamp_unit: TimestampUnit::default(),
             retry: RetryPolicy::default(),
             overrides: Vec::new(),
+            overrides_file: None,
+            env_overrides: true,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             generation: Generation::V1,
             record_to: None,
@@ -215,10 +223,104 @@ impl ClientBuilder {
     /// `path` instead of the built-in one, in every generation. For a path
     /// the SDK does not know or guessed wrongly, or a white-label host's own
     /// path. An overridden path is always sent, writes included.
-    /// `build` fails on an unknown id. Default: no override.
+    /// `build` fails on an unknown id or a malformed path
+    /// ([`overrides::check_path`](crate::overrides::check_path)). It wins
+    /// over a file's override of the same endpoint (see
+    /// [`overrides`](crate::overrides)). Default: no override.
     pub fn override_path(mut self, id: impl Into<String>, path: impl Into<String>) -> Self {
         self.overrides.push((id.into(), path.into()));
         self
+    }
+
+    /// Reads path overrides from a TOML file (tables `[v1]` and `[v2]`, keys
+    /// endpoint ids, values paths; see [`overrides`](crate::overrides)) when
+    /// the client is built. Its overrides win over those of the file named
+    /// by `XPORTCN_PATH_OVERRIDES`, and lose to
+    /// [`ClientBuilder::override_path`]. A second call replaces the file.
+    /// Default: none.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let file = dir.path().join("overrides.toml");
+    /// std::fs::write(&file, "[v1]\n\"TB-O12\" = \"/open/order/pay\"\n").unwrap();
+    /// let client = xportcn::Client::builder()
+    ///     .credentials(xportcn::Credentials::new("key", "secret", "2100007341207"))
+    ///     .path_overrides_file(&file)
+    ///     .build()?;
+    /// let pay = xportcn::endpoint::find("TB-O12").unwrap();
+    /// assert_eq!(client.path_of(pay), Some("/open/order/pay"));
+    /// # Ok::<(), xportcn::Error>(())
+    /// ```
+    pub fn path_overrides_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.overrides_file = Some(path.into());
+        self
+    }
+
+    /// Whether [`build`](ClientBuilder::build) reads the override file named
+    /// by the environment variable `XPORTCN_PATH_OVERRIDES`
+    /// ([`overrides::ENV_VAR`](crate::overrides::ENV_VAR)). Default `true`:
+    /// paths can be set for a deployment without a rebuild. Turn it off for
+    /// a client whose paths must not depend on the environment.
+    pub fn path_overrides_from_env(mut self, read: bool) -> Self {
+        self.env_overrides = read;
+        self
+    }
+
+    /// The overrides in effect for this builder's generation, by endpoint
+    /// id, the strongest source winning: `override_path`, then the builder's
+    /// file, then the environment's file. Reads the files.
+    fn resolve_overrides(&self) -> Result<HashMap<&'static str, PathOverride>, Error> {
+        let mut layers = Vec::new();
+        let mut mine = PathOverrides::default();
+        for (id, path) in &self.overrides {
+            let spec = endpoint::find(id).ok_or_else(|| {
+                Error::Config(format!("override_path: no endpoint has the id {id:?}"))
+            })?;
+            crate::overrides::check_path(path).map_err(|why| {
+                Error::Config(format!(
+                    "override_path({id:?}): the path {path:?} is malformed: {why}"
+                ))
+            })?;
+            mine.push(PathOverride {
+                id: spec.id,
+                generation: None,
+                path: path.clone(),
+                source: OverrideSource::Builder,
+            });
+        }
+        layers.push(mine);
+        if let Some(file) = &self.overrides_file {
+            layers.push(PathOverrides::load(file).map_err(|e| Error::PathOverride(Box::new(e)))?);
+        }
+        if self.env_overrides
+            && let Some(env) =
+                PathOverrides::from_env().map_err(|e| Error::PathOverride(Box::new(e)))?
+        {
+            layers.push(env);
+        }
+        let mut resolved = HashMap::new();
+        // Weakest first, so that a stronger layer replaces it.
+        for layer in layers.iter().rev() {
+            for entry in layer.entries() {
+                if entry.generation.is_none_or(|g| g == self.generation) {
+                    resolved.insert(entry.id, entry.clone());
+                }
+            }
+        }
+        Ok(resolved)
+    }
+
+    /// The readiness report of the client this builder would build (no
+    /// credentials needed): for each endpoint named in `ids` (every endpoint
+    /// when empty), whether it can be sent under this configuration, and
+    /// why. See [`readiness`](crate::readiness).
+    ///
+    /// # Errors
+    /// [`Error::Config`] for an unknown id or an `override_path` mistake;
+    /// [`Error::PathOverride`] for an override file's.
+    pub fn readiness<S: AsRef<str>>(&self, ids: &[S]) -> Result<Readiness, Error> {
+        let overrides = self.resolve_overrides()?;
+        readiness::report(self.generation, &overrides, ids)
     }
 
     /// Largest response body accepted, in bytes. Default 8 MiB; a larger body
@@ -260,8 +362,17 @@ impl ClientBuilder {
     /// # Errors
     /// [`Error::Config`] when credentials are missing, the base URL is not an
     /// absolute http(s) URL, a header value has forbidden bytes, or an
-    /// override names an unknown endpoint id.
+    /// `override_path` names an unknown endpoint id or a malformed path;
+    /// [`Error::PathOverride`] when an override file (the builder's or the
+    /// one `XPORTCN_PATH_OVERRIDES` names) cannot be read or holds a
+    /// mistake.
     pub fn build(self) -> Result<Client, Error> {
+        if self.credentials.is_none() {
+            return Err(Error::Config(
+                "credentials are required: ClientBuilder::credentials".into(),
+            ));
+        }
+        let overrides = self.resolve_overrides()?;
         let creds = self.credentials.ok_or_else(|| {
             Error::Config("credentials are required: ClientBuilder::credentials".into())
         })?;
@@ -293,18 +404,6 @@ impl ClientBuilder {
         };
         let access_key = header("access key", creds.access_key())?;
         let user_id = header("user id", creds.user_id())?;
-        let mut overrides = HashMap::new();
-        for (id, path) in self.overrides {
-            let spec = endpoint::find(&id).ok_or_else(|| {
-                Error::Config(format!("override_path: no endpoint has the id {id:?}"))
-            })?;
-            if !path.starts_with('/') {
-                return Err(Error::Config(format!(
-                    "override_path({id:?}): the path {path:?} must start with '/'"
-                )));
-            }
-            overrides.insert(spec.id, path);
-        }
         let http = match self.http {
             Some(h) => h,
             None => reqwest::Client::builder()

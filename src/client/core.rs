@@ -174,8 +174,8 @@ impl Client {
     /// The path template to send, or why none may be sent; and, for a
     /// guessed path, the reason it was guessed.
     pub(crate) fn route(&self, spec: &EndpointSpec) -> Result<(&str, Option<&'static str>), Error> {
-        if let Some(p) = self.inner.overrides.get(spec.id) {
-            return Ok((p.as_str(), None));
+        if let Some(o) = self.inner.overrides.get(spec.id) {
+            return Ok((o.path.as_str(), None));
         }
         let generation = self.inner.generation;
         spec.sendable_path(generation)

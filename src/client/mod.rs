@@ -77,7 +77,8 @@ pub(super) struct Inner {
     pub(super) retry: RetryPolicy,
     pub(super) attempt_timeout: Duration,
     pub(super) total_timeout: Duration,
-    pub(super) overrides: HashMap<&'static str, String>,
+    /// The path overrides in effect in `generation`, by endpoint id.
+    pub(super) overrides: HashMap<&'static str, crate::overrides::PathOverride>,
     pub(super) max_response_bytes: usize,
     pub(super) generation: Generation,
     pub(super) interceptors: Vec<Box<dyn Interceptor>>,
@@ -120,7 +121,7 @@ impl Client {
     /// nothing of whether the path may be sent: see [`endpoint`](crate::endpoint).
     pub fn path_of(&self, spec: &EndpointSpec) -> Option<&str> {
         match self.inner.overrides.get(spec.id) {
-            Some(p) => Some(p.as_str()),
+            Some(o) => Some(o.path.as_str()),
             None => spec.path(self.inner.generation),
         }
     }

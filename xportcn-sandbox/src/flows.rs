@@ -245,6 +245,17 @@ struct AlRefund {
 }
 
 /// The price of a Taobao SKU the sandbox does not know, in fen.
+/// The endpoints [`State::handle`] answers (a unit test keeps the two in
+/// step): their shape is the flow's, invented or not by
+/// [`INVENTED_SHAPES`](super::INVENTED_SHAPES).
+pub(crate) const STATEFUL: &[&str] = &[
+    "TB-P8", "TB-P4", "TB-P5b", "TB-C2", "TB-C1", "TB-C3", "TB-O4", "TB-O6", "TB-C5", "TB-O7",
+    "TB-O5", "TB-C6", "TB-O12", "TB-O3", "TB-O10", "TB-O2", "TB-O14", "TB-O8", "TB-O1", "TB-O15",
+    "TB-A2", "TB-A7", "TB-A6", "TB-A5", "TB-A10", "TB-A1", "AL-P4", "AL-P5", "AL-P6", "AL-P2",
+    "AL-O1", "AL-O2", "AL-O3", "AL-O4", "AL-O5", "AL-O6", "AL-O8", "AL-O7", "AL-O10", "AL-O11",
+    "AL-A3", "AL-A6",
+];
+
 const DEFAULT_TB_PRICE: i64 = 100;
 /// The price of a 1688 SKU, in yuan (the one the product detail shows).
 const AL_PRICE: f64 = 19.0;
@@ -284,7 +295,8 @@ impl State {
         self.counter
     }
 
-    /// Answers a stateful endpoint; `None` for the others.
+    /// Answers a stateful endpoint (one of [`STATEFUL`]); `None` for the
+    /// others.
     pub(crate) fn handle(
         &mut self,
         id: &str,

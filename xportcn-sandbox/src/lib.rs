@@ -16,7 +16,9 @@
 //!   `sign` of warehouse logistics. Each refusal is an envelope with its own
 //!   [`codes`] value;
 //! - **serves every endpoint of [`endpoint::all`]** at each of its known
-//!   paths in both generations, and at its stand-in path
+//!   paths in both generations, at the paths of the override file named by
+//!   `XPORTCN_PATH_OVERRIDES` (the one the client reads), and, only when
+//!   asked ([`SandboxBuilder::stand_ins`]), at its stand-in path
 //!   `/sandbox/endpoints/{id}`. An endpoint added to the registry is served
 //!   with no change here;
 //! - **keeps state for the main flows**: Taobao cart → preview → create →
@@ -100,15 +102,25 @@
 //! it the way the SDK does, as raw JSON, and not take its field names as the
 //! platform's. Those answers are flagged invented ([`INVENTED_SHAPES`]).
 //!
-//! # Paths no doc page shows
+//! # Paths no doc page shows: parity by default
 //! The SDK refuses to call an endpoint whose path is unknown (and to write
-//! to a guessed path): "money never moves on a guess". The sandbox serves
-//! every endpoint at `/sandbox/endpoints/{id}`, and
-//! [`Sandbox::client_builder`] points those endpoints there with
-//! `override_path`, so a flow runs end to end. A test that wants the
-//! production behaviour uses [`Sandbox::shipped_client_builder`]; a test
-//! whose production client sets its own `override_path` can serve that
-//! path too with [`SandboxBuilder::route`].
+//! to a guessed path): "money never moves on a guess". By default the
+//! sandbox's client refuses exactly what the shipped client refuses
+//! ([`Error::PathUnavailable`], the same text), so a test that passes here
+//! does not fail at go-live for a missing path. Close the gap as in
+//! production: set the path in the override file named by
+//! `XPORTCN_PATH_OVERRIDES` (the client reads it, and the sandbox serves
+//! its paths), with `override_path` plus [`SandboxBuilder::route`], and
+//! check with `xportcn check` (see `docs/going-live.md`).
+//!
+//! To exercise a flow through endpoints whose path nobody knows yet, opt
+//! in to stand-ins: [`SandboxBuilder::stand_ins`]`(true)` (or `xportcn
+//! sandbox --stand-ins`) serves every endpoint at `/sandbox/endpoints/{id}`
+//! and [`Sandbox::client_builder`] points the endpoints the client would
+//! refuse there. Every answer served at a stand-in path carries the
+//! response header [`STAND_IN_HEADER`] (`x-xportcn-stand-in: <id>`), is
+//! flagged in [`RequestRecord::stand_in`] and is logged at WARN once per
+//! endpoint per sandbox run: such a test proves nothing about production.
 
 mod auth;
 mod clock;
@@ -138,8 +150,8 @@ use tokio::task::JoinHandle;
 pub use clock::Clock;
 pub use push::{PushAttempt, PushFault, PushInfo, PushRecord};
 pub use replay::SHAPE_RECORDED;
-pub use routes::STAND_IN_PREFIX;
-pub use shape::{INVENTED_SHAPES, SHAPE_HEADER, ShapeSource};
+pub use routes::{STAND_IN_HEADER, STAND_IN_PREFIX};
+pub use shape::{INVENTED_SHAPES, SHAPE_HEADER, ShapeSource, invented_shape, shape_of};
 
 use auth::Check;
 use flows::{Params, State};
@@ -282,6 +294,10 @@ pub struct RequestRecord {
     /// an injected failure or a page. [`ShapeSource::Invented`] flags an
     /// answer whose field names no evidence names.
     pub shape: Option<ShapeSource>,
+    /// Whether the request reached the endpoint through its stand-in path
+    /// (`/sandbox/endpoints/{id}`, [`SandboxBuilder::stand_ins`]): a path
+    /// production does not have.
+    pub stand_in: bool,
 }
 
 impl RequestRecord {
@@ -308,6 +324,9 @@ impl fmt::Display for RequestRecord {
         if self.invented() {
             f.write_str(" (invented shape)")?;
         }
+        if self.stand_in {
+            f.write_str(" (stand-in path)")?;
+        }
         Ok(())
     }
 }
@@ -329,6 +348,8 @@ pub struct SandboxBuilder {
     on_request: Option<OnRequest>,
     replay: Vec<std::path::PathBuf>,
     push_faults: Option<push::FaultRule>,
+    stand_ins: bool,
+    env_overrides: bool,
 }
 
 impl fmt::Debug for SandboxBuilder {
@@ -337,6 +358,7 @@ impl fmt::Debug for SandboxBuilder {
             .field("credentials", &self.credentials)
             .field("port", &self.port)
             .field("unit", &self.unit)
+            .field("stand_ins", &self.stand_ins)
             .field(
                 "callback_url",
                 // A URL with `user:password@` (refused at start) is not shown.
@@ -415,9 +437,31 @@ impl SandboxBuilder {
 
     /// Also serves endpoint `id` at `path`: the path your production client
     /// sets with `override_path` for an endpoint whose path no doc page
-    /// shows.
+    /// shows. (The paths of the file named by `XPORTCN_PATH_OVERRIDES` are
+    /// served without this.)
     pub fn route(mut self, id: impl Into<String>, path: impl Into<String>) -> Self {
         self.routes.push((id.into(), path.into()));
+        self
+    }
+
+    /// Serves every endpoint at its stand-in path `/sandbox/endpoints/{id}`
+    /// too, and has [`Sandbox::client_builder`] point the endpoints the
+    /// shipped client refuses (no known path, a write on a guessed path)
+    /// there. Default `false`: the sandbox's client refuses what production
+    /// refuses. Each answer served at a stand-in path carries the header
+    /// [`STAND_IN_HEADER`] with the endpoint id and is logged at WARN (once
+    /// per endpoint per run).
+    pub fn stand_ins(mut self, enabled: bool) -> Self {
+        self.stand_ins = enabled;
+        self
+    }
+
+    /// Whether [`start`](SandboxBuilder::start) reads the override file
+    /// named by `XPORTCN_PATH_OVERRIDES` and serves its paths, and the
+    /// sandbox's client reads it too. Default `true`, as
+    /// [`ClientBuilder::path_overrides_from_env`](xportcn::ClientBuilder::path_overrides_from_env).
+    pub fn path_overrides_from_env(mut self, read: bool) -> Self {
+        self.env_overrides = read;
         self
     }
 
@@ -456,6 +500,8 @@ impl SandboxBuilder {
     /// Binds 127.0.0.1 and starts serving.
     ///
     /// # Errors
+    /// [`Error::PathOverride`] for an override file (`XPORTCN_PATH_OVERRIDES`)
+    /// the client would refuse;
     /// [`Error::Config`] for a route to an unknown endpoint id, a port that
     /// cannot be bound, or a [`replay_from`](SandboxBuilder::replay_from)
     /// directory that cannot be read or holds a file that is not an
@@ -467,7 +513,17 @@ impl SandboxBuilder {
         if let Some(url) = &self.callback_url {
             check_callback_url(url)?;
         }
-        let mut routes = Routes::from_registry();
+        let mut routes = Routes::from_registry(self.stand_ins);
+        if self.env_overrides
+            && let Some(file) = xportcn::overrides::PathOverrides::from_env()
+                .map_err(|e| Error::PathOverride(Box::new(e)))?
+        {
+            for o in file.entries() {
+                if let Some(spec) = endpoint::find(o.id) {
+                    routes.add_first(spec, &o.path);
+                }
+            }
+        }
         for (id, path) in &self.routes {
             let spec = endpoint::find(id)
                 .ok_or_else(|| Error::Config(format!("sandbox route: no endpoint {id}")))?;
@@ -537,7 +593,10 @@ impl SandboxBuilder {
             failures: Mutex::new(VecDeque::new()),
             log: Mutex::new(VecDeque::new()),
             warned: Mutex::new(std::collections::HashSet::new()),
+            warned_stand_in: Mutex::new(std::collections::HashSet::new()),
             on_request: self.on_request,
+            stand_ins: self.stand_ins,
+            env_overrides: self.env_overrides,
             stop,
         }
     }
@@ -619,9 +678,12 @@ pub fn fuzz_request(
                 .build()
                 .ok()?;
             let (stop_tx, stop_rx) = watch::channel(false);
-            let routes = Routes::from_registry();
+            // Stand-ins on: the fuzz target reaches every endpoint through them.
+            let routes = Routes::from_registry(true);
             let replay = Replay::load(&[], &routes).ok()?;
             let shared = Sandbox::builder()
+                .stand_ins(true)
+                .path_overrides_from_env(false)
                 .credentials(creds.clone())
                 .clock(Clock::frozen_at(FUZZ_NOW_MS))
                 .shared(routes, replay, creds.clone(), "http://127.0.0.1:1", stop_rx);
@@ -680,7 +742,13 @@ struct Shared {
     log: Mutex<VecDeque<RequestRecord>>,
     /// Endpoints whose invented answer was already logged at WARN.
     warned: Mutex<std::collections::HashSet<&'static str>>,
+    /// Endpoints whose stand-in path was already logged at WARN.
+    warned_stand_in: Mutex<std::collections::HashSet<&'static str>>,
     on_request: Option<OnRequest>,
+    /// [`SandboxBuilder::stand_ins`].
+    stand_ins: bool,
+    /// [`SandboxBuilder::path_overrides_from_env`].
+    env_overrides: bool,
     pusher: Arc<Pusher>,
     stop: watch::Receiver<bool>,
 }
@@ -748,6 +816,8 @@ impl Sandbox {
             on_request: None,
             replay: Vec::new(),
             push_faults: None,
+            stand_ins: false,
+            env_overrides: true,
         }
     }
 
@@ -780,9 +850,12 @@ impl Sandbox {
         &self.shared.clock
     }
 
-    /// A client builder for the sandbox: its base URL and credentials, and
-    /// for every endpoint the client would refuse in its generation (no
-    /// known path, or a write to a guessed path), an `override_path` to the
+    /// A client builder for the sandbox: its base URL and credentials. By
+    /// default the client as shipped ([`Sandbox::shipped_client_builder`]),
+    /// refusing what production refuses. With
+    /// [`SandboxBuilder::stand_ins`]`(true)`, for every endpoint the client
+    /// would refuse in its generation (no known path, or a write to a
+    /// guessed path) and no override file sets, an `override_path` to the
     /// endpoint's stand-in path `/sandbox/endpoints/{id}`. Chain more
     /// settings, or your own `override_path`, which wins.
     pub fn client_builder(&self) -> ClientBuilder {
@@ -792,8 +865,22 @@ impl Sandbox {
     /// [`Sandbox::client_builder`] for a path generation.
     pub fn client_builder_for(&self, generation: Generation) -> ClientBuilder {
         let mut b = self.shipped_client_builder().generation(generation);
+        if !self.shared.stand_ins {
+            return b;
+        }
+        // A path the user's override file sets is theirs: not a stand-in.
+        let from_file = if self.shared.env_overrides {
+            xportcn::overrides::PathOverrides::from_env()
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+        } else {
+            xportcn::overrides::PathOverrides::default()
+        };
         for spec in endpoint::all() {
-            if spec.sendable_path(generation).is_err() {
+            if spec.sendable_path(generation).is_err()
+                && from_file.get(spec.id, generation).is_none()
+            {
                 b = b.override_path(spec.id, format!("{STAND_IN_PREFIX}{}", spec.id));
             }
         }
@@ -803,11 +890,13 @@ impl Sandbox {
     /// A client builder with the sandbox's base URL and credentials only
     /// (and its timestamp unit, when one is pinned with
     /// [`SandboxBuilder::timestamp_unit`]): the client as shipped, which
-    /// refuses endpoints with no known path.
+    /// refuses endpoints with no known path, whatever
+    /// [`SandboxBuilder::stand_ins`] says.
     pub fn shipped_client_builder(&self) -> ClientBuilder {
         let b = Client::builder()
             .credentials(self.shared.creds.clone())
-            .base_url(self.base_url.clone());
+            .base_url(self.base_url.clone())
+            .path_overrides_from_env(self.shared.env_overrides);
         match self.shared.unit {
             Some(unit) => b.timestamp_unit(unit),
             None => b,
@@ -1033,6 +1122,20 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
             Some(codes::INVALID_PARAMETER),
         ),
     };
+    let stand_in = endpoint.is_some() && path.starts_with(STAND_IN_PREFIX);
+    if stand_in && let Some(id) = endpoint {
+        if let Ok(v) = HeaderValue::from_str(id) {
+            resp.headers_mut().insert(STAND_IN_HEADER, v);
+        }
+        if lock(&shared.warned_stand_in).insert(id) {
+            tracing::warn!(
+                endpoint = id,
+                "sandbox: {id} served at its stand-in path {STAND_IN_PREFIX}{id}, a path \
+                 production does not have: the shipped client refuses {id} until its path is \
+                 set (XPORTCN_PATH_OVERRIDES, override_path)"
+            );
+        }
+    }
     if shape.is_some_and(|s| s.is_invented()) {
         resp.headers_mut().insert(
             SHAPE_HEADER,
@@ -1056,6 +1159,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
         status: resp.status().as_u16(),
         code,
         shape,
+        stand_in,
     };
     tracing::info!(request = %record, "sandbox");
     if let Some(f) = &shared.on_request {
@@ -1155,6 +1259,16 @@ async fn answer(
             );
         }
     };
+    if !shared.stand_ins && path.starts_with(STAND_IN_PREFIX) {
+        return fail(
+            StatusCode::NOT_FOUND,
+            codes::NO_ROUTE,
+            &format!(
+                "no endpoint at {path}: stand-in paths are served only when asked \
+                 (SandboxBuilder::stand_ins(true), xportcn sandbox --stand-ins) (接口不存在)"
+            ),
+        );
+    }
     let matched = match shared.routes.find(method, path) {
         Ok(m) => m,
         Err(Miss::Method(want)) => {

@@ -5,9 +5,15 @@
 use xportcn::endpoint::{self, EndpointSpec, Method};
 
 /// The prefix of the sandbox's own path for every endpoint:
-/// `/sandbox/endpoints/{id}`. It serves endpoints whose real path is not
-/// known (see [`Sandbox::client_builder`](super::Sandbox::client_builder)).
+/// `/sandbox/endpoints/{id}`, served only with
+/// [`SandboxBuilder::stand_ins`](super::SandboxBuilder::stand_ins)`(true)`.
+/// It serves endpoints whose real path is not known (see
+/// [`Sandbox::client_builder`](super::Sandbox::client_builder)).
 pub const STAND_IN_PREFIX: &str = "/sandbox/endpoints/";
+
+/// The response header of every answer served at a stand-in path, with the
+/// endpoint id as its value: `x-xportcn-stand-in: TB-O12`.
+pub const STAND_IN_HEADER: &str = "x-xportcn-stand-in";
 
 /// One route: a path template (`{name}` matches one segment) and its
 /// endpoint.
@@ -47,14 +53,16 @@ fn split(path: &str) -> Vec<String> {
 
 impl Routes {
     /// Every endpoint of the registry, at every path it has, plus its
-    /// stand-in path.
-    pub(crate) fn from_registry() -> Self {
+    /// stand-in path when `stand_ins`.
+    pub(crate) fn from_registry(stand_ins: bool) -> Self {
         let mut routes = Routes::default();
         for spec in endpoint::all() {
             for p in [spec.v1.path, spec.v2.path].into_iter().flatten() {
                 routes.add(spec, p);
             }
-            routes.add(spec, &format!("{STAND_IN_PREFIX}{}", spec.id));
+            if stand_ins {
+                routes.add(spec, &format!("{STAND_IN_PREFIX}{}", spec.id));
+            }
         }
         routes
     }
@@ -131,7 +139,7 @@ mod tests {
 
     #[test]
     fn every_known_path_and_every_stand_in_is_routed() {
-        let routes = Routes::from_registry();
+        let routes = Routes::from_registry(true);
         for spec in endpoint::all() {
             for p in [spec.v1.path, spec.v2.path].into_iter().flatten() {
                 let concrete = p.replace("{refundId}", "110002685755");
@@ -150,7 +158,7 @@ mod tests {
 
     #[test]
     fn a_path_param_is_captured_and_a_wrong_method_is_told_apart() {
-        let routes = Routes::from_registry();
+        let routes = Routes::from_registry(true);
         let m = routes
             .find(Method::Get, "/open/order/refund/cancel/110002685755")
             .unwrap_or_else(|_| panic!("TB-A5"));

@@ -111,6 +111,41 @@ pub const INVENTED_SHAPES: &[(&str, &str)] = &[
     ("AL-O10", "the order list's page fields"),
 ];
 
+/// Where the shape of the sandbox's success answer for endpoint `id`
+/// comes from, when no recording replaces it
+/// ([`SandboxBuilder::replay_from`](super::SandboxBuilder::replay_from)):
+/// the flow's answer for a stateful endpoint, else its documented sample,
+/// its response type's example, or the echo. `None` for an id no endpoint
+/// has.
+///
+/// ```
+/// use xportcn_sandbox::{ShapeSource, shape_of};
+/// assert_eq!(shape_of("TB-P8"), Some(ShapeSource::Documented));
+/// assert_eq!(shape_of("TB-O12"), Some(ShapeSource::Invented));
+/// assert_eq!(shape_of("TB-NOPE"), None);
+/// ```
+pub fn shape_of(id: &str) -> Option<ShapeSource> {
+    let spec = xportcn::endpoint::find(id)?;
+    if crate::flows::STATEFUL.contains(&spec.id) {
+        return Some(state_source(spec.id));
+    }
+    let sample = crate::samples().contains_key(spec.id);
+    let example = spec.example.build().is_some();
+    Some(stateless_source(spec, sample, example))
+}
+
+/// Whether the sandbox's answer for endpoint `id` has a shape it invented
+/// ([`shape_of`] is [`ShapeSource::Invented`]): a test reading its field
+/// names proves nothing about the platform. `false` for an unknown id.
+///
+/// ```
+/// assert!(xportcn_sandbox::invented_shape("TB-O14"));
+/// assert!(!xportcn_sandbox::invented_shape("TB-P8"));
+/// ```
+pub fn invented_shape(id: &str) -> bool {
+    shape_of(id).is_some_and(|s| s.is_invented())
+}
+
 /// Whether the stateful answer of `id` is invented.
 pub(crate) fn state_source(id: &str) -> ShapeSource {
     if INVENTED_SHAPES.iter().any(|(i, _)| *i == id) {
@@ -156,6 +191,36 @@ mod tests {
         }
         assert!(state_source("TB-O14").is_invented());
         assert!(!state_source("TB-O15").is_invented());
+    }
+
+    /// [`crate::flows::STATEFUL`] lists exactly the ids the flows answer.
+    #[test]
+    fn the_stateful_list_matches_the_flows() {
+        let mut state =
+            crate::flows::State::new("u", "http://127.0.0.1:1", serde_json::Value::Null);
+        let params = crate::flows::Params::new(&[], None, &[]);
+        for spec in xportcn::endpoint::all() {
+            let answered = state.handle(spec.id, &params, 0).is_some();
+            assert_eq!(
+                answered,
+                crate::flows::STATEFUL.contains(&spec.id),
+                "{}",
+                spec.id
+            );
+        }
+        for id in crate::flows::STATEFUL {
+            assert!(xportcn::endpoint::find(id).is_some(), "{id}");
+        }
+    }
+
+    #[test]
+    fn shapes_by_id() {
+        for (id, _) in INVENTED_SHAPES {
+            assert!(invented_shape(id), "{id}");
+        }
+        assert_eq!(shape_of("TB-P1"), Some(ShapeSource::Client));
+        assert!(!invented_shape("TB-O15"));
+        assert!(!invented_shape("nope"));
     }
 
     #[test]

@@ -27,7 +27,8 @@ async fn invented_answers_are_flagged_documented_ones_are_not() {
     // current-thread runtime: the sandbox's tasks log through this default.
     let (logs, _guard) = common::capture_logs(tracing::Level::WARN);
 
-    let sandbox = Sandbox::start().await.unwrap();
+    // Stand-ins on: the echo below is reached at TB-P2's stand-in path.
+    let sandbox = Sandbox::builder().stand_ins(true).start().await.unwrap();
     let client = sandbox.client();
 
     // Documented: the product sample. No header, no flag.

@@ -35,6 +35,16 @@ async fn sandbox() -> Sandbox {
         .unwrap()
 }
 
+/// A sandbox that also serves the stand-in paths (opt-in).
+async fn sandbox_with_stand_ins() -> Sandbox {
+    Sandbox::builder()
+        .credentials(creds())
+        .stand_ins(true)
+        .start()
+        .await
+        .unwrap()
+}
+
 fn now_ms() -> String {
     TimestampUnit::Millis.now().to_string()
 }
@@ -114,7 +124,7 @@ fn concrete(path: &str) -> String {
 
 #[tokio::test]
 async fn every_registered_endpoint_is_served_at_each_known_path_and_its_stand_in() {
-    let sb = sandbox().await;
+    let sb = sandbox_with_stand_ins().await;
     let mut served = 0;
     for spec in endpoint::all() {
         let mut paths: Vec<String> = [Generation::V1, Generation::V2]
@@ -151,9 +161,10 @@ async fn every_registered_endpoint_is_served_at_each_known_path_and_its_stand_in
 
 #[tokio::test]
 async fn an_endpoint_of_unknown_shape_gets_a_lossless_echo_through_its_typed_method() {
-    let sb = sandbox().await;
     // Poizon search: path unknown in both generations. The shipped client
-    // refuses it; the sandbox client sends it to the stand-in path.
+    // refuses it; the sandbox client with stand-ins sends it to the stand-in
+    // path.
+    let sb = sandbox_with_stand_ins().await;
     let req = KeywordSearchRequest::builder()
         .build()
         .param("keyword", "sneakers")
@@ -183,7 +194,15 @@ async fn an_endpoint_of_unknown_shape_gets_a_lossless_echo_through_its_typed_met
 
 #[tokio::test]
 async fn the_client_builder_overrides_exactly_the_paths_the_shipped_client_refuses() {
+    // By default, the sandbox's client is the shipped one: no stand-in.
     let sb = sandbox().await;
+    let c = sb.client();
+    let shipped = sb.shipped_client_builder().build().unwrap();
+    for spec in endpoint::all() {
+        assert_eq!(c.path_of(spec), shipped.path_of(spec), "{}", spec.id);
+    }
+    // With stand-ins, exactly the refused paths go to a stand-in.
+    let sb = sandbox_with_stand_ins().await;
     let c = sb.client();
     let shipped = sb.shipped_client_builder().build().unwrap();
     for spec in endpoint::all() {
@@ -614,7 +633,7 @@ async fn a_captured_reads_headers_re_split_are_refused_as_a_pay() {
     // timestamp moved to the front of the nonce make a seconds timestamp for
     // the same instant, a "new" nonce and the same signature; the sandbox
     // executed such a replay of a read as a pay (`paySuccess: true`).
-    let sb = sandbox().await;
+    let sb = sandbox_with_stand_ins().await;
     let order_id = create_order(&sb).await;
     let read = Signed::new(Method::Get, "/open/product/get?itemId=672991141190");
     let (_, first) = read.send(sb.base_url()).await;
@@ -650,7 +669,7 @@ async fn a_captured_reads_headers_re_split_are_refused_as_a_pay() {
 async fn huge_page_numbers_and_quantities_do_not_panic() {
     // Regression (issue 19, finding 7): `pageNo = i64::MAX` overflowed
     // `(no - 1) * size` and panicked (debug builds); the connection died.
-    let sb = sandbox().await;
+    let sb = sandbox_with_stand_ins().await;
     create_order(&sb).await;
     let max = i64::MAX;
     let path = format!("{STAND_IN_PREFIX}TB-O8?pageNo={max}&pageSize={max}");
