@@ -262,6 +262,71 @@ pub struct EndpointSpec {
     /// [`EndpointSpec::response_fields`]). Set by the
     /// [`endpoint`](macro@endpoint) attribute from [`ResponseExample`].
     pub fields: FieldsFn,
+    /// The request's fields, as declared on the request type (set by the
+    /// [`endpoint`](macro@endpoint) attribute; empty for declarations
+    /// written by hand). `xportcn endpoints show ID` prints them.
+    pub request_fields: &'static [RequestField],
+}
+
+/// One field of a request type, as declared: what `xportcn endpoints show`
+/// prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestField {
+    /// The Rust field name, e.g. `item_id`.
+    pub name: &'static str,
+    /// The name on the wire, e.g. `itemId`.
+    pub wire: &'static str,
+    /// The Rust type as written, e.g. `Option<String>`.
+    pub ty: &'static str,
+    /// Whether the builder requires it (not an `Option`, no default).
+    pub required: bool,
+    /// Whether it fills a `{name}` placeholder of the path instead of the
+    /// query or body.
+    pub path_param: bool,
+    /// Whether it is the `other` map of an open request: any parameter by
+    /// its wire name, sent as given (the docs do not show them).
+    pub other: bool,
+    /// Whether its rustdoc marks it INFERRED (the doc page does not show it
+    /// plainly); otherwise it is as the endpoint's doc page shows it.
+    pub inferred: bool,
+}
+
+impl RequestField {
+    /// A field; used by the code [`endpoint`](macro@endpoint) generates.
+    #[doc(hidden)]
+    pub const fn new(
+        name: &'static str,
+        wire: &'static str,
+        ty: &'static str,
+        required: bool,
+        path_param: bool,
+        other: bool,
+        inferred: bool,
+    ) -> Self {
+        RequestField {
+            name,
+            wire,
+            ty,
+            required,
+            path_param,
+            other,
+            inferred,
+        }
+    }
+
+    /// How the SDK knows the field: `doc` (the endpoint's doc page),
+    /// `inferred` (rustdoc says INFERRED) or `open` (the `other` map: any
+    /// parameter you name).
+    pub fn evidence(&self) -> &'static str {
+        if self.other {
+            "open"
+        } else if self.inferred {
+            "inferred"
+        } else {
+            "doc"
+        }
+    }
 }
 
 /// Where a paged list keeps its paging on the wire: the request fields of
@@ -525,7 +590,14 @@ impl EndpointSpec {
             paging: None,
             example: ExampleFn::NONE,
             fields: FieldsFn::NONE,
+            request_fields: &[],
         }
+    }
+
+    /// Sets the request's fields (see [`RequestField`]).
+    pub const fn request_fields(mut self, fields: &'static [RequestField]) -> Self {
+        self.request_fields = fields;
+        self
     }
 
     /// Sets the lister of the response's typed fields (see

@@ -1,8 +1,8 @@
 //! `xportcn endpoints`: the endpoint registry.
 
-use clap::Args;
+use clap::{Args, Subcommand};
 use serde_json::json;
-use xportcn::endpoint::{self, EndpointSpec, Generation, PathSpec, Signing};
+use xportcn::endpoint::{self, EndpointSpec, Evidence, Generation, PathSpec, Signing};
 
 use crate::{Failure, write_line};
 
@@ -12,10 +12,26 @@ pub struct EndpointsArgs {
     /// One JSON object a line instead of a table.
     #[arg(long)]
     json: bool,
+    #[command(subcommand)]
+    show: Option<Show>,
 }
 
-/// Prints every endpoint of [`endpoint::all`].
+/// `xportcn endpoints show ID`.
+#[derive(Debug, Subcommand)]
+enum Show {
+    /// One endpoint: method, paths per generation with their evidence, the
+    /// request fields (wire name, type, required, evidence) and the answer.
+    Show {
+        /// The endpoint id, e.g. TB-O12.
+        id: String,
+    },
+}
+
+/// Prints every endpoint of [`endpoint::all`], or one with `show`.
 pub fn run(args: &EndpointsArgs) -> Result<(), Failure> {
+    if let Some(Show::Show { id }) = &args.show {
+        return show(id.trim());
+    }
     let all = endpoint::all();
     if args.json {
         for spec in all {
@@ -72,4 +88,96 @@ fn as_json(spec: &EndpointSpec) -> serde_json::Value {
         "sdkMethod": spec.sdk_method,
         "summary": spec.summary,
     })
+}
+
+/// `xportcn endpoints show ID`.
+fn show(id: &str) -> Result<(), Failure> {
+    let spec = endpoint::find(id).ok_or_else(|| {
+        Failure::Refused(format!(
+            "no endpoint has the id {id:?} (`xportcn endpoints` lists them)"
+        ))
+    })?;
+    write_line(&format!("id:        {}", spec.id))?;
+    if !spec.summary.is_empty() {
+        write_line(&format!("summary:   {}", spec.summary))?;
+    }
+    write_line(&format!(
+        "method:    {} ({})",
+        spec.method,
+        if spec.idempotent {
+            "read: retried, sent on a guessed path"
+        } else {
+            "write: never retried, never sent on a guessed or unknown path"
+        }
+    ))?;
+    for g in [Generation::V1, Generation::V2] {
+        let p = spec.path_spec(g);
+        let detail = match p.evidence {
+            Evidence::Verified { source } => format!(" (doc page {source})"),
+            Evidence::Guessed { reason } => format!(" ({reason})"),
+            _ => String::new(),
+        };
+        write_line(&format!(
+            "{g}:        {} [{}]{detail}",
+            p.path.unwrap_or("-"),
+            p.evidence.level()
+        ))?;
+    }
+    if !spec.sdk_method.is_empty() {
+        write_line(&format!("sdk:       client.{}(..)", spec.sdk_method))?;
+    }
+    let answer = xportcn::readiness::Answer::of(spec);
+    let fields = spec.response_fields();
+    write_line(&format!(
+        "answer:    {}{}",
+        answer.as_str(),
+        match fields.first() {
+            Some(first) => format!(" ({}, {} typed field(s))", first.model, fields.len()),
+            None => String::new(),
+        }
+    ))?;
+    if spec.request_fields.is_empty() {
+        write_line("request:   no declared field")?;
+        return Ok(());
+    }
+    write_line("request fields:")?;
+    let rows: Vec<[String; 5]> = spec
+        .request_fields
+        .iter()
+        .map(|f| {
+            let wire = if f.other {
+                "(any, by wire name)".to_owned()
+            } else {
+                f.wire.to_owned()
+            };
+            let presence = match (f.path_param, f.required) {
+                (true, _) => "path",
+                (false, true) => "required",
+                (false, false) => "optional",
+            };
+            [
+                f.name.to_owned(),
+                wire,
+                f.ty.to_owned(),
+                presence.to_owned(),
+                f.evidence().to_owned(),
+            ]
+        })
+        .collect();
+    let header = ["FIELD", "WIRE", "TYPE", "PRESENCE", "EVIDENCE"].map(str::to_owned);
+    let mut widths = header.clone().map(|h| h.len());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        write_line(&format!("  {}", cells.join("  ").trim_end()))?;
+    }
+    Ok(())
 }

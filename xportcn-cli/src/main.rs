@@ -7,6 +7,8 @@
 //! xportcn call TB-P8 --query itemId=672991141190 --record recordings/
 //! xportcn model --name Product recordings/TB-P8-....json
 //! xportcn endpoints
+//! xportcn endpoints show TB-O12
+//! xportcn check TB-O12 TB-P8
 //! xportcn sandbox --port 8080 --replay recordings/
 //! xportcn webhook verify --body push.json --headers-file push.headers
 //! xportcn webhook listen --port 8080
@@ -24,6 +26,7 @@ use xportcn::endpoint::Generation;
 use xportcn::{Client, Credentials};
 
 mod call;
+mod check;
 mod endpoints;
 mod json_text;
 mod model;
@@ -107,8 +110,13 @@ enum Command {
     /// Sends a signed call to an endpoint (by id, e.g. TB-P8) or a path,
     /// printing `data` as JSON.
     Call(call::CallArgs),
-    /// Lists the endpoint registry: ids, methods, paths and their evidence.
+    /// Lists the endpoint registry: ids, methods, paths and their evidence
+    /// (`endpoints show ID`: one endpoint with its request fields).
     Endpoints(endpoints::EndpointsArgs),
+    /// Readiness: which endpoints can be sent in production under the
+    /// current configuration (path overrides from XPORTCN_PATH_OVERRIDES);
+    /// exits non-zero when a named one cannot. Nothing is sent.
+    Check(check::CheckArgs),
     /// Prints a `#[model]` declaration for a JSON answer or a recorded
     /// exchange (`call --record`).
     Model(model::ModelArgs),
@@ -224,6 +232,7 @@ async fn main() -> ExitCode {
         Command::Sign(args) => sign::run(&cli.global, &args),
         Command::Call(args) => call::run(&cli.global, args).await,
         Command::Endpoints(args) => endpoints::run(&args),
+        Command::Check(args) => check::run(&cli.global, &args),
         Command::Model(args) => model::run(&args),
         Command::Sandbox(args) => sandbox::run(&cli.global, &args).await,
         Command::Webhook(cmd) => webhook::run(&cli.global, cmd).await,

@@ -20,6 +20,13 @@ pub struct SandboxArgs {
     /// port). Without it, pushes are only recorded.
     #[arg(long, value_name = "URL")]
     callback_url: Option<String>,
+    /// Also serves every endpoint at its stand-in path
+    /// `/sandbox/endpoints/{id}` (`SandboxBuilder::stand_ins`), for
+    /// endpoints whose real path nobody knows yet. Each answer there carries
+    /// `x-xportcn-stand-in: <id>` and is logged; production has no such
+    /// path. Default: off, the sandbox refuses what production refuses.
+    #[arg(long)]
+    stand_ins: bool,
 }
 
 /// Runs the sandbox until Ctrl-C, logging each request to stderr.
@@ -32,6 +39,7 @@ pub struct SandboxArgs {
 pub async fn run(global: &Global, args: &SandboxArgs) -> Result<(), Failure> {
     let mut builder = Sandbox::builder()
         .port(args.port)
+        .stand_ins(args.stand_ins)
         .on_request(|r: &RequestRecord| eprintln!("{r}"));
     if let Some(creds) = global.credentials_opt() {
         builder = builder.credentials(creds);

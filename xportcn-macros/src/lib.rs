@@ -549,6 +549,7 @@ fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<Toke
         })?;
         named.named.push(other);
     }
+    let request_fields = request_field_list(&named.named)?;
     let mut path_params = Vec::new();
     let mut field_types = Vec::new();
     for f in named.named.iter_mut() {
@@ -738,6 +739,7 @@ fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<Toke
                     .summary(#summary)
                     .example(<#response as ::xportcn::endpoint::ResponseExample>::response_example)
                     .fields(<#response as ::xportcn::endpoint::ResponseExample>::response_fields)
+                    .request_fields(#request_fields)
                     #paging;
             #path_params_fn
             #generation_fn
@@ -747,4 +749,45 @@ fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<Toke
         #handle_impl
         #open_impl
     })
+}
+
+/// The request's fields as data, for `EndpointSpec::request_fields`
+/// (`xportcn endpoints show`): Rust name, wire name, type, whether required,
+/// a path parameter, the flattened `other` map, and whether its rustdoc
+/// says INFERRED.
+fn request_field_list(
+    fields: &syn::punctuated::Punctuated<Field, syn::Token![,]>,
+) -> syn::Result<TokenStream2> {
+    let mut out = Vec::new();
+    for f in fields {
+        let Some(ident) = f.ident.as_ref() else {
+            continue;
+        };
+        let attr_has = |name: &str, word: &str| {
+            f.attrs.iter().any(|a| {
+                a.path().is_ident(name)
+                    && quote::ToTokens::to_token_stream(&a.meta)
+                        .to_string()
+                        .contains(word)
+            })
+        };
+        let name = ident.to_string();
+        let path_param = f.attrs.iter().any(|a| a.path().is_ident("path_param"));
+        let flatten = attr_has("serde", "flatten");
+        let wire = serde_rename(&f.attrs)?.unwrap_or_else(|| wire_name(ident, "camelCase"));
+        let ty = &f.ty;
+        let ty = quote!(#ty)
+            .to_string()
+            .split_whitespace()
+            .collect::<String>()
+            .replace("::xportcn::__macro_support::", "")
+            .replace("::std::string::", "")
+            .replace(",>", ">");
+        let required = !is_option(&f.ty) && !attr_has("builder", "default") && !flatten;
+        let inferred = doc_lines(&f.attrs).iter().any(|l| l.contains("INFERRED"));
+        out.push(quote!(::xportcn::endpoint::RequestField::new(
+            #name, #wire, #ty, #required, #path_param, #flatten, #inferred
+        )));
+    }
+    Ok(quote!(&[ #( #out ),* ]))
 }
