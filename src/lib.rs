@@ -149,3 +149,8 @@ pub use reqwest;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// `docs/going-live.md`'s examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/going-live.md")]
+pub struct GoingLiveDoctests;
