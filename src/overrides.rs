@@ -500,6 +500,18 @@ mod tests {
     }
 
     #[test]
+    fn a_file_over_the_limit_is_refused_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.toml");
+        let line = "# padding padding padding padding padding padding padding\n";
+        let text = line.repeat(MAX_FILE_BYTES as usize / line.len() + 1);
+        std::fs::write(&path, text).unwrap();
+        let e = PathOverrides::load(&path).unwrap_err();
+        assert_eq!(e.kind, OverrideErrorKind::TooLarge);
+        assert!(e.to_string().contains("big.toml"), "{e}");
+    }
+
+    #[test]
     fn a_missing_file_is_named() {
         let e = PathOverrides::load("/nonexistent/xportcn-overrides.toml").unwrap_err();
         assert!(matches!(e.kind, OverrideErrorKind::Read(_)));

@@ -4,7 +4,7 @@
 //! A test suite that passes against a fake proves nothing about paths the
 //! SDK refuses in production: an endpoint with no known path, or a write on
 //! a guessed one, fails with
-//! [`Error::PathUnavailable`](crate::Error::PathUnavailable) at go-live.
+//! [`Error::PathUnavailable`] at go-live.
 //! The report lists, for each endpoint an application uses, whether it can
 //! be sent and why, so that a CI step catches the gap first (`xportcn check
 //! TB-O12 TB-P8` exits non-zero when one cannot).
@@ -143,7 +143,7 @@ pub struct EndpointReadiness {
     /// The path template sent, when it is sent.
     pub path: Option<String>,
     /// Why it is refused, in the words of
-    /// [`Error::PathUnavailable`](crate::Error::PathUnavailable).
+    /// [`Error::PathUnavailable`].
     pub refusal: Option<String>,
     /// Whether its answer is typed or raw.
     pub answer: Answer,
