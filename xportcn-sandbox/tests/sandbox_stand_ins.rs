@@ -157,7 +157,7 @@ async fn stand_ins_are_an_opt_in_and_every_answer_says_so() {
 async fn signed_post(sandbox: &Sandbox, path: &str, body: Value) -> (Option<String>, u16, Value) {
     let signed = xportcn::signing::SignedHeaders::new(
         sandbox.credentials(),
-        xportcn::TimestampUnit::Seconds,
+        xportcn::signing::TimestampUnit::Seconds,
     );
     let mut headers = xportcn::reqwest::header::HeaderMap::new();
     xportcn::__private::apply_signed_headers(

@@ -5,4 +5,5 @@
 
 mod chaos;
 mod cli;
+mod cli_check;
 mod cli_inbox;
