@@ -65,7 +65,7 @@ pub const ENV_VAR: &str = "XPORTCN_PATH_OVERRIDES";
 
 /// Largest override file read: 1 MiB (a file of every endpoint in both
 /// generations is a few kilobytes).
-pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+pub const MAX_OVERRIDE_FILE_BYTES: u64 = 1024 * 1024;
 
 /// Where an override came from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -204,7 +204,7 @@ impl PathOverrides {
     ///
     /// # Errors
     /// [`OverrideError`]: the file cannot be read, is larger than
-    /// [`MAX_FILE_BYTES`], or holds a mistake.
+    /// [`MAX_OVERRIDE_FILE_BYTES`], or holds a mistake.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, OverrideError> {
         let path = path.as_ref();
         Self::parse(
@@ -255,7 +255,7 @@ impl PathOverrides {
     }
 }
 
-/// Reads an override file, within [`MAX_FILE_BYTES`].
+/// Reads an override file, within [`MAX_OVERRIDE_FILE_BYTES`].
 fn read(path: &Path) -> Result<String, OverrideError> {
     use std::io::Read;
     let fail = |kind| OverrideError {
@@ -267,10 +267,10 @@ fn read(path: &Path) -> Result<String, OverrideError> {
     let file =
         std::fs::File::open(path).map_err(|e| fail(OverrideErrorKind::Read(e.to_string())))?;
     let mut text = String::new();
-    file.take(MAX_FILE_BYTES + 1)
+    file.take(MAX_OVERRIDE_FILE_BYTES + 1)
         .read_to_string(&mut text)
         .map_err(|e| fail(OverrideErrorKind::Read(e.to_string())))?;
-    if text.len() as u64 > MAX_FILE_BYTES {
+    if text.len() as u64 > MAX_OVERRIDE_FILE_BYTES {
         return Err(fail(OverrideErrorKind::TooLarge));
     }
     Ok(text)
@@ -336,7 +336,7 @@ pub struct OverrideError {
 pub enum OverrideErrorKind {
     /// The file cannot be read (the I/O error's text).
     Read(String),
-    /// The file is larger than [`MAX_FILE_BYTES`].
+    /// The file is larger than [`MAX_OVERRIDE_FILE_BYTES`].
     TooLarge,
     /// The file is not TOML (the parser's message).
     Syntax(String),
@@ -375,7 +375,7 @@ impl fmt::Display for OverrideError {
         match &self.kind {
             OverrideErrorKind::Read(e) => write!(f, "cannot read it: {e}"),
             OverrideErrorKind::TooLarge => {
-                write!(f, "larger than {MAX_FILE_BYTES} bytes")
+                write!(f, "larger than {MAX_OVERRIDE_FILE_BYTES} bytes")
             }
             OverrideErrorKind::Syntax(e) => write!(f, "not valid TOML: {}", e.trim_end()),
             OverrideErrorKind::UnknownTable => {
@@ -504,7 +504,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.toml");
         let line = "# padding padding padding padding padding padding padding\n";
-        let text = line.repeat(MAX_FILE_BYTES as usize / line.len() + 1);
+        let text = line.repeat(MAX_OVERRIDE_FILE_BYTES as usize / line.len() + 1);
         std::fs::write(&path, text).unwrap();
         let e = PathOverrides::load(&path).unwrap_err();
         assert_eq!(e.kind, OverrideErrorKind::TooLarge);

@@ -94,30 +94,30 @@ impl fmt::Display for Basis {
 /// Whether the answer decodes into typed fields, or is kept as raw JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Answer {
+pub enum AnswerKind {
     /// A typed model (or a plain typed value).
     Typed,
     /// Raw JSON: the docs do not show its shape.
     Raw,
 }
 
-impl Answer {
+impl AnswerKind {
     /// `typed` or `raw`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Answer::Typed => "typed",
-            Answer::Raw => "raw",
+            AnswerKind::Typed => "typed",
+            AnswerKind::Raw => "raw",
         }
     }
 
     /// The answer of an endpoint: raw when its response type gives no
     /// example shape (`Box<RawValue>`, `serde_json::Value`) and lists no
     /// typed field.
-    pub fn of(spec: &EndpointSpec) -> Answer {
+    pub fn of(spec: &EndpointSpec) -> AnswerKind {
         if spec.example.build().is_some() || !spec.response_fields().is_empty() {
-            Answer::Typed
+            AnswerKind::Typed
         } else {
-            Answer::Raw
+            AnswerKind::Raw
         }
     }
 }
@@ -146,7 +146,7 @@ pub struct EndpointReadiness {
     /// [`Error::PathUnavailable`].
     pub refusal: Option<String>,
     /// Whether its answer is typed or raw.
-    pub answer: Answer,
+    pub answer: AnswerKind,
 }
 
 impl EndpointReadiness {
@@ -268,7 +268,7 @@ fn line(
         basis,
         path,
         refusal,
-        answer: Answer::of(spec),
+        answer: AnswerKind::of(spec),
     }
 }
 
@@ -307,7 +307,13 @@ mod tests {
 
     #[test]
     fn answers_typed_and_raw() {
-        assert_eq!(Answer::of(endpoint::find("TB-P8").unwrap()), Answer::Typed);
-        assert_eq!(Answer::of(endpoint::find("TB-O12").unwrap()), Answer::Raw);
+        assert_eq!(
+            AnswerKind::of(endpoint::find("TB-P8").unwrap()),
+            AnswerKind::Typed
+        );
+        assert_eq!(
+            AnswerKind::of(endpoint::find("TB-O12").unwrap()),
+            AnswerKind::Raw
+        );
     }
 }

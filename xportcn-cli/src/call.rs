@@ -105,7 +105,8 @@ fn for_the_cli(e: Error) -> Failure {
             ..
         } => Failure::Refused(format!(
             "{endpoint}: not sent: {reason} in the {generation} path generation; if you know the \
-             path, pass it with --path (xportcn call {endpoint} --path /the/path)"
+             path, pass it with --path (xportcn call {endpoint} --path /the/path) or set it in \
+             the file named by XPORTCN_PATH_OVERRIDES ([{generation}] \"{endpoint}\" = \"/the/path\")"
         )),
         Error::GuessedPathNotFound {
             endpoint,

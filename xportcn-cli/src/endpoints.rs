@@ -126,7 +126,7 @@ fn show(id: &str) -> Result<(), Failure> {
     if !spec.sdk_method.is_empty() {
         write_line(&format!("sdk:       client.{}(..)", spec.sdk_method))?;
     }
-    let answer = xportcn::readiness::Answer::of(spec);
+    let answer = xportcn::readiness::AnswerKind::of(spec);
     let fields = spec.response_fields();
     write_line(&format!(
         "answer:    {}{}",
