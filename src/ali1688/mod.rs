@@ -8,8 +8,8 @@
 //! ```
 
 pub(crate) mod cart;
+mod models;
 pub(crate) mod order;
-mod order_model;
 mod product;
 pub(crate) mod refund;
 mod search;
@@ -28,7 +28,7 @@ pub use order::{
 };
 // Named one by one: a glob here let `product::SkuAttribute` shadow the
 // order line's `skuInfos` type.
-pub use order_model::{
+pub use models::{
     LogisticsItem, NativeLogistics, Order, OrderBaseInfo, OrderContact, OrderRateInfo, OrderStatus,
     ProductItem, ReceiverInfo, RefundStatus, SkuInfo, TradeTerm,
 };
