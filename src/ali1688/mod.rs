@@ -15,9 +15,8 @@ pub(crate) mod refund;
 mod search;
 
 pub use cart::{
-    CartAddRequest, CartAddressParam, CartCreateOrderRequest, CartDeleteRequest,
-    CartEditQuantityRequest, CartItem, CartList, CartListRequest, CartPreviewOrderRequest,
-    CartShop,
+    CartAddRequest, CartCreateOrderRequest, CartDeleteRequest, CartEditQuantityRequest, CartItem,
+    CartList, CartListRequest, CartPreviewOrderRequest, CartShop,
 };
 pub use order::{
     AddressParam, CargoParam, LogisticsTraceRequest, OfferRef, OrderCancelRequest,
@@ -29,8 +28,8 @@ pub use order::{
 // Named one by one: a glob here let `product::SkuAttribute` shadow the
 // order line's `skuInfos` type.
 pub use models::{
-    LogisticsItem, NativeLogistics, Order, OrderBaseInfo, OrderContact, OrderRateInfo, OrderStatus,
-    ProductItem, ReceiverInfo, RefundStatus, SkuInfo, TradeTerm,
+    DeliveryAddress, LogisticsItem, NativeLogistics, Order, OrderBaseInfo, OrderContact,
+    OrderRateInfo, OrderStatus, ProductItem, ReceiverInfo, RefundStatus, SkuInfo, TradeTerm,
 };
 pub use product::{
     CategoryGetRequest, HotListRequest, OpenUidDecryptRequest, ProductAttribute, ProductDetail,
