@@ -364,39 +364,30 @@ pub struct OrderRateInfo {
 /// example is cut after `postCode`). The single-order creation (AL-O3)
 /// takes [`AddressParam`](super::AddressParam), whose five fields the v1
 /// create page requires are required there.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
 #[builder(on(String, into))]
 #[non_exhaustive]
 pub struct DeliveryAddress {
     /// Recipient's name (`fullName`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     /// Mobile number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     /// Landline number (the KA docs' example sends `""`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Postal code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_code: Option<String>,
     /// City, as text (`cityText`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city_text: Option<String>,
     /// Province, as text (`provinceText`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub province_text: Option<String>,
     /// District, as text (`areaText`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_text: Option<String>,
     /// Town, as text (`townText`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub town_text: Option<String>,
     /// Street address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Administrative division code, e.g. `451481` (`districtCode`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub district_code: Option<String>,
 }

@@ -8,6 +8,7 @@ use crate::model::model;
 use crate::types::Id;
 
 /// One line of goods (`cargoParamList[]`) of the KA order preview.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
 #[builder(on(String, into))]
@@ -18,7 +19,6 @@ pub struct Cargo {
     pub offer_id: u64,
     /// The SKU's spec id (32 hex characters in the example). Optional here:
     /// the docs do not say whether it is required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_id: Option<String>,
     /// Quantity. The docs type it "number" and the example sends `2.0`, so
     /// it is a float here.
