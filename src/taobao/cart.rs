@@ -172,19 +172,16 @@ impl CartSkuProperty {
 }
 
 /// A wholesale price tier (v2 `PriceRange`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PriceRange {
     /// Smallest quantity of the tier (`起批量`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_quantity: Option<i64>,
     /// Wholesale price of the tier (`批发价`), a JSON number on the wire;
     /// the docs do not state its unit.
-    #[serde(
-        serialize_with = "opt_decimal_as_number",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(serialize_with = "opt_decimal_as_number")]
     pub price: Option<Decimal>,
 }
 
