@@ -80,7 +80,7 @@ pub(crate) const ENDPOINT_LISTS: &[&[endpoint::EndpointSpec]] = &[
     poizon::ENDPOINTS,
     aftersale::refund::ENDPOINTS,
     aftersale::message::ENDPOINTS,
-    aftersale::logistics::ENDPOINTS,
+    aftersale::return_logistics::ENDPOINTS,
     taobao::cart::ENDPOINTS,
     ali1688::order::ENDPOINTS,
     taobao::search::ENDPOINTS,

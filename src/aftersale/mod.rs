@@ -21,12 +21,11 @@
 //! # Ok(()) }
 //! ```
 
-pub(crate) mod logistics;
 pub(crate) mod message;
 pub(crate) mod refund;
 mod render;
+pub(crate) mod return_logistics;
 
-pub use logistics::{ReturnLogisticsRenderRequest, ReturnLogisticsSubmitRequest};
 pub use message::{RefundMessageListRequest, RefundMessageSubmitRequest, RefundMessageSubmitted};
 pub use refund::{
     LogisticsCompany, PurchaseOrderLine, RefundCancel, RefundCancelRequest, RefundDetail,
@@ -36,6 +35,7 @@ pub use refund::{
 pub use render::{
     MaxRefundFee, RefundOrder, RefundOrderTemplate, RefundReason, RefundRender, RefundRenderRequest,
 };
+pub use return_logistics::{ReturnLogisticsRenderRequest, ReturnLogisticsSubmitRequest};
 
 use crate::client::Client;
 use crate::endpoint::{Endpoint, EndpointSpec};

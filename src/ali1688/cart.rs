@@ -10,7 +10,7 @@
 
 use serde_json::value::RawValue;
 
-use super::Ali1688;
+use super::{Ali1688, DeliveryAddress};
 use crate::endpoint::{Endpoint, EndpointSpec, endpoint};
 use crate::model::model;
 use crate::types::{Id, Yuan, lenient};
@@ -210,52 +210,10 @@ pub struct CartEditQuantityRequest {
 )]
 pub struct CartPreviewOrderRequest {
     /// Delivery address (optional on the zh page, required on the vi one).
-    pub address_param: CartAddressParam,
+    pub address_param: DeliveryAddress,
     /// The cart lines ([`CartItem::id`], sent as JSON integers).
     #[serde(serialize_with = "crate::types::lenient::ids_as_numbers")]
     pub cart_ids: Vec<Id>,
-}
-
-/// A 1688 delivery address (`FastAdress` in the schemas).
-///
-/// Every field is optional on the zh page; the vi page requires `fullName`,
-/// `mobile`, `phone`, `cityText`, `provinceText` and `address`, and has no
-/// `districtCode`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, bon::Builder)]
-#[serde(rename_all = "camelCase")]
-#[builder(on(String, into))]
-#[non_exhaustive]
-pub struct CartAddressParam {
-    /// Recipient's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub full_name: Option<String>,
-    /// Mobile number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mobile: Option<String>,
-    /// Phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// Post code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub post_code: Option<String>,
-    /// City.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub city_text: Option<String>,
-    /// Province.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub province_text: Option<String>,
-    /// District.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub area_text: Option<String>,
-    /// Town.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub town_text: Option<String>,
-    /// Street address.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    /// Administrative district code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub district_code: Option<String>,
 }
 
 // --- AL-C6 -------------------------------------------------------------------
@@ -287,7 +245,7 @@ pub struct CartCreateOrderRequest {
     /// Trade type.
     pub trade_type: Option<String>,
     /// Delivery address.
-    pub address_param: CartAddressParam,
+    pub address_param: DeliveryAddress,
     /// The cart lines ([`CartItem::id`], sent as JSON integers).
     #[serde(serialize_with = "crate::types::lenient::ids_as_numbers")]
     pub cart_ids: Vec<Id>,

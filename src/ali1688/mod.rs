@@ -8,16 +8,15 @@
 //! ```
 
 pub(crate) mod cart;
+mod models;
 pub(crate) mod order;
-mod order_model;
 mod product;
 pub(crate) mod refund;
 mod search;
 
 pub use cart::{
-    CartAddRequest, CartAddressParam, CartCreateOrderRequest, CartDeleteRequest,
-    CartEditQuantityRequest, CartItem, CartList, CartListRequest, CartPreviewOrderRequest,
-    CartShop,
+    CartAddRequest, CartCreateOrderRequest, CartDeleteRequest, CartEditQuantityRequest, CartItem,
+    CartList, CartListRequest, CartPreviewOrderRequest, CartShop,
 };
 pub use order::{
     AddressParam, CargoParam, LogisticsTraceRequest, OfferRef, OrderCancelRequest,
@@ -28,9 +27,9 @@ pub use order::{
 };
 // Named one by one: a glob here let `product::SkuAttribute` shadow the
 // order line's `skuInfos` type.
-pub use order_model::{
-    LogisticsItem, NativeLogistics, Order, OrderBaseInfo, OrderContact, OrderRateInfo, OrderStatus,
-    ProductItem, ReceiverInfo, RefundStatus, SkuInfo, TradeTerm,
+pub use models::{
+    DeliveryAddress, LogisticsItem, NativeLogistics, Order, OrderBaseInfo, OrderContact,
+    OrderRateInfo, OrderStatus, ProductItem, ReceiverInfo, RefundStatus, SkuInfo, TradeTerm,
 };
 pub use product::{
     CategoryGetRequest, HotListRequest, OpenUidDecryptRequest, ProductAttribute, ProductDetail,

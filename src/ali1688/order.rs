@@ -92,6 +92,7 @@ impl OfferRef {
 ///     serde_json::json!({"offerId": 743470146022u64, "specId": "e61a85a671bb3d0301d0412b51641c6b", "quantity": 1})
 /// );
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
 #[builder(on(String, into))]
@@ -101,18 +102,14 @@ pub struct CargoParam {
     #[serde(flatten)]
     pub offer: OfferRef,
     /// The SKU's spec id ([`ProductSku::spec_id`](super::ProductSku::spec_id)).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_id: Option<String>,
     /// Quantity (required by every page).
     pub quantity: u32,
     /// The seller's open id (v2 lines; v1 batch lines).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seller_open_id: Option<String>,
     /// Product number (v2 only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_no: Option<String>,
     /// Container (v2 only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
 }
 
@@ -128,6 +125,7 @@ fn check_lines(lines: &[CargoParam], generation: Generation) -> Result<(), Strin
 
 /// The delivery address of an order (`addressParam`; "FastAdress" in the v2
 /// schemas). The five required here are required by the v1 create page.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
 #[builder(on(String, into))]
@@ -138,25 +136,20 @@ pub struct AddressParam {
     /// Mobile number.
     pub mobile: String,
     /// Phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Post code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_code: Option<String>,
     /// Province, as text.
     pub province_text: String,
     /// City, as text.
     pub city_text: String,
     /// District, as text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_text: Option<String>,
     /// Town, as text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub town_text: Option<String>,
     /// Street address.
     pub address: String,
     /// District code (v2 only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub district_code: Option<String>,
 }
 

@@ -26,9 +26,10 @@
 //!
 //! ```no_run
 //! # async fn demo(client: xportcn::Client) -> Result<(), xportcn::Error> {
-//! use xportcn::bigmajor::{Address, Cargo, OrderPreviewRequest};
+//! use xportcn::ali1688::DeliveryAddress;
+//! use xportcn::bigmajor::{Cargo, OrderPreviewRequest};
 //!
-//! let address = Address::builder()
+//! let address = DeliveryAddress::builder()
 //!     .full_name("Zhang San")
 //!     .mobile("13567102355")
 //!     .province_text("广西壮族自治区")
@@ -56,8 +57,8 @@ mod order;
 mod product;
 
 pub use order::{
-    Address, Cargo, OrderCreateRequest, OrderDetail, OrderDetailRequest, OrderListRequest,
-    OrderPreview, OrderPreviewItem, OrderPreviewRequest,
+    Cargo, OrderCreateRequest, OrderDetail, OrderDetailRequest, OrderListRequest, OrderPreview,
+    OrderPreviewItem, OrderPreviewRequest,
 };
 pub use product::{ProductDetail, ProductDetailRequest};
 

@@ -2,54 +2,13 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::BigMajor;
+use crate::ali1688::DeliveryAddress;
 use crate::endpoint::endpoint;
 use crate::model::model;
 use crate::types::Id;
 
-/// A delivery address (`addressParam`) of the KA order preview and create.
-///
-/// Every field is optional: the docs do not say which are required. The
-/// names are those of the preview's request example
-/// ([BM-3](https://doc-en-ka.xportcn.com/api-338074941)); the create page's
-/// example is cut after `postCode`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, bon::Builder)]
-#[serde(rename_all = "camelCase")]
-#[builder(on(String, into))]
-#[non_exhaustive]
-pub struct Address {
-    /// Recipient's name (`fullName`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub full_name: Option<String>,
-    /// Mobile number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mobile: Option<String>,
-    /// Landline number (the docs' example sends `""`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// Postal code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub post_code: Option<String>,
-    /// City, as text (`cityText`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub city_text: Option<String>,
-    /// Province, as text (`provinceText`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub province_text: Option<String>,
-    /// District, as text (`areaText`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub area_text: Option<String>,
-    /// Town, as text (`townText`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub town_text: Option<String>,
-    /// Street address.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    /// Administrative division code, e.g. `451481` (`districtCode`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub district_code: Option<String>,
-}
-
 /// One line of goods (`cargoParamList[]`) of the KA order preview.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
 #[builder(on(String, into))]
@@ -60,7 +19,6 @@ pub struct Cargo {
     pub offer_id: u64,
     /// The SKU's spec id (32 hex characters in the example). Optional here:
     /// the docs do not say whether it is required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_id: Option<String>,
     /// Quantity. The docs type it "number" and the example sends `2.0`, so
     /// it is a float here.
@@ -103,7 +61,7 @@ pub struct OrderPreviewRequest {
     /// `"string"`), meaning not documented.
     pub out_order_id: Option<String>,
     /// The delivery address (`addressParam`).
-    pub address_param: Address,
+    pub address_param: DeliveryAddress,
     /// The goods (`cargoParamList`).
     pub cargo_param_list: Vec<Cargo>,
 }
@@ -156,7 +114,7 @@ pub struct OrderPreviewItem {
 /// (<https://doc-en-ka.xportcn.com/api-338074942>), whose request example
 /// is cut after `addressParam.postCode` and whose response is not stored.
 /// The typed fields are the ones the example shows; the address reuses the
-/// preview's [`Address`]. The goods are not in the stored part of the
+/// preview's [`DeliveryAddress`]. The goods are not in the stored part of the
 /// example: pass them in `other` (the preview names them `cargoParamList`;
 /// that the create takes the same field is INFERRED), e.g.
 /// `.param("cargoParamList", serde_json::to_value(&cargo)?)` with
@@ -185,7 +143,7 @@ pub struct OrderCreateRequest {
     /// Trade type.
     pub trade_type: Option<String>,
     /// The delivery address (`addressParam`).
-    pub address_param: Address,
+    pub address_param: DeliveryAddress,
 }
 
 /// Key-account 1688 order list ("Order list"): **path and schema unknown.**

@@ -31,11 +31,14 @@
 //! # Ok(()) }
 //! ```
 
-use serde_json::value::RawValue;
+mod order;
+mod product;
+
+pub use order::{OrderCreateRequest, OrderListRequest};
+pub use product::{ProductDetail, ProductDetailRequest, ProductListRequest};
 
 use crate::client::Client;
-use crate::endpoint::{Endpoint, EndpointSpec, endpoint};
-use crate::model::model;
+use crate::endpoint::{Endpoint, EndpointSpec};
 
 /// The endpoints this module declares (gathered by [`crate::endpoint::all`]).
 pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
@@ -58,99 +61,3 @@ impl Client {
         AlibabaIntl { client: self }
     }
 }
-
-/// Alibaba International product detail ("productDetailGet"): **path,
-/// method and schema unknown.**
-///
-/// No stored doc page shows this endpoint: the method (`POST`) is INFERRED,
-/// the parameter names are unknown (put them in `other`, e.g. with
-/// `.param(..)`: the SDK invents none), and the response is read as an
-/// object whose fields are all kept in `extra`. Set the path with
-/// `ClientBuilder::override_path("IA-1", ..)`; without it the call fails
-/// before sending.
-#[endpoint(
-    id = "IA-1",
-    method = POST,
-    v1 = unknown,
-    v2 = unknown,
-    response = ProductDetail,
-    idempotent,
-    handle = AlibabaIntl,
-    via = alibaba_intl,
-    name = product_detail,
-    open,
-)]
-pub struct ProductDetailRequest {}
-
-/// The `data` of IA-1, an Alibaba International product: **schema
-/// unknown**, so no field is modelled and every field the server sends is
-/// kept in [`extra`](Self::extra) (read one with `extra.get_as::<T>("name")`).
-#[model]
-pub struct ProductDetail {}
-
-/// Alibaba International product list ("productList"): **path, method and
-/// schema unknown.**
-///
-/// No stored doc page shows this endpoint: the method (`POST`) is INFERRED,
-/// the parameter names (paging included) are unknown (put them in `other`),
-/// and the response `data` is returned whole as raw JSON, as it may be a
-/// list or a page object. Set the path with
-/// `ClientBuilder::override_path("IA-2", ..)`; without it the call fails
-/// before sending.
-#[endpoint(
-    id = "IA-2",
-    method = POST,
-    v1 = unknown,
-    v2 = unknown,
-    response = Box<RawValue>,
-    idempotent,
-    handle = AlibabaIntl,
-    via = alibaba_intl,
-    name = product_list,
-    open,
-)]
-pub struct ProductListRequest {}
-
-/// Alibaba International order list ("GetOrderList"): **path, method and
-/// schema unknown.**
-///
-/// No stored doc page shows this endpoint: the method (`POST`) is INFERRED,
-/// the parameter names (paging included) are unknown (put them in `other`),
-/// and the response `data` is returned whole as raw JSON. Set the path with
-/// `ClientBuilder::override_path("IA-3", ..)`; without it the call fails
-/// before sending.
-#[endpoint(
-    id = "IA-3",
-    method = POST,
-    v1 = unknown,
-    v2 = unknown,
-    response = Box<RawValue>,
-    idempotent,
-    handle = AlibabaIntl,
-    via = alibaba_intl,
-    name = order_list,
-    open,
-)]
-pub struct OrderListRequest {}
-
-/// Alibaba International order creation ("CreateOrder"): **path, method and
-/// schema unknown.**
-///
-/// No stored doc page shows this endpoint: the method (`POST`) is INFERRED,
-/// the parameter names are unknown (put them in `other`), and the response
-/// `data` is returned whole as raw JSON. A write: it is sent only on a path
-/// you set with `ClientBuilder::override_path("IA-4", ..)`, never on a
-/// guess, and never retried silently.
-#[endpoint(
-    id = "IA-4",
-    method = POST,
-    v1 = unknown,
-    v2 = unknown,
-    response = Box<RawValue>,
-    write,
-    handle = AlibabaIntl,
-    via = alibaba_intl,
-    name = order_create,
-    open,
-)]
-pub struct OrderCreateRequest {}

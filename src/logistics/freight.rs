@@ -44,40 +44,31 @@ pub struct FreightEstimateRequest {
 }
 
 /// An overseas delivery address (`ReceiverAddressTO`); every field optional.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
 #[builder(on(String, into))]
 #[non_exhaustive]
 pub struct ReceiverAddress {
     /// Recipient's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// E-mail.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Phone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Mobile phone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
     /// Street address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Tax id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_id: Option<String>,
     /// Country code, e.g. `US`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// City.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Post code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// State or province.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 
@@ -117,6 +108,7 @@ pub struct FreightPreviewRequest {
 ///
 /// The page marks `currency` and `price` required but its example leaves
 /// them out: they are optional here.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
 #[builder(on(String, into))]
@@ -133,28 +125,24 @@ pub struct RenderItem {
     /// The freight service chosen.
     pub freight_info: FreightInfo,
     /// Currency of `price`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Unit price (sent as a string).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Yuan>,
 }
 
 /// A freight service (`FreightInfoTO`); its fields are seen only in the
 /// examples.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
 #[builder(on(String, into))]
 #[non_exhaustive]
 pub struct FreightInfo {
     /// Service id, e.g. `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
     /// Carrier name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// Service category.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_category: Option<String>,
 }
 
@@ -196,47 +184,40 @@ pub struct OrderBookingRequest {
 
 /// A line of a logistics order (every field optional; WL-4's `lineItem`
 /// uses the first five).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
 #[builder(on(String, into))]
 #[non_exhaustive]
 pub struct LineItem {
     /// Item id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     #[builder(into)]
     pub item_id: Option<Id>,
     /// SKU id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     #[builder(into)]
     pub sku_id: Option<Id>,
     /// Quantity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Image URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// The freight service chosen.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub freight_info: Option<FreightInfo>,
     /// Currency of `price`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Unit price (sent as a string).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<Yuan>,
 }
 
 /// The Tmall order of a logistics order (`TmallOrderInfoTO`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
 #[builder(on(String, into))]
 #[non_exhaustive]
 pub struct TmallOrderInfo {
     /// Tmall order id, e.g. `123123444`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tmall_order_id: Option<String>,
 }
 
@@ -274,25 +255,25 @@ pub struct DomesticLogisticsUpdateRequest {
 }
 
 /// A line and the domestic parcels that carry it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
 #[builder(on(String, into))]
 #[non_exhaustive]
 pub struct LogisticInfo {
     /// The line (item, SKU, quantity, title, image).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item: Option<LineItem>,
     /// The international waybill, e.g. `FARJP2408000013YQ` (wire name
     /// `logisticNumer`, spelled so in the docs).
-    #[serde(rename = "logisticNumer", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "logisticNumer")]
     pub logistic_number: Option<String>,
     /// The domestic parcels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domestic_logistic_info: Option<Vec<DomesticLogisticInfo>>,
 }
 
 /// A domestic parcel (`InnerLogisticInfoTO`; fields seen only in the
 /// example).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
 #[builder(on(String, into))]
@@ -300,14 +281,12 @@ pub struct LogisticInfo {
 pub struct DomesticLogisticInfo {
     /// The domestic waybill, e.g. `SF1234521212678` (wire name
     /// `logisticNumer`, spelled so in the docs).
-    #[serde(rename = "logisticNumer", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "logisticNumer")]
     pub logistic_number: Option<String>,
     /// The carrier, e.g. `顺丰`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logistic_company_name: Option<String>,
     /// When the parcel was ready to ship: Unix **seconds** as a string, e.g.
     /// `1754342534` (see [`DomesticLogisticInfo::rts_seconds`]).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rts_time: Option<String>,
 }
 

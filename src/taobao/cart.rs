@@ -172,19 +172,16 @@ impl CartSkuProperty {
 }
 
 /// A wholesale price tier (v2 `PriceRange`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PriceRange {
     /// Smallest quantity of the tier (`起批量`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_quantity: Option<i64>,
     /// Wholesale price of the tier (`批发价`), a JSON number on the wire;
     /// the docs do not state its unit.
-    #[serde(
-        serialize_with = "opt_decimal_as_number",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(serialize_with = "opt_decimal_as_number")]
     pub price: Option<Decimal>,
 }
 
@@ -290,36 +287,28 @@ pub struct CartCreateOrderRequest {
 
 /// A delivery address of a cart order (`OrderAddress`). Every field is
 /// optional in the docs; `mobile_phone` is snake_case on the wire.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, bon::Builder)]
 #[builder(on(String, into))]
 #[non_exhaustive]
 pub struct OrderAddress {
     /// Postcode (`邮编`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// Country (`国家`), e.g. `中国`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Province (`省份`), e.g. `浙江省`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// City, e.g. `杭州市`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// District, e.g. `余杭区`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub district: Option<String>,
     /// Street address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Mobile phone (wire name `mobile_phone`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
     /// Phone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Receiver's name (`收件人`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 

@@ -111,6 +111,7 @@ pub struct PurchaseOrderRenderRequest {
 /// As the docs' example writes it: `itemId` and `skuId` as JSON numbers
 /// (written digit for digit, never through a float; an id that is not all
 /// digits is written as a string), `quantity` as a string.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, bon::Builder)]
 #[serde(rename_all = "camelCase")]
 #[builder(on(Id, into))]
@@ -123,10 +124,7 @@ pub struct RenderLine {
     #[serde(serialize_with = "as_string")]
     pub quantity: u32,
     /// SKU id, e.g. `4951323355633`; left out when unset.
-    #[serde(
-        serialize_with = "crate::types::lenient::opt_id_as_number",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(serialize_with = "crate::types::lenient::opt_id_as_number")]
     pub sku_id: Option<Id>,
 }
 

@@ -8,13 +8,13 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use xportcn::Error;
 use xportcn::ali1688::{
-    CartAddRequest, CartAddressParam, CartCreateOrderRequest, CartDeleteRequest,
-    CartEditQuantityRequest, CartListRequest, CartPreviewOrderRequest,
+    CartAddRequest, CartCreateOrderRequest, CartDeleteRequest, CartEditQuantityRequest,
+    CartListRequest, CartPreviewOrderRequest, DeliveryAddress,
 };
 use xportcn::endpoint::Generation;
 
-fn address() -> CartAddressParam {
-    CartAddressParam::builder()
+fn address() -> DeliveryAddress {
+    DeliveryAddress::builder()
         .full_name("张三")
         .mobile("13567102355")
         .phone("")

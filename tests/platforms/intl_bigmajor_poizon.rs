@@ -71,8 +71,8 @@ fn undocumented_object() -> Value {
 // bigMajor (key-account 1688)
 // ---------------------------------------------------------------------------
 
-fn preview_address() -> xportcn::bigmajor::Address {
-    xportcn::bigmajor::Address::builder()
+fn preview_address() -> xportcn::ali1688::DeliveryAddress {
+    xportcn::ali1688::DeliveryAddress::builder()
         .full_name("test")
         .mobile("13567102355")
         .phone("")
@@ -203,7 +203,7 @@ async fn bm4_order_create_sends_the_documented_fields_and_keeps_the_unknown_resp
     )
     .await;
 
-    let address = xportcn::bigmajor::Address::builder()
+    let address = xportcn::ali1688::DeliveryAddress::builder()
         .full_name("test")
         .mobile("13567102355")
         .post_code("532600")

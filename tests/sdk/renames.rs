@@ -226,3 +226,25 @@ fn no_platform_prefix_on_a_platform_module_name_and_no_deprecated_alias() {
         "deprecated items in src/: {deprecated:?}"
     );
 }
+
+#[test]
+fn one_delivery_address_for_the_cart_and_the_key_account_orders() {
+    use xportcn::ali1688::DeliveryAddress;
+    // The cart's and the key-account order's `addressParam` are one type.
+    fn cart(r: xportcn::ali1688::CartPreviewOrderRequest) -> DeliveryAddress {
+        r.address_param
+    }
+    fn ka(r: xportcn::bigmajor::OrderPreviewRequest) -> DeliveryAddress {
+        r.address_param
+    }
+    let _ = (cart, ka);
+    // Same wire shape as before: camelCase, absent fields left out.
+    let a = DeliveryAddress::builder()
+        .full_name("Zhang San")
+        .city_text("崇左市")
+        .build();
+    assert_eq!(
+        serde_json::to_value(&a).unwrap(),
+        serde_json::json!({"fullName": "Zhang San", "cityText": "崇左市"})
+    );
+}

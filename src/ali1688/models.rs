@@ -1,9 +1,13 @@
-//! The 1688 order model: the body of the 1688 price-change push
-//! ([`callbacks::Message::Ali1688PriceModify`](crate::callbacks::Message::Ali1688PriceModify)),
-//! meant to be shared with the 1688 order endpoints.
+//! The 1688 models shared by several endpoints (and pushes): the order
+//! model, the body of the 1688 price-change push
+//! ([`callbacks::Message::Ali1688PriceModify`](crate::callbacks::Message::Ali1688PriceModify))
+//! and of the order detail, and the [`DeliveryAddress`] of the cart and the
+//! key-account orders.
 //!
 //! Money is decimal yuan ([`Yuan`]), kept exactly as sent; times are
 //! [`Timestamp`]s (1688 sends `20170913231916000-0700`).
+
+use serde::Serialize;
 
 use crate::callbacks::wire_enum;
 use crate::model::model;
@@ -342,4 +346,48 @@ pub struct OrderRateInfo {
     pub buyer_rate_status: Option<i64>,
     /// `sellerRateStatus`.
     pub seller_rate_status: Option<i64>,
+}
+
+/// A 1688 delivery address with every field optional (`addressParam`,
+/// `FastAdress` in the schemas): one type for the cart's order preview and
+/// creation ([`CartPreviewOrderRequest`](super::CartPreviewOrderRequest),
+/// [`CartCreateOrderRequest`](super::CartCreateOrderRequest)) and the
+/// key-account order preview and creation
+/// ([`bigmajor::OrderPreviewRequest`](crate::bigmajor::OrderPreviewRequest),
+/// [`bigmajor::OrderCreateRequest`](crate::bigmajor::OrderCreateRequest)).
+///
+/// Which fields are required differs by page: every field is optional on
+/// the zh cart page; the vi cart page requires `fullName`, `mobile`, `phone`,
+/// `cityText`, `provinceText` and `address`, and has no `districtCode`; the
+/// KA docs do not say (names from the preview's request example,
+/// [BM-3](https://doc-en-ka.xportcn.com/api-338074941); the create page's
+/// example is cut after `postCode`). The single-order creation (AL-O3)
+/// takes [`AddressParam`](super::AddressParam), whose five fields the v1
+/// create page requires are required there.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, bon::Builder)]
+#[serde(rename_all = "camelCase")]
+#[builder(on(String, into))]
+#[non_exhaustive]
+pub struct DeliveryAddress {
+    /// Recipient's name (`fullName`).
+    pub full_name: Option<String>,
+    /// Mobile number.
+    pub mobile: Option<String>,
+    /// Landline number (the KA docs' example sends `""`).
+    pub phone: Option<String>,
+    /// Postal code.
+    pub post_code: Option<String>,
+    /// City, as text (`cityText`).
+    pub city_text: Option<String>,
+    /// Province, as text (`provinceText`).
+    pub province_text: Option<String>,
+    /// District, as text (`areaText`).
+    pub area_text: Option<String>,
+    /// Town, as text (`townText`).
+    pub town_text: Option<String>,
+    /// Street address.
+    pub address: Option<String>,
+    /// Administrative division code, e.g. `451481` (`districtCode`).
+    pub district_code: Option<String>,
 }
