@@ -40,16 +40,10 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use xportcn::Client;
-use xportcn::ali1688::{
-    AddressParam, CargoParam, KeywordSearchRequest, OfferRef, OrderCancelRequest,
-    OrderCreateRequest, OrderSubmitToPayBatchRequest, ProductDetailRequest,
-};
+use xportcn::ali1688::{AddressParam, CargoParam, OfferRef};
 use xportcn::callbacks::axum::{Receiver, ServeConfig, serve};
 use xportcn::callbacks::{Consumer, Inbox, SqliteInbox, Verifier};
-use xportcn::taobao::{
-    OrderCancelRequest as TbCancel, OrderLine, OrderPayRequest, PurchaseOrderCreateRequest,
-    PurchaseReceiver as TbReceiver,
-};
+use xportcn::taobao::{OrderLine, PurchaseReceiver as TbReceiver};
 use xportcn::tracking::{
     Cause, ClientPoller, OrderKey, Outcome, Platform, Poller, Relation, ResyncConfig, Resyncer,
     SqliteTrackerStore, TaobaoDetail, Tracker,
@@ -198,27 +192,20 @@ pub async fn taobao_order(c: &Client, tracker: &Tracker, then: Then) -> Result<O
         .build();
     let created = c
         .taobao()
-        .purchase_order_create(
-            PurchaseOrderCreateRequest::builder()
-                .order_line_list(vec![line])
-                .purchase_amount(Fen(100_000))
-                .receiver(taobao_receiver())
-                .build(),
-        )
+        .purchase_order_create()
+        .order_line_list(vec![line])
+        .purchase_amount(Fen(100_000))
+        .receiver(taobao_receiver())
         .await?;
     let order_id = id_at(&serde_json::from_str(created.get())?, "/orderId")?;
     let key = OrderKey::new(Platform::Taobao, order_id.clone());
     tracker.watch(key.clone()).await?;
     match then {
         Then::Pay => {
-            c.taobao()
-                .order_pay(OrderPayRequest::builder().other(by_id(&order_id)).build())
-                .await?;
+            c.taobao().order_pay().other(by_id(&order_id)).await?;
         }
         Then::Cancel => {
-            c.taobao()
-                .order_cancel(TbCancel::builder().other(by_id(&order_id)).build())
-                .await?;
+            c.taobao().order_cancel().other(by_id(&order_id)).await?;
         }
         Then::Nothing => {}
     }
@@ -234,13 +221,10 @@ async fn ali_order(
 ) -> Result<OrderKey, BoxError> {
     let created = c
         .ali1688()
-        .order_create(
-            OrderCreateRequest::builder()
-                .flow("general")
-                .address_param(address())
-                .cargo_param_list(vec![line.clone()])
-                .build(),
-        )
+        .order_create()
+        .flow("general")
+        .address_param(address())
+        .cargo_param_list(vec![line.clone()])
         .await?;
     let order_id = id_at(&serde_json::from_str(created.get())?, "/0/baseInfo/idOfStr")?;
     let key = OrderKey::new(Platform::Ali1688, order_id.clone());
@@ -248,22 +232,16 @@ async fn ali_order(
     match then {
         Then::Pay => {
             c.ali1688()
-                .order_submit_to_pay_batch(
-                    OrderSubmitToPayBatchRequest::builder()
-                        .order_ids(vec![Id::new(order_id)])
-                        .build(),
-                )
+                .order_submit_to_pay_batch()
+                .order_ids(vec![Id::new(order_id)])
                 .await?;
         }
         Then::Cancel => {
             c.ali1688()
-                .order_cancel(
-                    OrderCancelRequest::builder()
-                        .web_site("1688")
-                        .order_id(order_id)
-                        .cancel_reason("buyerCancel")
-                        .build(),
-                )
+                .order_cancel()
+                .web_site("1688")
+                .order_id(order_id)
+                .cancel_reason("buyerCancel")
                 .await?;
         }
         Then::Nothing => {}
@@ -273,16 +251,10 @@ async fn ali_order(
 
 /// A 1688 order line for the sandbox's one offer.
 async fn ali_line(c: &Client) -> Result<CargoParam, BoxError> {
-    let page = c
-        .ali1688()
-        .keyword_search(KeywordSearchRequest::builder().keyword("女包").build())
-        .await?;
+    let page = c.ali1688().keyword_search().keyword("女包").await?;
     let first = page.data.first().ok_or("no offer")?;
     let offer: Id = first.offer_id.clone().ok_or("no offerId")?;
-    let detail = c
-        .ali1688()
-        .product_detail_with(ProductDetailRequest::new(offer))
-        .await?;
+    let detail = c.ali1688().product_detail(offer).await?;
     let sku = detail.product_sku_infos.first().ok_or("no SKU")?;
     Ok(CargoParam::builder()
         .offer(OfferRef::id(detail.offer_id.clone().ok_or("no offerId")?))

@@ -19,12 +19,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use xportcn::aftersale::{RefundRenderRequest, RefundSubmitRequest};
 use xportcn::retry::RetryPolicy;
-use xportcn::taobao::{
-    LogisticsDetailRequest, OrderDetailRequest, OrderLine, OrderPayRequest,
-    PurchaseOrderCreateRequest, PurchaseOrderRenderRequest, PurchaseReceiver, RenderLine,
-};
+use xportcn::taobao::{OrderLine, PurchaseReceiver, RenderLine};
 use xportcn::types::{Fen, Id};
 use xportcn::{Client, Credentials, Error};
 use xportcn_sandbox::{Failure, Sandbox};
@@ -174,18 +170,15 @@ async fn sandbox_flow() -> Result<(), BoxError> {
     println!("2. Preview two of them (POST /open/order/render)");
     let preview = client
         .taobao()
-        .purchase_order_render(
-            PurchaseOrderRenderRequest::builder()
-                .order_line_list(vec![
-                    RenderLine::builder()
-                        .item_id(item_id.clone())
-                        .quantity(2u32)
-                        .sku_id(sku_id.clone())
-                        .build(),
-                ])
-                .receiver(receiver())
+        .purchase_order_render()
+        .order_line_list(vec![
+            RenderLine::builder()
+                .item_id(item_id.clone())
+                .quantity(2u32)
+                .sku_id(sku_id.clone())
                 .build(),
-        )
+        ])
+        .receiver(receiver())
         .await?;
     println!("   -> pay amount {} fen\n", at(&preview, "/payAmount")?);
 
@@ -200,14 +193,11 @@ async fn sandbox_flow() -> Result<(), BoxError> {
         .build();
     let created = client
         .taobao()
-        .purchase_order_create(
-            PurchaseOrderCreateRequest::builder()
-                .order_line_list(vec![line])
-                .purchase_amount(Fen(price * 2))
-                .receiver(receiver())
-                .seller_order_number("LZ-2026-000118".to_owned())
-                .build(),
-        )
+        .purchase_order_create()
+        .order_line_list(vec![line])
+        .purchase_amount(Fen(price * 2))
+        .receiver(receiver())
+        .seller_order_number("LZ-2026-000118".to_owned())
         .await?;
     let order_id: Id = serde_json::from_value(at(&created, "/orderId")?)?;
     println!("   -> order {order_id}\n");
@@ -221,14 +211,8 @@ async fn sandbox_flow() -> Result<(), BoxError> {
         "4. Pay it (TB-O12: no doc page shows its path; production refuses it, the sandbox \
          serves a stand-in)"
     );
-    client
-        .taobao()
-        .order_pay(OrderPayRequest::builder().other(by_order()).build())
-        .await?;
-    let detail = client
-        .taobao()
-        .order_detail(OrderDetailRequest::builder().other(by_order()).build())
-        .await?;
+    client.taobao().order_pay().other(by_order()).await?;
+    let detail = client.taobao().order_detail().other(by_order()).await?;
     println!(
         "   -> the order reads back with status {} (10 = waiting for the seller to ship)\n",
         at(&detail, "/status")?
@@ -238,11 +222,8 @@ async fn sandbox_flow() -> Result<(), BoxError> {
     println!("5. Logistics of its sub-order (GET /open/order/logistics/detail/get)");
     let logistics = client
         .taobao()
-        .logistics_detail(
-            LogisticsDetailRequest::builder()
-                .sub_purchase_order_id(sub_order.clone())
-                .build(),
-        )
+        .logistics_detail()
+        .sub_purchase_order_id(sub_order.clone())
         .await?;
     let parcel = logistics.pnm_logistics_details.first();
     println!(
@@ -256,13 +237,10 @@ async fn sandbox_flow() -> Result<(), BoxError> {
     println!("6. Refund: render (POST /open/order/refund/render), then submit");
     let render = client
         .aftersale()
-        .refund_render(
-            RefundRenderRequest::builder()
-                .sub_order_id(sub_order.clone())
-                .goods_status(1)
-                .refund_type(1)
-                .build(),
-        )
+        .refund_render()
+        .sub_order_id(sub_order.clone())
+        .goods_status(1)
+        .refund_type(1)
         .send_full()
         .await?;
     let template = render.data.refund_order_template.unwrap_or_default();
@@ -277,16 +255,13 @@ async fn sandbox_flow() -> Result<(), BoxError> {
         .ok_or("no maximum refund")?;
     let refund = client
         .aftersale()
-        .refund_submit(
-            RefundSubmitRequest::builder()
-                .sub_order_id(sub_order)
-                .refund_type(1)
-                .goods_status(1)
-                .reason_id(reason)
-                .refund_fee(Fen(max))
-                .refund_desc("收到的商品有破损")
-                .build(),
-        )
+        .refund_submit()
+        .sub_order_id(sub_order)
+        .refund_type(1)
+        .goods_status(1)
+        .reason_id(reason)
+        .refund_fee(Fen(max))
+        .refund_desc("收到的商品有破损")
         .await?;
     println!(
         "   -> requestId {:?}, refund {} of {max} fen opened\n",

@@ -786,19 +786,64 @@ macro_rules! page_field {
 }
 page_field!(u32, i32, i64, u64);
 
-/// Every endpoint this version of the SDK implements, ordered by id.
+/// The registry: every endpoint the SDK declares with
+/// [`endpoint`](macro@endpoint) adds its [`EndpointSpec`] here by its
+/// declaration alone (a `linkme` distributed slice, gathered at link time).
+/// Read it through [`all`].
+#[doc(hidden)]
+#[allow(unsafe_code)]
+#[linkme::distributed_slice]
+pub static __REGISTRY: [EndpointSpec];
+
+/// Every endpoint this version of the SDK implements, ordered by id
+/// (section as in the platform catalogue, then number).
 ///
-/// Each platform module lists its own endpoints; this gathers them.
+/// Each [`endpoint`](macro@endpoint) declaration inside the SDK registers
+/// itself: there is no hand-kept list to forget. Endpoints you declare in
+/// your own crate are not listed (call them with
+/// [`Client::call`](crate::Client::call)).
 pub fn all() -> &'static [EndpointSpec] {
     static ALL: OnceLock<Vec<EndpointSpec>> = OnceLock::new();
     ALL.get_or_init(|| {
-        let mut v: Vec<EndpointSpec> = crate::ENDPOINT_LISTS
-            .iter()
-            .flat_map(|list| list.iter().copied())
-            .collect();
+        let mut v: Vec<EndpointSpec> = __REGISTRY.iter().copied().collect();
         v.sort_by_key(|s| sort_key(s.id));
         v
     })
+}
+
+/// A platform handle (`client.taobao()`, `client.ali1688()`, ...): the
+/// name of the [`Client`](crate::Client) method that returns it. The [`endpoint`](macro@endpoint) attribute's
+/// `handle = ..` generates the handle's typed methods from it, and the
+/// endpoint's [`EndpointSpec::sdk_method`] (`"ali1688().keyword_search"`).
+pub trait Handle {
+    /// The [`Client`](crate::Client) method returning this handle, e.g.
+    /// `"ali1688"`.
+    const VIA: &'static str;
+}
+
+/// `via + "()." + name` as bytes, at compile time: the `sdk_method` the
+/// [`endpoint`](macro@endpoint) attribute writes. Not part of the API.
+#[doc(hidden)]
+pub const fn __sdk_method<const N: usize>(via: &str, name: &str) -> [u8; N] {
+    let mut out = [0u8; N];
+    let (v, n) = (via.as_bytes(), name.as_bytes());
+    let mut i = 0;
+    while i < v.len() {
+        out[i] = v[i];
+        i += 1;
+    }
+    let sep = b"().";
+    let mut j = 0;
+    while j < sep.len() {
+        out[i + j] = sep[j];
+        j += 1;
+    }
+    let mut k = 0;
+    while k < n.len() {
+        out[i + 3 + k] = n[k];
+        k += 1;
+    }
+    out
 }
 
 /// Orders ids by section (as in the platform catalogue), then number.
@@ -881,6 +926,78 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Every `#[endpoint(..)]` declaration in the SDK's sources (and no
+    /// other `impl Endpoint`) is in [`all`], with its id: the registry cannot
+    /// silently miss one.
+    #[test]
+    fn every_declaration_in_the_sources_is_registered() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).expect("src/ is readable") {
+                let path = entry.expect("a directory entry").path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut declared = Vec::new();
+        for file in &files {
+            let text = std::fs::read_to_string(file).expect("a source file");
+            let mut lines = text.lines();
+            while let Some(line) = lines.next() {
+                let code = line.trim_start();
+                if code.starts_with("impl Endpoint for")
+                    || code.starts_with("impl crate::endpoint::Endpoint for")
+                    || code.starts_with("impl xportcn::endpoint::Endpoint for")
+                {
+                    panic!(
+                        "{}: a hand-written `impl Endpoint` ({code}): declare it with #[endpoint]",
+                        file.display()
+                    );
+                }
+                if !line.starts_with("#[endpoint(") {
+                    continue;
+                }
+                let id = lines
+                    .by_ref()
+                    .take(4)
+                    .find_map(|l| l.trim().strip_prefix("id = \""))
+                    .and_then(|l| l.split('"').next())
+                    .unwrap_or_else(|| {
+                        panic!(
+                            "{}: an #[endpoint] without `id = \"..\"` on its first lines",
+                            file.display()
+                        )
+                    });
+                declared.push(id.to_owned());
+            }
+        }
+        declared.sort_by_key(|id| sort_key(id));
+        let registered: Vec<&str> = all().iter().map(|s| s.id).collect();
+        assert!(
+            declared.len() > 90,
+            "the scan found {} declarations",
+            declared.len()
+        );
+        assert_eq!(registered, declared, "registered ids vs declared ids");
+    }
+
+    #[test]
+    fn sdk_method_is_handle_then_name() {
+        assert_eq!(
+            find("AL-P4").map(|s| s.sdk_method),
+            Some("ali1688().keyword_search")
+        );
+        let bytes: [u8; 13] = __sdk_method::<13>("taobao", "cart");
+        assert_eq!(&bytes, b"taobao().cart");
     }
 
     #[test]

@@ -3,15 +3,9 @@
 use serde_json::value::RawValue;
 
 use super::Aftersale;
-use crate::endpoint::{Endpoint, EndpointSpec, endpoint};
+use crate::endpoint::endpoint;
 use crate::model::model;
 use crate::types::Id;
-
-/// The endpoints this file declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
-    RefundMessageSubmitRequest::SPEC,
-    RefundMessageListRequest::SPEC,
-];
 
 /// Submit an after-sale (reverse order) message: a note, optionally with
 /// images, on a refund.
@@ -27,7 +21,6 @@ pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
     response = RefundMessageSubmitted,
     write,
     handle = Aftersale,
-    via = aftersale,
     name = refund_message_submit,
 )]
 pub struct RefundMessageSubmitRequest {
@@ -69,7 +62,6 @@ pub struct RefundMessageSubmitted {}
     response = Box<RawValue>,
     idempotent,
     handle = Aftersale,
-    via = aftersale,
     name = refund_message_list,
     open,
 )]

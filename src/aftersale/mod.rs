@@ -2,16 +2,12 @@
 //!
 //! ```no_run
 //! # async fn demo(client: xportcn::Client) -> Result<(), xportcn::Error> {
-//! use xportcn::aftersale::RefundRenderRequest;
 //! let render = client
 //!     .aftersale()
-//!     .refund_render(
-//!         RefundRenderRequest::builder()
-//!             .sub_order_id("1034499579120189839")
-//!             .goods_status(1) // the docs' example codes
-//!             .refund_type(1)
-//!             .build(),
-//!     )
+//!     .refund_render()
+//!     .sub_order_id("1034499579120189839")
+//!     .goods_status(1) // the docs' example codes
+//!     .refund_type(1)
 //!     .await?;
 //! if let Some(t) = &render.refund_order_template {
 //!     for reason in &t.refund_reasons {
@@ -38,10 +34,6 @@ pub use render::{
 pub use return_logistics::{ReturnLogisticsRenderRequest, ReturnLogisticsSubmitRequest};
 
 use crate::client::Client;
-use crate::endpoint::{Endpoint, EndpointSpec};
-
-/// The endpoints this module declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[EndpointSpec] = &[RefundRenderRequest::SPEC];
 
 /// After-sale endpoints; from [`Client::aftersale`].
 #[derive(Debug, Clone, Copy)]
@@ -54,4 +46,8 @@ impl Client {
     pub fn aftersale(&self) -> Aftersale<'_> {
         Aftersale { client: self }
     }
+}
+
+impl crate::endpoint::Handle for Aftersale<'_> {
+    const VIA: &'static str = "aftersale";
 }

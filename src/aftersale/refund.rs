@@ -9,18 +9,9 @@ use serde_json::value::RawValue;
 
 use super::Aftersale;
 use super::render::RefundOrder;
-use crate::endpoint::{Endpoint, EndpointSpec, endpoint};
+use crate::endpoint::endpoint;
 use crate::model::{Scalar, model};
 use crate::types::{Fen, Id, Timestamp};
-
-/// The endpoints this file declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
-    RefundListRequest::SPEC,
-    RefundCancelRequest::SPEC,
-    RefundSubmitRequest::SPEC,
-    RefundModifyRequest::SPEC,
-    RefundDetailRequest::SPEC,
-];
 
 /// After-sale (reverse order) list query: reverse orders matching filters,
 /// one page at a time (`pageNo`, `pageSize`).
@@ -39,7 +30,6 @@ pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
     response = Box<RawValue>,
     idempotent,
     handle = Aftersale,
-    via = aftersale,
     name = refund_list,
 )]
 pub struct RefundListRequest {
@@ -74,7 +64,6 @@ pub struct RefundListRequest {
     response = RefundCancel,
     write,
     handle = Aftersale,
-    via = aftersale,
     name = refund_cancel,
 )]
 pub struct RefundCancelRequest {
@@ -106,7 +95,6 @@ impl RefundCancelRequest {
     response = Box<RawValue>,
     write,
     handle = Aftersale,
-    via = aftersale,
     name = refund_submit,
     open,
 )]
@@ -138,7 +126,6 @@ pub struct RefundSubmitRequest {
     response = Box<RawValue>,
     write,
     handle = Aftersale,
-    via = aftersale,
     name = refund_modify,
     open,
 )]
@@ -170,7 +157,6 @@ pub struct RefundModifyRequest {
     response = RefundDetail,
     idempotent,
     handle = Aftersale,
-    via = aftersale,
     name = refund_detail,
 )]
 pub struct RefundDetailRequest {

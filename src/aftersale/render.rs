@@ -23,7 +23,6 @@ use crate::types::Id;
     response = RefundRender,
     idempotent,
     handle = Aftersale,
-    via = aftersale,
     name = refund_render,
 )]
 pub struct RefundRenderRequest {

@@ -3,14 +3,8 @@
 use serde_json::value::RawValue;
 
 use super::Aftersale;
-use crate::endpoint::{Endpoint, EndpointSpec, endpoint};
+use crate::endpoint::endpoint;
 use crate::types::Id;
-
-/// The endpoints this file declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
-    ReturnLogisticsRenderRequest::SPEC,
-    ReturnLogisticsSubmitRequest::SPEC,
-];
 
 /// Return logistics rendering: what a return shipment of a refund may look
 /// like (INFERRED: the seller's return address and the carriers).
@@ -25,7 +19,6 @@ pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
     response = Box<RawValue>,
     idempotent,
     handle = Aftersale,
-    via = aftersale,
     name = return_logistics_render,
     open,
 )]
@@ -49,7 +42,6 @@ pub struct ReturnLogisticsRenderRequest {
     response = Box<RawValue>,
     write,
     handle = Aftersale,
-    via = aftersale,
     name = return_logistics_submit,
     open,
 )]

@@ -11,19 +11,9 @@
 use serde_json::value::RawValue;
 
 use super::{Ali1688, DeliveryAddress};
-use crate::endpoint::{Endpoint, EndpointSpec, endpoint};
+use crate::endpoint::endpoint;
 use crate::model::model;
 use crate::types::{Id, Yuan, lenient};
-
-/// The endpoints this file declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
-    CartListRequest::SPEC,
-    CartAddRequest::SPEC,
-    CartDeleteRequest::SPEC,
-    CartEditQuantityRequest::SPEC,
-    CartPreviewOrderRequest::SPEC,
-    CartCreateOrderRequest::SPEC,
-];
 
 // --- AL-C1 -------------------------------------------------------------------
 
@@ -42,7 +32,6 @@ pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
     response = CartList,
     idempotent,
     handle = Ali1688,
-    via = ali1688,
     name = cart_list,
 )]
 #[derive(Default)]
@@ -118,7 +107,6 @@ pub struct CartItem {
     response = Option<Box<RawValue>>,
     write,
     handle = Ali1688,
-    via = ali1688,
     name = cart_add,
     open,
 )]
@@ -151,7 +139,6 @@ pub struct CartAddRequest {
     response = Option<Box<RawValue>>,
     write,
     handle = Ali1688,
-    via = ali1688,
     name = cart_delete,
     open,
 )]
@@ -176,7 +163,6 @@ pub struct CartDeleteRequest {
     response = Option<bool>,
     write,
     handle = Ali1688,
-    via = ali1688,
     name = cart_edit_quantity,
 )]
 pub struct CartEditQuantityRequest {
@@ -205,7 +191,6 @@ pub struct CartEditQuantityRequest {
     response = Box<RawValue>,
     idempotent,
     handle = Ali1688,
-    via = ali1688,
     name = cart_preview_order,
 )]
 pub struct CartPreviewOrderRequest {
@@ -231,7 +216,6 @@ pub struct CartPreviewOrderRequest {
     response = Option<Box<RawValue>>,
     write,
     handle = Ali1688,
-    via = ali1688,
     name = cart_create_order,
 )]
 pub struct CartCreateOrderRequest {

@@ -47,24 +47,7 @@ pub use search::{
     SortOrder, StrictSelectSearchRequest,
 };
 
-use crate::client::{Call, Client};
-use crate::endpoint::{Endpoint, EndpointSpec};
-use crate::types::Id;
-
-/// The endpoints this module declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
-    CategoryGetRequest::SPEC,
-    ProductDetailRequest::SPEC,
-    OpenUidDecryptRequest::SPEC,
-    KeywordSearchRequest::SPEC,
-    ImageSearchRequest::SPEC,
-    ShopSearchRequest::SPEC,
-    ProductRecommendRequest::SPEC,
-    RelatedRecommendRequest::SPEC,
-    GlobalSelectSearchRequest::SPEC,
-    StrictSelectSearchRequest::SPEC,
-    HotListRequest::SPEC,
-];
+use crate::client::Client;
 
 /// 1688 endpoints; from [`Client::ali1688`].
 #[derive(Debug, Clone, Copy)]
@@ -79,13 +62,6 @@ impl Client {
     }
 }
 
-impl Ali1688<'_> {
-    /// Product details query (AL-P2): `POST /alibaba/product/detail/get`,
-    /// in English (`country = "en"`). Use [`Ali1688::product_detail_with`]
-    /// for another language or an `outMemberId`.
-    ///
-    /// Verified: <https://doc-vnm.pandapon.com/project-4008853/api-147289688>.
-    pub fn product_detail(&self, offer_id: impl Into<Id>) -> Call<ProductDetailRequest> {
-        self.client.call(ProductDetailRequest::new(offer_id))
-    }
+impl crate::endpoint::Handle for Ali1688<'_> {
+    const VIA: &'static str = "ali1688";
 }

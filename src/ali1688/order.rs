@@ -4,24 +4,9 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::Ali1688;
-use crate::endpoint::{Endpoint, EndpointSpec, Generation, endpoint};
+use crate::endpoint::{Generation, endpoint};
 use crate::model::model;
 use crate::types::{Id, Yuan, lenient};
-
-/// The endpoints this file declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
-    OrderPreviewRequest::SPEC,
-    OrderPreviewBatchRequest::SPEC,
-    OrderCreateRequest::SPEC,
-    OrderCreateBatchRequest::SPEC,
-    OrderCancelRequest::SPEC,
-    OrderPayUrlRequest::SPEC,
-    OrderReceiveGoodsRequest::SPEC,
-    OrderSubmitToPayBatchRequest::SPEC,
-    LogisticsTraceRequest::SPEC,
-    OrderPageRequest::SPEC,
-    OrderDetailRequest::SPEC,
-];
 
 // ---------------------------------------------------------------------------
 // Shared request parts
@@ -171,7 +156,6 @@ pub struct AddressParam {
     idempotent,
     generation_check = |r: &Self, g| check_lines(&r.cargo_param_list, g),
     handle = Ali1688,
-    via = ali1688,
     name = order_preview,
 )]
 pub struct OrderPreviewRequest {
@@ -229,7 +213,6 @@ pub struct OrderPreviewResult {
     idempotent,
     generation_check = |r: &Self, g| check_lines(&r.cargo_param_list, g),
     handle = Ali1688,
-    via = ali1688,
     name = order_preview_batch,
 )]
 pub struct OrderPreviewBatchRequest {
@@ -260,7 +243,6 @@ pub struct OrderPreviewBatchRequest {
     write,
     generation_check = |r: &Self, g| check_lines(&r.cargo_param_list, g),
     handle = Ali1688,
-    via = ali1688,
     name = order_create,
     open,
 )]
@@ -295,7 +277,6 @@ pub struct OrderCreateRequest {
     write,
     generation_check = |r: &Self, g| check_lines(&r.cargo_param_list, g),
     handle = Ali1688,
-    via = ali1688,
     name = order_create_batch,
 )]
 pub struct OrderCreateBatchRequest {
@@ -337,7 +318,6 @@ pub struct OrderCreateBatchRequest {
     response = bool,
     write,
     handle = Ali1688,
-    via = ali1688,
     name = order_cancel,
 )]
 pub struct OrderCancelRequest {
@@ -365,7 +345,6 @@ pub struct OrderCancelRequest {
     response = PayUrl,
     write,
     handle = Ali1688,
-    via = ali1688,
     name = order_pay_url,
 )]
 pub struct OrderPayUrlRequest {
@@ -396,7 +375,6 @@ pub struct PayUrl {
     response = ReceiveGoods,
     write,
     handle = Ali1688,
-    via = ali1688,
     name = order_receive_goods,
 )]
 pub struct OrderReceiveGoodsRequest {
@@ -431,7 +409,6 @@ pub struct ReceiveGoods {
     response = Box<RawValue>,
     write,
     handle = Ali1688,
-    via = ali1688,
     name = order_submit_to_pay_batch,
 )]
 pub struct OrderSubmitToPayBatchRequest {
@@ -454,7 +431,6 @@ pub struct OrderSubmitToPayBatchRequest {
     response = Box<RawValue>,
     idempotent,
     handle = Ali1688,
-    via = ali1688,
     name = logistics_trace,
     open,
 )]
@@ -475,7 +451,6 @@ pub struct LogisticsTraceRequest {
     response = Box<RawValue>,
     idempotent,
     handle = Ali1688,
-    via = ali1688,
     name = order_page,
     open,
 )]
@@ -495,7 +470,6 @@ pub struct OrderPageRequest {}
     response = super::Order,
     idempotent,
     handle = Ali1688,
-    via = ali1688,
     name = order_detail,
 )]
 pub struct OrderDetailRequest {

@@ -19,7 +19,6 @@ use crate::types::{Decimal, Id, Yuan, lenient};
     response = Box<RawValue>,
     idempotent,
     handle = Ali1688,
-    via = ali1688,
     name = category_get,
     open,
 )]
@@ -48,8 +47,8 @@ pub struct CategoryGetRequest {
     response = ProductDetail,
     idempotent,
     handle = Ali1688,
-    via = ali1688,
-    name = product_detail_with,
+    name = product_detail,
+    args(offer_id),
 )]
 pub struct ProductDetailRequest {
     /// The 1688 offer id (sent as a JSON integer, as the docs type it).
@@ -273,7 +272,6 @@ pub struct SkuAttribute {
     response = Box<RawValue>,
     idempotent,
     handle = Ali1688,
-    via = ali1688,
     name = openuid_decrypt,
 )]
 pub struct OpenUidDecryptRequest {
@@ -293,7 +291,6 @@ pub struct OpenUidDecryptRequest {
     response = Box<RawValue>,
     idempotent,
     handle = Ali1688,
-    via = ali1688,
     name = product_recommend,
     open,
 )]
@@ -316,7 +313,6 @@ pub struct ProductRecommendRequest {}
     response = Box<RawValue>,
     idempotent,
     handle = Ali1688,
-    via = ali1688,
     name = related_recommend,
 )]
 pub struct RelatedRecommendRequest {
@@ -343,7 +339,6 @@ pub struct RelatedRecommendRequest {
     response = Box<RawValue>,
     idempotent,
     handle = Ali1688,
-    via = ali1688,
     name = hot_list,
     open,
 )]

@@ -13,19 +13,9 @@
 use serde_json::value::RawValue;
 
 use super::Ali1688;
-use crate::endpoint::{Endpoint, EndpointSpec, endpoint};
+use crate::endpoint::endpoint;
 use crate::model::model;
 use crate::types::{Fen, Id, Timestamp, lenient};
-
-/// The endpoints this file declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
-    RefundReasonsRequest::SPEC,
-    RefundVoucherUploadRequest::SPEC,
-    RefundCreateRequest::SPEC,
-    RefundGoodsReturnRequest::SPEC,
-    LogisticsCompaniesRequest::SPEC,
-    RefundInfoRequest::SPEC,
-];
 
 // --- AL-A1 -------------------------------------------------------------------
 
@@ -45,7 +35,6 @@ pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
     response = Box<RawValue>,
     idempotent,
     handle = Ali1688,
-    via = ali1688,
     name = refund_reasons,
     open,
 )]
@@ -74,7 +63,6 @@ pub struct RefundReasonsRequest {
     response = Option<Box<RawValue>>,
     write,
     handle = Ali1688,
-    via = ali1688,
     name = refund_voucher_upload,
     open,
 )]
@@ -97,7 +85,6 @@ pub struct RefundVoucherUploadRequest {}
     response = RefundCreated,
     write,
     handle = Ali1688,
-    via = ali1688,
     name = refund_create,
 )]
 pub struct RefundCreateRequest {
@@ -168,7 +155,6 @@ pub struct RefundCreated {
     response = Option<Box<RawValue>>,
     write,
     handle = Ali1688,
-    via = ali1688,
     name = refund_goods_return,
 )]
 pub struct RefundGoodsReturnRequest {
@@ -200,7 +186,6 @@ pub struct RefundGoodsReturnRequest {
     response = Box<RawValue>,
     idempotent,
     handle = Ali1688,
-    via = ali1688,
     name = logistics_companies,
     open,
 )]
@@ -223,7 +208,6 @@ pub struct LogisticsCompaniesRequest {}
     response = RefundInfo,
     idempotent,
     handle = Ali1688,
-    via = ali1688,
     name = refund_info,
 )]
 pub struct RefundInfoRequest {

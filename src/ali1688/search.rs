@@ -75,7 +75,6 @@ impl Serialize for SearchSort {
     idempotent,
     paged(page = begin_page, size = page_size),
     handle = Ali1688,
-    via = ali1688,
     name = keyword_search,
 )]
 pub struct KeywordSearchRequest {
@@ -188,7 +187,6 @@ pub struct OfferPriceInfo {
     idempotent,
     paged(page = begin_page, size = page_size),
     handle = Ali1688,
-    via = ali1688,
     name = image_search,
 )]
 pub struct ImageSearchRequest {
@@ -238,7 +236,6 @@ pub struct ImageSearchRequest {
     idempotent,
     paged(page = begin_page, size = page_size),
     handle = Ali1688,
-    via = ali1688,
     name = shop_search,
 )]
 pub struct ShopSearchRequest {
@@ -304,7 +301,6 @@ pub struct ShopOffer {
     response = Box<RawValue>,
     idempotent,
     handle = Ali1688,
-    via = ali1688,
     name = global_select_search,
     open,
 )]
@@ -323,7 +319,6 @@ pub struct GlobalSelectSearchRequest {
     response = Box<RawValue>,
     idempotent,
     handle = Ali1688,
-    via = ali1688,
     name = strict_select_search,
     open,
 )]

@@ -19,7 +19,6 @@ use crate::types::Id;
     response = Box<RawValue>,
     idempotent,
     handle = Basics,
-    via = basics,
     name = addresses,
     open,
 )]
@@ -41,7 +40,6 @@ pub struct AddressesRequest {}
     response = Option<Box<RawValue>>,
     write,
     handle = Basics,
-    via = basics,
     name = address_add_or_update,
 )]
 pub struct AddressAddOrUpdateRequest {

@@ -2,19 +2,15 @@
 //!
 //! ```no_run
 //! # async fn demo(client: xportcn::Client) -> Result<(), xportcn::Error> {
-//! use xportcn::basics::AddressAddOrUpdateRequest;
 //! let saved = client
 //!     .basics()
-//!     .address_add_or_update(
-//!         AddressAddOrUpdateRequest::builder()
-//!             .name("张三")
-//!             .province("浙江省")
-//!             .city("杭州市")
-//!             .district("余杭区")
-//!             .address("文一西路 969 号")
-//!             .phone("13800000000")
-//!             .build(),
-//!     )
+//!     .address_add_or_update()
+//!     .name("张三")
+//!     .province("浙江省")
+//!     .city("杭州市")
+//!     .district("余杭区")
+//!     .address("文一西路 969 号")
+//!     .phone("13800000000")
 //!     .await?;
 //! # let _ = saved;
 //! # Ok(()) }
@@ -25,11 +21,6 @@ mod address;
 pub use address::{AddressAddOrUpdateRequest, AddressesRequest};
 
 use crate::client::Client;
-use crate::endpoint::{Endpoint, EndpointSpec};
-
-/// The endpoints this module declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[EndpointSpec] =
-    &[AddressesRequest::SPEC, AddressAddOrUpdateRequest::SPEC];
 
 /// Basics endpoints (the account's addresses); from [`Client::basics`].
 #[derive(Debug, Clone, Copy)]
@@ -42,4 +33,8 @@ impl Client {
     pub fn basics(&self) -> Basics<'_> {
         Basics { client: self }
     }
+}
+
+impl crate::endpoint::Handle for Basics<'_> {
+    const VIA: &'static str = "basics";
 }

@@ -47,7 +47,7 @@
 //!     .address_param(address)
 //!     .cargo_param_list(vec![cargo])
 //!     .build();
-//! for order in client.bigmajor().order_preview(request).await? {
+//! for order in client.call(request).await? {
 //!     println!("{:?} (INFERRED fen)", order.sum_total_payment);
 //! }
 //! # Ok(()) }
@@ -63,16 +63,6 @@ pub use order::{
 pub use product::{ProductDetail, ProductDetailRequest};
 
 use crate::client::Client;
-use crate::endpoint::{Endpoint, EndpointSpec};
-
-/// The endpoints this module declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
-    ProductDetailRequest::SPEC,
-    OrderListRequest::SPEC,
-    OrderPreviewRequest::SPEC,
-    OrderCreateRequest::SPEC,
-    OrderDetailRequest::SPEC,
-];
 
 /// bigMajor (1688 key account) endpoints; from [`Client::bigmajor`].
 #[derive(Debug, Clone, Copy)]
@@ -85,4 +75,8 @@ impl Client {
     pub fn bigmajor(&self) -> BigMajor<'_> {
         BigMajor { client: self }
     }
+}
+
+impl crate::endpoint::Handle for BigMajor<'_> {
+    const VIA: &'static str = "bigmajor";
 }

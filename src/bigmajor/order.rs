@@ -46,7 +46,6 @@ pub struct Cargo {
     response = Vec<OrderPreview>,
     idempotent,
     handle = BigMajor,
-    via = bigmajor,
     name = order_preview,
     open,
 )]
@@ -129,7 +128,6 @@ pub struct OrderPreviewItem {
     response = Box<RawValue>,
     write,
     handle = BigMajor,
-    via = bigmajor,
     name = order_create,
     open,
 )]
@@ -162,7 +160,6 @@ pub struct OrderCreateRequest {
     response = Box<RawValue>,
     idempotent,
     handle = BigMajor,
-    via = bigmajor,
     name = order_list,
     open,
 )]
@@ -186,7 +183,6 @@ pub struct OrderListRequest {}
     response = OrderDetail,
     idempotent,
     handle = BigMajor,
-    via = bigmajor,
     name = order_detail,
     open,
 )]

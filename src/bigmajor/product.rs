@@ -21,7 +21,6 @@ use crate::model::model;
     response = ProductDetail,
     idempotent,
     handle = BigMajor,
-    via = bigmajor,
     name = product_detail,
     open,
 )]

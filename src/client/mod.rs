@@ -44,19 +44,15 @@ pub use raw::RawCall;
 /// ```no_run
 /// # async fn demo() -> Result<(), xportcn::Error> {
 /// use xportcn::{Client, Credentials};
-/// use xportcn::aftersale::RefundRenderRequest;
 ///
 /// let client = Client::builder().credentials(Credentials::from_env()?).build()?;
 /// let product = client.taobao().product_get("672991141190").await?;
 /// let render = client
 ///     .aftersale()
-///     .refund_render(
-///         RefundRenderRequest::builder()
-///             .sub_order_id("1034499579120189839")
-///             .goods_status(1)
-///             .refund_type(1)
-///             .build(),
-///     )
+///     .refund_render()
+///     .sub_order_id("1034499579120189839")
+///     .goods_status(1)
+///     .refund_type(1)
 ///     .await?;
 /// # Ok(()) }
 /// ```

@@ -29,7 +29,7 @@ where
     /// use xportcn::ali1688::KeywordSearchRequest;
     ///
     /// let request = KeywordSearchRequest::builder().keyword("phone case").page_size(50).build();
-    /// let offers: Vec<_> = client.ali1688().keyword_search(request).pages().max_pages(10).try_collect().await?;
+    /// let offers: Vec<_> = client.call(request).pages().max_pages(10).try_collect().await?;
     /// # let _ = offers; Ok(()) }
     /// ```
     pub fn pages(self) -> Pages<E> {

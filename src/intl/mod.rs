@@ -24,7 +24,7 @@
 //!     .override_path("IA-1", "/the/path/from/your/docs")
 //!     .build()?;
 //! let request = ProductDetailRequest::builder().build().param("productId", "1600000000000");
-//! let detail = client.alibaba_intl().product_detail(request).await?;
+//! let detail = client.call(request).await?;
 //! for (name, raw) in detail.extra.iter() {
 //!     println!("{name} = {}", raw.get());
 //! }
@@ -38,15 +38,6 @@ pub use order::{OrderCreateRequest, OrderListRequest};
 pub use product::{ProductDetail, ProductDetailRequest, ProductListRequest};
 
 use crate::client::Client;
-use crate::endpoint::{Endpoint, EndpointSpec};
-
-/// The endpoints this module declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
-    ProductDetailRequest::SPEC,
-    ProductListRequest::SPEC,
-    OrderListRequest::SPEC,
-    OrderCreateRequest::SPEC,
-];
 
 /// Alibaba International endpoints; from [`Client::alibaba_intl`].
 #[derive(Debug, Clone, Copy)]
@@ -60,4 +51,8 @@ impl Client {
     pub fn alibaba_intl(&self) -> AlibabaIntl<'_> {
         AlibabaIntl { client: self }
     }
+}
+
+impl crate::endpoint::Handle for AlibabaIntl<'_> {
+    const VIA: &'static str = "alibaba_intl";
 }

@@ -21,7 +21,6 @@ use crate::endpoint::endpoint;
     response = Box<RawValue>,
     idempotent,
     handle = AlibabaIntl,
-    via = alibaba_intl,
     name = order_list,
     open,
 )]
@@ -43,7 +42,6 @@ pub struct OrderListRequest {}
     response = Box<RawValue>,
     write,
     handle = AlibabaIntl,
-    via = alibaba_intl,
     name = order_create,
     open,
 )]

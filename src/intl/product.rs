@@ -23,7 +23,6 @@ use crate::model::model;
     response = ProductDetail,
     idempotent,
     handle = AlibabaIntl,
-    via = alibaba_intl,
     name = product_detail,
     open,
 )]
@@ -52,7 +51,6 @@ pub struct ProductDetail {}
     response = Box<RawValue>,
     idempotent,
     handle = AlibabaIntl,
-    via = alibaba_intl,
     name = product_list,
     open,
 )]

@@ -25,7 +25,6 @@ use crate::types::{Id, Yuan};
     idempotent,
     signing = query,
     handle = Logistics,
-    via = logistics,
     name = freight_estimate,
 )]
 pub struct FreightEstimateRequest {
@@ -94,7 +93,6 @@ pub struct ReceiverAddress {
     idempotent,
     signing = query,
     handle = Logistics,
-    via = logistics,
     name = freight_preview,
 )]
 pub struct FreightPreviewRequest {
@@ -165,7 +163,6 @@ pub struct FreightInfo {
     write,
     signing = query,
     handle = Logistics,
-    via = logistics,
     name = order_booking,
 )]
 pub struct OrderBookingRequest {
@@ -242,7 +239,6 @@ pub struct TmallOrderInfo {
     write,
     signing = query,
     handle = Logistics,
-    via = logistics,
     name = domestic_logistics_update,
 )]
 pub struct DomesticLogisticsUpdateRequest {

@@ -12,17 +12,14 @@
 //!
 //! ```no_run
 //! # async fn demo(client: xportcn::Client) -> Result<(), xportcn::Error> {
-//! use xportcn::logistics::{FreightEstimateRequest, ReceiverAddress};
+//! use xportcn::logistics::ReceiverAddress;
 //! let estimate = client
 //!     .logistics()
-//!     .freight_estimate(
-//!         FreightEstimateRequest::builder()
-//!             .item_id("2048232789087639")
-//!             .sku_id("4970432383383")
-//!             .quantity(1)
-//!             .receiver_address(ReceiverAddress::builder().country("US").zip("91607").build())
-//!             .build(),
-//!     )
+//!     .freight_estimate()
+//!     .item_id("2048232789087639")
+//!     .sku_id("4970432383383")
+//!     .quantity(1)
+//!     .receiver_address(ReceiverAddress::builder().country("US").zip("91607").build())
 //!     .await?;
 //! println!("{}", estimate.get());
 //! # Ok(()) }
@@ -37,15 +34,6 @@ pub use freight::{
 };
 
 use crate::client::Client;
-use crate::endpoint::{Endpoint, EndpointSpec};
-
-/// The endpoints this module declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
-    FreightEstimateRequest::SPEC,
-    FreightPreviewRequest::SPEC,
-    OrderBookingRequest::SPEC,
-    DomesticLogisticsUpdateRequest::SPEC,
-];
 
 /// Warehouse-logistics endpoints (signed in the query string); from
 /// [`Client::logistics`].
@@ -60,4 +48,8 @@ impl Client {
     pub fn logistics(&self) -> Logistics<'_> {
         Logistics { client: self }
     }
+}
+
+impl crate::endpoint::Handle for Logistics<'_> {
+    const VIA: &'static str = "logistics";
 }

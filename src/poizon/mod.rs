@@ -25,7 +25,7 @@
 //!     .override_path("PZ-1", "/the/path/from/your/docs")
 //!     .build()?;
 //! let request = KeywordSearchRequest::builder().build().param("keyword", "sneakers");
-//! let data = client.poizon().keyword_search(request).await?;
+//! let data = client.call(request).await?;
 //! let value: serde_json::Value = serde_json::from_str(data.get()).unwrap_or_default();
 //! println!("{value}");
 //! # Ok(()) }
@@ -40,17 +40,6 @@ pub use product::{ProductDetail, ProductDetailRequest};
 pub use search::KeywordSearchRequest;
 
 use crate::client::Client;
-use crate::endpoint::{Endpoint, EndpointSpec};
-
-/// The endpoints this module declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
-    KeywordSearchRequest::SPEC,
-    ProductDetailRequest::SPEC,
-    OrderPayRequest::SPEC,
-    OrderListRequest::SPEC,
-    OrderCreateRequest::SPEC,
-    OrderPreviewRequest::SPEC,
-];
 
 /// Poizon endpoints; from [`Client::poizon`].
 #[derive(Debug, Clone, Copy)]
@@ -63,4 +52,8 @@ impl Client {
     pub fn poizon(&self) -> Poizon<'_> {
         Poizon { client: self }
     }
+}
+
+impl crate::endpoint::Handle for Poizon<'_> {
+    const VIA: &'static str = "poizon";
 }

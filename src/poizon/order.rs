@@ -20,7 +20,6 @@ use crate::endpoint::endpoint;
     response = Box<RawValue>,
     write,
     handle = Poizon,
-    via = poizon,
     name = order_pay,
     open,
 )]
@@ -40,7 +39,6 @@ pub struct OrderPayRequest {}
     response = Box<RawValue>,
     idempotent,
     handle = Poizon,
-    via = poizon,
     name = order_list,
     open,
 )]
@@ -61,7 +59,6 @@ pub struct OrderListRequest {}
     response = Box<RawValue>,
     write,
     handle = Poizon,
-    via = poizon,
     name = order_create,
     open,
 )]
@@ -81,7 +78,6 @@ pub struct OrderCreateRequest {}
     response = Box<RawValue>,
     idempotent,
     handle = Poizon,
-    via = poizon,
     name = order_preview,
     open,
 )]

@@ -18,7 +18,6 @@ use crate::model::model;
     response = ProductDetail,
     idempotent,
     handle = Poizon,
-    via = poizon,
     name = product_detail,
     open,
 )]

@@ -19,7 +19,6 @@ use crate::endpoint::endpoint;
     response = Box<RawValue>,
     idempotent,
     handle = Poizon,
-    via = poizon,
     name = keyword_search,
     open,
 )]

@@ -11,18 +11,8 @@ use serde_json::value::RawValue;
 
 use super::Taobao;
 use super::product::SkuProperty;
-use crate::endpoint::{Endpoint, EndpointSpec, Generation, endpoint};
+use crate::endpoint::{Generation, endpoint};
 use crate::types::{Decimal, Fen, Id};
-
-/// The endpoints this file declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
-    CartListRequest::SPEC,
-    CartAddRequest::SPEC,
-    CartDeleteRequest::SPEC,
-    CartEditQuantityRequest::SPEC,
-    CartPreviewOrderRequest::SPEC,
-    CartCreateOrderRequest::SPEC,
-];
 
 /// Shopping cart list: the items in the cart.
 ///
@@ -36,7 +26,6 @@ pub(crate) const ENDPOINTS: &[EndpointSpec] = &[
     response = Box<RawValue>,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = cart_list,
     open,
 )]
@@ -58,7 +47,6 @@ pub struct CartListRequest {}
     write,
     generation_check = fits_generation,
     handle = Taobao,
-    via = taobao,
     name = cart_add,
 )]
 pub struct CartAddRequest {
@@ -198,7 +186,6 @@ pub struct PriceRange {
     response = Box<RawValue>,
     write,
     handle = Taobao,
-    via = taobao,
     name = cart_delete,
     open,
 )]
@@ -220,7 +207,6 @@ pub struct CartDeleteRequest {
     response = Box<RawValue>,
     write,
     handle = Taobao,
-    via = taobao,
     name = cart_edit_quantity,
     open,
 )]
@@ -245,7 +231,6 @@ pub struct CartEditQuantityRequest {
     response = Box<RawValue>,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = cart_preview_order,
     open,
 )]
@@ -271,7 +256,6 @@ pub struct CartPreviewOrderRequest {
     response = Box<RawValue>,
     write,
     handle = Taobao,
-    via = taobao,
     name = cart_create_order,
 )]
 pub struct CartCreateOrderRequest {

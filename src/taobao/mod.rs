@@ -38,12 +38,7 @@ pub use search::{
     RecommendPage, RecommendedProduct, SpuDetailRequest, SpuListRequest,
 };
 
-use crate::client::{Call, Client};
-use crate::endpoint::{Endpoint, EndpointSpec};
-use crate::types::Id;
-
-/// The endpoints this module declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[EndpointSpec] = &[ProductGetRequest::SPEC];
+use crate::client::Client;
 
 /// Taobao endpoints; from [`Client::taobao`].
 #[derive(Debug, Clone, Copy)]
@@ -58,11 +53,6 @@ impl Client {
     }
 }
 
-impl Taobao<'_> {
-    /// Query product by Taobao product ID (TB-P8): `GET /open/product/get?itemId=`.
-    ///
-    /// Verified: <https://doc-vnm.pandapon.com/api-250496531>. A read.
-    pub fn product_get(&self, item_id: impl Into<Id>) -> Call<ProductGetRequest> {
-        self.client.call(ProductGetRequest::new(item_id))
-    }
+impl crate::endpoint::Handle for Taobao<'_> {
+    const VIA: &'static str = "taobao";
 }

@@ -24,7 +24,6 @@ use crate::types::{Id, Timestamp};
     response = Box<RawValue>,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = order_page,
     open,
 )]
@@ -44,7 +43,6 @@ pub struct OrderPageRequest {}
     response = Box<RawValue>,
     write,
     handle = Taobao,
-    via = taobao,
     name = order_voucher_upload,
     open,
 )]
@@ -63,7 +61,6 @@ pub struct OrderVoucherUploadRequest {}
     response = Box<RawValue>,
     write,
     handle = Taobao,
-    via = taobao,
     name = order_cancel,
     open,
 )]
@@ -82,7 +79,6 @@ pub struct OrderCancelRequest {}
     response = WarehouseUpdate,
     write,
     handle = Taobao,
-    via = taobao,
     name = order_update_warehouse,
 )]
 pub struct OrderUpdateWarehouseRequest {
@@ -113,7 +109,6 @@ pub struct WarehouseUpdate {}
     response = Box<RawValue>,
     write,
     handle = Taobao,
-    via = taobao,
     name = order_pay,
     open,
 )]
@@ -136,7 +131,6 @@ pub struct OrderPayRequest {}
     response = String,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = im_link_get,
     open,
 )]
@@ -162,7 +156,6 @@ pub struct ImLinkGetRequest {
     response = Box<RawValue>,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = order_detail,
     open,
 )]
@@ -180,7 +173,6 @@ pub struct OrderDetailRequest {}
     response = LogisticsDetail,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = logistics_detail,
 )]
 pub struct LogisticsDetailRequest {
@@ -283,15 +275,3 @@ pub struct LogisticsGoods {
     /// Quantity (a string on the wire).
     pub quantity: Option<i64>,
 }
-
-/// The endpoints this file declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[crate::endpoint::EndpointSpec] = &[
-    <OrderPageRequest as crate::endpoint::Endpoint>::SPEC,
-    <OrderVoucherUploadRequest as crate::endpoint::Endpoint>::SPEC,
-    <OrderCancelRequest as crate::endpoint::Endpoint>::SPEC,
-    <OrderUpdateWarehouseRequest as crate::endpoint::Endpoint>::SPEC,
-    <OrderPayRequest as crate::endpoint::Endpoint>::SPEC,
-    <ImLinkGetRequest as crate::endpoint::Endpoint>::SPEC,
-    <OrderDetailRequest as crate::endpoint::Endpoint>::SPEC,
-    <LogisticsDetailRequest as crate::endpoint::Endpoint>::SPEC,
-];

@@ -1,3 +1,4 @@
+use super::Taobao;
 use crate::endpoint::endpoint;
 use crate::model::model;
 use crate::types::Id;
@@ -12,8 +13,9 @@ use crate::types::Id;
     v2 = derived("/v2/taobao/product/get"),
     response = Product,
     idempotent,
-    via = taobao,
+    handle = Taobao,
     name = product_get,
+    args(item_id),
 )]
 pub struct ProductGetRequest {
     /// The Taobao item id, e.g. `672991141190`.

@@ -36,7 +36,6 @@ use crate::types::{Fen, Id};
     response = Box<RawValue>,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = purchase_order_page,
     open,
 )]
@@ -54,7 +53,6 @@ pub struct PurchaseOrderPageRequest {}
     response = Box<RawValue>,
     write,
     handle = Taobao,
-    via = taobao,
     name = purchase_order_cancel,
     open,
 )]
@@ -72,7 +70,6 @@ pub struct PurchaseOrderCancelRequest {}
     response = Box<RawValue>,
     write,
     handle = Taobao,
-    via = taobao,
     name = purchase_order_pay,
     open,
 )]
@@ -93,7 +90,6 @@ pub struct PurchaseOrderPayRequest {}
     response = Box<RawValue>,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = purchase_order_render,
 )]
 pub struct PurchaseOrderRenderRequest {
@@ -141,7 +137,6 @@ pub struct RenderLine {
     response = Box<RawValue>,
     write,
     handle = Taobao,
-    via = taobao,
     name = purchase_order_create_v2,
     open,
 )]
@@ -160,7 +155,6 @@ pub struct PurchaseOrderCreateV2Request {}
     response = Box<RawValue>,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = purchase_order_render_v2,
     open,
 )]
@@ -185,7 +179,6 @@ pub struct PurchaseOrderRenderV2Request {}
     response = Box<RawValue>,
     write,
     handle = Taobao,
-    via = taobao,
     name = purchase_order_create,
 )]
 pub struct PurchaseOrderCreateRequest {
@@ -273,14 +266,3 @@ fn as_string<T: Display, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> 
 fn fen_as_string<S: Serializer>(v: &Fen, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(&v.0)
 }
-
-/// The endpoints this file declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[crate::endpoint::EndpointSpec] = &[
-    <PurchaseOrderPageRequest as crate::endpoint::Endpoint>::SPEC,
-    <PurchaseOrderCancelRequest as crate::endpoint::Endpoint>::SPEC,
-    <PurchaseOrderPayRequest as crate::endpoint::Endpoint>::SPEC,
-    <PurchaseOrderRenderRequest as crate::endpoint::Endpoint>::SPEC,
-    <PurchaseOrderCreateV2Request as crate::endpoint::Endpoint>::SPEC,
-    <PurchaseOrderRenderV2Request as crate::endpoint::Endpoint>::SPEC,
-    <PurchaseOrderCreateRequest as crate::endpoint::Endpoint>::SPEC,
-];

@@ -47,7 +47,6 @@ use crate::types::Id;
     response = RecommendPage,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = product_recommend,
 )]
 pub struct ProductRecommendRequest {
@@ -122,7 +121,6 @@ pub struct RecommendedProduct {
     response = Box<RawValue>,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = spu_list,
     open,
 )]
@@ -141,7 +139,6 @@ pub struct SpuListRequest {}
     response = Box<RawValue>,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = spu_detail,
     open,
 )]
@@ -165,7 +162,6 @@ pub struct SpuDetailRequest {}
     response = Product,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = product_detail_v2,
 )]
 pub struct ProductDetailV2Request {
@@ -192,7 +188,6 @@ pub struct ProductDetailV2Request {
     response = Box<RawValue>,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = product_search,
     open,
 )]
@@ -214,7 +209,6 @@ pub struct ProductSearchRequest {}
     response = Box<RawValue>,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = product_item_search,
 )]
 pub struct ProductItemSearchRequest {
@@ -242,7 +236,6 @@ pub struct ProductItemSearchRequest {
     response = Box<RawValue>,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = product_image_search,
     open,
 )]
@@ -262,7 +255,6 @@ pub struct ProductImageSearchRequest {}
     response = BatchCheck,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = product_batch_check,
 )]
 pub struct ProductBatchCheckRequest {
@@ -331,7 +323,6 @@ pub struct NoMpReason {}
     response = ProductSource,
     idempotent,
     handle = Taobao,
-    via = taobao,
     name = product_source_get,
 )]
 pub struct ProductSourceGetRequest {
@@ -349,16 +340,3 @@ pub struct ProductSource {
     /// Item id (a JSON integer here).
     pub item_id: Option<Id>,
 }
-
-/// The endpoints this file declares (gathered by [`crate::endpoint::all`]).
-pub(crate) const ENDPOINTS: &[crate::endpoint::EndpointSpec] = &[
-    <ProductRecommendRequest as crate::endpoint::Endpoint>::SPEC,
-    <SpuListRequest as crate::endpoint::Endpoint>::SPEC,
-    <SpuDetailRequest as crate::endpoint::Endpoint>::SPEC,
-    <ProductDetailV2Request as crate::endpoint::Endpoint>::SPEC,
-    <ProductSearchRequest as crate::endpoint::Endpoint>::SPEC,
-    <ProductItemSearchRequest as crate::endpoint::Endpoint>::SPEC,
-    <ProductImageSearchRequest as crate::endpoint::Endpoint>::SPEC,
-    <ProductBatchCheckRequest as crate::endpoint::Endpoint>::SPEC,
-    <ProductSourceGetRequest as crate::endpoint::Endpoint>::SPEC,
-];

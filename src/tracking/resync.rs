@@ -96,8 +96,7 @@ impl ClientPoller {
     async fn poll_1688(&self, order_id: &str) -> Result<Status, PollError> {
         let order = self
             .client
-            .ali1688()
-            .order_detail(crate::ali1688::OrderDetailRequest::new(order_id))
+            .call(crate::ali1688::OrderDetailRequest::new(order_id))
             .await
             .map_err(|e| PollError::Failed(e.to_string()))?;
         order
@@ -135,8 +134,7 @@ impl ClientPoller {
             .build();
         let raw = self
             .client
-            .taobao()
-            .order_detail(request)
+            .call(request)
             .await
             .map_err(|e| PollError::Failed(e.to_string()))?;
         let value: serde_json::Value = serde_json::from_str(raw.get())

@@ -22,6 +22,8 @@ mod platform;
 mod time;
 
 pub use extra::Extra;
+#[doc(hidden)]
+pub use extra::TypedKeys;
 pub use id::Id;
 pub use money::{Decimal, Fen, Yuan};
 pub use platform::Platform;

@@ -34,8 +34,7 @@ async fn refund_render_sends_the_documented_request_and_decodes_the_sample() {
         .await;
 
     let render = client(&server)
-        .aftersale()
-        .refund_render(
+        .call(
             RefundRenderRequest::builder()
                 .sub_order_id("1034499579120189839")
                 .goods_status(1)
@@ -96,8 +95,7 @@ async fn refund_render_follows_a_path_override() {
         .build()
         .unwrap();
     let render = client
-        .aftersale()
-        .refund_render(RefundRenderRequest::new("1", 0, 0))
+        .call(RefundRenderRequest::new("1", 0, 0))
         .await
         .unwrap();
     assert_eq!(render.sale_flag, Some(true));
@@ -160,11 +158,7 @@ async fn refund_list_sends_the_documented_filter() {
         .page_size(1)
         .build();
     assert_eq!(request.page_no, 1, "page 1 by default");
-    let raw = client(&server)
-        .aftersale()
-        .refund_list(request)
-        .await
-        .unwrap();
+    let raw = client(&server).call(request).await.unwrap();
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(raw.get()).unwrap(),
         data
@@ -180,7 +174,7 @@ async fn return_logistics_render_has_no_path_and_sends_its_query_once_set() {
             .refund_id("110002685755")
             .build()
     };
-    assert_refused("TB-A3", |c| c.aftersale().return_logistics_render(req())).await;
+    assert_refused("TB-A3", |c| c.call(req())).await;
 
     let server = MockServer::start().await;
     expect_one(
@@ -195,11 +189,7 @@ async fn return_logistics_render_has_no_path_and_sends_its_query_once_set() {
         .override_path("TB-A3", "/open/order/refund/logistics/render")
         .build()
         .unwrap();
-    let raw = client
-        .aftersale()
-        .return_logistics_render(req())
-        .await
-        .unwrap();
+    let raw = client.call(req()).await.unwrap();
     assert_eq!(raw.get(), r#"{"receiverAddress":"x"}"#);
 }
 
@@ -214,7 +204,7 @@ async fn return_logistics_submit_has_no_path_and_sends_its_body_once_set() {
             .logistics_no("SF12181323546")
             .build()
     };
-    assert_refused("TB-A4", |c| c.aftersale().return_logistics_submit(req())).await;
+    assert_refused("TB-A4", |c| c.call(req())).await;
 
     let server = MockServer::start().await;
     expect_one(
@@ -233,11 +223,7 @@ async fn return_logistics_submit_has_no_path_and_sends_its_body_once_set() {
         .override_path("TB-A4", "/custom/return")
         .build()
         .unwrap();
-    let raw = client
-        .aftersale()
-        .return_logistics_submit(req())
-        .await
-        .unwrap();
+    let raw = client.call(req()).await.unwrap();
     assert_eq!(raw.get(), "true");
 }
 
@@ -258,8 +244,7 @@ async fn refund_cancel_puts_the_id_in_the_path_and_decodes_the_sample() {
     .await;
 
     let cancel = client(&server)
-        .aftersale()
-        .refund_cancel(RefundCancelRequest::new("110002685755"))
+        .call(RefundCancelRequest::new("110002685755"))
         .await
         .unwrap();
 
@@ -310,8 +295,7 @@ async fn refund_cancel_is_a_write_sent_once_even_on_a_503() {
         .await;
     let client = builder(&server).generation(Generation::V2).build().unwrap();
     let err = client
-        .aftersale()
-        .refund_cancel(RefundCancelRequest::new("110002685755"))
+        .call(RefundCancelRequest::new("110002685755"))
         .await
         .expect_err("503");
     assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
@@ -334,8 +318,7 @@ async fn refund_cancel_refuses_dot_segments_in_v1_and_v2() {
         let client = builder(&server).generation(generation).build().unwrap();
         for id in [".", ".."] {
             let err = client
-                .aftersale()
-                .refund_cancel(RefundCancelRequest::new(id))
+                .call(RefundCancelRequest::new(id))
                 .await
                 .expect_err("a dot segment is refused");
             assert!(
@@ -375,11 +358,7 @@ async fn refund_message_submit_sends_the_documented_body() {
         .refund_message("string")
         .refund_images("string")
         .build();
-    let sent = client(&server)
-        .aftersale()
-        .refund_message_submit(request)
-        .await
-        .unwrap();
+    let sent = client(&server).call(request).await.unwrap();
     assert!(sent.extra.contains_key("fieldFromTheFuture"));
 }
 
@@ -401,7 +380,7 @@ async fn refund_submit_has_no_path_and_sends_its_body_once_set() {
             )]))
             .build()
     };
-    assert_refused("TB-A7", |c| c.aftersale().refund_submit(req())).await;
+    assert_refused("TB-A7", |c| c.call(req())).await;
 
     let server = MockServer::start().await;
     expect_one(
@@ -424,7 +403,7 @@ async fn refund_submit_has_no_path_and_sends_its_body_once_set() {
         .override_path("TB-A7", "/custom/submit")
         .build()
         .unwrap();
-    let raw = client.aftersale().refund_submit(req()).await.unwrap();
+    let raw = client.call(req()).await.unwrap();
     assert_eq!(raw.get(), r#"{"refundId":"110002685755"}"#);
 }
 
@@ -437,7 +416,7 @@ async fn refund_message_list_has_no_path_and_sends_its_body_once_set() {
             .refund_id("110002685755")
             .build()
     };
-    assert_refused("TB-A8", |c| c.aftersale().refund_message_list(req())).await;
+    assert_refused("TB-A8", |c| c.call(req())).await;
 
     let server = MockServer::start().await;
     expect_one(
@@ -452,7 +431,7 @@ async fn refund_message_list_has_no_path_and_sends_its_body_once_set() {
         .override_path("TB-A8", "/custom/messages")
         .build()
         .unwrap();
-    let raw = client.aftersale().refund_message_list(req()).await.unwrap();
+    let raw = client.call(req()).await.unwrap();
     assert_eq!(raw.get(), "[]");
 }
 
@@ -466,7 +445,7 @@ async fn refund_modify_has_no_path_and_sends_its_body_once_set() {
             .refund_fee(Fen(500))
             .build()
     };
-    assert_refused("TB-A9", |c| c.aftersale().refund_modify(req())).await;
+    assert_refused("TB-A9", |c| c.call(req())).await;
 
     let server = MockServer::start().await;
     expect_one(
@@ -481,7 +460,7 @@ async fn refund_modify_has_no_path_and_sends_its_body_once_set() {
         .override_path("TB-A9", "/custom/modify")
         .build()
         .unwrap();
-    let raw = client.aftersale().refund_modify(req()).await.unwrap();
+    let raw = client.call(req()).await.unwrap();
     assert_eq!(raw.get(), "null");
 }
 
@@ -536,8 +515,7 @@ async fn refund_detail_queries_v2_and_decodes_the_schema() {
     .await;
     let client = builder(&server).generation(Generation::V2).build().unwrap();
     let detail = client
-        .aftersale()
-        .refund_detail(RefundDetailRequest::new("110002685755"))
+        .call(RefundDetailRequest::new("110002685755"))
         .await
         .unwrap();
 
@@ -588,8 +566,7 @@ async fn refund_detail_v1_path_is_derived_from_the_v2_page_and_sent() {
     )
     .await;
     let detail = client(&server)
-        .aftersale()
-        .refund_detail(RefundDetailRequest::new("110002685755"))
+        .call(RefundDetailRequest::new("110002685755"))
         .await
         .unwrap();
     assert_eq!(detail.currency.as_deref(), Some("CNY"));

@@ -8,9 +8,8 @@ use serde_json::json;
 use wiremock::matchers::{body_json, body_partial_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use xportcn::ali1688::{
-    CategoryGetRequest, GlobalSelectSearchRequest, HotListRequest, ImageSearchRequest,
-    OpenUidDecryptRequest, ProductDetailRequest, ProductRecommendRequest, RelatedRecommendRequest,
-    SearchSort, ShopSearchRequest, StrictSelectSearchRequest,
+    ImageSearchRequest, OpenUidDecryptRequest, ProductDetailRequest, RelatedRecommendRequest,
+    SearchSort, ShopSearchRequest,
 };
 use xportcn::endpoint::Generation;
 use xportcn::types::Decimal;
@@ -38,8 +37,7 @@ async fn product_detail_sends_offer_id_as_a_number() {
         .await;
 
     let d = client(&server)
-        .ali1688()
-        .product_detail_with(
+        .call(
             ProductDetailRequest::builder()
                 .offer_id(706627393257u64)
                 .country("vi")
@@ -119,31 +117,27 @@ macro_rules! refused_in_both_generations {
 
 #[tokio::test]
 async fn category_get_has_no_known_path() {
-    refused_in_both_generations!("AL-P1", |a| a
-        .category_get(CategoryGetRequest::builder().category_id("1033054").build()));
+    refused_in_both_generations!("AL-P1", |a| a.category_get().category_id("1033054"));
 }
 
 #[tokio::test]
 async fn product_recommend_has_no_known_path() {
-    refused_in_both_generations!("AL-P7", |a| a
-        .product_recommend(ProductRecommendRequest::builder().build()));
+    refused_in_both_generations!("AL-P7", |a| a.product_recommend());
 }
 
 #[tokio::test]
 async fn global_select_search_has_no_known_path() {
-    refused_in_both_generations!("AL-P9", |a| a
-        .global_select_search(GlobalSelectSearchRequest::builder().keyword("T恤").build()));
+    refused_in_both_generations!("AL-P9", |a| a.global_select_search().keyword("T恤"));
 }
 
 #[tokio::test]
 async fn strict_select_search_has_no_known_path() {
-    refused_in_both_generations!("AL-P10", |a| a
-        .strict_select_search(StrictSelectSearchRequest::builder().keyword("T恤").build()));
+    refused_in_both_generations!("AL-P10", |a| a.strict_select_search().keyword("T恤"));
 }
 
 #[tokio::test]
 async fn hot_list_has_no_known_path() {
-    refused_in_both_generations!("AL-P11", |a| a.hot_list(HotListRequest::builder().build()));
+    refused_in_both_generations!("AL-P11", |a| a.hot_list());
 }
 
 /// AL-P3: sent on its guessed v1 path (a read), with the KA page's body.
@@ -161,8 +155,7 @@ async fn openuid_decrypt_sends_the_documented_body() {
     )
     .await;
     let raw = client(&server)
-        .ali1688()
-        .openuid_decrypt(
+        .call(
             OpenUidDecryptRequest::builder()
                 .open_uid("BBBJ82cNui3EUaxxMi_7Go73g")
                 .offer_id("951807530375")
@@ -181,8 +174,7 @@ async fn openuid_decrypt_sends_the_documented_body() {
         .generation(Generation::V2)
         .build()
         .unwrap()
-        .ali1688()
-        .openuid_decrypt(
+        .call(
             OpenUidDecryptRequest::builder()
                 .open_uid("x")
                 .offer_id("1")
@@ -230,7 +222,7 @@ async fn image_search_sends_the_documented_body() {
         .image_address("https://cbu01.alicdn.com/img/ibank/O1CN01vggy3T1mdyaUYC0LL_!!2211085014978-0-cib.jpg")
         .out_member_id("21000070000")
         .build();
-    let p = client(&server).ali1688().image_search(req).await.unwrap();
+    let p = client(&server).call(req).await.unwrap();
     assert_eq!(p.total_records, Some(3));
     assert_eq!(p.data.len(), 2);
     assert_eq!(p.data[0].subject.as_deref(), Some("国潮男装t恤 p1-0"));
@@ -259,8 +251,7 @@ async fn image_search_pages_stream_every_offer_in_v2() {
     }
     let c = builder(&server).generation(Generation::V2).build().unwrap();
     let offers: Vec<_> = c
-        .ali1688()
-        .image_search(
+        .call(
             ImageSearchRequest::builder()
                 .image_base64("xxxx")
                 .page_size(2)
@@ -298,7 +289,7 @@ async fn shop_search_sends_the_documented_body() {
         .price_end(Decimal::new("200"))
         .category_id(6)
         .build();
-    let p = client(&server).ali1688().shop_search(req).await.unwrap();
+    let p = client(&server).call(req).await.unwrap();
     assert_eq!(p.total_records, Some(323));
     assert_eq!(p.total_page, Some(162));
     assert_eq!(
@@ -331,8 +322,7 @@ async fn shop_search_v2_pages_stream_every_offer() {
     }
     let c = builder(&server).generation(Generation::V2).build().unwrap();
     let offers: Vec<_> = c
-        .ali1688()
-        .shop_search(
+        .call(
             ShopSearchRequest::builder()
                 .seller_open_id("BBBgGWh2O6JFI6v1aQuZVgRIA")
                 .keyword("包")
@@ -362,8 +352,7 @@ async fn related_recommend_sends_the_documented_v2_body() {
     .await;
     let c = builder(&server).generation(Generation::V2).build().unwrap();
     let raw = c
-        .ali1688()
-        .related_recommend(
+        .call(
             RelatedRecommendRequest::builder()
                 .offer_id("f6vE-dfY1NV37oG_fz9WSA")
                 .build(),
@@ -387,8 +376,7 @@ async fn related_recommend_sends_the_documented_v2_body() {
     )
     .await;
     client(&server)
-        .ali1688()
-        .related_recommend(
+        .call(
             RelatedRecommendRequest::builder()
                 .offer_id("706627393257")
                 .page_no(2)

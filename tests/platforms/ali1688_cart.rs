@@ -57,11 +57,7 @@ async fn cart_list_v2_sends_nothing_and_decodes_the_documented_sample() {
     });
     expect_one(&server, "GET", "/v2/alibaba/cart/list", Sent::Nothing, data).await;
     let client = builder(&server).generation(Generation::V2).build().unwrap();
-    let cart = client
-        .ali1688()
-        .cart_list(CartListRequest::new())
-        .await
-        .unwrap();
+    let cart = client.call(CartListRequest::new()).await.unwrap();
 
     assert_eq!(cart.disable_list.len(), 1);
     let gone = &cart.disable_list[0];
@@ -104,8 +100,7 @@ async fn cart_list_v1_guessed_path_is_sent_and_a_404_says_it_was_guessed() {
         .mount(&server)
         .await;
     let err = client(&server)
-        .ali1688()
-        .cart_list(CartListRequest::new())
+        .call(CartListRequest::new())
         .await
         .unwrap_err();
     match &err {
@@ -122,8 +117,7 @@ async fn cart_add_is_refused_before_sending() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     let err = client(&server)
-        .ali1688()
-        .cart_add(
+        .call(
             CartAddRequest::builder()
                 .offer_id(706627393257u64)
                 .spec_id("b266e0726506185beaf205cbae88530d")
@@ -156,8 +150,7 @@ async fn cart_add_sends_its_inferred_fields_once_the_path_is_set() {
         .build()
         .unwrap();
     let data = client
-        .ali1688()
-        .cart_add(
+        .call(
             CartAddRequest::builder()
                 .offer_id(706627393257u64)
                 .spec_id("b266e0726506185beaf205cbae88530d")
@@ -179,8 +172,7 @@ async fn cart_delete_is_refused_before_sending() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     let err = client(&server)
-        .ali1688()
-        .cart_delete(
+        .call(
             CartDeleteRequest::builder()
                 .cart_ids(vec!["1840000000000000123".into()])
                 .build(),
@@ -209,8 +201,7 @@ async fn cart_edit_quantity_sends_the_documented_body() {
     )
     .await;
     let changed = client(&server)
-        .ali1688()
-        .cart_edit_quantity(
+        .call(
             CartEditQuantityRequest::builder()
                 .id("1840000000000000123")
                 .quantity(5)
@@ -241,8 +232,7 @@ async fn cart_preview_order_sends_the_documented_body() {
     )
     .await;
     let preview = client(&server)
-        .ali1688()
-        .cart_preview_order(
+        .call(
             CartPreviewOrderRequest::builder()
                 .address_param(address())
                 .cart_ids(vec![
@@ -280,8 +270,7 @@ async fn cart_create_order_sends_the_documented_body() {
     )
     .await;
     let created = client(&server)
-        .ali1688()
-        .cart_create_order(
+        .call(
             CartCreateOrderRequest::builder()
                 .flow("general")
                 .message("请尽快发货")

@@ -147,8 +147,7 @@ async fn order_preview_v1_sends_numeric_offer_ids() {
     )
     .await;
     let p = client(&server)
-        .ali1688()
-        .order_preview(
+        .call(
             OrderPreviewRequest::builder()
                 .address_param(address())
                 .cargo_param_list(vec![v1_line()])
@@ -199,8 +198,7 @@ async fn order_preview_v2_sends_offer_map_ids() {
         .container(s)
         .build();
     let p = v2_client(&server)
-        .ali1688()
-        .order_preview(
+        .call(
             OrderPreviewRequest::builder()
                 .address_param(address)
                 .cargo_param_list(vec![line])
@@ -224,8 +222,7 @@ async fn order_preview_refuses_ids_of_the_other_generation() {
             .build()
     };
     let err = v2_client(&server)
-        .ali1688()
-        .order_preview(preview(v2_line()))
+        .call(preview(v2_line()))
         .await
         .unwrap_err();
     assert_generation_refused(
@@ -233,11 +230,7 @@ async fn order_preview_refuses_ids_of_the_other_generation() {
         "AL-O1",
         "cargoParamList[0]: the v2 paths take the opaque offerMapId",
     );
-    let err = client(&server)
-        .ali1688()
-        .order_preview(preview(v2_line()))
-        .await
-        .unwrap_err();
+    let err = client(&server).call(preview(v2_line())).await.unwrap_err();
     assert_generation_refused(
         &err,
         "AL-O1",
@@ -248,8 +241,7 @@ async fn order_preview_refuses_ids_of_the_other_generation() {
         .quantity(1)
         .build();
     let err = client(&server)
-        .ali1688()
-        .order_preview(preview(opaque_as_v1))
+        .call(preview(opaque_as_v1))
         .await
         .unwrap_err();
     assert_generation_refused(&err, "AL-O1", "not a numeric 1688 offer id");
@@ -276,8 +268,7 @@ async fn order_preview_batch_sends_seller_per_line() {
     line.quantity = 3;
     line.seller_open_id = Some("BBBgGWh2O6JFI6v1aQuZVgRIA".into());
     let raw = client(&server)
-        .ali1688()
-        .order_preview_batch(
+        .call(
             OrderPreviewBatchRequest::builder()
                 .address_param(address())
                 .cargo_param_list(vec![line])
@@ -290,8 +281,7 @@ async fn order_preview_batch_sends_seller_per_line() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     let err = v2_client(&server)
-        .ali1688()
-        .order_preview_batch(
+        .call(
             OrderPreviewBatchRequest::builder()
                 .address_param(address())
                 .cargo_param_list(vec![v1_line()])
@@ -322,8 +312,7 @@ async fn order_create_v1_sends_the_documented_body() {
     )
     .await;
     let raw = client(&server)
-        .ali1688()
-        .order_create(
+        .call(
             OrderCreateRequest::builder()
                 .flow("general")
                 .message("")
@@ -352,8 +341,7 @@ async fn order_create_v1_sends_the_documented_body() {
     let mut other = serde_json::Map::new();
     other.insert("userId".into(), json!("u1"));
     v2_client(&server)
-        .ali1688()
-        .order_create(
+        .call(
             OrderCreateRequest::builder()
                 .flow("general")
                 .address_param(address())
@@ -380,8 +368,7 @@ async fn order_create_batch_v2_sends_the_documented_body() {
     )
     .await;
     let raw = v2_client(&server)
-        .ali1688()
-        .order_create_batch(
+        .call(
             OrderCreateBatchRequest::builder()
                 .flow("general")
                 .address_param(address())
@@ -398,8 +385,7 @@ async fn order_create_batch_v2_sends_the_documented_body() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     let err = client(&server)
-        .ali1688()
-        .order_create_batch(
+        .call(
             OrderCreateBatchRequest::builder()
                 .flow("general")
                 .address_param(address())
@@ -428,8 +414,7 @@ async fn order_cancel_sends_the_exact_order_id() {
     )
     .await;
     let cancelled = v2_client(&server)
-        .ali1688()
-        .order_cancel(
+        .call(
             OrderCancelRequest::builder()
                 .order_id("2542285634920880794")
                 .cancel_reason("不想要了")
@@ -456,8 +441,7 @@ async fn order_pay_url_is_a_get_with_the_order_id_in_the_query() {
     )
     .await;
     let pay = client(&server)
-        .ali1688()
-        .order_pay_url(
+        .call(
             OrderPayUrlRequest::builder()
                 .order_id("2059624776425880794")
                 .build(),
@@ -488,8 +472,7 @@ async fn order_pay_url_is_never_retried() {
         .mount(&server)
         .await;
     let err = v2_client(&server)
-        .ali1688()
-        .order_pay_url(OrderPayUrlRequest::builder().order_id("1").build())
+        .call(OrderPayUrlRequest::builder().order_id("1").build())
         .await;
     assert!(err.is_err());
     const { assert!(!<OrderPayUrlRequest as xportcn::endpoint::Endpoint>::SPEC.idempotent) };
@@ -509,8 +492,7 @@ async fn order_receive_goods_sends_ids_as_numbers() {
     )
     .await;
     let r = client(&server)
-        .ali1688()
-        .order_receive_goods(
+        .call(
             OrderReceiveGoodsRequest::builder()
                 .order_id("2059624776425880794")
                 .order_entry_ids(vec![
@@ -546,8 +528,7 @@ async fn order_submit_to_pay_batch_sends_ids_as_strings() {
         .map(|v| Id::from(v.as_str().unwrap()))
         .collect();
     let raw = client(&server)
-        .ali1688()
-        .order_submit_to_pay_batch(
+        .call(
             OrderSubmitToPayBatchRequest::builder()
                 .order_ids(ids)
                 .build(),
@@ -568,8 +549,7 @@ async fn logistics_trace_has_no_known_path() {
             .generation(g)
             .build()
             .unwrap()
-            .ali1688()
-            .logistics_trace(
+            .call(
                 LogisticsTraceRequest::builder()
                     .order_id("2059624776425880794")
                     .build(),
@@ -597,8 +577,7 @@ async fn order_page_passes_the_body_through() {
     let mut other = serde_json::Map::new();
     other.insert("orderStatus".into(), json!("waitbuyerpay"));
     let raw = v2_client(&server)
-        .ali1688()
-        .order_page(OrderPageRequest::builder().other(other).build())
+        .call(OrderPageRequest::builder().other(other).build())
         .await
         .unwrap();
     assert_eq!(parsed(&raw), answer);
@@ -619,8 +598,7 @@ async fn order_detail_returns_the_order_whole() {
     )
     .await;
     let detail = client(&server)
-        .ali1688()
-        .order_detail(OrderDetailRequest::new("2019601741959504495"))
+        .call(OrderDetailRequest::new("2019601741959504495"))
         .await
         .unwrap();
     // Typed through the one 1688 order model, and nothing lost.
@@ -632,8 +610,7 @@ async fn order_detail_returns_the_order_whole() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     let err = v2_client(&server)
-        .ali1688()
-        .order_detail(OrderDetailRequest::new("1"))
+        .call(OrderDetailRequest::new("1"))
         .await
         .unwrap_err();
     assert_path_unavailable(&err, "AL-O11");
@@ -665,8 +642,7 @@ async fn order_flow_from_search_to_order_detail() {
     )
     .await;
     let page = c
-        .ali1688()
-        .keyword_search(KeywordSearchRequest::builder().keyword("女包").build())
+        .call(KeywordSearchRequest::builder().keyword("女包").build())
         .await
         .unwrap();
     let found: Id = page.data[0].offer_id.clone().expect("offerId");
@@ -681,11 +657,7 @@ async fn order_flow_from_search_to_order_detail() {
                "productSkuInfos": [{"skuId": 5736673805656u64, "specId": spec_id, "price": "19.00", "amountOnSale": 8}]}),
     )
     .await;
-    let detail = c
-        .ali1688()
-        .product_detail_with(ProductDetailRequest::new(found))
-        .await
-        .unwrap();
+    let detail = c.call(ProductDetailRequest::new(found)).await.unwrap();
     let sku = &detail.product_sku_infos[0];
     let line = CargoParam::builder()
         .offer(OfferRef::id(detail.offer_id.clone().unwrap()))
@@ -704,8 +676,7 @@ async fn order_flow_from_search_to_order_detail() {
     )
     .await;
     let preview = c
-        .ali1688()
-        .order_preview(
+        .call(
             OrderPreviewRequest::builder()
                 .address_param(address())
                 .cargo_param_list(vec![line.clone()])
@@ -727,8 +698,7 @@ async fn order_flow_from_search_to_order_detail() {
     )
     .await;
     let created = c
-        .ali1688()
-        .order_create(
+        .call(
             OrderCreateRequest::builder()
                 .flow("general")
                 .address_param(address())
@@ -751,8 +721,7 @@ async fn order_flow_from_search_to_order_detail() {
     )
     .await;
     let pay = c
-        .ali1688()
-        .order_pay_url(OrderPayUrlRequest::builder().order_id(new_order).build())
+        .call(OrderPayUrlRequest::builder().order_id(new_order).build())
         .await
         .unwrap();
     assert!(pay.pay_url.is_some());
@@ -769,8 +738,7 @@ async fn order_flow_from_search_to_order_detail() {
     )
     .await;
     let detail = c
-        .ali1688()
-        .order_detail(OrderDetailRequest::new(pay.order_id.unwrap()))
+        .call(OrderDetailRequest::new(pay.order_id.unwrap()))
         .await
         .unwrap();
     assert_eq!(

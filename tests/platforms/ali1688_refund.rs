@@ -102,11 +102,7 @@ async fn refund_flow_reasons_then_create_then_info() {
     //    sending, and says how to set it.
     let plain = client(&server);
     let reasons_req = RefundReasonsRequest::builder().order_id(ORDER_ID).build();
-    let err = plain
-        .ali1688()
-        .refund_reasons(reasons_req.clone())
-        .await
-        .unwrap_err();
+    let err = plain.call(reasons_req.clone()).await.unwrap_err();
     assert_path_unavailable(&err, "AL-A1");
     assert!(server.received_requests().await.unwrap().is_empty());
 
@@ -123,7 +119,7 @@ async fn refund_flow_reasons_then_create_then_info() {
         reasons_answer(),
     )
     .await;
-    let reasons = client.ali1688().refund_reasons(reasons_req).await.unwrap();
+    let reasons = client.call(reasons_req).await.unwrap();
     // Schema unknown: the answer is raw JSON; the user reads the id.
     let reasons: serde_json::Value = serde_json::from_str(reasons.get()).unwrap();
     let reason_id = reasons["reasons"][1]["id"].as_i64().unwrap();
@@ -137,11 +133,7 @@ async fn refund_flow_reasons_then_create_then_info() {
         json!({"refundId": "TQ1429000000000001"}),
     )
     .await;
-    let created = client
-        .ali1688()
-        .refund_create(create_request(reason_id))
-        .await
-        .unwrap();
+    let created = client.call(create_request(reason_id)).await.unwrap();
     let refund_id = created.refund_id.expect("refundId");
 
     // 3. Detail, with the refund id from step 2.
@@ -154,8 +146,7 @@ async fn refund_flow_reasons_then_create_then_info() {
     )
     .await;
     let info = client
-        .ali1688()
-        .refund_info(RefundInfoRequest::new(refund_id))
+        .call(RefundInfoRequest::new(refund_id))
         .await
         .unwrap();
     assert_eq!(info.apply_reason_id, Some(reason_id));
@@ -174,8 +165,7 @@ async fn refund_reasons_is_refused_before_sending_until_its_path_is_set() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     let err = client(&server)
-        .ali1688()
-        .refund_reasons(
+        .call(
             RefundReasonsRequest::builder()
                 .order_id(ORDER_ID)
                 .other(
@@ -195,8 +185,7 @@ async fn refund_voucher_upload_is_refused_before_sending() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     let err = client(&server)
-        .ali1688()
-        .refund_voucher_upload(RefundVoucherUploadRequest::builder().build())
+        .call(RefundVoucherUploadRequest::builder().build())
         .await
         .unwrap_err();
     assert_path_unavailable(&err, "AL-A2");
@@ -214,11 +203,7 @@ async fn refund_create_sends_the_documented_body_and_decodes_the_sample() {
         with_unknown(sample["data"].clone()),
     )
     .await;
-    let created = client(&server)
-        .ali1688()
-        .refund_create(create_request(20022))
-        .await
-        .unwrap();
+    let created = client(&server).call(create_request(20022)).await.unwrap();
     // The docs' placeholder `refundId: ""` reads as absent.
     assert_eq!(created.refund_id, None);
     assert_eq!(
@@ -248,8 +233,7 @@ async fn refund_create_minimal_body_on_v2() {
     .await;
     let client = builder(&server).generation(Generation::V2).build().unwrap();
     let created = client
-        .ali1688()
-        .refund_create(
+        .call(
             RefundCreateRequest::builder()
                 .order_id(ORDER_ID)
                 .dispute_request("refund")
@@ -285,8 +269,7 @@ async fn refund_goods_return_sends_the_documented_body() {
     )
     .await;
     let data = client(&server)
-        .ali1688()
-        .refund_goods_return(
+        .call(
             RefundGoodsReturnRequest::builder()
                 .refund_id("TQ1429000000000001")
                 .logistics_company_no("SF")
@@ -305,8 +288,7 @@ async fn logistics_companies_is_refused_before_sending() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     let err = client(&server)
-        .ali1688()
-        .logistics_companies(LogisticsCompaniesRequest::default())
+        .call(LogisticsCompaniesRequest::default())
         .await
         .unwrap_err();
     assert_path_unavailable(&err, "AL-A5");
@@ -324,8 +306,7 @@ async fn refund_info_sends_the_refund_id_and_decodes_the_documented_fields() {
     )
     .await;
     let info = client(&server)
-        .ali1688()
-        .refund_info(RefundInfoRequest::new("TQ1429000000000001"))
+        .call(RefundInfoRequest::new("TQ1429000000000001"))
         .await
         .unwrap();
     assert_eq!(info.id.unwrap(), "1830000000000000001");

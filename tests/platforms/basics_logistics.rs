@@ -87,8 +87,7 @@ async fn addresses_is_refused_before_sending() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     let err = client(&server)
-        .basics()
-        .addresses(AddressesRequest::default())
+        .call(AddressesRequest::default())
         .await
         .unwrap_err();
     assert_path_unavailable(&err, "BA-1");
@@ -118,8 +117,7 @@ async fn address_add_or_update_sends_the_documented_body_and_reads_the_dataless_
         .mount(&server)
         .await;
     let resp = client(&server)
-        .basics()
-        .address_add_or_update(
+        .call(
             AddressAddOrUpdateRequest::builder()
                 .id("1840000000000000777")
                 .name("张三")
@@ -157,8 +155,7 @@ async fn address_add_leaves_the_id_out_on_v2() {
         .build()
         .unwrap();
     let data = client
-        .basics()
-        .address_add_or_update(
+        .call(
             AddressAddOrUpdateRequest::builder()
                 .name("张三")
                 .province("浙江省")
@@ -204,8 +201,7 @@ async fn freight_estimate_signs_the_query_and_sends_the_documented_body() {
     )
     .await;
     let estimate = client(&server)
-        .logistics()
-        .freight_estimate(
+        .call(
             FreightEstimateRequest::builder()
                 .item_id("2048232789087639")
                 .sku_id("4970432383383")
@@ -234,8 +230,7 @@ async fn freight_preview_signs_the_query_and_sends_the_documented_example() {
     )
     .await;
     let preview = client(&server)
-        .logistics()
-        .freight_preview(
+        .call(
             FreightPreviewRequest::builder()
                 .receiver_address(us_address())
                 .render_items(vec![
@@ -290,8 +285,7 @@ async fn order_booking_signs_the_query_and_sends_the_documented_example() {
     )
     .await;
     let booked = client(&server)
-        .logistics()
-        .order_booking(
+        .call(
             OrderBookingRequest::builder()
                 .render_id("FF2024080200007")
                 .tmall_order_info(
@@ -381,11 +375,7 @@ async fn domestic_logistics_update_keeps_the_logistic_numer_typo_and_signs_the_q
         serde_json::Value::Null,
     )
     .await;
-    let data = client(&server)
-        .logistics()
-        .domestic_logistics_update(domestic_update())
-        .await
-        .unwrap();
+    let data = client(&server).call(domestic_update()).await.unwrap();
     assert!(data.is_none());
 }
 
@@ -405,10 +395,6 @@ async fn domestic_logistics_update_signs_with_milliseconds_when_the_client_pins_
         .generation(xportcn::endpoint::Generation::V2)
         .build()
         .unwrap();
-    let data = client
-        .logistics()
-        .domestic_logistics_update(domestic_update())
-        .await
-        .unwrap();
+    let data = client.call(domestic_update()).await.unwrap();
     assert_eq!(data.unwrap().get(), "true");
 }

@@ -46,8 +46,7 @@ async fn keyword_search_items_carry_the_fields_the_app_reads() {
     )
     .await;
     let page = client(&server)
-        .ali1688()
-        .keyword_search(KeywordSearchRequest::builder().keyword("t恤").build())
+        .call(KeywordSearchRequest::builder().keyword("t恤").build())
         .await
         .unwrap();
     let offer = &page.data[0];
@@ -87,8 +86,7 @@ async fn image_search_items_share_the_shape() {
     )
     .await;
     let page = client(&server)
-        .ali1688()
-        .image_search(ImageSearchRequest::builder().image_base64("AAAA").build())
+        .call(ImageSearchRequest::builder().image_base64("AAAA").build())
         .await
         .unwrap();
     let offer = &page.data[0];
@@ -149,8 +147,7 @@ async fn product_detail_carries_the_fields_the_app_reads() {
     )
     .await;
     let d = client(&server)
-        .ali1688()
-        .product_detail_with(
+        .call(
             ProductDetailRequest::builder()
                 .offer_id("726301883311")
                 .country("vi")

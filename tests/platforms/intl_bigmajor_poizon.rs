@@ -118,11 +118,7 @@ async fn bm3_order_preview_sends_the_documented_request_and_decodes_the_sample()
         .address_param(preview_address())
         .cargo_param_list(vec![preview_cargo()])
         .build();
-    let orders = client(&server)
-        .bigmajor()
-        .order_preview(request)
-        .await
-        .unwrap();
+    let orders = client(&server).call(request).await.unwrap();
 
     assert_eq!(orders.len(), 1);
     let order = &orders[0];
@@ -173,7 +169,7 @@ async fn bm3_order_preview_has_no_v2_path() {
         .address_param(preview_address())
         .cargo_param_list(vec![preview_cargo()])
         .build();
-    let err = client.bigmajor().order_preview(request).await.unwrap_err();
+    let err = client.call(request).await.unwrap_err();
     assert_path_unavailable(&err, "BM-3");
 }
 
@@ -220,11 +216,7 @@ async fn bm4_order_create_sends_the_documented_fields_and_keeps_the_unknown_resp
             "cargoParamList",
             serde_json::to_value(vec![preview_cargo()]).unwrap(),
         );
-    let created = client(&server)
-        .bigmajor()
-        .order_create(request)
-        .await
-        .unwrap();
+    let created = client(&server).call(request).await.unwrap();
     assert_raw_is(&created, &data);
 }
 
@@ -238,7 +230,7 @@ async fn bm4_order_create_has_no_v2_path() {
     let request = OrderCreateRequest::builder()
         .address_param(preview_address())
         .build();
-    let err = client.bigmajor().order_create(request).await.unwrap_err();
+    let err = client.call(request).await.unwrap_err();
     assert_path_unavailable(&err, "BM-4");
 }
 
@@ -246,11 +238,7 @@ async fn bm4_order_create_has_no_v2_path() {
 async fn bm1_product_detail_has_no_known_path() {
     use xportcn::bigmajor::ProductDetailRequest;
 
-    refused_before_sending("BM-1", |c| {
-        c.bigmajor()
-            .product_detail(ProductDetailRequest::builder().build())
-    })
-    .await;
+    refused_before_sending("BM-1", |c| c.call(ProductDetailRequest::builder().build())).await;
     let data = undocumented_object();
     let detail = sent_on_override(
         "BM-1",
@@ -258,7 +246,7 @@ async fn bm1_product_detail_has_no_known_path() {
         json!({"offerId": "889512351602"}),
         data.clone(),
         |c| {
-            c.bigmajor().product_detail(
+            c.call(
                 ProductDetailRequest::builder()
                     .build()
                     .param("offerId", "889512351602"),
@@ -277,10 +265,7 @@ async fn bm1_product_detail_has_no_known_path() {
 async fn bm2_order_list_has_no_known_path() {
     use xportcn::bigmajor::OrderListRequest;
 
-    refused_before_sending("BM-2", |c| {
-        c.bigmajor().order_list(OrderListRequest::builder().build())
-    })
-    .await;
+    refused_before_sending("BM-2", |c| c.call(OrderListRequest::builder().build())).await;
     // `other` set whole through the builder.
     let other: serde_json::Map<String, Value> =
         serde_json::from_value(json!({"pageNo": 2, "pageSize": 50})).unwrap();
@@ -290,10 +275,7 @@ async fn bm2_order_list_has_no_known_path() {
         "/your/path/BM-2",
         json!({"pageNo": 2, "pageSize": 50}),
         data.clone(),
-        |c| {
-            c.bigmajor()
-                .order_list(OrderListRequest::builder().other(other).build())
-        },
+        |c| c.call(OrderListRequest::builder().other(other).build()),
     )
     .await;
     assert_raw_is(&page, &data);
@@ -303,11 +285,7 @@ async fn bm2_order_list_has_no_known_path() {
 async fn bm5_order_detail_has_no_known_path() {
     use xportcn::bigmajor::OrderDetailRequest;
 
-    refused_before_sending("BM-5", |c| {
-        c.bigmajor()
-            .order_detail(OrderDetailRequest::builder().build())
-    })
-    .await;
+    refused_before_sending("BM-5", |c| c.call(OrderDetailRequest::builder().build())).await;
     let data = undocumented_object();
     let detail = sent_on_override(
         "BM-5",
@@ -315,7 +293,7 @@ async fn bm5_order_detail_has_no_known_path() {
         json!({"orderId": "2887421737338134260"}),
         data.clone(),
         |c| {
-            c.bigmajor().order_detail(
+            c.call(
                 OrderDetailRequest::builder()
                     .build()
                     .param("orderId", "2887421737338134260"),
@@ -334,11 +312,7 @@ async fn bm5_order_detail_has_no_known_path() {
 async fn ia1_product_detail_has_no_known_path() {
     use xportcn::intl::ProductDetailRequest;
 
-    refused_before_sending("IA-1", |c| {
-        c.alibaba_intl()
-            .product_detail(ProductDetailRequest::builder().build())
-    })
-    .await;
+    refused_before_sending("IA-1", |c| c.call(ProductDetailRequest::builder().build())).await;
     let data = undocumented_object();
     let detail = sent_on_override(
         "IA-1",
@@ -346,7 +320,7 @@ async fn ia1_product_detail_has_no_known_path() {
         json!({"productId": "1600987654321098765", "language": "en"}),
         data.clone(),
         |c| {
-            c.alibaba_intl().product_detail(
+            c.call(
                 ProductDetailRequest::builder()
                     .build()
                     .param("productId", "1600987654321098765")
@@ -363,11 +337,7 @@ async fn ia1_product_detail_has_no_known_path() {
 async fn ia2_product_list_has_no_known_path() {
     use xportcn::intl::ProductListRequest;
 
-    refused_before_sending("IA-2", |c| {
-        c.alibaba_intl()
-            .product_list(ProductListRequest::builder().build())
-    })
-    .await;
+    refused_before_sending("IA-2", |c| c.call(ProductListRequest::builder().build())).await;
     // A bare list, not a page object.
     let data = json!([undocumented_object(), undocumented_object()]);
     let list = sent_on_override(
@@ -375,10 +345,7 @@ async fn ia2_product_list_has_no_known_path() {
         "/your/path/IA-2",
         json!({"page": 1}),
         data.clone(),
-        |c| {
-            c.alibaba_intl()
-                .product_list(ProductListRequest::builder().build().param("page", 1))
-        },
+        |c| c.call(ProductListRequest::builder().build().param("page", 1)),
     )
     .await;
     assert_raw_is(&list, &data);
@@ -388,15 +355,10 @@ async fn ia2_product_list_has_no_known_path() {
 async fn ia3_order_list_has_no_known_path() {
     use xportcn::intl::OrderListRequest;
 
-    refused_before_sending("IA-3", |c| {
-        c.alibaba_intl()
-            .order_list(OrderListRequest::builder().build())
-    })
-    .await;
+    refused_before_sending("IA-3", |c| c.call(OrderListRequest::builder().build())).await;
     let data = json!({"records": [undocumented_object()], "pages": 1});
     let list = sent_on_override("IA-3", "/your/path/IA-3", json!({}), data.clone(), |c| {
-        c.alibaba_intl()
-            .order_list(OrderListRequest::builder().build())
+        c.call(OrderListRequest::builder().build())
     })
     .await;
     assert_raw_is(&list, &data);
@@ -407,11 +369,7 @@ async fn ia4_order_create_has_no_known_path() {
     use xportcn::intl::OrderCreateRequest;
 
     // A write with no path: nothing is sent, in either generation.
-    refused_before_sending("IA-4", |c| {
-        c.alibaba_intl()
-            .order_create(OrderCreateRequest::builder().build())
-    })
-    .await;
+    refused_before_sending("IA-4", |c| c.call(OrderCreateRequest::builder().build())).await;
     // A bare string (an order number, say): not an object at all.
     let data = json!("IA20261124000001");
     let created = sent_on_override(
@@ -420,7 +378,7 @@ async fn ia4_order_create_has_no_known_path() {
         json!({"items": [{"productId": "1", "quantity": 3}]}),
         data.clone(),
         |c| {
-            c.alibaba_intl().order_create(
+            c.call(
                 OrderCreateRequest::builder()
                     .build()
                     .param("items", json!([{"productId": "1", "quantity": 3}])),
@@ -439,11 +397,7 @@ async fn ia4_order_create_has_no_known_path() {
 async fn pz1_keyword_search_has_no_known_path() {
     use xportcn::poizon::KeywordSearchRequest;
 
-    refused_before_sending("PZ-1", |c| {
-        c.poizon()
-            .keyword_search(KeywordSearchRequest::builder().build())
-    })
-    .await;
+    refused_before_sending("PZ-1", |c| c.call(KeywordSearchRequest::builder().build())).await;
     let data = json!({"total": 1, "items": [undocumented_object()]});
     let found = sent_on_override(
         "PZ-1",
@@ -451,7 +405,7 @@ async fn pz1_keyword_search_has_no_known_path() {
         json!({"keyword": "sneakers"}),
         data.clone(),
         |c| {
-            c.poizon().keyword_search(
+            c.call(
                 KeywordSearchRequest::builder()
                     .build()
                     .param("keyword", "sneakers"),
@@ -466,21 +420,14 @@ async fn pz1_keyword_search_has_no_known_path() {
 async fn pz2_product_detail_has_no_known_path() {
     use xportcn::poizon::ProductDetailRequest;
 
-    refused_before_sending("PZ-2", |c| {
-        c.poizon()
-            .product_detail(ProductDetailRequest::builder().build())
-    })
-    .await;
+    refused_before_sending("PZ-2", |c| c.call(ProductDetailRequest::builder().build())).await;
     let data = undocumented_object();
     let detail = sent_on_override(
         "PZ-2",
         "/your/path/PZ-2",
         json!({"spuId": 123}),
         data.clone(),
-        |c| {
-            c.poizon()
-                .product_detail(ProductDetailRequest::builder().build().param("spuId", 123))
-        },
+        |c| c.call(ProductDetailRequest::builder().build().param("spuId", 123)),
     )
     .await;
     assert_model_keeps(&detail, &data);
@@ -491,20 +438,14 @@ async fn pz3_order_pay_has_no_known_path() {
     use xportcn::poizon::OrderPayRequest;
 
     // A payment with no path: nothing is sent, in either generation.
-    refused_before_sending("PZ-3", |c| {
-        c.poizon().order_pay(OrderPayRequest::builder().build())
-    })
-    .await;
+    refused_before_sending("PZ-3", |c| c.call(OrderPayRequest::builder().build())).await;
     // `true`: not an object.
     let paid = sent_on_override(
         "PZ-3",
         "/your/path/PZ-3",
         json!({"orderNo": "PZ1"}),
         json!(true),
-        |c| {
-            c.poizon()
-                .order_pay(OrderPayRequest::builder().build().param("orderNo", "PZ1"))
-        },
+        |c| c.call(OrderPayRequest::builder().build().param("orderNo", "PZ1")),
     )
     .await;
     assert_raw_is(&paid, &json!(true));
@@ -514,13 +455,10 @@ async fn pz3_order_pay_has_no_known_path() {
 async fn pz4_order_list_has_no_known_path() {
     use xportcn::poizon::OrderListRequest;
 
-    refused_before_sending("PZ-4", |c| {
-        c.poizon().order_list(OrderListRequest::builder().build())
-    })
-    .await;
+    refused_before_sending("PZ-4", |c| c.call(OrderListRequest::builder().build())).await;
     let data = json!([]);
     let list = sent_on_override("PZ-4", "/your/path/PZ-4", json!({}), data.clone(), |c| {
-        c.poizon().order_list(OrderListRequest::builder().build())
+        c.call(OrderListRequest::builder().build())
     })
     .await;
     assert_raw_is(&list, &data);
@@ -530,21 +468,14 @@ async fn pz4_order_list_has_no_known_path() {
 async fn pz5_order_create_has_no_known_path() {
     use xportcn::poizon::OrderCreateRequest;
 
-    refused_before_sending("PZ-5", |c| {
-        c.poizon()
-            .order_create(OrderCreateRequest::builder().build())
-    })
-    .await;
+    refused_before_sending("PZ-5", |c| c.call(OrderCreateRequest::builder().build())).await;
     let data = json!({"orderNo": "PZ1", "amount": 5900, "status": null});
     let created = sent_on_override(
         "PZ-5",
         "/your/path/PZ-5",
         json!({"skuId": "9"}),
         data.clone(),
-        |c| {
-            c.poizon()
-                .order_create(OrderCreateRequest::builder().build().param("skuId", "9"))
-        },
+        |c| c.call(OrderCreateRequest::builder().build().param("skuId", "9")),
     )
     .await;
     assert_raw_is(&created, &data);
@@ -554,11 +485,7 @@ async fn pz5_order_create_has_no_known_path() {
 async fn pz6_order_preview_has_no_known_path() {
     use xportcn::poizon::OrderPreviewRequest;
 
-    refused_before_sending("PZ-6", |c| {
-        c.poizon()
-            .order_preview(OrderPreviewRequest::builder().build())
-    })
-    .await;
+    refused_before_sending("PZ-6", |c| c.call(OrderPreviewRequest::builder().build())).await;
     let data = json!([{"amount": 5900}, 12.5, null]);
     let preview = sent_on_override(
         "PZ-6",
@@ -566,7 +493,7 @@ async fn pz6_order_preview_has_no_known_path() {
         json!({"skuId": "9", "quantity": 1}),
         data.clone(),
         |c| {
-            c.poizon().order_preview(
+            c.call(
                 OrderPreviewRequest::builder()
                     .build()
                     .param("skuId", "9")
@@ -585,7 +512,7 @@ async fn a_null_data_reads_as_raw_null() {
     use xportcn::poizon::OrderPayRequest;
 
     let paid = sent_on_override("PZ-3", "/your/path/PZ-3", json!({}), Value::Null, |c| {
-        c.poizon().order_pay(OrderPayRequest::builder().build())
+        c.call(OrderPayRequest::builder().build())
     })
     .await;
     assert_eq!(paid.get(), "null");

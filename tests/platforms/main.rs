@@ -16,6 +16,7 @@ mod ali1688_order;
 mod ali1688_refund;
 mod basics_logistics;
 mod client_evidence;
+mod fluent_calls;
 mod intl_bigmajor_poizon;
 mod taobao;
 mod taobao_cart;

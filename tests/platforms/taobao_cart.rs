@@ -57,7 +57,7 @@ async fn cart_list_has_no_path_and_sends_its_query_once_set() {
             )]))
             .build()
     };
-    assert_refused("TB-C1", |c| c.taobao().cart_list(req())).await;
+    assert_refused("TB-C1", |c| c.call(req())).await;
 
     let server = MockServer::start().await;
     // No response is documented: any `data` comes back verbatim.
@@ -70,8 +70,7 @@ async fn cart_list_has_no_path_and_sends_its_query_once_set() {
     )
     .await;
     let raw = with_path(&server, "TB-C1", "/open/cart/list")
-        .taobao()
-        .cart_list(req())
+        .call(req())
         .await
         .unwrap();
     let data: serde_json::Value = serde_json::from_str(raw.get()).unwrap();
@@ -128,7 +127,7 @@ async fn cart_add_sends_the_documented_v1_body() {
         .sku_quantity("94")
         .user_nick("介安琪")
         .build();
-    let raw = client(&server).taobao().cart_add(request).await.unwrap();
+    let raw = client(&server).call(request).await.unwrap();
     assert_eq!(raw.get(), r#"{"id":75}"#);
 }
 
@@ -169,7 +168,7 @@ async fn cart_add_v2_sends_the_opaque_item_id_and_price_tiers() {
         .quote_type(1)
         .properties(sample_properties()[..1].to_vec())
         .build();
-    let raw = client.taobao().cart_add(request).await.unwrap();
+    let raw = client.call(request).await.unwrap();
     assert_eq!(raw.get(), "true");
 }
 
@@ -183,7 +182,7 @@ async fn cart_add_refuses_a_request_of_the_other_generation_before_sending() {
         .mp_sku_id("65")
         .build();
     let v2 = builder(&server).generation(Generation::V2).build().unwrap();
-    let err = v2.taobao().cart_add(v1_shaped).await.unwrap_err();
+    let err = v2.call(v1_shaped).await.unwrap_err();
     assert!(
         matches!(&err, Error::Request(m) if m.contains("TB-C2") && m.contains("item_map_id")),
         "{err:?}"
@@ -194,11 +193,7 @@ async fn cart_add_refuses_a_request_of_the_other_generation_before_sending() {
         .mp_id("26")
         .mp_sku_id("65")
         .build();
-    let err = client(&server)
-        .taobao()
-        .cart_add(v2_shaped)
-        .await
-        .unwrap_err();
+    let err = client(&server).call(v2_shaped).await.unwrap_err();
     assert!(
         matches!(&err, Error::Request(m) if m.contains("only in v2")),
         "{err:?}"
@@ -227,7 +222,7 @@ async fn cart_delete_has_no_path_and_sends_its_body_once_set() {
             .ids(vec![Id::new("75"), Id::new("76")])
             .build()
     };
-    assert_refused("TB-C3", |c| c.taobao().cart_delete(req())).await;
+    assert_refused("TB-C3", |c| c.call(req())).await;
 
     let server = MockServer::start().await;
     expect_one(
@@ -239,8 +234,7 @@ async fn cart_delete_has_no_path_and_sends_its_body_once_set() {
     )
     .await;
     let raw = with_path(&server, "TB-C3", "/custom/cart/delete")
-        .taobao()
-        .cart_delete(req())
+        .call(req())
         .await
         .unwrap();
     assert_eq!(raw.get(), "true");
@@ -256,7 +250,7 @@ async fn cart_edit_quantity_has_no_path_and_sends_its_body_once_set() {
             .quantity(3)
             .build()
     };
-    assert_refused("TB-C4", |c| c.taobao().cart_edit_quantity(req())).await;
+    assert_refused("TB-C4", |c| c.call(req())).await;
 
     let server = MockServer::start().await;
     expect_one(
@@ -268,8 +262,7 @@ async fn cart_edit_quantity_has_no_path_and_sends_its_body_once_set() {
     )
     .await;
     let raw = with_path(&server, "TB-C4", "/custom/cart/edit")
-        .taobao()
-        .cart_edit_quantity(req())
+        .call(req())
         .await
         .unwrap();
     assert_eq!(raw.get(), "true");
@@ -290,7 +283,7 @@ async fn cart_preview_order_has_no_path_and_sends_its_body_once_set() {
             )
             .build()
     };
-    assert_refused("TB-C5", |c| c.taobao().cart_preview_order(req())).await;
+    assert_refused("TB-C5", |c| c.call(req())).await;
 
     let server = MockServer::start().await;
     expect_one(
@@ -305,8 +298,7 @@ async fn cart_preview_order_has_no_path_and_sends_its_body_once_set() {
     )
     .await;
     let raw = with_path(&server, "TB-C5", "/custom/cart/preview")
-        .taobao()
-        .cart_preview_order(req())
+        .call(req())
         .await
         .unwrap();
     assert_eq!(raw.get(), r#"{"totalFee":1050}"#);
@@ -331,11 +323,7 @@ async fn cart_create_order_sends_the_documented_body() {
         .order_address(sample_address())
         .user_id("2100007340000")
         .build();
-    let raw = client(&server)
-        .taobao()
-        .cart_create_order(request)
-        .await
-        .unwrap();
+    let raw = client(&server).call(request).await.unwrap();
     assert_eq!(raw.get(), r#"{"orderId":"3305075341149134260"}"#);
 }
 
@@ -352,10 +340,6 @@ async fn cart_create_order_is_a_write_sent_once_even_on_a_503() {
         .ids(vec![Id::new("75")])
         .order_address(sample_address())
         .build();
-    let err = client
-        .taobao()
-        .cart_create_order(request)
-        .await
-        .unwrap_err();
+    let err = client.call(request).await.unwrap_err();
     assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
 }

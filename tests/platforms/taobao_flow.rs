@@ -143,8 +143,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
     )
     .await;
     let check = c
-        .taobao()
-        .product_batch_check(
+        .call(
             ProductBatchCheckRequest::builder()
                 .params(vec![BatchCheckItem::new(item_id.clone(), [sku_id.clone()])])
                 .build(),
@@ -211,7 +210,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
         .sku_quantity(sku.quantity.expect("SKU stock").to_string())
         .user_nick(product.user_nick.clone().expect("userNick"))
         .build();
-    let added = c.taobao().cart_add(cart_add).await.unwrap();
+    let added = c.call(cart_add).await.unwrap();
     assert_eq!(added.get(), r#"{"id":75}"#);
 
     // 4. Order preview (TB-O4, verified) of the same item and SKU. The ids go
@@ -240,7 +239,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
         ])
         .receiver(taobao_receiver())
         .build();
-    let preview = c.taobao().purchase_order_render(render).await.unwrap();
+    let preview = c.call(render).await.unwrap();
     assert_eq!(preview.get(), r#"{"payAmount":2,"postFee":0}"#);
 
     // 5. Create (TB-O7) the order: the same line, every value a string, and a
@@ -279,7 +278,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
         .receiver(taobao_receiver())
         .seller_order_number("LZ-2026-000118".to_owned())
         .build();
-    let created = c.taobao().purchase_order_create(create).await.unwrap();
+    let created = c.call(create).await.unwrap();
     let order_id = id_at(&created, "/orderId");
     assert_eq!(order_id, ORDER_ID);
 
@@ -288,7 +287,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
     let pay = OrderPayRequest::builder()
         .other(params([("orderId", json!(order_id))]))
         .build();
-    refused_before_sending(&server, "TB-O12", shipped.taobao().order_pay(pay.clone())).await;
+    refused_before_sending(&server, "TB-O12", shipped.call(pay.clone())).await;
     expect_one(
         &server,
         "POST",
@@ -297,7 +296,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
         json!({"paySuccess": true}),
     )
     .await;
-    let paid = c.taobao().order_pay(pay).await.unwrap();
+    let paid = c.call(pay).await.unwrap();
     assert_eq!(paid.get(), r#"{"paySuccess":true}"#);
 
     // 7. Order detail (TB-O14): path unknown, query name `orderId` INFERRED.
@@ -309,12 +308,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
     let detail = OrderDetailRequest::builder()
         .other(params([("orderId", json!(order_id))]))
         .build();
-    refused_before_sending(
-        &server,
-        "TB-O14",
-        shipped.taobao().order_detail(detail.clone()),
-    )
-    .await;
+    refused_before_sending(&server, "TB-O14", shipped.call(detail.clone())).await;
     expect_one(
         &server,
         "GET",
@@ -336,7 +330,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
         }),
     )
     .await;
-    let detail = c.taobao().order_detail(detail).await.unwrap();
+    let detail = c.call(detail).await.unwrap();
     assert_eq!(id_at(&detail, "/purchaseOrderId"), order_id);
     let sub_order_id = id_at(&detail, "/subOrders/0/sub_purchase_order_id");
     assert_eq!(sub_order_id, SUB_ORDER_ID);
@@ -366,8 +360,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
     )
     .await;
     let logistics = c
-        .taobao()
-        .logistics_detail(
+        .call(
             LogisticsDetailRequest::builder()
                 .sub_purchase_order_id(sub_order_id.clone())
                 .build(),
@@ -407,8 +400,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
     )
     .await;
     let render = c
-        .aftersale()
-        .refund_render(
+        .call(
             RefundRenderRequest::builder()
                 .sub_order_id(sub_order_id.clone())
                 .goods_status(1)
@@ -438,12 +430,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
         .refund_fee(Fen(refund_fee))
         .refund_desc("收到的商品有破损")
         .build();
-    refused_before_sending(
-        &server,
-        "TB-A7",
-        shipped.aftersale().refund_submit(submit.clone()),
-    )
-    .await;
+    refused_before_sending(&server, "TB-A7", shipped.call(submit.clone())).await;
     expect_one(
         &server,
         "POST",
@@ -459,7 +446,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
         json!({"refundId": REFUND_ID}),
     )
     .await;
-    let submitted = c.aftersale().refund_submit(submit).await.unwrap();
+    let submitted = c.call(submit).await.unwrap();
     let refund_id = id_at(&submitted, "/refundId");
     assert_eq!(refund_id, REFUND_ID);
 
@@ -482,7 +469,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
         .refund_message("外包装破损,见图")
         .refund_images("https://img.example/refund/1.jpg")
         .build();
-    let noted = c.aftersale().refund_message_submit(message).await.unwrap();
+    let noted = c.call(message).await.unwrap();
     assert!(noted.extra.is_empty());
 
     // 12. Refund cancel (TB-A5): a GET with the refund id in the path and
@@ -495,11 +482,7 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
         fixture_json("responses/TB-A5.response.json")["data"].clone(),
     )
     .await;
-    let cancel = c
-        .aftersale()
-        .refund_cancel(RefundCancelRequest::new(refund_id))
-        .await
-        .unwrap();
+    let cancel = c.call(RefundCancelRequest::new(refund_id)).await.unwrap();
     assert_eq!(cancel.cancel_success, Some(true));
     assert_eq!(cancel.currency.as_deref(), Some("CNY"));
 

@@ -27,8 +27,7 @@ async fn purchase_order_page_posts_filters_and_keeps_the_answer_raw() {
     other.insert("pageNo".into(), json!(1));
     other.insert("pageSize".into(), json!(20));
     let raw = client(&server)
-        .taobao()
-        .purchase_order_page(PurchaseOrderPageRequest::builder().other(other).build())
+        .call(PurchaseOrderPageRequest::builder().other(other).build())
         .await
         .unwrap();
     assert!(raw.get().contains("1024285237573584051"));
@@ -43,8 +42,7 @@ async fn purchase_order_page_has_no_v2_path() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     let r = v2_client(&server)
-        .taobao()
-        .purchase_order_page(PurchaseOrderPageRequest::builder().build())
+        .call(PurchaseOrderPageRequest::builder().build())
         .await;
     refused_unsent(&server, "TB-O1", r).await;
 }
@@ -55,21 +53,13 @@ async fn purchase_order_unknown_paths_are_refused_before_sending() {
     expect_nothing_sent(&server).await;
     for c in [client(&server), v2_client(&server)] {
         let t = c.taobao();
-        let r = t
-            .purchase_order_cancel(PurchaseOrderCancelRequest::builder().build())
-            .await;
+        let r = t.purchase_order_cancel().await;
         refused_unsent(&server, "TB-O2", r).await;
-        let r = t
-            .purchase_order_pay(PurchaseOrderPayRequest::builder().build())
-            .await;
+        let r = t.purchase_order_pay().await;
         refused_unsent(&server, "TB-O3", r).await;
-        let r = t
-            .purchase_order_create_v2(PurchaseOrderCreateV2Request::builder().build())
-            .await;
+        let r = t.purchase_order_create_v2().await;
         refused_unsent(&server, "TB-O5", r).await;
-        let r = t
-            .purchase_order_render_v2(PurchaseOrderRenderV2Request::builder().build())
-            .await;
+        let r = t.purchase_order_render_v2().await;
         refused_unsent(&server, "TB-O6", r).await;
     }
 }
@@ -102,11 +92,7 @@ async fn purchase_order_render_sends_numeric_ids_inside_the_line_string() {
         .order_line_list(vec![line])
         .receiver(taobao_receiver())
         .build();
-    let raw = client(&server)
-        .taobao()
-        .purchase_order_render(request)
-        .await
-        .unwrap();
+    let raw = client(&server).call(request).await.unwrap();
     assert_eq!(raw.get(), r#"{"payAmount":1200,"postFee":0}"#);
 }
 
@@ -144,10 +130,7 @@ async fn purchase_order_render_has_no_v2_path() {
         .order_line_list(vec![])
         .receiver(taobao_receiver())
         .build();
-    let r = v2_client(&server)
-        .taobao()
-        .purchase_order_render(request)
-        .await;
+    let r = v2_client(&server).call(request).await;
     refused_unsent(&server, "TB-O4", r).await;
 }
 
@@ -200,11 +183,7 @@ async fn purchase_order_create_sends_the_documented_body_with_string_lines() {
         json!({"orderId": "1024285237573584051"}),
     )
     .await;
-    let raw = client(&server)
-        .taobao()
-        .purchase_order_create(create_request())
-        .await
-        .unwrap();
+    let raw = client(&server).call(create_request()).await.unwrap();
     assert_eq!(raw.get(), r#"{"orderId":"1024285237573584051"}"#);
 }
 
@@ -219,11 +198,7 @@ async fn purchase_order_create_v2_goes_to_the_derived_path() {
         json!(true),
     )
     .await;
-    let raw = v2_client(&server)
-        .taobao()
-        .purchase_order_create(create_request())
-        .await
-        .unwrap();
+    let raw = v2_client(&server).call(create_request()).await.unwrap();
     assert_eq!(raw.get(), "true");
 }
 
@@ -232,10 +207,7 @@ async fn order_page_has_no_path() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     for c in [client(&server), v2_client(&server)] {
-        let r = c
-            .taobao()
-            .order_page(OrderPageRequest::builder().build())
-            .await;
+        let r = c.call(OrderPageRequest::builder().build()).await;
         refused_unsent(&server, "TB-O8", r).await;
     }
 }
@@ -246,13 +218,11 @@ async fn order_voucher_upload_cancel_and_pay_have_no_path() {
     expect_nothing_sent(&server).await;
     for c in [client(&server), v2_client(&server)] {
         let t = c.taobao();
-        let r = t
-            .order_voucher_upload(OrderVoucherUploadRequest::builder().build())
-            .await;
+        let r = t.order_voucher_upload().await;
         refused_unsent(&server, "TB-O9", r).await;
-        let r = t.order_cancel(OrderCancelRequest::builder().build()).await;
+        let r = t.order_cancel().await;
         refused_unsent(&server, "TB-O10", r).await;
-        let r = t.order_pay(OrderPayRequest::builder().build()).await;
+        let r = t.order_pay().await;
         refused_unsent(&server, "TB-O12", r).await;
     }
 }
@@ -275,11 +245,7 @@ async fn order_update_warehouse_posts_the_documented_body() {
         .warehouse_address("广西省".to_owned())
         .warehouse_name("一号仓库".to_owned())
         .build();
-    let done = client(&server)
-        .taobao()
-        .order_update_warehouse(request)
-        .await
-        .unwrap();
+    let done = client(&server).call(request).await.unwrap();
     assert_eq!(done.extra.get("updated").unwrap().get(), "true");
 }
 
@@ -295,8 +261,7 @@ async fn order_update_warehouse_v2_goes_to_the_derived_path() {
     )
     .await;
     let done = v2_client(&server)
-        .taobao()
-        .order_update_warehouse(
+        .call(
             OrderUpdateWarehouseRequest::builder()
                 .order_id(1024285237573584051u64)
                 .build(),
@@ -323,7 +288,7 @@ async fn im_link_get_posts_the_example_body_and_reads_the_url() {
         .source_type("item")
         .biz_id("234576234")
         .build();
-    let link = client(&server).taobao().im_link_get(request).await.unwrap();
+    let link = client(&server).call(request).await.unwrap();
     assert_eq!(link, url);
 }
 
@@ -343,8 +308,7 @@ async fn im_link_get_v2_goes_to_the_derived_path_with_extra_params() {
     let mut other = serde_json::Map::new();
     other.insert("pageName".into(), json!("im"));
     let link = v2_client(&server)
-        .taobao()
-        .im_link_get(
+        .call(
             ImLinkGetRequest::builder()
                 .source_type("order")
                 .biz_id("1024285237573584051")
@@ -361,10 +325,7 @@ async fn order_detail_has_no_path() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     for c in [client(&server), v2_client(&server)] {
-        let r = c
-            .taobao()
-            .order_detail(OrderDetailRequest::builder().build())
-            .await;
+        let r = c.call(OrderDetailRequest::builder().build()).await;
         refused_unsent(&server, "TB-O14", r).await;
     }
 }
@@ -386,11 +347,7 @@ async fn logistics_detail_gets_by_sub_purchase_order_id_and_decodes_the_v2_sampl
     let request = LogisticsDetailRequest::builder()
         .sub_purchase_order_id("200048859480")
         .build();
-    let d = v2_client(&server)
-        .taobao()
-        .logistics_detail(request)
-        .await
-        .unwrap();
+    let d = v2_client(&server).call(request).await.unwrap();
     // Empty strings for ids and times read as absent; text stays "".
     assert_eq!(d.purchase_order_outer_id, None);
     let parcel = &d.pnm_logistics_details[0];
@@ -443,8 +400,7 @@ async fn logistics_detail_decodes_the_v1_real_sample() {
     )
     .await;
     let d = client(&server)
-        .taobao()
-        .logistics_detail(
+        .call(
             LogisticsDetailRequest::builder()
                 .sub_purchase_order_id(200033789041u64)
                 .build(),
@@ -498,8 +454,7 @@ async fn order_pay_is_sent_once_its_path_is_set() {
     let mut other = serde_json::Map::new();
     other.insert("orderId".into(), json!("1024285237573584051"));
     let raw = c
-        .taobao()
-        .order_pay(OrderPayRequest::builder().other(other).build())
+        .call(OrderPayRequest::builder().other(other).build())
         .await
         .unwrap();
     assert_eq!(raw.get(), r#"{"paid":true}"#);

@@ -43,11 +43,7 @@ async fn product_recommend_posts_page_fields_and_decodes_items() {
         .page_size(2)
         .language("en".to_owned())
         .build();
-    let page = client(&server)
-        .taobao()
-        .product_recommend(request)
-        .await
-        .unwrap();
+    let page = client(&server).call(request).await.unwrap();
     assert_eq!((page.page_no, page.page_size), (Some(1), Some(2)));
     let item = &page.data[0];
     assert_eq!(item.item_id.as_ref().unwrap(), "672991141190");
@@ -65,8 +61,7 @@ async fn product_recommend_has_no_v2_path() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     let r = v2_client(&server)
-        .taobao()
-        .product_recommend(ProductRecommendRequest::builder().build())
+        .call(ProductRecommendRequest::builder().build())
         .await;
     refused_unsent(&server, "TB-P1", r).await;
 }
@@ -76,12 +71,9 @@ async fn spu_list_and_spu_detail_have_no_path() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     let c = client(&server);
-    let r = c.taobao().spu_list(SpuListRequest::builder().build()).await;
+    let r = c.call(SpuListRequest::builder().build()).await;
     refused_unsent(&server, "TB-P2", r).await;
-    let r = c
-        .taobao()
-        .spu_detail(SpuDetailRequest::builder().build())
-        .await;
+    let r = c.call(SpuDetailRequest::builder().build()).await;
     refused_unsent(&server, "TB-P3", r).await;
 }
 
@@ -100,8 +92,7 @@ async fn product_detail_v2_gets_the_opaque_item_id_in_v2() {
     )
     .await;
     let p = v2_client(&server)
-        .taobao()
-        .product_detail_v2(
+        .call(
             ProductDetailV2Request::builder()
                 .item_id("WUnUC1cILiBjt-Jv3lDdlQ")
                 .build(),
@@ -120,8 +111,7 @@ async fn product_detail_v2_has_no_v1_path() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     let r = client(&server)
-        .taobao()
-        .product_detail_v2(ProductDetailV2Request::builder().item_id("1").build())
+        .call(ProductDetailV2Request::builder().item_id("1").build())
         .await;
     refused_unsent(&server, "TB-P4", r).await;
 }
@@ -131,10 +121,7 @@ async fn product_search_has_no_path_in_either_generation() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     for c in [client(&server), v2_client(&server)] {
-        let r = c
-            .taobao()
-            .product_search(ProductSearchRequest::builder().build())
-            .await;
+        let r = c.call(ProductSearchRequest::builder().build()).await;
         refused_unsent(&server, "TB-P5", r).await;
     }
 }
@@ -158,11 +145,7 @@ async fn product_item_search_posts_the_documented_body() {
         .page_no(1)
         .sort("tk_rate_desc".to_owned())
         .build();
-    let raw = v2_client(&server)
-        .taobao()
-        .product_item_search(request)
-        .await
-        .unwrap();
+    let raw = v2_client(&server).call(request).await.unwrap();
     let back: serde_json::Value = serde_json::from_str(raw.get()).unwrap();
     assert_eq!(back, data);
     // The big id is kept digit for digit in the raw text.
@@ -181,8 +164,7 @@ async fn product_item_search_v1_goes_to_the_derived_path() {
     )
     .await;
     let raw = client(&server)
-        .taobao()
-        .product_item_search(
+        .call(
             ProductItemSearchRequest::builder()
                 .keyword("x".to_owned())
                 .build(),
@@ -197,10 +179,7 @@ async fn product_image_search_has_no_path() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     for c in [client(&server), v2_client(&server)] {
-        let r = c
-            .taobao()
-            .product_image_search(ProductImageSearchRequest::builder().build())
-            .await;
+        let r = c.call(ProductImageSearchRequest::builder().build()).await;
         refused_unsent(&server, "TB-P6", r).await;
     }
 }
@@ -228,11 +207,7 @@ async fn product_batch_check_sends_params_as_the_documented_json_string() {
     let request = ProductBatchCheckRequest::builder()
         .params(vec![BatchCheckItem::new("672991141190", ["3452545926724"])])
         .build();
-    let check = client(&server)
-        .taobao()
-        .product_batch_check(request)
-        .await
-        .unwrap();
+    let check = client(&server).call(request).await.unwrap();
     assert_eq!(check.mp_products.len(), 1);
     assert_eq!(
         check.mp_products[0].extra.get("mpId").unwrap().get(),
@@ -256,8 +231,7 @@ async fn product_batch_check_v2_goes_to_the_derived_path() {
     .await;
     let none: [&str; 0] = [];
     let check = v2_client(&server)
-        .taobao()
-        .product_batch_check(
+        .call(
             ProductBatchCheckRequest::builder()
                 .params(vec![BatchCheckItem::new("WUnUC1cILiBjt-Jv3lDdlQ", none)])
                 .build(),
@@ -284,11 +258,7 @@ async fn product_source_get_posts_the_documented_body() {
         .item_id("42971808988")
         .language("vi".to_owned())
         .build();
-    let source = client(&server)
-        .taobao()
-        .product_source_get(request)
-        .await
-        .unwrap();
+    let source = client(&server).call(request).await.unwrap();
     assert_eq!(source.description.as_deref(), Some("<p>mô tả</p>"));
     assert_eq!(source.item_id.unwrap(), "42971808988");
     assert_eq!(
@@ -302,8 +272,7 @@ async fn product_source_get_has_no_v2_path() {
     let server = MockServer::start().await;
     expect_nothing_sent(&server).await;
     let r = v2_client(&server)
-        .taobao()
-        .product_source_get(ProductSourceGetRequest::builder().item_id("1").build())
+        .call(ProductSourceGetRequest::builder().item_id("1").build())
         .await;
     refused_unsent(&server, "TB-P9", r).await;
 }

@@ -93,11 +93,11 @@ async fn each_generation_sends_its_own_path() {
 
     let v1 = builder(&server).build().unwrap();
     assert_eq!(v1.generation(), Generation::V1);
-    let r = v1.aftersale().refund_render(req()).await.unwrap();
+    let r = v1.call(req()).await.unwrap();
     assert_eq!(r.currency.as_deref(), Some("CNY"));
 
     let v2 = builder(&server).generation(Generation::V2).build().unwrap();
-    v2.aftersale().refund_render(req()).await.unwrap();
+    v2.call(req()).await.unwrap();
 }
 
 #[tokio::test]
@@ -110,8 +110,7 @@ async fn override_path_wins_over_the_generation() {
         .build()
         .unwrap();
     client
-        .aftersale()
-        .refund_render(RefundRenderRequest::new("1034499579120189839", 1, 1))
+        .call(RefundRenderRequest::new("1034499579120189839", 1, 1))
         .await
         .unwrap();
 }
@@ -127,8 +126,7 @@ async fn an_unknown_path_fails_before_sending_and_names_the_fix() {
     // AL-O11 (1688 order detail) has no known v2 path.
     let client = builder(&server).generation(Generation::V2).build().unwrap();
     let err = client
-        .ali1688()
-        .order_detail(xportcn::ali1688::OrderDetailRequest::new(
+        .call(xportcn::ali1688::OrderDetailRequest::new(
             "3305075341149134260",
         ))
         .await
@@ -343,8 +341,7 @@ async fn pages_asked(server: &MockServer) -> Vec<u64> {
 async fn three_full_pages_and_a_short_last_page() {
     let server = ten_items_in_four_pages().await;
     let items: Vec<_> = client(&server)
-        .ali1688()
-        .keyword_search(search())
+        .call(search())
         .pages()
         .try_collect()
         .await
@@ -364,12 +361,7 @@ async fn a_short_page_ends_the_list_without_a_total() {
         .respond_with(NoTotal)
         .mount(&server)
         .await;
-    let n = client(&server)
-        .ali1688()
-        .keyword_search(search())
-        .pages()
-        .count()
-        .await;
+    let n = client(&server).call(search()).pages().count().await;
     assert_eq!(n, 7);
     assert_eq!(pages_asked(&server).await, [1, 2, 3]);
 }
@@ -396,8 +388,7 @@ async fn an_empty_first_page_yields_nothing() {
     })
     .await;
     let items: Vec<_> = client(&server)
-        .ali1688()
-        .keyword_search(search())
+        .call(search())
         .pages()
         .try_collect()
         .await
@@ -416,8 +407,7 @@ async fn a_list_that_never_ends_stops_at_the_page_cap_and_says_so() {
     })
     .await;
     let results: Vec<_> = client(&server)
-        .ali1688()
-        .keyword_search(search())
+        .call(search())
         .pages()
         .max_pages(5)
         .collect()
@@ -436,12 +426,7 @@ async fn an_error_on_page_two_is_yielded_and_ends_the_stream() {
         fail_on: Some(2),
     })
     .await;
-    let results: Vec<_> = client(&server)
-        .ali1688()
-        .keyword_search(search())
-        .pages()
-        .collect()
-        .await;
+    let results: Vec<_> = client(&server).call(search()).pages().collect().await;
     assert_eq!(results.len(), 4);
     assert!(results[..3].iter().all(Result::is_ok));
     match &results[3] {
@@ -461,12 +446,7 @@ async fn the_stream_starts_at_the_requested_page() {
     .await;
     let mut req = search();
     req.begin_page = 2;
-    let n = client(&server)
-        .ali1688()
-        .keyword_search(req)
-        .pages()
-        .count()
-        .await;
+    let n = client(&server).call(req).pages().count().await;
     assert_eq!(n, 5);
     assert_eq!(pages_asked(&server).await, [2, 3]);
 }
@@ -485,15 +465,18 @@ async fn a_typed_call_can_be_spawned_directly() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let call = client.taobao().product_get("1");
+    // The fluent builder borrows the client; the call it finishes into, and
+    // that call's future, own a clone of it.
+    assert_static_send(&client.taobao().product_get("1").call());
+    let call = client.taobao().product_get("1").into_future();
     assert_static_send(&call);
-    let handle = tokio::spawn(call.into_future());
+    let handle = tokio::spawn(call);
     drop(client);
     let product = handle.await.unwrap().unwrap();
     assert_eq!(product.item_id.unwrap(), "1");
     let stream = {
         let c = common::client(&server);
-        c.ali1688().keyword_search(search()).pages()
+        c.call(search()).pages()
     };
     assert_static_send(&stream);
 }

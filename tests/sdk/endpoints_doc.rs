@@ -225,7 +225,7 @@ fn a_changed_row_is_caught() {
         v1: "`/open/order/refund/renderX`".into(),
         v2: "`/v2/taobao/order/refund/render`".into(),
         evidence: "v1 guessed; v2 verified".into(),
-        sdk: "`client.aftersale().refund_render(..)`".into(),
+        sdk: "`client.call(..)`".into(),
         test: "`tests/platforms/aftersale.rs::no_such_test`".into(),
     };
     let problems = check(spec, &row);

@@ -256,6 +256,13 @@ fn expand_model(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<TokenSt
             <#ty as ::xportcn::model::Field>::nested_fields(out);
         }
     });
+    let typed_keys: Vec<TokenStream2> = fields
+        .iter()
+        .flat_map(|f| {
+            let field = f.ident.to_string();
+            f.names.iter().map(move |wire| quote!((#wire, #field)))
+        })
+        .collect();
     let expecting = format!("a JSON object ({name})");
     let serde = quote!(::xportcn::__macro_support::serde);
 
@@ -320,7 +327,14 @@ fn expand_model(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<TokenSt
                         f.write_str(#expecting)
                     }
                     fn visit_map<A: #serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<#name, A::Error> {
+                        // The keys this model types: a read of one through
+                        // `extra` is a caller's bug, made loud by `Extra::get`.
+                        static TYPED: ::xportcn::types::TypedKeys = ::xportcn::types::TypedKeys {
+                            model: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#name)),
+                            keys: &[ #( #typed_keys ),* ],
+                        };
                         let mut out = <#name as ::core::default::Default>::default();
+                        out.extra.set_typed(&TYPED);
                         while let ::core::option::Option::Some(key) = map.next_key::<::xportcn::model::Key<'de>>()? {
                             match key.as_str() {
                                 #( #arms )*
@@ -390,6 +404,8 @@ struct EndpointArgs {
     paged: Option<(Ident, Option<Ident>)>,
     generation_check: Option<Expr>,
     open: bool,
+    /// Fields taken as arguments of the handle method (`args(item_id)`).
+    args: Vec<Ident>,
 }
 
 /// An endpoint declaration on a request struct. See the `xportcn::endpoint` docs.
@@ -478,11 +494,25 @@ fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<Toke
         } else if p.is_ident("handle") {
             a.handle = Some(meta.value()?.parse()?);
         } else if p.is_ident("via") {
-            a.via = Some(meta.value()?.parse()?);
+            return Err(meta.error(
+                "`via` is gone: the handle names its Client method once \
+                 (`impl xportcn::endpoint::Handle for YourHandle<'_> { const VIA: &str = \"..\"; }`); \
+                 remove `via = ..`",
+            ));
         } else if p.is_ident("name") {
             a.name = Some(meta.value()?.parse()?);
         } else if p.is_ident("open") {
             a.open = true;
+        } else if p.is_ident("args") {
+            meta.parse_nested_meta(|m| {
+                let id = m
+                    .path
+                    .get_ident()
+                    .cloned()
+                    .ok_or_else(|| m.error("args(..) lists field names"))?;
+                a.args.push(id);
+                Ok(())
+            })?;
         } else if p.is_ident("generation_check") {
             a.generation_check = Some(meta.value()?.parse()?);
         } else if p.is_ident("paged") {
@@ -598,53 +628,65 @@ fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<Toke
         .find(|l| !l.is_empty())
         .unwrap_or("")
         .to_owned();
-    let sdk_method = match (&a.via, &a.name) {
-        (Some(via), Some(n)) => format!("{via}().{n}"),
-        _ => String::new(),
+    let sdk_method = match (&a.handle, &a.via, &a.name) {
+        // `via` written out: a hand-written handle method, for the registry.
+        (_, Some(via), Some(n)) => {
+            let s = format!("{via}().{n}");
+            quote!(#s)
+        }
+        // The handle names its client method itself (`Handle::VIA`).
+        (Some(handle), None, Some(n)) => {
+            let n = n.to_string();
+            quote!({
+                const VIA: &str = <#handle<'static> as ::xportcn::endpoint::Handle>::VIA;
+                const NAME: &str = #n;
+                const LEN: usize = VIA.len() + 3 + NAME.len();
+                const BYTES: [u8; LEN] = ::xportcn::endpoint::__sdk_method::<LEN>(VIA, NAME);
+                const METHOD: &str = match ::core::str::from_utf8(&BYTES) {
+                    ::core::result::Result::Ok(s) => s,
+                    ::core::result::Result::Err(_) => ::core::panic!("not UTF-8"),
+                };
+                METHOD
+            })
+        }
+        _ => quote!(""),
     };
 
-    let handle_impl = match (&a.handle, &a.via, &a.name) {
-        (Some(handle), Some(via), Some(fn_name)) => {
-            let kind = if idempotent {
-                "A read (idempotent): retried like every idempotent call."
-            } else {
-                "A write: sent once, never retried unless the call opts in with \
-                 [`Call::retry_writes`](::xportcn::Call::retry_writes)."
-            };
-            let id_s = id.value();
-            let evidence = format!(
-                "Endpoint `{id_s}`: `{method}`; v1 {v1_doc}; v2 {v2_doc}. \
-                 See [`{name}::SPEC`](::xportcn::endpoint::Endpoint::SPEC) for the sources, \
-                 and correct a path with \
-                 [`ClientBuilder::override_path`](::xportcn::ClientBuilder::override_path)."
-            );
-            let example = format!(
-                "```no_run\n# async fn demo(client: xportcn::Client, request: xportcn::{via}::{name}) -> Result<(), xportcn::Error> {{\nlet data = client.{via}().{fn_name}(request).await?;\n# let _ = data; Ok(()) }}\n```"
-            );
-            quote! {
-                impl #handle<'_> {
-                    #( #[doc = #docs] )*
-                    #[doc = ""]
-                    #[doc = #evidence]
-                    #[doc = ""]
-                    #[doc = #kind]
-                    #[doc = ""]
-                    #[doc = #example]
-                    pub fn #fn_name(&self, request: #name) -> ::xportcn::Call<#name> {
-                        self.client.call(request)
-                    }
-                }
-            }
-        }
+    let handle_impl = match (&a.handle, &a.name) {
+        (Some(handle), Some(fn_name)) => fluent_method(FluentInput {
+            handle,
+            fn_name,
+            name: &name,
+            response: &response,
+            named: &named.named,
+            docs: &docs,
+            id: &id.value(),
+            method: &method,
+            v1_doc: &v1_doc,
+            v2_doc: &v2_doc,
+            idempotent,
+            paged: a.paged.is_some(),
+            args: &a.args,
+        })?,
+        (None, None) => quote!(),
         // `via` and `name` alone name a hand-written method (for the registry).
-        (None, _, _) if a.via.is_some() == a.name.is_some() => quote!(),
-        _ => {
+        (None, Some(_)) if a.via.is_some() => quote!(),
+        (None, Some(_)) => {
             return Err(err(
                 span,
-                "handle = .. needs via = .. and name = ..; via and name go together",
+                "name = .. needs handle = .. (the handle type, e.g. handle = Taobao)",
+            ));
+        }
+        (Some(_), None) => {
+            return Err(err(
+                span,
+                "handle = .. needs name = .. (the method on the handle, e.g. name = product_get)",
             ));
         }
     };
+    if !a.args.is_empty() && a.handle.is_none() {
+        return Err(err(span, "args(..) needs handle = .. and name = .."));
+    }
 
     let paging = match &a.paged {
         None => quote!(),
@@ -720,6 +762,27 @@ fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<Toke
         quote!()
     };
     let id_s = id.value();
+    // Registration: every endpoint the SDK declares is in `endpoint::all()`
+    // by its declaration alone (a distributed slice, no hand-kept list).
+    // Endpoints declared outside the SDK (a user's own) are not registered:
+    // `all()` lists what this version of the SDK implements.
+    let register = if std::env::var("CARGO_CRATE_NAME").as_deref() == Ok("xportcn") {
+        let static_name = Ident::new(
+            &format!("__XPORTCN_ENDPOINT_{}", name.to_string().to_uppercase()),
+            Span::call_site(),
+        );
+        quote! {
+            #[::xportcn::__macro_support::linkme::distributed_slice(::xportcn::endpoint::__REGISTRY)]
+            #[linkme(crate = ::xportcn::__macro_support::linkme)]
+            #[allow(unsafe_code)]
+            #[doc(hidden)]
+            static #static_name: ::xportcn::endpoint::EndpointSpec =
+                <#name as ::xportcn::endpoint::Endpoint>::SPEC;
+        }
+    } else {
+        quote!()
+    };
+
     Ok(quote! {
         #[derive(Debug, Clone, PartialEq, ::xportcn::__macro_support::serde::Serialize, ::xportcn::__macro_support::bon::Builder)]
         #[serde(crate = "::xportcn::__macro_support::serde", rename_all = "camelCase")]
@@ -748,6 +811,7 @@ fn expand_endpoint(attr: TokenStream2, mut item: ItemStruct) -> syn::Result<Toke
         #paged_impl
         #handle_impl
         #open_impl
+        #register
     })
 }
 
@@ -790,4 +854,224 @@ fn request_field_list(
         )));
     }
     Ok(quote!(&[ #( #out ),* ]))
+}
+
+struct FluentInput<'a> {
+    handle: &'a Ident,
+    fn_name: &'a Ident,
+    name: &'a Ident,
+    response: &'a Type,
+    named: &'a syn::punctuated::Punctuated<Field, syn::Token![,]>,
+    docs: &'a [String],
+    id: &'a str,
+    method: &'a Ident,
+    v1_doc: &'a str,
+    v2_doc: &'a str,
+    idempotent: bool,
+    paged: bool,
+    args: &'a [Ident],
+}
+
+/// PascalCase to snake_case.
+fn snake(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    for (i, c) in s.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether a field has a default (`#[builder(default ..)]`).
+fn has_builder_default(attrs: &[Attribute]) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("builder"))
+        .any(|a| {
+            let mut yes = false;
+            let _ = a.parse_nested_meta(|m| {
+                if m.path.is_ident("default") {
+                    yes = true;
+                }
+                if m.input.peek(syn::Token![=]) {
+                    m.value()?.parse::<Expr>()?;
+                } else if m.input.peek(syn::token::Paren) {
+                    let _content;
+                    syn::parenthesized!(_content in m.input);
+                    let _ = _content.parse::<TokenStream2>();
+                }
+                Ok(())
+            });
+            yes
+        })
+}
+
+/// The fluent handle method of an endpoint: `client.ali1688().keyword_search()
+/// .keyword("..").await`. A typestate builder (bon) over the request's fields:
+/// a required field left unset is a compile error, not a run-time one.
+fn fluent_method(f: FluentInput<'_>) -> syn::Result<TokenStream2> {
+    let FluentInput {
+        handle,
+        fn_name,
+        name,
+        response,
+        named,
+        docs,
+        id,
+        method,
+        v1_doc,
+        v2_doc,
+        idempotent,
+        paged,
+        args,
+    } = f;
+    let base = name.to_string();
+    let base = base.strip_suffix("Request").unwrap_or(&base);
+    let call_ty = Ident::new(&format!("{base}Call"), name.span());
+    let state_mod = Ident::new(&snake(&call_ty.to_string()), name.span());
+
+    for arg in args {
+        if !named.iter().any(|f| f.ident.as_ref() == Some(arg)) {
+            return Err(err(arg.span(), "args(..) names no field of the request"));
+        }
+    }
+    let mut params = Vec::new();
+    let mut idents = Vec::new();
+    let mut required = Vec::new();
+    for field in named {
+        let ident = field.ident.clone().expect("named field");
+        let ty = &field.ty;
+        let keep: Vec<&Attribute> = field
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("doc") || a.path().is_ident("builder"))
+            .collect();
+        let start = if args.contains(&ident) {
+            quote!(#[builder(start_fn)])
+        } else {
+            if !is_option(ty) && !has_builder_default(&field.attrs) {
+                required.push(format!("`{ident}`"));
+            }
+            quote!()
+        };
+        params.push(quote!(#( #keep )* #start #ident: #ty));
+        idents.push(ident);
+    }
+
+    let kind = if idempotent {
+        "A read (idempotent): retried like every idempotent call."
+    } else {
+        "A write: sent once, never retried unless the call opts in with \
+         `.retry_writes()`."
+    };
+    let evidence = format!(
+        "Endpoint `{id}`: `{method}`; v1 {v1_doc}; v2 {v2_doc}. \
+         See [`{name}::SPEC`](::xportcn::endpoint::Endpoint::SPEC) for the sources, \
+         and correct a path with \
+         [`ClientBuilder::override_path`](::xportcn::ClientBuilder::override_path)."
+    );
+    let arg_list = args
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut how = String::from("Returns a builder of the request [`");
+    how.push_str(&base_doc_name(name));
+    how.push_str("`]");
+    if !arg_list.is_empty() {
+        how.push_str(&format!(" (with {arg_list} given here)"));
+    }
+    how.push_str(": set its fields by name, then `.await` it (or `.send()`) for `data`");
+    if paged {
+        how.push_str(", or `.pages()` for a stream of every item of every page");
+    }
+    how.push_str(". ");
+    if required.is_empty() {
+        how.push_str("Every other field is optional.");
+    } else {
+        how.push_str(&format!(
+            "Required (a compile error when left unset): {}.",
+            required.join(", ")
+        ));
+    }
+    let call_doc = format!(
+        "The builder of [`{handle}::{fn_name}`]: set the request's fields by name, \
+         then `.await` it."
+    );
+
+    let pages = if paged {
+        quote! {
+            /// Builds the request and streams every item of every page (see
+            /// [`Call::pages`](::xportcn::Call::pages)).
+            pub fn pages(self) -> ::xportcn::Pages<#name> {
+                self.call().pages()
+            }
+        }
+    } else {
+        quote!()
+    };
+
+    Ok(quote! {
+        #[::xportcn::__macro_support::bon::bon(crate = ::xportcn::__macro_support::bon)]
+        impl<'c> #handle<'c> {
+            #( #[doc = #docs] )*
+            #[doc = ""]
+            #[doc = #evidence]
+            #[doc = ""]
+            #[doc = #kind]
+            #[doc = ""]
+            #[doc = #how]
+            #[builder(
+                builder_type(name = #call_ty, vis = "pub", doc { #[doc = #call_doc] }),
+                state_mod(name = #state_mod, vis = "pub"),
+                finish_fn(name = call, doc {
+                    /// Builds the request: the [`Call`](::xportcn::Call) to await,
+                    /// or to adjust first (`retry_writes`, `send_full`).
+                }),
+                on(String, into),
+                on(Id, into),
+            )]
+            pub fn #fn_name(self, #( #params ),*) -> ::xportcn::Call<#name> {
+                self.client.call(#name { #( #idents ),* })
+            }
+        }
+
+        impl<'c, S: #state_mod::IsComplete> #call_ty<'c, S> {
+            /// Sends the call and returns the typed `data` (what `.await`
+            /// on the builder does).
+            pub fn send(self) -> <::xportcn::Call<#name> as ::core::future::IntoFuture>::IntoFuture {
+                ::core::future::IntoFuture::into_future(self.call())
+            }
+
+            /// Sends the call and returns `data` with the envelope and raw body.
+            pub fn send_full(
+                self,
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<::xportcn::envelope::ApiResponse<#response>, ::xportcn::Error>,
+            > + ::core::marker::Send + 'static {
+                self.call().send_full()
+            }
+
+            #pages
+        }
+
+        impl<'c, S: #state_mod::IsComplete> ::core::future::IntoFuture for #call_ty<'c, S> {
+            type Output = ::core::result::Result<#response, ::xportcn::Error>;
+            type IntoFuture = <::xportcn::Call<#name> as ::core::future::IntoFuture>::IntoFuture;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::core::future::IntoFuture::into_future(self.call())
+            }
+        }
+    })
+}
+
+fn base_doc_name(name: &Ident) -> String {
+    name.to_string()
 }

@@ -39,8 +39,7 @@ async fn the_default_sandbox_client_refuses_what_production_refuses() {
         .unwrap();
     let client = sandbox.client();
     let err = client
-        .taobao()
-        .order_pay(OrderPayRequest::builder().build().param("orderId", "1"))
+        .call(OrderPayRequest::builder().build().param("orderId", "1"))
         .await
         .unwrap_err();
     assert!(
@@ -61,8 +60,7 @@ async fn the_default_sandbox_client_refuses_what_production_refuses() {
         .build()
         .unwrap();
     let shipped_err = shipped
-        .taobao()
-        .order_pay(OrderPayRequest::builder().build().param("orderId", "1"))
+        .call(OrderPayRequest::builder().build().param("orderId", "1"))
         .await
         .unwrap_err();
     assert_eq!(err.to_string(), shipped_err.to_string());

@@ -194,6 +194,9 @@ fn endpoints_lists_every_registered_id() {
     assert!(header.starts_with("ID"), "{header}");
     let listed: Vec<&str> = lines.filter_map(|l| l.split_whitespace().next()).collect();
     assert_eq!(listed, ids);
+    // The registry is gathered at link time: the binary lists as many as the
+    // SDK's sources declare, not merely as many as this test's own link has.
+    assert_eq!(listed.len(), endpoint_declarations_in_the_sdk_sources());
 
     let out = xportcn()
         .args(["endpoints", "--json"])
@@ -1095,4 +1098,28 @@ fn webhook_listen_on_a_non_loopback_address_warns_in_one_line() {
             .clone();
         assert!(!text(&out.stderr).contains("reachable from outside"));
     }
+}
+
+/// How many `#[endpoint(..)]` declarations the SDK's sources hold.
+fn endpoint_declarations_in_the_sdk_sources() -> usize {
+    fn walk(dir: &std::path::Path, n: &mut usize) {
+        for entry in std::fs::read_dir(dir).expect("readable") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                walk(&path, n);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("a source file");
+                *n += text
+                    .lines()
+                    .filter(|l| l.starts_with("#[endpoint("))
+                    .count();
+            }
+        }
+    }
+    let mut n = 0;
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../src"),
+        &mut n,
+    );
+    n
 }

@@ -170,14 +170,10 @@ async fn an_endpoint_of_unknown_shape_gets_a_lossless_echo_through_its_typed_met
         .param("keyword", "sneakers")
         .param("pageNo", 1);
     let shipped = sb.shipped_client_builder().build().unwrap();
-    let err = shipped
-        .poizon()
-        .keyword_search(req.clone())
-        .await
-        .unwrap_err();
+    let err = shipped.call(req.clone()).await.unwrap_err();
     assert!(matches!(err, Error::PathUnavailable { .. }), "{err}");
     assert!(sb.requests().is_empty());
-    let answer = sb.client().poizon().keyword_search(req).await.unwrap();
+    let answer = sb.client().call(req).await.unwrap();
     let answer: Value = serde_json::from_str(answer.get()).unwrap();
     assert_eq!(
         answer,
@@ -186,8 +182,7 @@ async fn an_endpoint_of_unknown_shape_gets_a_lossless_echo_through_its_typed_met
     );
     // v2 too.
     let v2 = sb.client_builder_for(Generation::V2).build().unwrap();
-    v2.poizon()
-        .keyword_search(KeywordSearchRequest::builder().build())
+    v2.call(KeywordSearchRequest::builder().build())
         .await
         .unwrap();
 }
@@ -326,8 +321,7 @@ async fn warehouse_logistics_is_checked_by_its_query_string_sign() {
     let sb = sandbox().await;
     // The SDK's typed call signs the query: accepted.
     sb.client()
-        .logistics()
-        .freight_preview(
+        .call(
             FreightPreviewRequest::builder()
                 .render_items(vec![])
                 .build(),
@@ -383,7 +377,7 @@ async fn injected_failures_reach_the_caller_as_typed_errors() {
         .purchase_amount(xportcn::types::Fen(1))
         .receiver(taobao_receiver())
         .build();
-    let err = c.taobao().purchase_order_create(create).await.unwrap_err();
+    let err = c.call(create).await.unwrap_err();
     assert_eq!(err.status(), Some(503), "{err}");
     let creates = sb
         .requests()
@@ -438,8 +432,7 @@ async fn create_order(sb: &Sandbox) -> String {
         .build();
     let created = sb
         .client()
-        .taobao()
-        .purchase_order_create(
+        .call(
             xportcn::taobao::PurchaseOrderCreateRequest::builder()
                 .order_line_list(vec![line])
                 .purchase_amount(xportcn::types::Fen(1))

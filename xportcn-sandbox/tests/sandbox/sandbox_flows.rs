@@ -68,8 +68,7 @@ fn id_at(v: &Value, pointer: &str) -> Id {
 /// A Taobao refund's status, read back with the refund detail (TB-A10).
 async fn refund_status(c: &xportcn::Client, refund_id: &Id) -> Option<String> {
     let detail = c
-        .aftersale()
-        .refund_detail(
+        .call(
             RefundDetailRequest::builder()
                 .refund_id(refund_id.clone())
                 .build(),
@@ -114,8 +113,7 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
     let price = sku.price.expect("price");
     let mp_sku_id: Id = sku.mp_sku_id.clone().expect("mpSkuId");
     let added = c
-        .taobao()
-        .cart_add(
+        .call(
             CartAddRequest::builder()
                 .item_id(item_id.clone())
                 .sku_id(sku_id.clone())
@@ -130,8 +128,7 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
 
     // Preview: the amount is the SKU price times the quantity.
     let preview = c
-        .taobao()
-        .purchase_order_render(
+        .call(
             PurchaseOrderRenderRequest::builder()
                 .order_line_list(vec![
                     RenderLine::builder()
@@ -165,17 +162,9 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
             .build()
     };
     // A budget below the amount is refused, and nothing is created.
-    let err = c
-        .taobao()
-        .purchase_order_create(create(price * 2 - 1))
-        .await
-        .unwrap_err();
+    let err = c.call(create(price * 2 - 1)).await.unwrap_err();
     assert_api_code(&err, codes::INVALID_PARAMETER);
-    let created = c
-        .taobao()
-        .purchase_order_create(create(price * 2))
-        .await
-        .unwrap();
+    let created = c.call(create(price * 2)).await.unwrap();
     let order_id = id_at(&raw(&created), "/orderId");
     assert_status(
         &next_message(&mut pushes).await,
@@ -193,7 +182,7 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
             )
             .build()
     };
-    let detail = raw(&c.taobao().order_detail(detail_req()).await.unwrap());
+    let detail = raw(&c.call(detail_req()).await.unwrap());
     assert_eq!(detail["status"], json!(0));
 
     // Pay: ORDER_PAY_SUCCESS is pushed; the order reads back paid (10).
@@ -204,23 +193,22 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
                 .collect(),
         )
         .build();
-    c.taobao().order_pay(pay.clone()).await.unwrap();
+    c.call(pay.clone()).await.unwrap();
     assert_status(
         &next_message(&mut pushes).await,
         &OrderEvent::PaySuccess,
         &order_id,
     );
-    let detail = raw(&c.taobao().order_detail(detail_req()).await.unwrap());
+    let detail = raw(&c.call(detail_req()).await.unwrap());
     assert_eq!(detail["status"], json!(10), "{detail}");
     // Paying twice is refused.
-    let err = c.taobao().order_pay(pay).await.unwrap_err();
+    let err = c.call(pay).await.unwrap_err();
     assert_api_code(&err, codes::STATE_CONFLICT);
     let sub_order_id = id_at(&detail, "/subOrders/0/sub_purchase_order_id");
 
     // Logistics of the sub-order, typed.
     let logistics = c
-        .taobao()
-        .logistics_detail(
+        .call(
             LogisticsDetailRequest::builder()
                 .sub_purchase_order_id(sub_order_id.clone())
                 .build(),
@@ -235,8 +223,7 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
 
     // Refund render → submit (pushed) → message → detail → cancel (pushed).
     let render = c
-        .aftersale()
-        .refund_render(
+        .call(
             RefundRenderRequest::builder()
                 .sub_order_id(sub_order_id.clone())
                 .goods_status(1)
@@ -253,8 +240,7 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
         .unwrap();
     assert_eq!(max, price * 2);
     let submitted = c
-        .aftersale()
-        .refund_submit(
+        .call(
             RefundSubmitRequest::builder()
                 .sub_order_id(sub_order_id.clone())
                 .refund_type(1)
@@ -273,19 +259,17 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
         }
         other => panic!("expected a Taobao refund message, got {other:?}"),
     }
-    c.aftersale()
-        .refund_message_submit(
-            RefundMessageSubmitRequest::builder()
-                .refund_id(refund_id.clone())
-                .refund_message("外包装破损,见图")
-                .build(),
-        )
-        .await
-        .unwrap();
+    c.call(
+        RefundMessageSubmitRequest::builder()
+            .refund_id(refund_id.clone())
+            .refund_message("外包装破损,见图")
+            .build(),
+    )
+    .await
+    .unwrap();
     assert_eq!(refund_status(&c, &refund_id).await.as_deref(), Some("10"));
     let cancelled = c
-        .aftersale()
-        .refund_cancel(RefundCancelRequest::new(refund_id.clone()))
+        .call(RefundCancelRequest::new(refund_id.clone()))
         .await
         .unwrap();
     assert_eq!(cancelled.cancel_success, Some(true));
@@ -315,8 +299,7 @@ async fn a_cancelled_taobao_order_reads_back_cancelled_and_cannot_be_paid() {
         .sku_id("3452545926724")
         .build();
     let created = c
-        .taobao()
-        .purchase_order_create(
+        .call(
             PurchaseOrderCreateRequest::builder()
                 .order_line_list(vec![line])
                 .purchase_amount(Fen(100))
@@ -331,19 +314,16 @@ async fn a_cancelled_taobao_order_reads_back_cancelled_and_cannot_be_paid() {
             .into_iter()
             .collect()
     };
-    c.taobao()
-        .order_cancel(TbOrderCancelRequest::builder().other(by_id()).build())
+    c.call(TbOrderCancelRequest::builder().other(by_id()).build())
         .await
         .unwrap();
     let detail = raw(&c
-        .taobao()
-        .order_detail(OrderDetailRequest::builder().other(by_id()).build())
+        .call(OrderDetailRequest::builder().other(by_id()).build())
         .await
         .unwrap());
     assert_eq!(detail["status"], json!(4));
     let err = c
-        .taobao()
-        .order_pay(OrderPayRequest::builder().other(by_id()).build())
+        .call(OrderPayRequest::builder().other(by_id()).build())
         .await
         .unwrap_err();
     assert_api_code(&err, codes::STATE_CONFLICT);
@@ -379,17 +359,12 @@ async fn ali1688_flow_against_the_sandbox_with_verified_pushes() {
     let c = sandbox.client();
 
     let page = c
-        .ali1688()
-        .keyword_search(KeywordSearchRequest::builder().keyword("女包").build())
+        .call(KeywordSearchRequest::builder().keyword("女包").build())
         .await
         .unwrap();
     // `offerId` is typed (a public client reads it).
     let offer: Id = page.data[0].offer_id.clone().expect("offerId");
-    let detail = c
-        .ali1688()
-        .product_detail_with(ProductDetailRequest::new(offer))
-        .await
-        .unwrap();
+    let detail = c.call(ProductDetailRequest::new(offer)).await.unwrap();
     let sku = &detail.product_sku_infos[0];
     let line = CargoParam::builder()
         .offer(OfferRef::id(detail.offer_id.clone().unwrap()))
@@ -397,8 +372,7 @@ async fn ali1688_flow_against_the_sandbox_with_verified_pushes() {
         .quantity(2)
         .build();
     let preview = c
-        .ali1688()
-        .order_preview(
+        .call(
             OrderPreviewRequest::builder()
                 .address_param(address())
                 .cargo_param_list(vec![line.clone()])
@@ -415,7 +389,7 @@ async fn ali1688_flow_against_the_sandbox_with_verified_pushes() {
             .cargo_param_list(vec![line.clone()])
             .build()
     };
-    let created = raw(&c.ali1688().order_create(create()).await.unwrap());
+    let created = raw(&c.call(create()).await.unwrap());
     let order_id = id_at(&created, "/0/baseInfo/idOfStr");
     assert_status(
         &next_message(&mut pushes).await,
@@ -425,8 +399,7 @@ async fn ali1688_flow_against_the_sandbox_with_verified_pushes() {
 
     // The pay URL points at the sandbox's cashier: opening it pays.
     let pay = c
-        .ali1688()
-        .order_pay_url(
+        .call(
             OrderPayUrlRequest::builder()
                 .order_id(order_id.clone())
                 .build(),
@@ -443,8 +416,7 @@ async fn ali1688_flow_against_the_sandbox_with_verified_pushes() {
         &order_id,
     );
     let order = c
-        .ali1688()
-        .order_detail(AliOrderDetailRequest::new(order_id.clone()))
+        .call(AliOrderDetailRequest::new(order_id.clone()))
         .await
         .unwrap();
     let base = order.base_info.unwrap();
@@ -458,8 +430,7 @@ async fn ali1688_flow_against_the_sandbox_with_verified_pushes() {
 
     // Refund: created, pushed as a 1688 refund record, read back.
     let refund = c
-        .ali1688()
-        .refund_create(
+        .call(
             RefundCreateRequest::builder()
                 .order_id(order_id.clone())
                 .order_entry_ids(vec![entry])
@@ -484,8 +455,7 @@ async fn ali1688_flow_against_the_sandbox_with_verified_pushes() {
         other => panic!("expected a 1688 refund message, got {other:?}"),
     }
     let info = c
-        .ali1688()
-        .refund_info(
+        .call(
             RefundInfoRequest::builder()
                 .refund_id(refund_id.clone())
                 .build(),
@@ -495,13 +465,12 @@ async fn ali1688_flow_against_the_sandbox_with_verified_pushes() {
     assert_eq!(info.apply_payment, Some(Fen(3800)));
 
     // A second order, cancelled before paying, reads back cancelled.
-    let second = raw(&c.ali1688().order_create(create()).await.unwrap());
+    let second = raw(&c.call(create()).await.unwrap());
     let second_id = id_at(&second, "/0/baseInfo/idOfStr");
     assert_ne!(second_id, order_id);
     let _ = next_message(&mut pushes).await;
     let cancelled = c
-        .ali1688()
-        .order_cancel(
+        .call(
             OrderCancelRequest::builder()
                 .web_site("1688")
                 .order_id(second_id.clone())
@@ -516,10 +485,6 @@ async fn ali1688_flow_against_the_sandbox_with_verified_pushes() {
         &OrderEvent::Cancel,
         &second_id,
     );
-    let order = c
-        .ali1688()
-        .order_detail(AliOrderDetailRequest::new(second_id))
-        .await
-        .unwrap();
+    let order = c.call(AliOrderDetailRequest::new(second_id)).await.unwrap();
     assert_eq!(order.base_info.unwrap().status, Some(OrderStatus::Cancel));
 }

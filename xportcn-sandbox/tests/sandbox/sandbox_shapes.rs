@@ -13,8 +13,7 @@ async fn taobao_keyword_search_answers_items() {
     let sandbox = Sandbox::start().await.unwrap();
     let raw = sandbox
         .client()
-        .taobao()
-        .product_item_search(
+        .call(
             ProductItemSearchRequest::builder()
                 .keyword("连衣裙".to_owned())
                 .page_no(1)

@@ -1,0 +1,25 @@
+use xportcn::endpoint::{Handle, endpoint};
+
+/// A handle of ones own: `handle = Mine` generates its methods.
+pub struct Mine<'c> {
+    client: &'c xportcn::Client,
+}
+
+impl Handle for Mine<'_> {
+    const VIA: &'static str = "mine";
+}
+
+#[endpoint(id = "X-1", method = POST, v1 = derived("/open/x"), response = bool, idempotent, handle = Mine, name = x_search)]
+pub struct XSearchRequest {
+    pub keyword: String,
+    pub page_size: Option<u32>,
+}
+
+// `.pages()` exists only for paged lists.
+async fn call(client: &xportcn::Client) {
+    let _ = Mine { client }.x_search().keyword("a").pages();
+}
+
+fn main() {
+    let _ = call;
+}

@@ -1,0 +1,6 @@
+use xportcn::model::model;
+
+#[model]
+pub struct Answer(Option<String>);
+
+fn main() {}
