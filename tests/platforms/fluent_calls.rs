@@ -150,9 +150,18 @@ async fn bigmajor_order_preview_by_named_fields() {
 
 #[tokio::test]
 async fn intl_and_poizon_fluent_calls() {
-    let sb = sandbox().await;
-    // The sandbox's client serves endpoints without a known path on
-    // stand-in paths, so these are answered...
+    let sb = Sandbox::builder()
+        .credentials(Credentials::new(
+            "fluent-key",
+            "fluent-secret",
+            "2100007341207",
+        ))
+        .stand_ins(true)
+        .start()
+        .await
+        .expect("the sandbox starts on 127.0.0.1");
+    // With stand-ins, the sandbox's client serves endpoints without a known
+    // path on stand-in paths, so these are answered...
     let client = sb.client();
     client.alibaba_intl().product_detail().await.unwrap();
     client.poizon().keyword_search().await.unwrap();
