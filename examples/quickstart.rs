@@ -26,6 +26,7 @@ use xportcn::taobao::{
     PurchaseOrderCreateRequest, PurchaseOrderRenderRequest, PurchaseReceiver, RenderLine,
 };
 use xportcn::types::{Fen, Id};
+use xportcn::pointer::ReadAt;
 use xportcn::{Client, Credentials, Error};
 use xportcn_sandbox::{Failure, Sandbox};
 
@@ -110,15 +111,6 @@ fn receiver() -> PurchaseReceiver {
         .build()
 }
 
-/// Reads `pointer` of a raw JSON answer (answers whose schema the docs do
-/// not show stay raw JSON in the SDK).
-fn at(raw: &serde_json::value::RawValue, pointer: &str) -> Result<Value, BoxError> {
-    let v: Value = serde_json::from_str(raw.get())?;
-    v.pointer(pointer)
-        .cloned()
-        .ok_or_else(|| format!("{pointer} missing in {}", raw.get()).into())
-}
-
 /// The whole Taobao flow against the embedded sandbox.
 async fn sandbox_flow() -> Result<(), BoxError> {
     // Stand-ins, opted in: the sandbox serves the steps whose real path no
@@ -187,7 +179,7 @@ async fn sandbox_flow() -> Result<(), BoxError> {
                 .build(),
         )
         .await?;
-    println!("   -> pay amount {} fen\n", at(&preview, "/payAmount")?);
+    println!("   -> pay amount {}\n", preview.at::<Fen>("/payAmount")?);
 
     println!("3. Create the order (POST /open/order)");
     let line = OrderLine::builder()
@@ -209,7 +201,11 @@ async fn sandbox_flow() -> Result<(), BoxError> {
                 .build(),
         )
         .await?;
-    let order_id: Id = serde_json::from_value(at(&created, "/orderId")?)?;
+    // Answers whose schema the docs do not show stay raw JSON; `ReadAt::at`
+    // reads one value by JSON pointer into a type. An id reads the same from
+    // a JSON string or number (never `value.to_string()`, which keeps the
+    // quotes of a string).
+    let order_id: Id = created.at("/orderId")?;
     println!("   -> order {order_id}\n");
     let by_order = || -> serde_json::Map<String, Value> {
         [("orderId".to_owned(), json!(order_id))]
@@ -231,9 +227,9 @@ async fn sandbox_flow() -> Result<(), BoxError> {
         .await?;
     println!(
         "   -> the order reads back with status {} (10 = waiting for the seller to ship)\n",
-        at(&detail, "/status")?
+        detail.at::<i64>("/status")?
     );
-    let sub_order: Id = serde_json::from_value(at(&detail, "/subOrders/0/sub_purchase_order_id")?)?;
+    let sub_order: Id = detail.at("/subOrders/0/subPurchaseOrderId")?;
 
     println!("5. Logistics of its sub-order (GET /open/order/logistics/detail/get)");
     let logistics = client
@@ -291,7 +287,7 @@ async fn sandbox_flow() -> Result<(), BoxError> {
     println!(
         "   -> requestId {:?}, refund {} of {max} fen opened\n",
         render.request_id,
-        at(&refund, "/refundId")?
+        refund.at::<Id>("/refundId")?
     );
 
     println!("7. The gateway answers 503 once: the SDK retries the read with a fresh signature");

@@ -48,6 +48,7 @@ pub mod intl;
 pub mod logistics;
 pub mod model;
 pub mod overrides;
+pub mod pointer;
 pub mod poizon;
 pub mod readiness;
 pub mod record;

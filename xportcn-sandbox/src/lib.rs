@@ -88,7 +88,7 @@
 //! | TB-O7, TB-O5, TB-C6 create | order, status 0; pushes `ORDER_CREATE` | `{"orderId"}`: the sandbox's own |
 //! | TB-O12, TB-O3 pay | status 10; pushes `ORDER_PAY_SUCCESS` | `{"orderId", "paySuccess"}`: the sandbox's own |
 //! | TB-O10, TB-O2 cancel | status 4 (unpaid orders only); pushes `ORDER_CANCEL` | the sandbox's own |
-//! | TB-O14 detail, TB-O1/TB-O8 list | | `purchaseOrderId`, `status` (the KA status codes), `subOrders` with the documented message's snake_case keys: the sandbox's own |
+//! | TB-O14 detail, TB-O1/TB-O8 list | | `purchaseOrderId`, `status` (the KA status codes), `subOrders` (camelCase keys: `subPurchaseOrderId`, ...): the sandbox's own |
 //! | TB-O15 logistics | paid orders only | the documented shape |
 //! | TB-A2 render, TB-A7 submit, TB-A6 message, TB-A5 cancel, TB-A10 detail, TB-A1 list | refund, sub-order `refund_status` 10 / -20; pushes the refund message | documented shapes (render, cancel, detail); `{"refundId"}` for submit: the sandbox's own |
 //! | AL-P4, AL-P5, AL-P6 search, AL-P2 detail | none | documented page shape with one offer (its client-evidenced fields included) |
