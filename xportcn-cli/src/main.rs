@@ -27,6 +27,7 @@ use xportcn::{Client, Credentials};
 
 mod call;
 mod check;
+mod duration;
 mod endpoints;
 mod json_text;
 mod model;
