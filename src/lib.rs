@@ -50,6 +50,7 @@ pub mod model;
 pub mod overrides;
 pub mod pointer;
 pub mod poizon;
+pub mod probe;
 pub mod readiness;
 pub mod record;
 pub mod retry;

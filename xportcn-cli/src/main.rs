@@ -31,6 +31,7 @@ mod duration;
 mod endpoints;
 mod json_text;
 mod model;
+mod probe;
 mod sandbox;
 mod sign;
 mod webhook;
@@ -127,6 +128,9 @@ enum Command {
     /// Checks or receives webhook pushes.
     #[command(subcommand)]
     Webhook(webhook::WebhookCommand),
+    /// Finds the undocumented path of read endpoints with signed, harmless
+    /// requests (never a write), and prints override lines to paste.
+    Probe(probe::ProbeArgs),
 }
 
 /// Why a command failed.
@@ -237,6 +241,7 @@ async fn main() -> ExitCode {
         Command::Model(args) => model::run(&args),
         Command::Sandbox(args) => sandbox::run(&cli.global, &args).await,
         Command::Webhook(cmd) => webhook::run(&cli.global, cmd).await,
+        Command::Probe(args) => probe::run(&cli.global, &args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

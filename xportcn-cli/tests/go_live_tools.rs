@@ -1,6 +1,8 @@
-//! Issue 27, part 6: `webhook consume --drain` exits once the inbox is
-//! empty; `sandbox --push-retry-interval` shortens the platform's 30
-//! minutes. Processes on 127.0.0.1 only.
+//! Issue 27, parts 4 and 6, at the command line: `xportcn probe` (override
+//! lines for hidden reads, never a write, not fooled by an always-200
+//! server); `webhook consume --drain` exits once the inbox is empty;
+//! `sandbox --push-retry-interval` shortens the platform's 30 minutes.
+//! Processes and servers on 127.0.0.1 only.
 
 use std::time::Duration;
 
@@ -251,4 +253,87 @@ fn sandbox_push_retry_interval_refuses_a_bare_number() {
         .assert()
         .failure()
         .stderr(predicates::str::contains("write a number and a unit"));
+}
+
+// ---- `xportcn probe` (issue 27, part 4) ----
+
+/// Against the sandbox hiding TB-O14 at a candidate path: the probe prints
+/// the override line, lists the write "ask the platform" and sends nothing
+/// for it; the whole output is TOML (comments and the table).
+#[tokio::test(flavor = "multi_thread")]
+async fn probe_prints_the_override_line_of_a_hidden_read_and_never_sends_a_write() {
+    let sandbox = xportcn_sandbox::Sandbox::builder()
+        .credentials(creds())
+        .hide_reads_at([("TB-O14", "/open/order/info")])
+        .start()
+        .await
+        .expect("the sandbox starts");
+    let mut cmd = xportcn();
+    cmd.env("XPORTCN_ACCESS_KEY", KEY)
+        .env("XPORTCN_ACCESS_SECRET", SECRET)
+        .env("XPORTCN_USER_ID", USER)
+        .env("XPORTCN_BASE_URL", sandbox.base_url())
+        .args(["probe", "TB-O14", "TB-O12", "--rate", "20"]);
+    let out = run(cmd).await.success().get_output().clone();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        stdout.contains("[v1]\n\"TB-O14\" = \"/open/order/info\"\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("TB-O12  POST ask the platform"), "{stdout}");
+    for line in stdout.lines() {
+        assert!(
+            line.starts_with('#') || line == "[v1]" || line.starts_with("\"TB-O14\""),
+            "not TOML: {line}"
+        );
+    }
+    assert!(!stdout.contains(SECRET));
+    // Nothing reached a write: only the control and TB-O14's candidates.
+    for r in sandbox.requests() {
+        assert!(r.endpoint.is_none() || r.endpoint == Some("TB-O14"), "{r}");
+    }
+}
+
+/// A server that answers everything 200: no override line, status 1.
+#[tokio::test(flavor = "multi_thread")]
+async fn probe_against_an_always_200_server_prints_no_override_and_fails() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"code": 200, "msg": "成功", "data": {}})),
+        )
+        .mount(&server)
+        .await;
+    let mut cmd = xportcn();
+    cmd.env("XPORTCN_ACCESS_KEY", KEY)
+        .env("XPORTCN_ACCESS_SECRET", SECRET)
+        .env("XPORTCN_USER_ID", USER)
+        .env("XPORTCN_BASE_URL", server.uri())
+        .args(["probe", "TB-O14", "--rate", "20"]);
+    let out = run(cmd).await.failure().get_output().clone();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!stdout.contains("[v1]"), "{stdout}");
+    assert!(stdout.contains("inconclusive"), "{stdout}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("probe inconclusive"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn probe_dry_run_lists_candidates_without_credentials() {
+    let out = xportcn()
+        .args(["probe", "--dry-run", "TB-O14", "TB-O12"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        stdout.contains("TB-O14  GET  would try /open/order/detail"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("TB-O12  POST ask the platform"), "{stdout}");
 }
