@@ -20,13 +20,13 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use xportcn::aftersale::{RefundRenderRequest, RefundSubmitRequest};
+use xportcn::pointer::ReadAt;
 use xportcn::retry::RetryPolicy;
 use xportcn::taobao::{
     LogisticsDetailRequest, OrderDetailRequest, OrderLine, OrderPayRequest,
     PurchaseOrderCreateRequest, PurchaseOrderRenderRequest, PurchaseReceiver, RenderLine,
 };
 use xportcn::types::{Fen, Id};
-use xportcn::pointer::ReadAt;
 use xportcn::{Client, Credentials, Error};
 use xportcn_sandbox::{Failure, Sandbox};
 

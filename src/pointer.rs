@@ -134,8 +134,9 @@ pub struct PointerError {
     /// The pointer asked for (for a value inside the one found, such as a
     /// field of a struct, the pointer to that inner value).
     pub pointer: String,
-    /// The Rust type asked for, e.g. `xportcn::types::Id`.
-    pub expected: &'static str,
+    /// The Rust type asked for, without module paths, e.g. `Id` or
+    /// `Vec<Line>`.
+    pub expected: String,
     /// What was found instead, in words: where the path stops and the keys
     /// there, or the kind of value and why it does not fit. Never a string's
     /// text.
@@ -156,10 +157,31 @@ impl fmt::Debug for PointerError {
     }
 }
 
+/// `T`'s name without module paths: `Id`, `Vec<Line>`, `Option<String>`.
+fn short_type_name<T>() -> String {
+    let full = std::any::type_name::<T>();
+    let mut out = String::with_capacity(full.len());
+    let mut token = String::new();
+    let flush = |token: &mut String, out: &mut String| {
+        out.push_str(token.rsplit("::").next().unwrap_or(token));
+        token.clear();
+    };
+    for c in full.chars() {
+        if c.is_alphanumeric() || c == '_' || c == ':' {
+            token.push(c);
+        } else {
+            flush(&mut token, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut token, &mut out);
+    out
+}
+
 fn error<T>(pointer: String, found: String, body: Bytes) -> Error {
     Error::Pointer(Box::new(PointerError {
         pointer,
-        expected: std::any::type_name::<T>(),
+        expected: short_type_name::<T>(),
         found,
         body,
     }))
@@ -170,7 +192,7 @@ fn parse(text: &[u8], pointer: &str, body: impl Fn() -> Bytes) -> Result<Value, 
     serde_json::from_slice(text).map_err(|e| {
         Error::Pointer(Box::new(PointerError {
             pointer: pointer.to_owned(),
-            expected: "JSON",
+            expected: "JSON".to_owned(),
             found: format!("the text is not JSON: {e}"),
             body: body(),
         }))
@@ -247,7 +269,7 @@ fn convert<T: DeserializeOwned>(
             found.push_str(": ");
             found.push_str(&e.into_inner().to_string());
         }
-        if inner.is_number() && std::any::type_name::<T>() == "alloc::string::String" {
+        if inner.is_number() && std::any::type_name::<T>() == std::any::type_name::<String>() {
             found.push_str("; an id sent as a number reads as xportcn::types::Id");
         }
         error::<T>(at, found, body())
@@ -365,7 +387,7 @@ mod tests {
         let e = secret.at::<Fen>("/fen").unwrap_err();
         assert!(!e.to_string().contains("13800138000"), "{e}");
         assert!(e.to_string().contains("string of 11 characters"), "{e}");
-        assert!(e.to_string().contains("xportcn::types::Fen"), "{e}");
+        assert!(e.to_string().contains("as Fen:"), "{e}");
         // An id sent as a number, read as a String: the error says to use Id.
         let e = json!({"orderId": 1}).at::<String>("/orderId").unwrap_err();
         assert!(e.to_string().contains("xportcn::types::Id"), "{e}");
@@ -410,6 +432,7 @@ mod tests {
         let v = json!({"lines": [{"price": 1}, {"price": 2.5}]});
         let e = pointer_error(v.at::<Vec<Line>>("/lines").unwrap_err());
         assert_eq!(e.pointer, "/lines/1/price");
+        assert_eq!(e.expected, "Vec<Line>");
         assert!(e.found.contains("fraction"), "{}", e.found);
     }
 

@@ -656,7 +656,7 @@ fn family(path: &str) -> String {
 /// What one probe request's answer says of its path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Outcome {
+pub enum Verdict {
     /// No route at this path: HTTP 404, or the answer a path that cannot
     /// exist gets.
     Missing {
@@ -686,14 +686,14 @@ pub enum Outcome {
     },
 }
 
-impl fmt::Display for Outcome {
+impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Outcome::Missing { why } => write!(f, "missing ({why})"),
-            Outcome::Present { what } => write!(f, "present ({what})"),
-            Outcome::OtherMethod => f.write_str("present for another method (HTTP 405)"),
-            Outcome::AuthRefused { what } => write!(f, "refused as unauthenticated ({what})"),
-            Outcome::Inconclusive { what } => write!(f, "inconclusive ({what})"),
+            Verdict::Missing { why } => write!(f, "missing ({why})"),
+            Verdict::Present { what } => write!(f, "present ({what})"),
+            Verdict::OtherMethod => f.write_str("present for another method (HTTP 405)"),
+            Verdict::AuthRefused { what } => write!(f, "refused as unauthenticated ({what})"),
+            Verdict::Inconclusive { what } => write!(f, "inconclusive ({what})"),
         }
     }
 }
@@ -721,7 +721,7 @@ fn short(msg: &str) -> String {
 fn classify(
     result: &Result<ApiResponse<Value>, Error>,
     control: Option<Signature>,
-) -> (Outcome, Option<Signature>) {
+) -> (Verdict, Option<Signature>) {
     let same = |sig: Signature| control == Some(sig);
     match result {
         Ok(resp) => {
@@ -731,10 +731,10 @@ fn classify(
             };
             if same(sig) {
                 let why = format!("same answer as the control: success code {}", resp.code);
-                return (Outcome::Missing { why }, Some(sig));
+                return (Verdict::Missing { why }, Some(sig));
             }
             let what = format!("success, code {}", resp.code);
-            (Outcome::Present { what }, Some(sig))
+            (Verdict::Present { what }, Some(sig))
         }
         Err(Error::Api(e)) => {
             let sig = Signature {
@@ -743,16 +743,16 @@ fn classify(
             };
             let what = format!("platform error {}: {}", e.code, short(&e.msg));
             let outcome = match e.http_status {
-                404 => Outcome::Missing {
+                404 => Verdict::Missing {
                     why: format!("HTTP 404, {what}"),
                 },
-                405 => Outcome::OtherMethod,
-                401 | 403 => Outcome::AuthRefused { what },
-                _ if e.is_signature_problem() => Outcome::AuthRefused { what },
-                _ if same(sig) => Outcome::Missing {
+                405 => Verdict::OtherMethod,
+                401 | 403 => Verdict::AuthRefused { what },
+                _ if e.is_signature_problem() => Verdict::AuthRefused { what },
+                _ if same(sig) => Verdict::Missing {
                     why: format!("same answer as the control: {what}"),
                 },
-                _ => Outcome::Present { what },
+                _ => Verdict::Present { what },
             };
             (outcome, Some(sig))
         }
@@ -762,21 +762,21 @@ fn classify(
                 code: None,
             };
             let outcome = match status {
-                404 => Outcome::Missing {
+                404 => Verdict::Missing {
                     why: "HTTP 404".to_owned(),
                 },
-                405 => Outcome::OtherMethod,
-                401 | 403 => Outcome::AuthRefused {
+                405 => Verdict::OtherMethod,
+                401 | 403 => Verdict::AuthRefused {
                     what: format!("HTTP {status}"),
                 },
-                _ => Outcome::Inconclusive {
+                _ => Verdict::Inconclusive {
                     what: format!("HTTP {status}: {reason}"),
                 },
             };
             (outcome, Some(sig))
         }
         Err(e) => (
-            Outcome::Inconclusive {
+            Verdict::Inconclusive {
                 what: e.to_string(),
             },
             None,
@@ -795,7 +795,7 @@ pub struct Tried {
     /// The path sent.
     pub path: String,
     /// What its answer says.
-    pub outcome: Outcome,
+    pub outcome: Verdict,
 }
 
 /// What a probe run concluded for one endpoint.
@@ -823,7 +823,7 @@ pub enum ProbeStatus {
     },
     /// No naming rule gives a candidate (no path of its section is known).
     NoCandidates,
-    /// The answers say nothing of the routes (see [`Outcome`]): the server
+    /// The answers say nothing of the routes (see [`Verdict`]): the server
     /// answers a path that cannot exist as present, refuses the
     /// credentials, or fails.
     Inconclusive {
@@ -885,7 +885,7 @@ pub struct Control {
     /// The path sent (one that cannot exist).
     pub path: String,
     /// What it answered.
-    pub outcome: Outcome,
+    pub outcome: Verdict,
     /// Its HTTP status and code, when it had an answer.
     signature: Option<Signature>,
 }
@@ -943,7 +943,7 @@ impl ProbeReport {
             || self
                 .controls
                 .iter()
-                .any(|c| !matches!(c.outcome, Outcome::Missing { .. }))
+                .any(|c| !matches!(c.outcome, Verdict::Missing { .. }))
     }
 }
 
@@ -1207,7 +1207,7 @@ impl Run<'_> {
         method: Method,
         path: &str,
         control: Option<Signature>,
-    ) -> Option<(Outcome, Option<Signature>)> {
+    ) -> Option<(Verdict, Option<Signature>)> {
         if let Some(why) = self.blocked() {
             self.stopped.get_or_insert(why);
             return None;
@@ -1241,7 +1241,7 @@ impl Run<'_> {
                     format!("the run's deadline of {:?} passed", self.limits.deadline)
                 });
                 (
-                    Outcome::Inconclusive {
+                    Verdict::Inconclusive {
                         what: "no answer before the run's deadline".to_owned(),
                     },
                     None,
@@ -1256,7 +1256,7 @@ impl Run<'_> {
             outcome = %outcome,
             "probe request"
         );
-        if let Outcome::AuthRefused { what } = &outcome {
+        if let Verdict::AuthRefused { what } = &outcome {
             self.stopped.get_or_insert_with(|| {
                 format!(
                     "{path} was refused as unauthenticated ({what}): check the credentials with \
@@ -1302,9 +1302,9 @@ impl Run<'_> {
             .is_some_and(|s| s.code.is_some_and(|code| SUCCESS_CODES.contains(&code)));
         match (&c.outcome, c.signature) {
             // HTTP 404, or the platform's own "no such path" business code.
-            (Outcome::Missing { .. }, Some(sig)) => Ok(sig),
-            (Outcome::Present { .. }, Some(sig)) if !success => Ok(sig),
-            (Outcome::Present { what }, _) => Err(ProbeStatus::Inconclusive {
+            (Verdict::Missing { .. }, Some(sig)) => Ok(sig),
+            (Verdict::Present { .. }, Some(sig)) if !success => Ok(sig),
+            (Verdict::Present { what }, _) => Err(ProbeStatus::Inconclusive {
                 reason: format!(
                     "the control {} (a path that cannot exist) answered {what}: this server \
                      answers every path as present, so a success proves nothing; no override",
@@ -1347,8 +1347,8 @@ impl Run<'_> {
                 outcome: outcome.clone(),
             });
             match outcome {
-                Outcome::Present { .. } => return (ProbeStatus::Found { path }, tried),
-                Outcome::AuthRefused { .. } => {
+                Verdict::Present { .. } => return (ProbeStatus::Found { path }, tried),
+                Verdict::AuthRefused { .. } => {
                     let reason = self.stopped.clone().unwrap_or_default();
                     return (ProbeStatus::Inconclusive { reason }, tried);
                 }
@@ -1357,7 +1357,7 @@ impl Run<'_> {
         }
         let silent = tried
             .iter()
-            .filter(|t| matches!(t.outcome, Outcome::Inconclusive { .. }))
+            .filter(|t| matches!(t.outcome, Verdict::Inconclusive { .. }))
             .count();
         if silent > 0 {
             let reason = format!(
@@ -1406,31 +1406,31 @@ mod tests {
             code: None,
         });
         let (o, _) = classify(&answer(404, "<html>404</html>"), None);
-        assert!(matches!(o, Outcome::Missing { .. }), "{o}");
+        assert!(matches!(o, Verdict::Missing { .. }), "{o}");
         let (o, _) = classify(&answer(404, r#"{"code":404,"msg":"接口不存在"}"#), None);
-        assert!(matches!(o, Outcome::Missing { .. }), "{o}");
+        assert!(matches!(o, Verdict::Missing { .. }), "{o}");
         let (o, _) = classify(&answer(200, r#"{"code":2004,"msg":"订单不存在"}"#), missing);
         assert!(
-            matches!(&o, Outcome::Present { what } if what.contains("2004")),
+            matches!(&o, Verdict::Present { what } if what.contains("2004")),
             "{o}"
         );
         let (o, _) = classify(&answer(200, r#"{"code":200,"data":{}}"#), missing);
-        assert!(matches!(o, Outcome::Present { .. }), "{o}");
+        assert!(matches!(o, Verdict::Present { .. }), "{o}");
         // The control's own business code means "missing".
         let code_1 = Some(Signature {
             status: 200,
             code: Some(1),
         });
         let (o, _) = classify(&answer(200, r#"{"code":1,"msg":"no such api"}"#), code_1);
-        assert!(matches!(o, Outcome::Missing { .. }), "{o}");
+        assert!(matches!(o, Verdict::Missing { .. }), "{o}");
         let (o, _) = classify(&answer(405, "method"), missing);
-        assert_eq!(o, Outcome::OtherMethod);
+        assert_eq!(o, Verdict::OtherMethod);
         let (o, _) = classify(&answer(401, ""), missing);
-        assert!(matches!(o, Outcome::AuthRefused { .. }), "{o}");
+        assert!(matches!(o, Verdict::AuthRefused { .. }), "{o}");
         let (o, _) = classify(&answer(200, r#"{"code":1004,"msg":"签名错误"}"#), missing);
-        assert!(matches!(o, Outcome::AuthRefused { .. }), "{o}");
+        assert!(matches!(o, Verdict::AuthRefused { .. }), "{o}");
         let (o, _) = classify(&answer(502, "<html>bad gateway</html>"), missing);
-        assert!(matches!(o, Outcome::Inconclusive { .. }), "{o}");
+        assert!(matches!(o, Verdict::Inconclusive { .. }), "{o}");
     }
 
     #[test]

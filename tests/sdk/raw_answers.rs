@@ -2,14 +2,15 @@
 //! from a JSON string or a JSON number alike, 19 digits exact, through the
 //! client's own decoding; errors name the pointer and keep the body.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+use xportcn::Error;
 use xportcn::endpoint::Method;
+use xportcn::pointer::ReadAt;
 use xportcn::types::{Fen, Id};
-use xportcn::{Error, ReadAt};
 
 const ORDER_ID: &str = "3305117853140189839";
 
@@ -20,7 +21,7 @@ fn answer(id_json: &str) -> String {
     )
 }
 
-async fn created(server: &MockServer, body: String) -> xportcn::ApiResponse<Value> {
+async fn created(server: &MockServer, body: String) -> xportcn::envelope::ApiResponse<Value> {
     server.reset().await;
     Mock::given(method("POST"))
         .and(path("/api/open/order"))
@@ -62,7 +63,7 @@ async fn a_miss_names_the_pointer_and_keeps_the_body() {
         panic!("expected Error::Pointer, got {err:?}")
     };
     assert_eq!(e.pointer, "/data/order_id");
-    assert_eq!(e.expected, "xportcn::types::Id");
+    assert_eq!(e.expected, "Id");
     assert!(e.found.contains("orderId"), "{}", e.found);
     assert_eq!(err.body().map(|b| &b[..]), Some(body.as_bytes()));
     // A typed method's raw answer (`Box<RawValue>`) reads the same way.

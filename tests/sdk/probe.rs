@@ -3,7 +3,7 @@
 //! candidates (the prober is not told), a server that answers everything 200
 //! (the probe is not fooled), writes never probed, and the bounds.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -13,7 +13,7 @@ use rand::{RngExt, SeedableRng};
 use wiremock::matchers::{any, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use xportcn::endpoint::{self, Generation};
-use xportcn::probe::{Outcome, ProbeStatus, Prober, candidates};
+use xportcn::probe::{ProbeStatus, Prober, Verdict, candidates};
 use xportcn_sandbox::Sandbox;
 
 /// The reads hidden in the sandbox: GET and POST, Taobao, 1688 and basics.
@@ -69,11 +69,11 @@ async fn the_probe_finds_reads_hidden_at_paths_drawn_from_the_candidates() {
         // missing, none after it was sent.
         let (last, before) = e.tried.split_last().expect("something tried");
         assert_eq!(&last.path, want);
-        assert!(matches!(last.outcome, Outcome::Present { .. }), "{last:?}");
+        assert!(matches!(last.outcome, Verdict::Present { .. }), "{last:?}");
         assert!(
             before
                 .iter()
-                .all(|t| matches!(t.outcome, Outcome::Missing { .. })),
+                .all(|t| matches!(t.outcome, Verdict::Missing { .. })),
             "{before:?}"
         );
     }
@@ -170,7 +170,7 @@ async fn a_no_such_path_business_code_is_learned_from_the_control() {
         },
         "{e:?}"
     );
-    assert!(matches!(&e.tried[0].outcome, Outcome::Missing { why } if why.contains("9404")));
+    assert!(matches!(&e.tried[0].outcome, Verdict::Missing { why } if why.contains("9404")));
     assert_eq!(
         report.overrides(),
         "[v1]\n\"TB-O14\" = \"/open/order/get\"\n"
