@@ -934,16 +934,14 @@ impl ProbeReport {
         format!("[{}]\n{}\n", self.generation, lines.join("\n"))
     }
 
-    /// Whether a family's control showed the server gives no signal (or the
-    /// run stopped on an authentication refusal).
+    /// Whether some endpoint's answers said nothing of its routes: the
+    /// control of its family was answered success (a server that says yes
+    /// to everything), or refused, or failed; or the credentials were
+    /// refused; or its candidates gave no signal.
     pub fn is_inconclusive(&self) -> bool {
         self.endpoints
             .iter()
             .any(|e| matches!(e.status, ProbeStatus::Inconclusive { .. }))
-            || self
-                .controls
-                .iter()
-                .any(|c| !matches!(c.outcome, Verdict::Missing { .. }))
     }
 }
 

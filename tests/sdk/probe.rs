@@ -275,3 +275,47 @@ async fn the_bounds_are_respected() {
             .is_empty()
     );
 }
+
+/// The candidate list of `docs/probe.md` is the code's
+/// (`probe::candidates` of every read, both generations).
+#[test]
+fn docs_probe_lists_the_candidates_of_the_code() {
+    let start = "<!-- candidates: generated from xportcn::probe::candidates -->\n";
+    let end = "<!-- /candidates -->";
+    let list = |c: Vec<String>| {
+        if c.is_empty() {
+            "none".to_owned()
+        } else {
+            c.iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let mut want = String::new();
+    for spec in endpoint::all().iter().filter(|s| s.idempotent) {
+        let (v1, v2) = (
+            candidates(spec, Generation::V1),
+            candidates(spec, Generation::V2),
+        );
+        if v1.is_empty() && v2.is_empty() {
+            continue;
+        }
+        want.push_str(&format!(
+            "- `{}` ({}): v1 {}; v2 {}\n",
+            spec.id,
+            spec.method,
+            list(v1),
+            list(v2)
+        ));
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/probe.md");
+    let doc = std::fs::read_to_string(path).expect("docs/probe.md");
+    let from = doc.find(start).expect("its start marker") + start.len();
+    let to = from + doc[from..].find(end).expect("its end marker");
+    assert_eq!(
+        &doc[from..to],
+        want,
+        "docs/probe.md's candidate list is stale; replace it with:\n{want}"
+    );
+}
