@@ -36,13 +36,24 @@ fn seed() -> u64 {
 
 #[tokio::test]
 async fn the_probe_finds_reads_hidden_at_paths_drawn_from_the_candidates() {
+    hidden_reads_are_found(Generation::V1).await;
+}
+
+/// The same in the second generation (`/v2/taobao/...`, `/v2/alibaba/...`,
+/// `/v2/open/...`).
+#[tokio::test]
+async fn the_probe_finds_hidden_reads_in_the_second_generation() {
+    hidden_reads_are_found(Generation::V2).await;
+}
+
+async fn hidden_reads_are_found(generation: Generation) {
     let seed = seed();
     let mut rng = StdRng::seed_from_u64(seed);
     let per_endpoint = xportcn::probe::DEFAULT_MAX_PER_ENDPOINT;
     let mut hidden: BTreeMap<&str, String> = BTreeMap::new();
     for id in HIDDEN {
         let spec = endpoint::find(id).expect("registered");
-        let c = candidates(spec, Generation::V1);
+        let c = candidates(spec, generation);
         let reachable = c.len().min(per_endpoint);
         assert!(reachable >= 2, "{id}: {c:?}");
         hidden.insert(id, c[rng.random_range(0..reachable)].clone());
@@ -53,7 +64,11 @@ async fn the_probe_finds_reads_hidden_at_paths_drawn_from_the_candidates() {
         .await
         .expect("the sandbox starts");
     // The client as shipped: no override, no stand-in.
-    let client = sandbox.shipped_client_builder().build().expect("client");
+    let client = sandbox
+        .shipped_client_builder()
+        .generation(generation)
+        .build()
+        .expect("client");
     let report = prober(client).run(HIDDEN).await.expect("a run");
 
     for e in &report.endpoints {
@@ -79,7 +94,10 @@ async fn the_probe_finds_reads_hidden_at_paths_drawn_from_the_candidates() {
     }
     // One override line per hidden read, under `[v1]`.
     let overrides = report.overrides();
-    assert!(overrides.starts_with("[v1]\n"), "{overrides}");
+    assert!(
+        overrides.starts_with(&format!("[{generation}]\n")),
+        "{overrides}"
+    );
     for (id, p) in &hidden {
         assert!(
             overrides.contains(&format!("\"{id}\" = \"{p}\"\n")),
