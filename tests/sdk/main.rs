@@ -1,6 +1,7 @@
 //! The client core and what crosses every call: signing, the core's retries
 //! and errors, the endpoint layer, faults, auth hints, secret hygiene,
-//! tracing, the decoder's properties, recording and codegen.
+//! tracing, the decoder's properties, recording and codegen, raw answers read
+//! by pointer, and the probe of undocumented read paths.
 //!
 //! One test binary (link time matters on 2 cores); each file is a module
 //! and keeps its name: `cargo test --test sdk faults::` runs one of them.
