@@ -16,6 +16,7 @@ mod core;
 mod endpoint_layer;
 mod endpoints_doc;
 mod faults;
+mod go_live_tasks;
 mod probe;
 mod props;
 mod raw_answers;
