@@ -59,6 +59,9 @@
 //!   and its success codes.
 //! * [`overrides`]: path overrides, set in code or from a file
 //!   (`XPORTCN_PATH_OVERRIDES`), validated at build.
+//! * [`pointer`](mod@pointer): typed reads of raw answers by JSON pointer (`ReadAt`).
+//! * [`probe`]: discovery of undocumented read paths on your own account
+//!   (never a write).
 //! * [`readiness`]: which endpoints can be sent in production under the
 //!   current configuration, before anything is sent.
 //! * [`signing`]: the request signature (MD5 over key, timestamp, nonce and
@@ -251,6 +254,16 @@ pub struct AddingAnEndpointDoc;
 #[cfg(doctest)]
 #[doc = include_str!("../docs/platform.md")]
 pub struct PlatformDoc;
+
+/// `docs/probe.md`'s examples.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/probe.md")]
+pub struct ProbeDoc;
+
+/// `docs/raw-answers.md`'s examples.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/raw-answers.md")]
+pub struct RawAnswersDoc;
 
 /// `docs/endpoints.md`'s examples.
 #[cfg(doctest)]
