@@ -180,7 +180,7 @@ pub enum Error {
     },
 
     /// A value read at a JSON pointer of a raw answer
-    /// ([`ReadAt`](crate::ReadAt)) was not there or did not fit the type
+    /// ([`ReadAt`](crate::pointer::ReadAt)) was not there or did not fit the type
     /// asked: the error names the pointer, the type and what was found, and
     /// keeps the raw JSON.
     #[error(transparent)]

@@ -13,6 +13,7 @@ mod raw_server;
 
 mod auth_hints;
 mod core;
+mod doc_links;
 mod endpoint_layer;
 mod endpoints_doc;
 mod faults;
