@@ -19,6 +19,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use serde_json::{Value, json};
+use xportcn::pointer::ReadAt;
 use xportcn::retry::RetryPolicy;
 use xportcn::taobao::{OrderLine, PurchaseReceiver, RenderLine};
 use xportcn::types::{Fen, Id};
@@ -106,15 +107,6 @@ fn receiver() -> PurchaseReceiver {
         .build()
 }
 
-/// Reads `pointer` of a raw JSON answer (answers whose schema the docs do
-/// not show stay raw JSON in the SDK).
-fn at(raw: &serde_json::value::RawValue, pointer: &str) -> Result<Value, BoxError> {
-    let v: Value = serde_json::from_str(raw.get())?;
-    v.pointer(pointer)
-        .cloned()
-        .ok_or_else(|| format!("{pointer} missing in {}", raw.get()).into())
-}
-
 /// The whole Taobao flow against the embedded sandbox.
 async fn sandbox_flow() -> Result<(), BoxError> {
     // Stand-ins, opted in: the sandbox serves the steps whose real path no
@@ -180,7 +172,7 @@ async fn sandbox_flow() -> Result<(), BoxError> {
         ])
         .receiver(receiver())
         .await?;
-    println!("   -> pay amount {} fen\n", at(&preview, "/payAmount")?);
+    println!("   -> pay amount {}\n", preview.at::<Fen>("/payAmount")?);
 
     println!("3. Create the order (POST /open/order)");
     let line = OrderLine::builder()
@@ -199,7 +191,11 @@ async fn sandbox_flow() -> Result<(), BoxError> {
         .receiver(receiver())
         .seller_order_number("LZ-2026-000118".to_owned())
         .await?;
-    let order_id: Id = serde_json::from_value(at(&created, "/orderId")?)?;
+    // Answers whose schema the docs do not show stay raw JSON; `ReadAt::at`
+    // reads one value by JSON pointer into a type. An id reads the same from
+    // a JSON string or number (never `value.to_string()`, which keeps the
+    // quotes of a string).
+    let order_id: Id = created.at("/orderId")?;
     println!("   -> order {order_id}\n");
     let by_order = || -> serde_json::Map<String, Value> {
         [("orderId".to_owned(), json!(order_id))]
@@ -215,9 +211,9 @@ async fn sandbox_flow() -> Result<(), BoxError> {
     let detail = client.taobao().order_detail().other(by_order()).await?;
     println!(
         "   -> the order reads back with status {} (10 = waiting for the seller to ship)\n",
-        at(&detail, "/status")?
+        detail.at::<i64>("/status")?
     );
-    let sub_order: Id = serde_json::from_value(at(&detail, "/subOrders/0/sub_purchase_order_id")?)?;
+    let sub_order: Id = detail.at("/subOrders/0/subPurchaseOrderId")?;
 
     println!("5. Logistics of its sub-order (GET /open/order/logistics/detail/get)");
     let logistics = client
@@ -266,7 +262,7 @@ async fn sandbox_flow() -> Result<(), BoxError> {
     println!(
         "   -> requestId {:?}, refund {} of {max} fen opened\n",
         render.request_id,
-        at(&refund, "/refundId")?
+        refund.at::<Id>("/refundId")?
     );
 
     println!("7. The gateway answers 503 once: the SDK retries the read with a fresh signature");

@@ -179,6 +179,13 @@ pub enum Error {
         source: Box<Error>,
     },
 
+    /// A value read at a JSON pointer of a raw answer
+    /// ([`ReadAt`](crate::pointer::ReadAt)) was not there or did not fit the type
+    /// asked: the error names the pointer, the type and what was found, and
+    /// keeps the raw JSON.
+    #[error(transparent)]
+    Pointer(Box<crate::pointer::PointerError>),
+
     /// A paged list stream reached its page limit before the server's last
     /// page. The items already yielded are valid; raise the limit with
     /// [`Pages::max_pages`](crate::Pages::max_pages) if the list really is
@@ -265,6 +272,7 @@ impl Error {
         match self {
             Error::Http { body, .. } => Some(body),
             Error::Decode(e) => Some(&e.body),
+            Error::Pointer(e) => Some(&e.body),
             _ => None,
         }
     }

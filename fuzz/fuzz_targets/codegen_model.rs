@@ -69,7 +69,10 @@ fn check(source: &str) {
                     esc = !esc && c == '\\';
                     ok
                 }) && !esc
-            } else if let Some(name) = t.strip_prefix("pub struct ").and_then(|r| r.strip_suffix(" {")) {
+            } else if let Some(name) = t
+                .strip_prefix("pub struct ")
+                .and_then(|r| r.strip_suffix(" {"))
+            {
                 structs += 1;
                 ident(name)
             } else if let Some((name, ty)) = t

@@ -29,10 +29,10 @@ fn check(v: &Value, safe: bool, depth: usize) {
         Value::Array(items) => items.iter().for_each(|x| check(x, safe, depth + 1)),
         Value::String(s) => {
             let t = s.trim_start();
-            if t.starts_with('{') || t.starts_with('[') {
-                if let Ok(inner) = serde_json::from_str::<Value>(s) {
-                    return check(&inner, safe, depth + 1);
-                }
+            if (t.starts_with('{') || t.starts_with('['))
+                && let Ok(inner) = serde_json::from_str::<Value>(s)
+            {
+                return check(&inner, safe, depth + 1);
             }
             assert!(
                 safe || s.is_empty() || s == REDACTED,

@@ -10,8 +10,7 @@
 use std::time::{Duration, SystemTime};
 
 use libfuzzer_sys::fuzz_target;
-use xportcn::retry::RetryPolicy;
-use xportcn::retry::{AttemptOutcome, Decision, decide, parse_retry_after};
+use xportcn::retry::{AttemptOutcome, Decision, RetryPolicy, decide, parse_retry_after};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&status_byte, rest)) = data.split_first() else {

@@ -21,10 +21,10 @@ mod fuzz_headers;
 
 use http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
-use xportcn_sandbox::{FUZZ_NOW_MS as SANDBOX_FUZZ_NOW_MS, fuzz_request as sandbox_request};
 use xportcn::Credentials;
 use xportcn::endpoint::{Generation, Method};
 use xportcn::signing::sign;
+use xportcn_sandbox::{FUZZ_NOW_MS as SANDBOX_FUZZ_NOW_MS, fuzz_request as sandbox_request};
 
 const KEY: &str = "58c0201dfdf148eca63cbf6bb5e7cf03";
 const SECRET: &str = "fuzz-SECRET-sandbox-9Z";
@@ -63,7 +63,7 @@ fn path(pick: u8) -> (&'static [u8], String) {
     };
     let known = spec.path(Generation::V1).or(spec.path(Generation::V2));
     let path = match known {
-        Some(p) if pick % 2 == 0 => p.replace("{refundId}", "110002685755"),
+        Some(p) if pick.is_multiple_of(2) => p.replace("{refundId}", "110002685755"),
         _ => format!("{}{}", xportcn_sandbox::STAND_IN_PREFIX, spec.id),
     };
     (method, path)

@@ -12,8 +12,7 @@ use crate::common;
 use common::*;
 use serde_json::{Value, json};
 use wiremock::MockServer;
-use xportcn::endpoint::Endpoint;
-use xportcn::endpoint::Generation;
+use xportcn::endpoint::{Endpoint, Generation};
 use xportcn::{Call, Client};
 
 /// Asserts that the call fails before anything is sent, with the error that

@@ -302,9 +302,10 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
     // 7. Order detail (TB-O14): path unknown, query name `orderId` INFERRED.
     // Answer: built. It is INFERRED to be a `TaoBaoOrderVO`, whose fields are
     // not documented. The status code 10 ("wait seller send goods") is from
-    // the KA status-flow page. The sub-order takes the snake_case keys of the
-    // one documented Taobao sub-order object, the TB-M1 message's
-    // `subOrders`. The sub-order id is read from there.
+    // the KA status-flow page. The sub-order's keys are camelCase, the
+    // platform's convention for answers (the TB-M1 push's `subOrders` are
+    // snake_case, but no page shows an answer's). The sub-order id is read
+    // from there.
     let detail = OrderDetailRequest::builder()
         .other(params([("orderId", json!(order_id))]))
         .build();
@@ -318,21 +319,21 @@ async fn taobao_flow_passes_ids_from_product_lookup_to_refund_cancel() {
             "purchaseOrderId": 3305075341149134260u64,
             "status": 10,
             "subOrders": [{
-                "sub_purchase_order_id": 1034499579120189839u64,
-                "item_map_id": "672991141190",
-                "sku_id": "3452545926724",
+                "subPurchaseOrderId": 1034499579120189839u64,
+                "itemMapId": "672991141190",
+                "skuId": "3452545926724",
                 "title": "天穹发布商品,测试请不要拍",
                 "quantity": 2,
                 "status": "WAIT_SELLER_SEND_GOODS",
-                "purchase_amount": 2,
-                "purchase_currency": "CNY"
+                "purchaseAmount": 2,
+                "purchaseCurrency": "CNY"
             }]
         }),
     )
     .await;
     let detail = c.call(detail).await.unwrap();
     assert_eq!(id_at(&detail, "/purchaseOrderId"), order_id);
-    let sub_order_id = id_at(&detail, "/subOrders/0/sub_purchase_order_id");
+    let sub_order_id = id_at(&detail, "/subOrders/0/subPurchaseOrderId");
     assert_eq!(sub_order_id, SUB_ORDER_ID);
 
     // 8. Logistics (TB-O15) of that sub-order, sent as `subPurchaseOrderId`.

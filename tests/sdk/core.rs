@@ -10,8 +10,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 use xportcn::Error;
 use xportcn::endpoint::Method;
-use xportcn::error::TimeoutKind;
-use xportcn::error::TransportKind;
+use xportcn::error::{TimeoutKind, TransportKind};
 use xportcn::signing::TimestampUnit;
 
 fn ok_product() -> ResponseTemplate {

@@ -15,8 +15,7 @@ use raw_server::{RawServer, reset, write};
 use tokio::io::AsyncWriteExt;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use xportcn::endpoint::Method;
-use xportcn::error::TimeoutKind;
-use xportcn::error::TransportKind;
+use xportcn::error::{TimeoutKind, TransportKind};
 use xportcn::retry::RetryPolicy;
 use xportcn::{Client, ClientBuilder, Error};
 

@@ -23,8 +23,7 @@ use serde_json::Value;
 use xportcn::__private::decode_envelope_slice as decode_envelope;
 use xportcn::Error;
 use xportcn::aftersale::RefundRender;
-use xportcn::envelope::ApiResponse;
-use xportcn::envelope::SUCCESS_CODES;
+use xportcn::envelope::{ApiResponse, SUCCESS_CODES};
 use xportcn::taobao::Product;
 
 const CASES: u32 = 4_000;

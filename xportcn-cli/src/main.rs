@@ -27,9 +27,11 @@ use xportcn::{Client, Credentials};
 
 mod call;
 mod check;
+mod duration;
 mod endpoints;
 mod json_text;
 mod model;
+mod probe;
 mod sandbox;
 mod sign;
 mod webhook;
@@ -126,6 +128,9 @@ enum Command {
     /// Checks or receives webhook pushes.
     #[command(subcommand)]
     Webhook(webhook::WebhookCommand),
+    /// Finds the undocumented path of read endpoints with signed, harmless
+    /// requests (never a write), and prints override lines to paste.
+    Probe(probe::ProbeArgs),
 }
 
 /// Why a command failed.
@@ -236,6 +241,7 @@ async fn main() -> ExitCode {
         Command::Model(args) => model::run(&args),
         Command::Sandbox(args) => sandbox::run(&cli.global, &args).await,
         Command::Webhook(cmd) => webhook::run(&cli.global, cmd).await,
+        Command::Probe(args) => probe::run(&cli.global, &args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -27,6 +27,10 @@ pub struct SandboxArgs {
     /// path. Default: off, the sandbox refuses what production refuses.
     #[arg(long)]
     stand_ins: bool,
+    /// Time between attempts of a push the receiver did not answer 200:
+    /// `30s`, `2m`, `1m30s`, `250ms` (default 30m, the platform's).
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse_duration)]
+    push_retry_interval: Option<std::time::Duration>,
 }
 
 /// Runs the sandbox until Ctrl-C, logging each request to stderr.
@@ -49,6 +53,9 @@ pub async fn run(global: &Global, args: &SandboxArgs) -> Result<(), Failure> {
     }
     if let Some(url) = &args.callback_url {
         builder = builder.callback_url(url.clone());
+    }
+    if let Some(interval) = args.push_retry_interval {
+        builder = builder.push_retry_interval(interval);
     }
     let sandbox = builder.start().await?;
     if let Some(secret) = sandbox.made_up_secret() {

@@ -134,6 +134,16 @@ pub struct ConsumeArgs {
     /// This consumer's name (Redis: its name in the consumer group).
     #[arg(long)]
     name: Option<String>,
+    /// Exits (status 0) once the inbox is empty: no push pending, none
+    /// leased. For scripts and CI: print what is stored, then stop.
+    #[arg(long)]
+    drain: bool,
+    /// With `--drain`: how long to wait for pushes leased to another
+    /// consumer (or to one that died, until its lease runs out) before giving
+    /// up with a non-zero status: `30s`, `2m`, ...
+    #[arg(long, value_name = "DURATION", default_value = "2m", requires = "drain",
+          value_parser = crate::duration::parse_duration)]
+    drain_timeout: Duration,
 }
 
 /// `xportcn webhook verify`.
@@ -202,6 +212,12 @@ pub async fn run(global: &Global, cmd: WebhookCommand) -> Result<(), Failure> {
             let mut consumer = Consumer::new(opened.inbox);
             if let Some(name) = &args.name {
                 consumer = consumer.name(name.clone());
+            }
+            if args.drain {
+                return tokio::select! {
+                    drained = drain(consumer, opened.ops, args.drain_timeout) => drained,
+                    _ = tokio::signal::ctrl_c() => Ok(()),
+                };
             }
             tokio::select! {
                 consumed = consume(consumer) => consumed,
@@ -332,6 +348,62 @@ async fn consume(mut consumer: Consumer) -> Result<(), Failure> {
             ));
         }
     }
+}
+
+/// How long a drain waits for one fetch, and between looks at a backend
+/// that failed or at pushes leased elsewhere.
+const DRAIN_POLL: Duration = Duration::from_millis(200);
+
+/// `consume --drain`: the consume pipeline until the inbox is empty (no
+/// pending push, leased ones included), then `Ok`. Bounded by `timeout`:
+/// pushes still leased elsewhere (or an inbox that keeps failing) after it
+/// end the drain with an error that says how many are left.
+async fn drain(
+    mut consumer: Consumer,
+    ops: Arc<dyn InboxOps>,
+    timeout: Duration,
+) -> Result<(), Failure> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut printed: u64 = 0;
+    let mut left = None;
+    while tokio::time::Instant::now() < deadline {
+        match consumer.try_next(DRAIN_POLL).await {
+            Ok(Some(delivery)) => {
+                let mut line = message_json(&delivery.message);
+                line["dedupKey"] = Value::String(delivery.dedup_key.clone());
+                line["attempt"] = Value::from(delivery.attempt);
+                write_line(&line.to_string())?;
+                printed += 1;
+                if let Err(e) = delivery.ack().await {
+                    note(&format!(
+                        "inbox: ack failed ({e}); the push will be printed again"
+                    ));
+                }
+                continue;
+            }
+            Ok(None) => {}
+            Err(e) => note(&format!("inbox: {e}; retrying")),
+        }
+        let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match tokio::time::timeout(remaining, ops.stats()).await {
+            Ok(Ok(stats)) if stats.pending == 0 => {
+                note(&format!("inbox empty: {printed} push(es) printed"));
+                return Ok(());
+            }
+            Ok(Ok(stats)) => left = Some(stats.pending),
+            Ok(Err(e)) => note(&format!("inbox: {e}; retrying")),
+            Err(_) => break,
+        }
+        tokio::time::sleep(DRAIN_POLL.min(remaining)).await;
+    }
+    Err(Failure::Refused(match left {
+        Some(n) => format!(
+            "--drain: {n} push(es) still pending after {timeout:?} (leased to another \
+             consumer, or to one that stopped: they come back when the lease runs out, \
+             --lease-ms); {printed} printed"
+        ),
+        None => format!("--drain: the inbox did not answer within {timeout:?}; {printed} printed"),
+    }))
 }
 
 /// A verified message as one JSON object: its envelope and typed body.

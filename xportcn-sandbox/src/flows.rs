@@ -1176,9 +1176,12 @@ fn al_message(o: &AlOrder, status: &str) -> Value {
     status_message(&o.id, &o.id, status, fen, o.created_ms, o.paid_ms)
 }
 
-/// A Taobao order as the sandbox's order detail answers it. The sub-orders
-/// take the snake_case keys of the one documented Taobao sub-order object
-/// (the price-change message's `subOrders`).
+/// A Taobao order as the sandbox's order detail answers it (a shape of the
+/// sandbox's own, flagged invented). Its keys are camelCase throughout, the
+/// platform's convention for answers: the one documented Taobao sub-order
+/// object (the price-change message's `subOrders`) is snake_case, but that is
+/// a push, and no page shows an answer's sub-orders, so the sandbox does not
+/// copy that drift into an answer (a test would learn a mixed shape from it).
 fn tb_order_json(o: &TbOrder) -> Value {
     json!({
         "purchaseOrderId": id_json(&o.id),
@@ -1189,15 +1192,15 @@ fn tb_order_json(o: &TbOrder) -> Value {
         "createTime": o.created_ms,
         "payTime": o.paid_ms,
         "subOrders": o.subs.iter().map(|s| json!({
-            "sub_purchase_order_id": id_json(&s.id),
-            "item_map_id": s.item_id,
-            "sku_id": s.sku_id,
+            "subPurchaseOrderId": id_json(&s.id),
+            "itemMapId": s.item_id,
+            "skuId": s.sku_id,
             "title": s.title,
             "quantity": s.quantity,
             "status": if o.paid_ms.is_some() { "WAIT_SELLER_SEND_GOODS" } else { "WAIT_BUYER_PAY" },
-            "refund_status": s.refund_status,
-            "purchase_amount": amount(s.price, s.quantity),
-            "purchase_currency": "CNY",
+            "refundStatus": s.refund_status,
+            "purchaseAmount": amount(s.price, s.quantity),
+            "purchaseCurrency": "CNY",
         })).collect::<Vec<_>>(),
     })
 }
@@ -1285,5 +1288,142 @@ mod budget_tests {
         assert_eq!(amount(i64::MAX, i64::MAX), i64::MAX);
         assert_eq!(amount(-2, i64::MAX), i64::MIN);
         assert_eq!(amount(3, 4), 12);
+    }
+}
+
+/// Invented shapes use the platform's camelCase (issue 27, part 5): every
+/// stateful answer of [`INVENTED_SHAPES`](crate::INVENTED_SHAPES) is made,
+/// through a whole Taobao and 1688 flow, and walked; no object of it may
+/// hold a snake_case key.
+#[cfg(test)]
+mod casing_tests {
+    use super::*;
+
+    /// The keys of `v` (nested) with an underscore, with their pointers.
+    /// `skip` names subtrees that echo the caller's own request fields.
+    fn snake_keys(v: &Value, at: &str, skip: &[&str], out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, child) in m {
+                    let here = format!("{at}/{k}");
+                    if k.contains('_') {
+                        out.push(here.clone());
+                    }
+                    if !skip.contains(&k.as_str()) {
+                        snake_keys(child, &here, skip, out);
+                    }
+                }
+            }
+            Value::Array(a) => {
+                for (i, child) in a.iter().enumerate() {
+                    snake_keys(child, &format!("{at}/{i}"), skip, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn params(v: Value) -> Params {
+        Params::new(&[], Some(&v), &[])
+    }
+
+    #[test]
+    fn every_invented_answer_is_camel_case() {
+        let mut state = State::new(
+            "2100007341207",
+            "http://127.0.0.1:1",
+            crate::sample_data("TB-P8"),
+        );
+        let now = 1_715_669_977_082;
+        let mut answers: Vec<(&str, Value)> = Vec::new();
+        let mut call = |state: &mut State, id: &'static str, p: Value| -> Value {
+            let out = state
+                .handle(id, &params(p), now)
+                .unwrap_or_else(|| panic!("{id} is stateful"))
+                .unwrap_or_else(|r| panic!("{id}: {}", r.msg));
+            answers.push((id, out.data.clone()));
+            out.data
+        };
+        let line = json!([{"itemId": "672991141190", "skuId": "3452545926724", "quantity": 1}]);
+        let cart = call(
+            &mut state,
+            "TB-C2",
+            json!({"itemId": "672991141190", "skuId": "3452545926724", "quantity": 1}),
+        );
+        call(&mut state, "TB-C1", json!({}));
+        call(&mut state, "TB-C3", json!({"ids": [cart["id"]]}));
+        let cart = call(
+            &mut state,
+            "TB-C2",
+            json!({"itemId": "672991141190", "skuId": "3452545926724", "quantity": 1}),
+        );
+        call(&mut state, "TB-C6", json!({"ids": [cart["id"]]}));
+        for id in ["TB-O4", "TB-O6", "TB-C5"] {
+            call(&mut state, id, json!({"orderLineList": line}));
+        }
+        call(&mut state, "TB-O5", json!({"orderLineList": line}));
+        let unpaid = call(&mut state, "TB-O7", json!({"orderLineList": line}));
+        call(&mut state, "TB-O10", json!({"orderId": unpaid["orderId"]}));
+        let unpaid = call(&mut state, "TB-O7", json!({"orderLineList": line}));
+        call(&mut state, "TB-O2", json!({"orderId": unpaid["orderId"]}));
+        let paid = call(&mut state, "TB-O7", json!({"orderLineList": line}));
+        call(&mut state, "TB-O12", json!({"orderId": paid["orderId"]}));
+        let other = call(&mut state, "TB-O7", json!({"orderLineList": line}));
+        call(&mut state, "TB-O3", json!({"orderId": other["orderId"]}));
+        let detail = call(&mut state, "TB-O14", json!({"orderId": paid["orderId"]}));
+        let sub = detail["subOrders"][0]["subPurchaseOrderId"].clone();
+        assert!(
+            !sub.is_null(),
+            "the sub-order id reads as subPurchaseOrderId: {detail}"
+        );
+        call(&mut state, "TB-O8", json!({}));
+        call(&mut state, "TB-O1", json!({}));
+        call(
+            &mut state,
+            "TB-A7",
+            json!({"subOrderId": sub, "refundType": 1, "goodsStatus": 1}),
+        );
+        call(&mut state, "TB-A1", json!({}));
+        call(&mut state, "TB-P5b", json!({"keyword": "x"}));
+        let created = call(
+            &mut state,
+            "AL-O3",
+            json!({
+                "cargoParamList": [{"offerId": 610947572360u64, "specId": "b266e0726506185beaa205cbae88a101", "quantity": 1}],
+                "addressParam": {"fullName": "x", "mobile": "1", "provinceText": "p", "cityText": "c", "address": "a"},
+            }),
+        );
+        let al_id = created[0]["baseInfo"]["idOfStr"].clone();
+        call(&mut state, "AL-O8", json!({"orderIds": [al_id]}));
+        call(&mut state, "AL-O10", json!({}));
+
+        let mut missing = Vec::new();
+        for (id, _) in crate::INVENTED_SHAPES {
+            if !answers.iter().any(|(a, _)| a == id) {
+                missing.push(*id);
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "invented answers not walked: {missing:?}"
+        );
+        let mut bad = Vec::new();
+        for (id, data) in &answers {
+            if crate::shape::state_source(id).is_invented() {
+                snake_keys(data, id, &[], &mut bad);
+            }
+        }
+        assert!(
+            bad.is_empty(),
+            "snake_case keys in invented answers: {bad:?}"
+        );
+    }
+
+    /// The walk finds what it looks for.
+    #[test]
+    fn the_walk_sees_nested_snake_keys() {
+        let mut bad = Vec::new();
+        snake_keys(&json!({"a": [{"bC": 1, "d_e": 2}]}), "X", &[], &mut bad);
+        assert_eq!(bad, ["X/a/0/d_e"]);
     }
 }

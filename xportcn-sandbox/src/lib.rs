@@ -88,7 +88,7 @@
 //! | TB-O7, TB-O5, TB-C6 create | order, status 0; pushes `ORDER_CREATE` | `{"orderId"}`: the sandbox's own |
 //! | TB-O12, TB-O3 pay | status 10; pushes `ORDER_PAY_SUCCESS` | `{"orderId", "paySuccess"}`: the sandbox's own |
 //! | TB-O10, TB-O2 cancel | status 4 (unpaid orders only); pushes `ORDER_CANCEL` | the sandbox's own |
-//! | TB-O14 detail, TB-O1/TB-O8 list | | `purchaseOrderId`, `status` (the KA status codes), `subOrders` with the documented message's snake_case keys: the sandbox's own |
+//! | TB-O14 detail, TB-O1/TB-O8 list | | `purchaseOrderId`, `status` (the KA status codes), `subOrders` (camelCase keys: `subPurchaseOrderId`, ...): the sandbox's own |
 //! | TB-O15 logistics | paid orders only | the documented shape |
 //! | TB-A2 render, TB-A7 submit, TB-A6 message, TB-A5 cancel, TB-A10 detail, TB-A1 list | refund, sub-order `refund_status` 10 / -20; pushes the refund message | documented shapes (render, cancel, detail); `{"refundId"}` for submit: the sandbox's own |
 //! | AL-P4, AL-P5, AL-P6 search, AL-P2 detail | none | documented page shape with one offer (its client-evidenced fields included) |
@@ -350,6 +350,9 @@ pub struct SandboxBuilder {
     push_faults: Option<push::FaultRule>,
     stand_ins: bool,
     env_overrides: bool,
+    /// Read endpoints served at paths no registry names
+    /// ([`SandboxBuilder::hide_reads_at`]).
+    hidden: Vec<(String, String)>,
 }
 
 impl fmt::Debug for SandboxBuilder {
@@ -465,6 +468,41 @@ impl SandboxBuilder {
         self
     }
 
+    /// **Test support for [`xportcn::probe`]**: serves each read endpoint
+    /// `id` at `path` too, a path its declaration does not name (as if the
+    /// platform had it there, undocumented). A test draws the paths from
+    /// [`xportcn::probe::candidates`] (at random, with a seed) and checks
+    /// that a [`Prober`](xportcn::probe::Prober) sent through
+    /// [`Sandbox::shipped_client_builder`] finds each, knowing nothing of
+    /// the choice. Unlike [`SandboxBuilder::route`], a write is refused: the
+    /// prober never sends one, so hiding one would test nothing.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), xportcn::Error> {
+    /// use xportcn::probe::Prober;
+    /// use xportcn_sandbox::Sandbox;
+    ///
+    /// let sandbox = Sandbox::builder()
+    ///     .hide_reads_at([("TB-O14", "/open/order/info")])
+    ///     .start()
+    ///     .await?;
+    /// let report = Prober::new(sandbox.shipped_client_builder().build()?)
+    ///     .run(["TB-O14"])
+    ///     .await?;
+    /// assert_eq!(report.found().next(), Some(("TB-O14", "/open/order/info")));
+    /// # Ok(()) }
+    /// ```
+    pub fn hide_reads_at<I, K, V>(mut self, hidden: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.hidden
+            .extend(hidden.into_iter().map(|(k, v)| (k.into(), v.into())));
+        self
+    }
+
     /// Answers each endpoint recorded in `dir` (by
     /// [`ClientBuilder::record_to`](xportcn::ClientBuilder::record_to) or
     /// `xportcn call --record`) with its recorded answer, status and body,
@@ -502,8 +540,9 @@ impl SandboxBuilder {
     /// # Errors
     /// [`Error::PathOverride`] for an override file (`XPORTCN_PATH_OVERRIDES`)
     /// the client would refuse;
-    /// [`Error::Config`] for a route to an unknown endpoint id, a port that
-    /// cannot be bound, or a [`replay_from`](SandboxBuilder::replay_from)
+    /// [`Error::Config`] for a route to an unknown endpoint id, a hidden
+    /// read ([`hide_reads_at`](SandboxBuilder::hide_reads_at)) that is a
+    /// write or not a path, a port that cannot be bound, or a [`replay_from`](SandboxBuilder::replay_from)
     /// directory that cannot be read or holds a file that is not an
     /// exchange (or is bigger than
     /// [`record::MAX_FILE_BYTES`](xportcn::record::MAX_FILE_BYTES), or a
@@ -527,6 +566,22 @@ impl SandboxBuilder {
         for (id, path) in &self.routes {
             let spec = endpoint::find(id)
                 .ok_or_else(|| Error::Config(format!("sandbox route: no endpoint {id}")))?;
+            routes.add_first(spec, path);
+        }
+        for (id, path) in &self.hidden {
+            let spec = endpoint::find(id)
+                .ok_or_else(|| Error::Config(format!("sandbox hide_reads_at: no endpoint {id}")))?;
+            if !spec.idempotent {
+                return Err(Error::Config(format!(
+                    "sandbox hide_reads_at: {id} is a write; only reads are probed, so only \
+                     reads are hidden (serve a write's path with `route`)"
+                )));
+            }
+            if !path.starts_with('/') {
+                return Err(Error::Config(format!(
+                    "sandbox hide_reads_at: {id}: the path {path:?} must start with '/'"
+                )));
+            }
             routes.add_first(spec, path);
         }
         let replay = Replay::load(&self.replay, &routes)?;
@@ -818,6 +873,7 @@ impl Sandbox {
             push_faults: None,
             stand_ins: false,
             env_overrides: true,
+            hidden: Vec::new(),
         }
     }
 

@@ -7,3 +7,4 @@ mod chaos;
 mod cli;
 mod cli_check;
 mod cli_inbox;
+mod go_live_tools;

@@ -1,7 +1,6 @@
 //! The sandbox: authentication, every endpoint, the order and push flows,
 //! the shapes it answers with. One test binary (link time matters on 2
-//! cores); `sandbox_shape_log.rs` stays alone in its own, as it reads the
-//! once-per-endpoint WARN log.
+//! cores); the tests that read the sandbox's WARN log are in `tests/logs/`.
 
 #[path = "../common/mod.rs"]
 mod common;

@@ -204,7 +204,7 @@ async fn taobao_flow_against_the_sandbox_with_verified_pushes() {
     // Paying twice is refused.
     let err = c.call(pay).await.unwrap_err();
     assert_api_code(&err, codes::STATE_CONFLICT);
-    let sub_order_id = id_at(&detail, "/subOrders/0/sub_purchase_order_id");
+    let sub_order_id = id_at(&detail, "/subOrders/0/subPurchaseOrderId");
 
     // Logistics of the sub-order, typed.
     let logistics = c

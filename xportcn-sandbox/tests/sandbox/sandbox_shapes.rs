@@ -1,7 +1,7 @@
 //! Invented sandbox shapes (issue 20, part 3): TB-P5b answers items in
 //! TB-P1's client-evidenced shape, flagged; the README's list of invented
 //! shapes is the code's list. The header, flag and WARN are tested in
-//! `sandbox_shape_log.rs`.
+//! `tests/logs/sandbox_shape_log.rs`.
 
 use xportcn::taobao::{ProductItemSearchRequest, RecommendPage};
 use xportcn_sandbox::{INVENTED_SHAPES, Sandbox, ShapeSource};

@@ -3,10 +3,12 @@
 //! are an opt-in, and every answer served through one says so (a response
 //! header, a flag in `requests()`, one WARN per endpoint per run).
 //!
-//! Alone in its test binary: it reads the WARN log through a thread-local
-//! subscriber, which a concurrent test's events would disturb.
+//! It reads the WARN log through a thread-local subscriber: its binary
+//! (`tests/logs/`) holds only tests that do, each on its own sandbox (the
+//! once-per-endpoint WARN is per sandbox), so no test's events reach
+//! another's subscriber.
 
-mod common;
+use crate::common;
 
 use serde_json::{Value, json};
 use xportcn::endpoint::{self, Generation, Method};
