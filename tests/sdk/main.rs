@@ -26,4 +26,5 @@ mod renames;
 mod secret_hygiene;
 mod share_safe;
 mod signing;
+mod stable_names;
 mod tracing_span;
